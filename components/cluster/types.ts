@@ -1,0 +1,206 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Settings every cluster target receives. They are produced (and validated) by stacks/config.ts;
+ * components never read Pulumi config or the environment themselves.
+ */
+
+/** The targets this platform supports. Adding one here without handling it fails to compile. */
+export type ClusterTarget = "eks" | "gke" | "aks" | "doks" | "existing";
+
+/** One autoscaling node pool. `machineType` is the cloud's own instance type / VM size / droplet slug. */
+export interface NodePoolSettings {
+  name: string;
+  machineType: string;
+  minNodes: number;
+  maxNodes: number;
+  /** Root disk size in GiB (ignored on DOKS, where the droplet size fixes it). */
+  diskSizeGb: number;
+  labels: Record<string, string>;
+  /** Taints as `key=value:Effect` strings (Effect: NoSchedule | PreferNoSchedule | NoExecute). */
+  taints: string[];
+}
+
+/** Settings shared by the managed targets. */
+export interface ManagedClusterCommon {
+  /** Name of the cluster in the cloud (DNS-1123 label). */
+  clusterName: string;
+  /** Kubernetes minor version, e.g. "1.34". Patch versions are chosen by the cloud. */
+  kubernetesVersion: string;
+  /** Protect the cluster, its network and its encryption key against `pulumi destroy`/replacement. */
+  protect: boolean;
+  /** Cloud tags / labels put on everything the target creates. */
+  tags: Record<string, string>;
+  nodePools: NodePoolSettings[];
+}
+
+export interface EksSettings extends ManagedClusterCommon {
+  region: string;
+  vpcCidr: string;
+  availabilityZoneCount: number;
+  /** "single": one NAT gateway for all private subnets; "perAz": one per availability zone. */
+  natGateways: "single" | "perAz";
+  endpointPublicAccess: boolean;
+  /** CIDRs allowed to reach the public endpoint (only when endpointPublicAccess). */
+  publicAccessCidrs: string[];
+  /** IAM principal ARNs (roles/users) granted cluster admin through access entries. */
+  adminPrincipalArns: string[];
+  /** Optional AWS CLI profile / role used by the exec-based kubeconfig. */
+  kubeconfigProfile?: string;
+  kubeconfigRoleArn?: string;
+}
+
+export interface GkeSettings extends ManagedClusterCommon {
+  project: string;
+  region: string;
+  nodesCidr: string;
+  podsCidr: string;
+  servicesCidr: string;
+  masterCidr: string;
+  masterAuthorizedNetworks: { name: string; cidr: string }[];
+  releaseChannel: "RAPID" | "REGULAR" | "STABLE";
+  deletionProtection: boolean;
+}
+
+export interface AksSettings extends ManagedClusterCommon {
+  location: string;
+  vnetCidr: string;
+  nodeSubnetCidr: string;
+  podCidr: string;
+  serviceCidr: string;
+  dnsServiceIp: string;
+  authorizedIpRanges: string[];
+  privateCluster: boolean;
+  skuTier: "Free" | "Standard" | "Premium";
+  upgradeChannel: "patch" | "stable" | "rapid" | "node-image";
+  disableLocalAccounts: boolean;
+  /** Entra ID group object IDs that become cluster admins. */
+  adminGroupObjectIds: string[];
+  /** The system pool (critical add-ons only); `nodePools` are the user pools. */
+  systemPool: NodePoolSettings;
+}
+
+export interface DoksSettings extends ManagedClusterCommon {
+  region: string;
+  vpcCidr: string;
+  highAvailability: boolean;
+  autoUpgrade: boolean;
+  surgeUpgrade: boolean;
+  maintenanceWindow: { day: string; startTime: string };
+}
+
+export interface ExistingSettings {
+  /** Kubeconfig contents, a Pulumi secret (the stack layer reads a configured path into it). */
+  kubeconfig: pulumi.Output<string>;
+  /** The kubeconfig context to use (default: the kubeconfig's current context). */
+  context?: string;
+  /** A display name for the adopted cluster. */
+  clusterName: string;
+  defaultStorageClass: string;
+  loadBalancerAddressKind: LoadBalancerAddressKind;
+  /** Whether the cluster already serves the metrics API (metrics-server). */
+  hasMetricsApi: boolean;
+}
+
+/** The cluster section of the stack config, discriminated by target. */
+export type ClusterSettings =
+  | ({ target: "eks" } & EksSettings)
+  | ({ target: "gke" } & GkeSettings)
+  | ({ target: "aks" } & AksSettings)
+  | ({ target: "doks" } & DoksSettings)
+  | ({ target: "existing" } & ExistingSettings);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The contract every target returns.                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Whether a LoadBalancer Service gets a DNS name (AWS) or an IP address (the others). */
+export type LoadBalancerAddressKind = "hostname" | "ip";
+
+/** A Kubernetes ServiceAccount that should act as a cloud identity. */
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
+/** The result of binding a ServiceAccount to a cloud identity. */
+export interface BoundIdentity {
+  /** Annotations to put on the ServiceAccount (IRSA role ARN, GSA email, Azure client id). */
+  serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+  /** Labels the pods need (Azure workload identity requires `azure.workload.identity/use`). */
+  podLabels: Record<string, string>;
+  /** The cloud principal: IAM role ARN, Google service account email, or managed identity principal id. */
+  principal: pulumi.Output<string>;
+}
+
+/** How this target binds ServiceAccounts to cloud identities (IRSA, Workload Identity). */
+export interface WorkloadIdentity {
+  mechanism: "irsa" | "gke-workload-identity" | "azure-workload-identity";
+  /**
+   * Creates a cloud identity that only `sa` can assume. `name` must be unique within the
+   * platform; the identity's resources are children of `parent`.
+   */
+  bindServiceAccount(name: string, sa: ServiceAccountRef, parent: pulumi.Resource): BoundIdentity;
+}
+
+/** A Vault `seal` stanza: the seal type and its attributes. */
+export interface SealStanza {
+  type: "awskms" | "gcpckms" | "azurekeyvault";
+  attributes: Record<string, string>;
+}
+
+/** The cloud KMS that can auto-unseal Vault. */
+export interface UnsealKms {
+  /**
+   * Creates a key usable only by `identity` (from the same cluster's WorkloadIdentity) and returns
+   * the Vault seal stanza that uses it. The key is protected when the cluster is.
+   */
+  createUnsealKey(name: string, identity: BoundIdentity, parent: pulumi.Resource): pulumi.Output<SealStanza>;
+}
+
+/** What the EKS cluster-autoscaler needs to discover and scale the node groups. */
+export interface ClusterAutoscalerTarget {
+  clusterName: pulumi.Output<string>;
+  region: string;
+  /** ARNs of the Auto Scaling groups behind the node groups (the IAM policy is scoped to them). */
+  autoScalingGroupArns: pulumi.Output<string[]>;
+}
+
+/** The one contract between a cluster target and everything installed on it. */
+export interface ManagedCluster {
+  target: ClusterTarget;
+  /** Cloud name of the cluster. */
+  clusterName: pulumi.Output<string>;
+  /** Region / location, or "" for an existing cluster. */
+  region: string;
+  /** Kubeconfig (always a Pulumi secret). */
+  kubeconfig: pulumi.Output<string>;
+  /** The Kubernetes provider every in-cluster resource must use. */
+  provider: k8s.Provider;
+  /** Resources in-cluster objects must wait for (node pools, add-ons such as the CSI driver). */
+  ready: pulumi.Resource[];
+  /** The StorageClass that is the cluster default. */
+  defaultStorageClass: pulumi.Output<string>;
+  loadBalancer: {
+    addressKind: LoadBalancerAddressKind;
+    /** Annotations for LoadBalancer Services (e.g. NLB on AWS). */
+    serviceAnnotations: Record<string, string>;
+  };
+  /** Whether the cluster serves the metrics API already (else metrics-server must be installed). */
+  hasMetricsApi: boolean;
+  /** "native": the cloud scales node pools itself; "cluster-autoscaler": it must be installed. */
+  nodeAutoscaling: { kind: "native" } | ({ kind: "cluster-autoscaler" } & ClusterAutoscalerTarget);
+  /** Cloud identity for ServiceAccounts, or undefined where the target has none (DOKS, existing). */
+  workloadIdentity?: WorkloadIdentity;
+  /** Cloud KMS for Vault auto-unseal, or undefined (Shamir unseal) where the target has none. */
+  unsealKms?: UnsealKms;
+}
+
+/** Options every cluster component accepts besides its settings. */
+export type ClusterComponentOptions = pulumi.ComponentResourceOptions;
+
+/** Compile-time exhaustiveness check for discriminated unions. */
+export function assertNever(value: never, what: string): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}

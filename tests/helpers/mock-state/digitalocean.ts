@@ -1,0 +1,6 @@
+import { MockTables } from "./types";
+
+export const digitalocean: MockTables = {
+  resources: {},
+  calls: {},
+};
