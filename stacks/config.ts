@@ -1,0 +1,553 @@
+/**
+ * The one place that reads stack configuration. It validates everything with a schema and turns
+ * it into typed settings for the components; every problem is reported (all at once, one line
+ * each, naming the key, the bad value and what is allowed) before any resource is created.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ClusterSettings, NodePoolSettings } from "../components/cluster/types";
+import {
+  cidr,
+  cidrContains,
+  cidrsOverlap,
+  dnsLabel,
+  formatIssues,
+  ipv4,
+  isOpenToWorld,
+  kubernetesVersion,
+  parseCidr,
+} from "./validation";
+
+export type Profile = "dev" | "prod";
+
+/**
+ * Cross-field checks run even when other keys are invalid, so that every problem is reported in
+ * one go; they therefore guard against values of the wrong type.
+ */
+const ALWAYS = { when: () => true };
+
+/** The validated configuration of one stack. */
+export interface PlatformConfig {
+  project: string;
+  stack: string;
+  profile: Profile;
+  cluster: ClusterSettings;
+}
+
+/**
+ * Presets: the defaults each profile gives. Every value here can be overridden by the key named
+ * in the comment. All environment differences come from here or from the stack's own config.
+ */
+export const PROFILE_DEFAULTS = {
+  dev: {
+    protect: false, // cluster.protect
+    minNodes: 1, // cluster.nodePools[].minNodes (and aks systemPool)
+    maxNodes: 3, // cluster.nodePools[].maxNodes
+    availabilityZoneCount: 2, // cluster.availabilityZoneCount (eks)
+    natGateways: "single", // cluster.natGateways (eks)
+    endpointPublicAccess: true, // cluster.endpointPublicAccess (eks)
+    releaseChannel: "REGULAR", // cluster.releaseChannel (gke)
+    deletionProtection: false, // cluster.deletionProtection (gke)
+    skuTier: "Free", // cluster.skuTier (aks)
+    disableLocalAccounts: false, // cluster.disableLocalAccounts (aks)
+    highAvailability: false, // cluster.highAvailability (doks)
+  },
+  prod: {
+    protect: true,
+    minNodes: 3,
+    maxNodes: 9,
+    availabilityZoneCount: 3,
+    natGateways: "perAz",
+    endpointPublicAccess: false,
+    releaseChannel: "STABLE",
+    deletionProtection: true,
+    skuTier: "Standard",
+    disableLocalAccounts: true,
+    highAvailability: true,
+  },
+} as const;
+type Preset = (typeof PROFILE_DEFAULTS)[Profile];
+
+/** Default machine type per target for the default node pool. */
+export const DEFAULT_MACHINE_TYPES = {
+  eks: "m6i.large",
+  gke: "e2-standard-4",
+  aks: "Standard_D4s_v5",
+  doks: "s-4vcpu-8gb",
+} as const;
+
+export const DEFAULT_KUBERNETES_VERSION = "1.34";
+
+/** Top-level keys whose values are secrets: never echoed in error messages. */
+export const SECRET_KEYS = ["kubeconfig"] as const;
+
+const TAINT =
+  /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?=([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?:(NoSchedule|PreferNoSchedule|NoExecute)$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+function nodePool(preset: Preset, machineType: string, nameSchema: z.ZodString) {
+  return z.strictObject({
+    name: nameSchema,
+    machineType: z.string().min(1).default(machineType),
+    minNodes: z.number().int().min(0).max(1000).default(preset.minNodes),
+    maxNodes: z.number().int().min(1).max(1000).default(preset.maxNodes),
+    diskSizeGb: z.number().int().min(20).max(16384).default(100),
+    labels: z
+      .record(
+        z.string().regex(LABEL_KEY, "must be a Kubernetes label key like example.com/role"),
+        z.string().regex(LABEL_VALUE, "must be a Kubernetes label value (≤ 63 alphanumerics, '-', '_', '.')"),
+      )
+      .default({}),
+    taints: z
+      .array(
+        z
+          .string()
+          .regex(
+            TAINT,
+            'must be a taint "key=value:Effect" (Effect: NoSchedule | PreferNoSchedule | NoExecute)',
+          ),
+      )
+      .default([]),
+  });
+}
+
+function nodePools(preset: Preset, machineType: string, nameSchema: z.ZodString = dnsLabel(30)) {
+  const pool = nodePool(preset, machineType, nameSchema);
+  const defaults: NodePoolSettings = {
+    name: "general",
+    machineType,
+    minNodes: preset.minNodes,
+    maxNodes: preset.maxNodes,
+    diskSizeGb: 100,
+    labels: {},
+    taints: [],
+  };
+  return z.array(pool).min(1).default([defaults]);
+}
+
+/** minNodes ≤ maxNodes for one pool at `at`. */
+function checkPoolSize(p: unknown, at: PropertyKey[], ctx: z.RefinementCtx): void {
+  const pool = p as Partial<NodePoolSettings> | undefined;
+  if (
+    typeof pool?.minNodes === "number" &&
+    typeof pool.maxNodes === "number" &&
+    pool.minNodes > pool.maxNodes
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "minNodes"],
+      message: `must be ≤ maxNodes (${pool.maxNodes})`,
+    });
+  }
+}
+
+/** Cross-field checks on node pools: min ≤ max, unique names. */
+function checkNodePools(pools: unknown, at: PropertyKey[], ctx: z.RefinementCtx): void {
+  if (!Array.isArray(pools)) return;
+  const seen = new Set<string>();
+  pools.forEach((p: Partial<NodePoolSettings> | undefined, i) => {
+    checkPoolSize(p, [...at, i], ctx);
+    if (typeof p?.name !== "string") return;
+    if (seen.has(p.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, i, "name"],
+        message: "duplicates another node pool's name",
+      });
+    }
+    seen.add(p.name);
+  });
+}
+
+function checkNotOpenToWorld(
+  profile: Profile,
+  cidrs: string[],
+  at: PropertyKey[],
+  ctx: z.RefinementCtx,
+  what: string,
+): void {
+  if (profile !== "prod" || !Array.isArray(cidrs)) return;
+  cidrs.forEach((c, i) => {
+    if (typeof c === "string" && isOpenToWorld(c)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, i],
+        message: `${what} must not be open to the whole internet in prod; list your office/VPN/CI CIDRs`,
+      });
+    }
+  });
+}
+
+const AWS_REGION =
+  /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|southwest|northwest)-\d$/;
+const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
+const AZURE_LOCATION = /^[a-z]+[a-z0-9]*$/;
+const DO_REGION = /^[a-z]{3}\d$/;
+const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function regionSchema(re: RegExp, example: string) {
+  return z.string().regex(re, `must be a region name like "${example}"`);
+}
+
+/** The cluster schemas for a profile (defaults come from the profile's preset). */
+export function clusterSchema(profile: Profile, defaultClusterName: string) {
+  const preset = PROFILE_DEFAULTS[profile];
+  const common = {
+    clusterName: dnsLabel(40).default(defaultClusterName),
+    kubernetesVersion: kubernetesVersion.default(DEFAULT_KUBERNETES_VERSION),
+    protect: z.boolean().default(preset.protect),
+  };
+
+  const eks = z
+    .strictObject({
+      target: z.literal("eks"),
+      ...common,
+      nodePools: nodePools(preset, DEFAULT_MACHINE_TYPES.eks),
+      region: regionSchema(AWS_REGION, "eu-west-1"),
+      vpcCidr: cidr(16, 20).default("10.0.0.0/16"),
+      availabilityZoneCount: z.number().int().min(2).max(6).default(preset.availabilityZoneCount),
+      natGateways: z.enum(["single", "perAz"]).default(preset.natGateways),
+      endpointPublicAccess: z.boolean().default(preset.endpointPublicAccess),
+      publicAccessCidrs: z.array(cidr()).default([]),
+      adminPrincipalArns: z
+        .array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN"))
+        .default([]),
+      kubeconfigProfile: z.string().min(1).optional(),
+      kubeconfigRoleArn: z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role ARN").optional(),
+    })
+    .superRefine((c, ctx) => {
+      checkNodePools(c.nodePools, ["nodePools"], ctx);
+      const cidrs = Array.isArray(c.publicAccessCidrs) ? c.publicAccessCidrs : [];
+      if (c.endpointPublicAccess === true && cidrs.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["publicAccessCidrs"],
+          message:
+            "must list at least one CIDR when endpointPublicAccess is true (EKS would open the endpoint to 0.0.0.0/0)",
+        });
+      }
+      if (c.endpointPublicAccess === false && cidrs.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["publicAccessCidrs"],
+          message: "is only used when endpointPublicAccess is true; remove it or enable public access",
+        });
+      }
+      checkNotOpenToWorld(profile, c.publicAccessCidrs, ["publicAccessCidrs"], ctx, "the public endpoint");
+    }, ALWAYS);
+
+  const gke = z
+    .strictObject({
+      target: z.literal("gke"),
+      ...common,
+      nodePools: nodePools(preset, DEFAULT_MACHINE_TYPES.gke),
+      project: z
+        .string()
+        .regex(GCP_PROJECT, "must be a Google Cloud project ID (6-30 lowercase letters, digits, '-')"),
+      region: regionSchema(GCP_REGION, "europe-west1"),
+      nodesCidr: cidr(8, 29).default("10.10.0.0/20"),
+      podsCidr: cidr(8, 21).default("10.20.0.0/14"),
+      servicesCidr: cidr(8, 27).default("10.24.0.0/20"),
+      masterCidr: cidr(28, 28).default("172.16.0.0/28"),
+      masterAuthorizedNetworks: z
+        .array(z.strictObject({ name: z.string().min(1), cidr: cidr() }))
+        .default([]),
+      releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default(preset.releaseChannel),
+      deletionProtection: z.boolean().default(preset.deletionProtection),
+    })
+    .superRefine((c, ctx) => {
+      checkNodePools(c.nodePools, ["nodePools"], ctx);
+      checkDisjoint(
+        {
+          nodesCidr: c.nodesCidr,
+          podsCidr: c.podsCidr,
+          servicesCidr: c.servicesCidr,
+          masterCidr: c.masterCidr,
+        },
+        ctx,
+      );
+      checkNotOpenToWorld(
+        profile,
+        Array.isArray(c.masterAuthorizedNetworks) ? c.masterAuthorizedNetworks.map((n) => n?.cidr) : [],
+        ["masterAuthorizedNetworks"],
+        ctx,
+        "a master authorized network",
+      );
+    }, ALWAYS);
+
+  const aksPoolName = z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9]{0,11}$/,
+      "must be an AKS pool name: 1-12 lowercase letters and digits, starting with a letter",
+    );
+  const aks = z
+    .strictObject({
+      target: z.literal("aks"),
+      ...common,
+      nodePools: nodePools(preset, DEFAULT_MACHINE_TYPES.aks, aksPoolName),
+      systemPool: nodePool(preset, "Standard_D2s_v5", aksPoolName).default({
+        name: "system",
+        machineType: "Standard_D2s_v5",
+        minNodes: preset.minNodes,
+        maxNodes: preset.maxNodes,
+        diskSizeGb: 100,
+        labels: {},
+        taints: [],
+      }),
+      location: z.string().regex(AZURE_LOCATION, 'must be an Azure location name like "westeurope"'),
+      vnetCidr: cidr(8, 24).default("10.30.0.0/16"),
+      nodeSubnetCidr: cidr(8, 28).default("10.30.0.0/20"),
+      podCidr: cidr(8, 24).default("192.168.0.0/16"),
+      serviceCidr: cidr(8, 28).default("10.31.0.0/16"),
+      dnsServiceIp: ipv4.default("10.31.0.10"),
+      authorizedIpRanges: z.array(cidr()).default([]),
+      privateCluster: z.boolean().default(false),
+      skuTier: z.enum(["Free", "Standard", "Premium"]).default(preset.skuTier),
+      upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image"]).default("patch"),
+      disableLocalAccounts: z.boolean().default(preset.disableLocalAccounts),
+      adminGroupObjectIds: z
+        .array(z.string().regex(UUID, "must be an Entra ID group object ID (a UUID)"))
+        .default([]),
+    })
+    .superRefine((c, ctx) => {
+      checkNodePools(c.nodePools, ["nodePools"], ctx);
+      if (
+        c.systemPool &&
+        Array.isArray(c.nodePools) &&
+        c.nodePools.some((p) => p?.name === c.systemPool.name)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["systemPool", "name"],
+          message: "duplicates a user pool's name",
+        });
+      }
+      checkPoolSize(c.systemPool, ["systemPool"], ctx);
+      if (validCidrs(c.vnetCidr, c.nodeSubnetCidr) && !cidrContains(c.vnetCidr, c.nodeSubnetCidr)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodeSubnetCidr"],
+          message: `must lie inside vnetCidr (${c.vnetCidr})`,
+        });
+      }
+      checkDisjoint({ vnetCidr: c.vnetCidr, podCidr: c.podCidr, serviceCidr: c.serviceCidr }, ctx);
+      if (validCidrs(c.serviceCidr, `${c.dnsServiceIp}/32`) && !cidrContains(c.serviceCidr, c.dnsServiceIp)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dnsServiceIp"],
+          message: `must lie inside serviceCidr (${c.serviceCidr})`,
+        });
+      }
+      checkNotOpenToWorld(
+        profile,
+        c.authorizedIpRanges,
+        ["authorizedIpRanges"],
+        ctx,
+        "an authorized IP range",
+      );
+      if (profile === "prod" && c.privateCluster === false && c.authorizedIpRanges?.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["authorizedIpRanges"],
+          message:
+            "prod needs a private cluster (privateCluster: true) or authorized IP ranges for the API server",
+        });
+      }
+    }, ALWAYS);
+
+  const doks = z
+    .strictObject({
+      target: z.literal("doks"),
+      ...common,
+      nodePools: nodePools(preset, DEFAULT_MACHINE_TYPES.doks),
+      region: regionSchema(DO_REGION, "ams3"),
+      vpcCidr: cidr(16, 24).default("10.40.0.0/16"),
+      highAvailability: z.boolean().default(preset.highAvailability),
+      autoUpgrade: z.boolean().default(true),
+      surgeUpgrade: z.boolean().default(true),
+      maintenanceWindow: z
+        .strictObject({
+          day: z.enum(["any", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]),
+          startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time "HH:MM"'),
+        })
+        .default({ day: "sunday", startTime: "03:00" }),
+    })
+    .superRefine((c, ctx) => checkNodePools(c.nodePools, ["nodePools"], ctx), ALWAYS);
+
+  const existing = z.strictObject({
+    target: z.literal("existing"),
+    clusterName: dnsLabel(63).default(defaultClusterName),
+    kubeconfigPath: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+    defaultStorageClass: dnsLabel(253).default("standard"),
+    loadBalancerAddressKind: z.enum(["ip", "hostname"]).default("ip"),
+    hasMetricsApi: z.boolean().default(false),
+  });
+
+  return z.discriminatedUnion("target", [eks, gke, aks, doks, existing]);
+}
+
+/** Whether every argument is a well-formed CIDR (cross-field checks skip malformed ones). */
+function validCidrs(...values: unknown[]): boolean {
+  return values.every((v) => typeof v === "string" && parseCidr(v) !== undefined);
+}
+
+function checkDisjoint(ranges: Record<string, string>, ctx: z.RefinementCtx): void {
+  const entries = Object.entries(ranges).filter(([, v]) => validCidrs(v));
+  entries.forEach(([ka, a], i) => {
+    for (const [kb, b] of entries.slice(i + 1)) {
+      if (cidrsOverlap(a, b)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [kb],
+          message: `overlaps ${ka} (${a}); the ranges must be disjoint`,
+        });
+      }
+    }
+  });
+}
+
+/** The whole stack config schema for a profile. */
+export function platformSchema(profile: Profile, defaultClusterName: string) {
+  return z.strictObject({
+    profile: z.enum(["dev", "prod"]).default("dev"),
+    cluster: clusterSchema(profile, defaultClusterName),
+    kubeconfig: z.string().min(1).optional(),
+    tags: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9_-]{0,62}$/, "must be a lowercase tag key (letters, digits, '_', '-'; ≤ 63)"),
+        z
+          .string()
+          .regex(/^[a-z0-9_-]{0,63}$/, "must be a lowercase tag value (letters, digits, '_', '-'; ≤ 63)"),
+      )
+      .default({}),
+  });
+}
+
+/** An invalid stack config: `problems` has one line per problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n") +
+        "\nKeys are under the project namespace (e.g. `pulumi config set --path cluster.region eu-west-1`); see README.md#configuration.",
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export interface ConfigContext {
+  project: string;
+  stack: string;
+  /** Reads a kubeconfig file named by cluster.kubeconfigPath (injectable for tests). */
+  readFile?: (p: string) => string;
+}
+
+function defaultReadFile(p: string): string {
+  const expanded = p.startsWith("~") ? path.join(os.homedir(), p.slice(1)) : p;
+  return fs.readFileSync(expanded, "utf8");
+}
+
+/**
+ * Validates raw config values (as `pulumi config` holds them, objects already parsed) into a
+ * PlatformConfig. Throws ConfigError listing every problem.
+ */
+export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): PlatformConfig {
+  const problems: string[] = [];
+  const profileResult = z.enum(["dev", "prod"]).default("dev").safeParse(raw.profile);
+  const profile: Profile = profileResult.success ? profileResult.data : "dev";
+  const defaultClusterName = `${ctx.project}-${ctx.stack}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .slice(0, 40);
+  const schema = platformSchema(profile, defaultClusterName);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, raw, schema, SECRET_KEYS));
+
+  let cluster: ClusterSettings | undefined;
+  if (parsed.success) {
+    const c = parsed.data.cluster;
+    const tags = {
+      "managed-by": "pulumi",
+      "kube-platform-stack": ctx.stack.toLowerCase(),
+      ...parsed.data.tags,
+    };
+    if (c.target === "existing") {
+      const kubeconfig = readExistingKubeconfig(raw.kubeconfig, c.kubeconfigPath, ctx, problems);
+      const { kubeconfigPath: _path, ...rest } = c;
+      if (kubeconfig !== undefined) cluster = { ...rest, kubeconfig: pulumi.secret(kubeconfig) };
+    } else {
+      if (raw.kubeconfig !== undefined) {
+        problems.push(
+          `kubeconfig: is only used with cluster.target "existing" (got target "${c.target}"); remove it`,
+        );
+      }
+      cluster = { ...c, tags } as ClusterSettings;
+    }
+  }
+  if (problems.length > 0 || !parsed.success || !cluster) throw new ConfigError(problems);
+  return { project: ctx.project, stack: ctx.stack, profile: parsed.data.profile, cluster };
+}
+
+function readExistingKubeconfig(
+  secretValue: unknown,
+  kubeconfigPath: string | undefined,
+  ctx: ConfigContext,
+  problems: string[],
+): string | undefined {
+  if (secretValue !== undefined && kubeconfigPath !== undefined) {
+    problems.push(
+      "cluster.kubeconfigPath: set together with the kubeconfig secret; allowed: exactly one of kubeconfig (secret) or cluster.kubeconfigPath",
+    );
+    return undefined;
+  }
+  if (typeof secretValue === "string") return secretValue;
+  if (kubeconfigPath === undefined) {
+    problems.push(
+      "kubeconfig: is required for cluster.target existing; set it with `pulumi config set --secret kubeconfig < file`, or set cluster.kubeconfigPath",
+    );
+    return undefined;
+  }
+  try {
+    return (ctx.readFile ?? defaultReadFile)(kubeconfigPath);
+  } catch (err) {
+    problems.push(
+      `cluster.kubeconfigPath: got "${kubeconfigPath}"; cannot read it (${(err as Error).message})`,
+    );
+    return undefined;
+  }
+}
+
+/** Parses a config value as `pulumi config` stores it (objects and arrays as JSON). */
+export function decodeConfigValue(value: string): unknown {
+  const t = value.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** Reads this stack's config from Pulumi and validates it. The only reader of pulumi.Config. */
+export function loadConfig(): PlatformConfig {
+  const project = pulumi.getProject();
+  const prefix = `${project}:`;
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = decodeConfigValue(value);
+  }
+  return parseConfig(raw, { project, stack: pulumi.getStack() });
+}

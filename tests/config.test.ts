@@ -1,0 +1,511 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, DEFAULT_MACHINE_TYPES, PROFILE_DEFAULTS, parseConfig } from "../stacks/config";
+import { cidrContains, cidrsOverlap, formatPath, parseCidr } from "../stacks/validation";
+import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "./helpers/stacks";
+
+const ctx = { project: "kube-platform", stack: "dev" };
+
+const valid: Record<string, Record<string, unknown>> = {
+  eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
+  gke: { target: "gke", project: "my-project-1", region: "europe-west1" },
+  aks: { target: "aks", location: "westeurope" },
+  doks: { target: "doks", region: "ams3" },
+};
+
+function problemsOf(raw: Record<string, unknown>, c = ctx): string[] {
+  try {
+    parseConfig(raw, c);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.problems;
+  }
+  return [];
+}
+
+/** [description, raw config, patterns that the single problem must match (key, value, allowed)] */
+type BadCase = [string, Record<string, unknown>, RegExp[]];
+
+const bad: BadCase[] = [
+  [
+    "unknown profile",
+    { profile: "staging", cluster: valid.doks },
+    [/^profile:/, /"staging"/, /"dev" \| "prod"/],
+  ],
+  ["profile of wrong type", { profile: 3, cluster: valid.doks }, [/^profile:/, /3/, /"dev" \| "prod"/]],
+  ["missing cluster", { profile: "dev" }, [/^cluster: is required/, /object/]],
+  ["cluster not an object", { cluster: "eks" }, [/^cluster:/, /"eks"/, /expected object/]],
+  [
+    "unknown target",
+    { cluster: { target: "ecs", region: "eu-west-1" } },
+    [/^cluster\.target:/, /"ecs"/, /"eks" \| "gke" \| "aks" \| "doks" \| "existing"/],
+  ],
+  [
+    "unknown top-level key",
+    { cluster: valid.doks, clsuter: {} },
+    [/^clsuter: unknown key/, /allowed keys here: cluster, kubeconfig, profile, tags/],
+  ],
+  [
+    "unknown cluster key",
+    { cluster: { ...valid.doks, regoin: "ams3" } },
+    [/^cluster\.regoin: unknown key/, /allowed keys here: .*region/],
+  ],
+  [
+    "unknown node pool key",
+    { cluster: { ...valid.doks, nodePools: [{ name: "a", size: "s-2vcpu-4gb" }] } },
+    [/^cluster\.nodePools\[0\]\.size: unknown key/, /machineType/],
+  ],
+  [
+    "min > max nodes",
+    { cluster: { ...valid.eks, nodePools: [{ name: "a", minNodes: 5, maxNodes: 3 }] } },
+    [/^cluster\.nodePools\[0\]\.minNodes:/, /got 5/, /≤ maxNodes \(3\)/],
+  ],
+  [
+    "zero max nodes",
+    { cluster: { ...valid.gke, nodePools: [{ name: "a", minNodes: 0, maxNodes: 0 }] } },
+    [/maxNodes:/, /got 0/, /≥ 1/],
+  ],
+  [
+    "negative min nodes",
+    { cluster: { ...valid.gke, nodePools: [{ name: "a", minNodes: -1 }] } },
+    [/minNodes:/, /got -1/, /≥ 0/],
+  ],
+  [
+    "fractional node count",
+    { cluster: { ...valid.gke, nodePools: [{ name: "a", maxNodes: 2.5 }] } },
+    [/maxNodes:/, /got 2.5/, /int/],
+  ],
+  [
+    "disk too small",
+    { cluster: { ...valid.eks, nodePools: [{ name: "a", diskSizeGb: 0 }] } },
+    [/diskSizeGb:/, /got 0/, /≥ 20/],
+  ],
+  [
+    "node count as string",
+    { cluster: { ...valid.eks, nodePools: [{ name: "a", minNodes: "2" }] } },
+    [/minNodes:/, /"2"/, /expected number/],
+  ],
+  [
+    "empty node pool list",
+    { cluster: { ...valid.doks, nodePools: [] } },
+    [/^cluster\.nodePools:/, /\[\]/, /at least 1/],
+  ],
+  [
+    "duplicate node pool names",
+    { cluster: { ...valid.doks, nodePools: [{ name: "a" }, { name: "a" }] } },
+    [/^cluster\.nodePools\[1\]\.name:/, /"a"/, /duplicates/],
+  ],
+  [
+    "node pool name not DNS-1123",
+    { cluster: { ...valid.eks, nodePools: [{ name: "Web_Pool" }] } },
+    [/name:/, /"Web_Pool"/, /DNS-1123/],
+  ],
+  [
+    "AKS pool name with a dash",
+    { cluster: { ...valid.aks, nodePools: [{ name: "user-1" }] } },
+    [/nodePools\[0\]\.name:/, /"user-1"/, /AKS pool name/],
+  ],
+  [
+    "malformed taint",
+    { cluster: { ...valid.eks, nodePools: [{ name: "a", taints: ["gpu:NoSchedule"] }] } },
+    [/taints\[0\]:/, /"gpu:NoSchedule"/, /key=value:Effect/],
+  ],
+  [
+    "malformed Kubernetes version",
+    { cluster: { ...valid.eks, kubernetesVersion: "v1.34.2" } },
+    [/^cluster\.kubernetesVersion:/, /"v1\.34\.2"/, /like "1\.34"/],
+  ],
+  [
+    "Kubernetes version as number",
+    { cluster: { ...valid.eks, kubernetesVersion: 1.34 } },
+    [/kubernetesVersion:/, /1\.34/, /expected string/],
+  ],
+  [
+    "unsupported Kubernetes version",
+    { cluster: { ...valid.gke, kubernetesVersion: "1.27" } },
+    [/kubernetesVersion:/, /"1\.27"/, /1\.32 or newer/],
+  ],
+  [
+    "AWS region malformed",
+    { cluster: { ...valid.eks, region: "eu-west" } },
+    [/^cluster\.region:/, /"eu-west"/, /like "eu-west-1"/],
+  ],
+  [
+    "GCP region given as zone",
+    { cluster: { ...valid.gke, region: "europe-west1-b" } },
+    [/region:/, /"europe-west1-b"/, /like "europe-west1"/],
+  ],
+  [
+    "DO region malformed",
+    { cluster: { ...valid.doks, region: "amsterdam" } },
+    [/region:/, /"amsterdam"/, /like "ams3"/],
+  ],
+  [
+    "Azure location with spaces",
+    { cluster: { ...valid.aks, location: "West Europe" } },
+    [/location:/, /"West Europe"/, /like "westeurope"/],
+  ],
+  [
+    "missing required cloud key (region)",
+    { cluster: { target: "eks", publicAccessCidrs: ["203.0.113.0/24"] } },
+    [/^cluster\.region: is required/],
+  ],
+  [
+    "missing required cloud key (project)",
+    { cluster: { target: "gke", region: "europe-west1" } },
+    [/^cluster\.project: is required/],
+  ],
+  [
+    "GCP project ID malformed",
+    { cluster: { ...valid.gke, project: "My Project" } },
+    [/project:/, /"My Project"/, /project ID/],
+  ],
+  [
+    "CIDR not a CIDR",
+    { cluster: { ...valid.eks, vpcCidr: "10.0.0.0" } },
+    [/vpcCidr:/, /"10\.0\.0\.0"/, /IPv4 CIDR like/],
+  ],
+  [
+    "CIDR with host bits",
+    { cluster: { ...valid.eks, publicAccessCidrs: ["203.0.113.7/24"] } },
+    [/publicAccessCidrs\[0\]:/, /"203\.0\.113\.7\/24"/, /"203\.0\.113\.0\/24"/],
+  ],
+  [
+    "CIDR octet out of range",
+    { cluster: { ...valid.doks, vpcCidr: "10.300.0.0/16" } },
+    [/vpcCidr:/, /"10\.300\.0\.0\/16"/, /IPv4 CIDR/],
+  ],
+  [
+    "VPC CIDR too small for subnets",
+    { cluster: { ...valid.eks, vpcCidr: "10.0.0.0/24" } },
+    [/vpcCidr:/, /\/24/, /between \/16 and \/20/],
+  ],
+  [
+    "GKE master CIDR not a /28",
+    { cluster: { ...valid.gke, masterCidr: "172.16.0.0/24" } },
+    [/masterCidr:/, /\/24/, /\/28 block/],
+  ],
+  [
+    "GKE ranges overlap",
+    { cluster: { ...valid.gke, podsCidr: "10.10.0.0/16" } },
+    [/podsCidr:/, /"10\.10\.0\.0\/16"/, /overlaps nodesCidr/],
+  ],
+  [
+    "AKS subnet outside the VNet",
+    { cluster: { ...valid.aks, nodeSubnetCidr: "10.99.0.0/20" } },
+    [/nodeSubnetCidr:/, /"10\.99\.0\.0\/20"/, /inside vnetCidr/],
+  ],
+  [
+    "AKS DNS service IP outside the service CIDR",
+    { cluster: { ...valid.aks, dnsServiceIp: "10.0.0.10" } },
+    [/dnsServiceIp:/, /"10\.0\.0\.10"/, /inside serviceCidr/],
+  ],
+  [
+    "0.0.0.0/0 as EKS public CIDR in prod",
+    {
+      profile: "prod",
+      cluster: { ...valid.eks, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
+    },
+    [/publicAccessCidrs\[0\]:/, /"0\.0\.0\.0\/0"/, /not be open to the whole internet in prod/],
+  ],
+  [
+    "0.0.0.0/0 as GKE authorized network in prod",
+    {
+      profile: "prod",
+      cluster: { ...valid.gke, masterAuthorizedNetworks: [{ name: "all", cidr: "0.0.0.0/0" }] },
+    },
+    [/masterAuthorizedNetworks\[0\]:/, /"0\.0\.0\.0\/0"/, /in prod/],
+  ],
+  [
+    "0.0.0.0/0 as AKS authorized range in prod",
+    { profile: "prod", cluster: { ...valid.aks, authorizedIpRanges: ["0.0.0.0/0"] } },
+    [/authorizedIpRanges\[0\]:/, /"0\.0\.0\.0\/0"/, /in prod/],
+  ],
+  [
+    "AKS prod with a public unrestricted API server",
+    { profile: "prod", cluster: valid.aks },
+    [/authorizedIpRanges:/, /privateCluster/],
+  ],
+  [
+    "EKS public endpoint without CIDRs",
+    { cluster: { target: "eks", region: "eu-west-1" } },
+    [/^cluster\.publicAccessCidrs:/, /got nothing/, /at least one CIDR when endpointPublicAccess/],
+  ],
+  [
+    "EKS public CIDRs with a private endpoint",
+    { profile: "prod", cluster: { ...valid.eks } },
+    [/publicAccessCidrs:/, /only used when endpointPublicAccess is true/],
+  ],
+  [
+    "EKS AZ count of 1",
+    { cluster: { ...valid.eks, availabilityZoneCount: 1 } },
+    [/availabilityZoneCount:/, /got 1/, /≥ 2/],
+  ],
+  [
+    "unknown NAT mode",
+    { cluster: { ...valid.eks, natGateways: "none" } },
+    [/natGateways:/, /"none"/, /"single" \| "perAz"/],
+  ],
+  [
+    "admin ARN malformed",
+    { cluster: { ...valid.eks, adminPrincipalArns: ["admin"] } },
+    [/adminPrincipalArns\[0\]:/, /"admin"/, /IAM role or user ARN/],
+  ],
+  [
+    "unknown GKE release channel",
+    { cluster: { ...valid.gke, releaseChannel: "EXTENDED" } },
+    [/releaseChannel:/, /"EXTENDED"/, /"RAPID" \| "REGULAR" \| "STABLE"/],
+  ],
+  [
+    "unknown AKS SKU tier",
+    { cluster: { ...valid.aks, skuTier: "Gold" } },
+    [/skuTier:/, /"Gold"/, /"Free" \| "Standard" \| "Premium"/],
+  ],
+  [
+    "AKS admin group not a UUID",
+    { cluster: { ...valid.aks, adminGroupObjectIds: ["admins"] } },
+    [/adminGroupObjectIds\[0\]:/, /"admins"/, /UUID/],
+  ],
+  [
+    "DOKS maintenance time malformed",
+    { cluster: { ...valid.doks, maintenanceWindow: { day: "sunday", startTime: "25:00" } } },
+    [/maintenanceWindow\.startTime:/, /"25:00"/, /HH:MM/],
+  ],
+  [
+    "DOKS maintenance day unknown",
+    { cluster: { ...valid.doks, maintenanceWindow: { day: "sun", startTime: "03:00" } } },
+    [/maintenanceWindow\.day:/, /"sun"/, /"sunday"/],
+  ],
+  [
+    "cluster name not DNS-1123",
+    { cluster: { ...valid.doks, clusterName: "Prod_Cluster" } },
+    [/clusterName:/, /"Prod_Cluster"/, /DNS-1123/],
+  ],
+  [
+    "cluster name too long",
+    { cluster: { ...valid.doks, clusterName: "a".repeat(41) } },
+    [/clusterName:/, /at most 40/],
+  ],
+  [
+    "protect not a boolean",
+    { cluster: { ...valid.doks, protect: "yes" } },
+    [/protect:/, /"yes"/, /expected boolean/],
+  ],
+  [
+    "tag key uppercase",
+    { cluster: valid.doks, tags: { Team: "platform" } },
+    [/^tags\.Team:/, /key "Team" is invalid/, /must be a lowercase tag key/],
+  ],
+  [
+    "existing cluster without a kubeconfig",
+    { cluster: { target: "existing" } },
+    [/^kubeconfig: is required/, /--secret/],
+  ],
+  [
+    "existing cluster with both kubeconfig sources",
+    { cluster: { target: "existing", kubeconfigPath: "/tmp/k" }, kubeconfig: SAMPLE_KUBECONFIG },
+    [/kubeconfigPath:/, /exactly one of/],
+  ],
+  [
+    "kubeconfig with a managed target",
+    { cluster: valid.doks, kubeconfig: SAMPLE_KUBECONFIG },
+    [/^kubeconfig:/, /"existing"/, /"doks"/],
+  ],
+];
+
+describe("stack config validation", () => {
+  it(`covers at least 25 distinct bad inputs (has ${bad.length})`, () => {
+    assert.ok(bad.length >= 25);
+  });
+
+  for (const [what, raw, patterns] of bad) {
+    it(`rejects ${what} with one clear message`, () => {
+      const problems = problemsOf(raw);
+      assert.strictEqual(problems.length, 1, `expected exactly one problem, got:\n${problems.join("\n")}`);
+      for (const p of patterns) assert.match(problems[0], p);
+    });
+  }
+
+  it("reports every problem together, one line each", () => {
+    const problems = problemsOf({
+      profile: "prod",
+      extra: true,
+      cluster: {
+        target: "eks",
+        region: "eu-west",
+        kubernetesVersion: "1.2",
+        endpointPublicAccess: true,
+        publicAccessCidrs: ["0.0.0.0/0"],
+        nodePools: [{ name: "a", minNodes: 4, maxNodes: 2 }],
+      },
+    });
+    assert.strictEqual(problems.length, 5, problems.join("\n"));
+    for (const key of [
+      "extra",
+      "cluster.region",
+      "cluster.kubernetesVersion",
+      "cluster.publicAccessCidrs[0]",
+      "cluster.nodePools[0].minNodes",
+    ]) {
+      assert.ok(
+        problems.some((p) => p.startsWith(`${key}:`)),
+        `no problem for ${key}:\n${problems.join("\n")}`,
+      );
+    }
+    const err = (() => {
+      try {
+        parseConfig({ cluster: { target: "eks", publicAccessCidrs: ["203.0.113.0/24"] } }, ctx);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    assert.match(
+      err?.message ?? "",
+      /Invalid stack configuration \(1 problem\):\n {2}- cluster\.region: is required/,
+    );
+  });
+
+  it("never echoes the kubeconfig secret in a message", () => {
+    const problems = problemsOf({ cluster: { target: "existing" }, kubeconfig: 42 });
+    assert.strictEqual(problems.length, 1, problems.join("\n"));
+    assert.match(problems[0], /^kubeconfig: got \[secret\]/);
+    const unknown = problemsOf({ cluster: valid.doks, kubeconfg: "super-secret-token" });
+    assert.ok(!unknown.join("\n").includes("super-secret-token"), unknown.join("\n"));
+  });
+
+  it("fills defaults from the dev profile", () => {
+    const cfg = parseConfig({ cluster: valid.eks }, ctx);
+    assert.strictEqual(cfg.profile, "dev");
+    assert.ok(cfg.cluster.target === "eks");
+    assert.strictEqual(cfg.cluster.clusterName, "kube-platform-dev");
+    assert.strictEqual(cfg.cluster.kubernetesVersion, "1.34");
+    assert.strictEqual(cfg.cluster.protect, false);
+    assert.strictEqual(cfg.cluster.availabilityZoneCount, 2);
+    assert.strictEqual(cfg.cluster.natGateways, "single");
+    assert.strictEqual(cfg.cluster.endpointPublicAccess, true);
+    assert.deepStrictEqual(cfg.cluster.nodePools, [
+      {
+        name: "general",
+        machineType: DEFAULT_MACHINE_TYPES.eks,
+        minNodes: 1,
+        maxNodes: 3,
+        diskSizeGb: 100,
+        labels: {},
+        taints: [],
+      },
+    ]);
+    assert.deepStrictEqual(cfg.cluster.tags, { "managed-by": "pulumi", "kube-platform-stack": "dev" });
+  });
+
+  it("fills defaults from the prod profile", () => {
+    const cfg = parseConfig(
+      { profile: "prod", cluster: { target: "eks", region: "eu-west-1" } },
+      { ...ctx, stack: "prod" },
+    );
+    assert.ok(cfg.cluster.target === "eks");
+    assert.strictEqual(cfg.cluster.protect, PROFILE_DEFAULTS.prod.protect);
+    assert.strictEqual(cfg.cluster.availabilityZoneCount, 3);
+    assert.strictEqual(cfg.cluster.natGateways, "perAz");
+    assert.strictEqual(cfg.cluster.endpointPublicAccess, false);
+    assert.strictEqual(cfg.cluster.nodePools[0].minNodes, 3);
+    const gke = parseConfig({ profile: "prod", cluster: valid.gke }, ctx).cluster;
+    assert.ok(gke.target === "gke");
+    assert.strictEqual(gke.releaseChannel, "STABLE");
+    assert.strictEqual(gke.deletionProtection, true);
+    const aks = parseConfig(
+      { profile: "prod", cluster: { ...valid.aks, privateCluster: true } },
+      ctx,
+    ).cluster;
+    assert.ok(aks.target === "aks");
+    assert.strictEqual(aks.skuTier, "Standard");
+    assert.strictEqual(aks.disableLocalAccounts, true);
+    const doks = parseConfig({ profile: "prod", cluster: valid.doks }, ctx).cluster;
+    assert.ok(doks.target === "doks");
+    assert.strictEqual(doks.highAvailability, true);
+  });
+
+  it("lets every preset value be overridden", () => {
+    const cfg = parseConfig(
+      {
+        profile: "prod",
+        cluster: {
+          target: "eks",
+          region: "eu-west-1",
+          protect: false,
+          availabilityZoneCount: 2,
+          natGateways: "single",
+          endpointPublicAccess: true,
+          publicAccessCidrs: ["198.51.100.0/24"],
+          nodePools: [{ name: "general", minNodes: 1, maxNodes: 2 }],
+        },
+      },
+      ctx,
+    );
+    assert.ok(cfg.cluster.target === "eks");
+    assert.strictEqual(cfg.cluster.protect, false);
+    assert.strictEqual(cfg.cluster.availabilityZoneCount, 2);
+    assert.strictEqual(cfg.cluster.natGateways, "single");
+    assert.strictEqual(cfg.cluster.endpointPublicAccess, true);
+    assert.strictEqual(cfg.cluster.nodePools[0].minNodes, 1);
+    const dev = parseConfig(
+      { cluster: { ...valid.gke, releaseChannel: "STABLE", deletionProtection: true, protect: true } },
+      ctx,
+    );
+    assert.ok(dev.cluster.target === "gke");
+    assert.deepStrictEqual(
+      [dev.cluster.releaseChannel, dev.cluster.deletionProtection, dev.cluster.protect],
+      ["STABLE", true, true],
+    );
+  });
+
+  it("allows 0.0.0.0/0 outside prod (explicitly configured)", () => {
+    const cfg = parseConfig({ cluster: { ...valid.eks, publicAccessCidrs: ["0.0.0.0/0"] } }, ctx);
+    assert.ok(cfg.cluster.target === "eks");
+    assert.deepStrictEqual(cfg.cluster.publicAccessCidrs, ["0.0.0.0/0"]);
+  });
+
+  it("keeps an existing cluster's kubeconfig a secret", async () => {
+    const cfg = parseConfig({ cluster: { target: "existing" }, kubeconfig: SAMPLE_KUBECONFIG }, ctx);
+    assert.ok(cfg.cluster.target === "existing");
+    assert.strictEqual(await pulumi.isSecret(cfg.cluster.kubeconfig), true);
+  });
+
+  it("reads cluster.kubeconfigPath into a secret and reports an unreadable path", async () => {
+    const cfg = parseConfig(
+      { cluster: { target: "existing", kubeconfigPath: "/k/config", context: "kind-kind" } },
+      { ...ctx, readFile: (p) => (p === "/k/config" ? SAMPLE_KUBECONFIG : "") },
+    );
+    assert.ok(cfg.cluster.target === "existing");
+    assert.strictEqual(cfg.cluster.context, "kind-kind");
+    assert.strictEqual(await pulumi.isSecret(cfg.cluster.kubeconfig), true);
+    const problems = problemsOf({ cluster: { target: "existing", kubeconfigPath: "/nope" } }, {
+      ...ctx,
+      readFile: () => {
+        throw new Error("ENOENT: no such file");
+      },
+    } as typeof ctx);
+    assert.deepStrictEqual(problems, [
+      'cluster.kubeconfigPath: got "/nope"; cannot read it (ENOENT: no such file)',
+    ]);
+  });
+
+  for (const stack of Object.keys(EXAMPLE_STACKS)) {
+    it(`accepts the example stack ${stack}`, () => {
+      const cfg = parseConfig(loadStackConfig(stack), { ...ctx, stack, readFile: () => SAMPLE_KUBECONFIG });
+      assert.ok(cfg.cluster);
+    });
+  }
+});
+
+describe("CIDR helpers", () => {
+  it("parses, compares and contains", () => {
+    assert.deepStrictEqual(parseCidr("10.0.0.0/16"), { base: 167772160, prefix: 16 });
+    assert.strictEqual(parseCidr("10.0.0.0/33"), undefined);
+    assert.strictEqual(cidrsOverlap("10.0.0.0/16", "10.0.128.0/17"), true);
+    assert.strictEqual(cidrsOverlap("10.0.0.0/16", "10.1.0.0/16"), false);
+    assert.strictEqual(cidrContains("10.31.0.0/16", "10.31.0.10"), true);
+    assert.strictEqual(cidrContains("10.31.0.0/16", "10.32.0.10"), false);
+    assert.strictEqual(formatPath(["cluster", "nodePools", 0, "name"]), "cluster.nodePools[0].name");
+  });
+});
