@@ -8,6 +8,7 @@ import * as path from "path";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { Platform } from "../stacks/platform";
 import { ProgramRun, RecordedResource, runProgram, runResources } from "./helpers/mocks";
+import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "./helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kp-test-"));
