@@ -74,6 +74,13 @@ describe("the program on every example stack", function () {
           );
         }
       });
+
+      it("registers only Kubernetes objects that satisfy the Kubernetes schemas", async () => {
+        const r = await run(stack);
+        for (const res of r.resources.filter((x) => isKubernetes(x) && x.custom)) {
+          assert.doesNotThrow(() => validateKubernetesObject(res.inputs), `${res.type} ${res.name}`);
+        }
+      });
     });
   }
 

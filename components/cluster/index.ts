@@ -1,5 +1,9 @@
-import { ClusterComponentOptions, ClusterSettings, ManagedCluster, assertNever } from "./types";
+import { AksCluster } from "./aks";
+import { DoksCluster } from "./doks";
+import { EksCluster } from "./eks";
 import { ExistingCluster } from "./existing";
+import { GkeCluster } from "./gke";
+import { ClusterComponentOptions, ClusterSettings, ManagedCluster, assertNever } from "./types";
 
 export * from "./types";
 
@@ -13,13 +17,16 @@ export function createCluster(
   opts?: ClusterComponentOptions,
 ): ManagedCluster {
   switch (settings.target) {
+    case "eks":
+      return new EksCluster(name, settings, opts);
+    case "gke":
+      return new GkeCluster(name, settings, opts);
+    case "aks":
+      return new AksCluster(name, settings, opts);
+    case "doks":
+      return new DoksCluster(name, settings, opts);
     case "existing":
       return new ExistingCluster(name, settings, opts);
-    case "eks":
-    case "gke":
-    case "aks":
-    case "doks":
-      throw new Error(`target ${settings.target} is being integrated`);
     default:
       return assertNever(settings, "cluster target");
   }

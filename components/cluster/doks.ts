@@ -1,0 +1,267 @@
+import * as digitalocean from "@pulumi/digitalocean";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterComponentOptions, DoksSettings, ManagedCluster, NodePoolSettings } from "./types";
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pure helpers (exported for tests).                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+
+export interface Taint {
+  key: string;
+  value: string;
+  effect: TaintEffect;
+}
+
+/** Parses a `key=value:Effect` (or `key:Effect`) taint. */
+export function parseTaint(taint: string): Taint {
+  const m =
+    /^([A-Za-z0-9][-A-Za-z0-9_./]*)(?:=([-A-Za-z0-9_.]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(
+      taint,
+    );
+  if (!m)
+    throw new Error(
+      `invalid taint "${taint}": expected key=value:Effect (NoSchedule|PreferNoSchedule|NoExecute)`,
+    );
+  return { key: m[1], value: m[2] ?? "", effect: m[3] as TaintEffect };
+}
+
+/**
+ * DigitalOcean tags are plain names (letters, digits, `_`, `-`, `:`; at most 255 characters), so
+ * `{team: "platform"}` becomes `team:platform`. Keys starting with `k8s` / `terraform:` are dropped:
+ * the provider filters such tags out when it reads them back, which would show as a permanent diff.
+ */
+export function doTags(tags: Record<string, string>): string[] {
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9_:-]/g, "-");
+  return Object.entries(tags)
+    .map(([k, v]) => clean(v ? `${k}:${v}` : k).slice(0, 255))
+    .filter((t) => t !== "" && t !== "k8s" && !t.startsWith("k8s:") && !t.startsWith("terraform:"))
+    .sort();
+}
+
+/** The `versionPrefix` that selects the patch releases of a minor ("1.34" → "1.34."). */
+export function doksVersionPrefix(minor: string): string {
+  if (!/^\d+\.\d+$/.test(minor))
+    throw new Error(`kubernetesVersion must be "<major>.<minor>", got "${minor}"`);
+  return `${minor}.`;
+}
+
+/** The arguments `doctl kubernetes cluster kubeconfig save` writes into the exec user (doctl source). */
+export function doctlExecArgs(clusterId: string): string[] {
+  return ["kubernetes", "cluster", "kubeconfig", "exec-credential", "--version=v1beta1", clusterId];
+}
+
+/**
+ * A kubeconfig whose user runs `doctl kubernetes cluster kubeconfig exec-credential` for a fresh token on
+ * every connection, instead of the 7-day token the provider stores (pulumi-digitalocean #77, #312). doctl
+ * authenticates with its current context or DIGITALOCEAN_ACCESS_TOKEN. Nothing in it changes when tokens
+ * rotate. `caCertificate` is the base64 PEM from `kubeConfigs[0].clusterCaCertificate`. JSON (valid YAML).
+ */
+export function doksExecKubeconfig(args: {
+  clusterName: string;
+  clusterId: string;
+  endpoint: string;
+  caCertificate: string;
+}): string {
+  const user = `${args.clusterName}-doctl`;
+  return JSON.stringify(
+    {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [
+        {
+          name: args.clusterName,
+          cluster: { server: args.endpoint, "certificate-authority-data": args.caCertificate },
+        },
+      ],
+      contexts: [{ name: args.clusterName, context: { cluster: args.clusterName, user } }],
+      "current-context": args.clusterName,
+      users: [
+        {
+          name: user,
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: "doctl",
+              args: doctlExecArgs(args.clusterId),
+              interactiveMode: "Never",
+              provideClusterInfo: false,
+              installHint:
+                "doctl is required (https://docs.digitalocean.com/reference/doctl/how-to/install/), " +
+                "authenticated with `doctl auth init` or DIGITALOCEAN_ACCESS_TOKEN.",
+            },
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+/** One DOKS node pool: always autoscaled between minNodes and maxNodes. */
+export interface DoksPoolArgs {
+  name: string;
+  size: string;
+  autoScale: true;
+  minNodes: number;
+  maxNodes: number;
+  /** Initial size only: autoscaled afterwards (ignoreChanges). */
+  nodeCount: number;
+  labels: Record<string, string>;
+  taints: Taint[];
+  tags: string[];
+}
+
+/** `first` is the cluster's inline pool, which DOKS requires to keep at least one node. */
+export function doksPoolArgs(
+  pool: NodePoolSettings,
+  first: boolean,
+  tags: Record<string, string>,
+): DoksPoolArgs {
+  const minNodes = first ? Math.max(1, pool.minNodes) : pool.minNodes;
+  if (pool.maxNodes < Math.max(1, minNodes)) {
+    throw new Error(`DOKS pool ${pool.name}: maxNodes (${pool.maxNodes}) must be >= max(minNodes, 1)`);
+  }
+  return {
+    name: pool.name,
+    size: pool.machineType,
+    autoScale: true,
+    minNodes,
+    maxNodes: pool.maxNodes,
+    nodeCount: Math.max(1, minNodes),
+    labels: { ...pool.labels },
+    taints: pool.taints.map(parseTaint),
+    tags: doTags(tags),
+  };
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The component.                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * A DigitalOcean Kubernetes cluster: a VPC, the cluster (latest patch of the configured minor,
+ * auto-upgrade, surge upgrade, maintenance window, optional HA control plane) with the first node pool
+ * inline, every further pool as a KubernetesNodePool, and a doctl exec kubeconfig.
+ *
+ * Inputs that replace the cluster (terraform-provider-digitalocean, resource_kubernetes_cluster.go and
+ * kubernetes.go): `region`, `vpcUuid`, `clusterSubnet`, `serviceSubnet`, the inline pool's `size`
+ * (nodePools[0].machineType!) and a `version` lower than the current one. `name`, `ha`, `autoUpgrade`,
+ * `surgeUpgrade`, `maintenancePolicy`, tags and the pool's name/min/max/labels/taints update in place, a
+ * higher `version` is an in-place upgrade. A KubernetesNodePool is replaced when its `size` changes.
+ */
+export class DoksCluster extends pulumi.ComponentResource implements ManagedCluster {
+  readonly target = "doks" as const;
+  readonly clusterName: pulumi.Output<string>;
+  readonly region: string;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly ready: pulumi.Resource[];
+  readonly defaultStorageClass: pulumi.Output<string>;
+  readonly loadBalancer: ManagedCluster["loadBalancer"] = { addressKind: "ip", serviceAnnotations: {} };
+  /**
+   * DOKS does not ship metrics-server: DigitalOcean offers it as a separate 1-Click app
+   * ("Kubernetes Metrics Server", docs.digitalocean.com/products/marketplace/catalog/kubernetes-metrics-server,
+   * deployed with Helm), and its list of managed components (Cilium, CoreDNS, CSI, …) does not include it.
+   */
+  readonly hasMetricsApi = false;
+  readonly nodeAutoscaling = { kind: "native" } as const;
+  /** DigitalOcean has no workload identity federation for Kubernetes ServiceAccounts. */
+  readonly workloadIdentity = undefined;
+  /** DigitalOcean has no managed KMS: Vault uses Shamir unseal. */
+  readonly unsealKms = undefined;
+
+  readonly vpc: digitalocean.Vpc;
+  readonly cluster: digitalocean.KubernetesCluster;
+  readonly extraPools: digitalocean.KubernetesNodePool[];
+
+  constructor(name: string, settings: DoksSettings, opts?: ClusterComponentOptions) {
+    super("kube-platform:cluster:DoksCluster", name, {}, opts);
+    const protect = settings.protect;
+    this.region = settings.region;
+    const [firstPool, ...otherPools] = settings.nodePools;
+    if (!firstPool) throw new Error("DOKS needs at least one node pool (settings.nodePools is empty)");
+    const poolNames = new Set<string>();
+    for (const p of settings.nodePools) {
+      if (poolNames.has(p.name)) throw new Error(`duplicate DOKS node pool name "${p.name}"`);
+      poolNames.add(p.name);
+    }
+
+    this.vpc = new digitalocean.Vpc(
+      `${name}-vpc`,
+      {
+        region: settings.region,
+        ipRange: settings.vpcCidr,
+        description: `kube-platform ${settings.clusterName}`,
+      },
+      { parent: this, protect },
+    );
+
+    const versionPrefix = doksVersionPrefix(settings.kubernetesVersion);
+    const versions = digitalocean.getKubernetesVersionsOutput({ versionPrefix }, { parent: this });
+    const version = versions.latestVersion.apply((v) => {
+      if (!v) throw new Error(`DigitalOcean offers no Kubernetes ${settings.kubernetesVersion} release`);
+      return v;
+    });
+
+    // `version` is the newest patch of the configured minor, which is never below what auto-upgrade
+    // (patch releases of the same minor, in the maintenance window) installs, so it never reads as the
+    // downgrade that would replace the cluster; a new patch shows as an in-place upgrade. It is not
+    // ignored: ignoring it would also swallow a minor bump in settings.
+    this.cluster = new digitalocean.KubernetesCluster(
+      `${name}-doks`,
+      {
+        name: settings.clusterName,
+        region: settings.region,
+        version,
+        vpcUuid: this.vpc.id,
+        // HA control plane: can be turned on later, never off again.
+        ha: settings.highAvailability,
+        // AVD-DIG-0008.
+        autoUpgrade: settings.autoUpgrade,
+        // AVD-DIG-0005: new nodes are brought up before old ones are drained.
+        surgeUpgrade: settings.surgeUpgrade,
+        maintenancePolicy: {
+          day: settings.maintenanceWindow.day.toLowerCase(),
+          startTime: settings.maintenanceWindow.startTime,
+        },
+        nodePool: doksPoolArgs(firstPool, true, settings.tags),
+        tags: doTags(settings.tags),
+      },
+      { parent: this, protect, ignoreChanges: ["nodePool.nodeCount"] },
+    );
+
+    this.extraPools = otherPools.map(
+      (pool) =>
+        new digitalocean.KubernetesNodePool(
+          `${name}-pool-${pool.name}`,
+          { clusterId: this.cluster.id, ...doksPoolArgs(pool, false, settings.tags) },
+          // A size change replaces the pool; its name is fixed, so the old one goes first.
+          { parent: this, ignoreChanges: ["nodeCount"], deleteBeforeReplace: true },
+        ),
+    );
+
+    this.clusterName = this.cluster.name;
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([this.cluster.name, this.cluster.id, this.cluster.endpoint, this.cluster.kubeConfigs])
+        .apply(([clusterName, clusterId, endpoint, kubeConfigs]) => {
+          const ca = kubeConfigs?.[0]?.clusterCaCertificate;
+          if (!ca) throw new Error(`DOKS cluster ${clusterName} returned no CA certificate`);
+          return doksExecKubeconfig({ clusterName, clusterId, endpoint, caCertificate: ca });
+        }),
+    );
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      // The cluster id never changes with credentials, so the provider is never replaced.
+      { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.id },
+      { parent: this },
+    );
+    this.ready = [this.cluster, ...this.extraPools];
+    this.defaultStorageClass = pulumi.output("do-block-storage");
+    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+  }
+}

@@ -1,0 +1,907 @@
+import { createHash } from "crypto";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  BoundIdentity,
+  ClusterAutoscalerTarget,
+  ClusterComponentOptions,
+  EksSettings,
+  ManagedCluster,
+  NodePoolSettings,
+  SealStanza,
+  ServiceAccountRef,
+  UnsealKms,
+  WorkloadIdentity,
+} from "./types";
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pure helpers (exported for tests).                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The five EKS control-plane log types (CKV_AWS_37). */
+export const EKS_CONTROL_PLANE_LOG_TYPES = [
+  "api",
+  "audit",
+  "authenticator",
+  "controllerManager",
+  "scheduler",
+];
+
+/** The audience IRSA tokens are issued for. */
+export const IRSA_AUDIENCE = "sts.amazonaws.com";
+
+/** The in-tree (cloud-controller-manager) annotation that makes a LoadBalancer Service an NLB. */
+export const NLB_SERVICE_ANNOTATIONS: Record<string, string> = {
+  "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+};
+
+/** Most availability zones the subnet layout has room for (the largest AWS regions have 6). */
+export const MAX_AVAILABILITY_ZONES = 6;
+
+function ipv4ToInt(ip: string): number {
+  const parts = ip.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
+    throw new Error(`invalid IPv4 address "${ip}"`);
+  }
+  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+function intToIpv4(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/**
+ * Carves the VPC CIDR into one private and one public subnet per availability zone.
+ *
+ * The layout does not depend on `azCount`, so adding a zone later never moves an existing subnet:
+ * the VPC is split into eighths; eighths 0–5 are the private subnets (one per zone, large: nodes and
+ * pods take their IPs from the VPC CNI), eighth 6 is split into eight public subnets (small: NAT
+ * gateways and load balancers only), eighth 7 stays free. A /16 gives private /19s (8187 usable
+ * addresses) and public /22s (1019 usable).
+ */
+export function subnetCidrs(vpcCidr: string, azCount: number): { private: string[]; public: string[] } {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(vpcCidr.trim());
+  if (!m) throw new Error(`invalid VPC CIDR "${vpcCidr}"`);
+  const base = ipv4ToInt(m[1]);
+  const prefix = Number(m[2]);
+  if (prefix < 16 || prefix > 22) {
+    throw new Error(
+      `VPC CIDR ${vpcCidr}: the prefix must be between /16 and /22 (public subnets need at least /28)`,
+    );
+  }
+  const size = 2 ** (32 - prefix);
+  if (base % size !== 0) throw new Error(`VPC CIDR ${vpcCidr} is not aligned to its prefix length`);
+  if (!Number.isInteger(azCount) || azCount < 2 || azCount > MAX_AVAILABILITY_ZONES) {
+    throw new Error(
+      `availabilityZoneCount must be an integer between 2 and ${MAX_AVAILABILITY_ZONES}, got ${azCount}`,
+    );
+  }
+  const eighth = size / 8;
+  const publicSize = eighth / 8;
+  const zones = [...Array(azCount).keys()];
+  return {
+    private: zones.map((i) => `${intToIpv4(base + i * eighth)}/${prefix + 3}`),
+    public: zones.map((i) => `${intToIpv4(base + 6 * eighth + i * publicSize)}/${prefix + 6}`),
+  };
+}
+
+/** The EKS managed node group AMI type (Amazon Linux 2023) for an EC2 instance type. */
+export function amiTypeFor(machineType: string): string {
+  const family = machineType.toLowerCase().split(".")[0];
+  // Graviton families carry a "g" right after the generation digit (m7g, c7gn, r8gd, t4g, x2gd, im4gn,
+  // is4gen, g5g); a1 is the first Graviton generation.
+  const arm = family === "a1" || /^[a-z]+\d+g[a-z]*$/.test(family);
+  const nvidia = /^(p\d+|g\d+|gr\d+)[a-z]*$/.test(family);
+  const neuron = /^(inf|trn)\d+[a-z]*$/.test(family);
+  if (arm) return nvidia ? "AL2023_ARM_64_NVIDIA" : "AL2023_ARM_64_STANDARD";
+  if (nvidia) return "AL2023_x86_64_NVIDIA";
+  if (neuron) return "AL2023_x86_64_NEURON";
+  return "AL2023_x86_64_STANDARD";
+}
+
+const TAINT_EFFECTS: Record<string, string> = {
+  NoSchedule: "NO_SCHEDULE",
+  PreferNoSchedule: "PREFER_NO_SCHEDULE",
+  NoExecute: "NO_EXECUTE",
+};
+
+/** Parses a `key=value:Effect` (or `key:Effect`) taint into the EKS node group taint shape. */
+export function parseTaint(taint: string): { key: string; value?: string; effect: string } {
+  const m = /^([^=:\s]+)(?:=([^:\s]*))?:([A-Za-z]+)$/.exec(taint.trim());
+  if (!m) throw new Error(`invalid taint "${taint}": expected key=value:Effect`);
+  const effect = TAINT_EFFECTS[m[3]];
+  if (!effect) {
+    throw new Error(
+      `invalid taint effect "${m[3]}" in "${taint}": expected ${Object.keys(TAINT_EFFECTS).join(", ")}`,
+    );
+  }
+  return m[2] ? { key: m[1], value: m[2], effect } : { key: m[1], effect };
+}
+
+/**
+ * A cloud name prefix `<parts joined by ->-` of at most `maxLen` characters. When the parts are too
+ * long they are cut and a short hash of the full name keeps prefixes of different parts distinct.
+ */
+export function namePrefix(parts: string[], maxLen: number): string {
+  const full = `${parts.join("-")}-`;
+  if (full.length <= maxLen) return full;
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, 6);
+  const head = full.slice(0, maxLen - hash.length - 2).replace(/[-_.]+$/, "");
+  return `${head}-${hash}-`;
+}
+
+/** IAM role `namePrefix` is limited to 38 characters (64 minus the 26-character unique suffix). */
+export const IAM_ROLE_NAME_PREFIX_MAX = 38;
+/** Node group `nodeGroupNamePrefix`: 63 characters minus the 26-character unique suffix. */
+export const NODE_GROUP_NAME_PREFIX_MAX = 37;
+/** Launch template `namePrefix`: 128 characters minus the 26-character unique suffix. */
+export const LAUNCH_TEMPLATE_NAME_PREFIX_MAX = 102;
+
+/** A stable, URN-safe resource-name suffix for an IAM principal ARN (ARNs contain "::"). */
+export function principalSuffix(arn: string): string {
+  const last = arn.split(/[/:]/).pop() ?? "";
+  const slug = last
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 32);
+  const hash = createHash("sha256").update(arn).digest("hex").slice(0, 8);
+  return slug ? `${slug}-${hash}` : hash;
+}
+
+/** The role name in an IAM role ARN (`arn:<partition>:iam::<account>:role/<path/>name`). */
+export function roleNameFromArn(arn: string): string {
+  const m = /^arn:[^:]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
+  if (!m) throw new Error(`not an IAM role ARN: "${arn}"`);
+  return m[1];
+}
+
+/** The issuer URL without its scheme: the prefix of IRSA condition keys. */
+export function issuerHostPath(issuerUrl: string): string {
+  return issuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "");
+}
+
+/** A trust policy letting an AWS service (eks.amazonaws.com, ec2.amazonaws.com, …) assume a role. */
+export function serviceTrustPolicy(service: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}
+
+/** The IRSA trust policy: only the ServiceAccount `sa` of this cluster's OIDC issuer may assume the role. */
+export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, sa: ServiceAccountRef): string {
+  const issuer = issuerHostPath(issuerUrl);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+            [`${issuer}:aud`]: IRSA_AUDIENCE,
+          },
+        },
+      },
+    ],
+  });
+}
+
+/** An identity policy allowing `actions` on one KMS key only. */
+export function kmsKeyUsePolicy(keyArn: string, actions: string[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: actions, Resource: keyArn }],
+  });
+}
+
+/** What Vault's awskms seal needs on its key. */
+export const UNSEAL_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"];
+
+/** Administrative KMS actions (no encrypt/decrypt): what the account keeps on an unseal key. */
+export const KMS_ADMIN_ACTIONS = [
+  // Not "kms:Create*": kms:CreateGrant would let the account hand the key's use to anyone.
+  "kms:CreateAlias",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+
+/**
+ * The unseal key's key policy: the account administers the key (through IAM, so it can never become
+ * unmanageable) but only `roleArn` may use it for cryptography.
+ */
+export function unsealKeyPolicy(partition: string, accountId: string, roleArn: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersTheKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: KMS_ADMIN_ACTIONS,
+        Resource: "*",
+      },
+      {
+        Sid: "OnlyTheBoundIdentityUsesTheKey",
+        Effect: "Allow",
+        Principal: { AWS: roleArn },
+        Action: UNSEAL_KEY_ACTIONS,
+        Resource: "*",
+      },
+    ],
+  });
+}
+
+/** The ARN pattern of an Auto Scaling group (the group's UUID is a wildcard). */
+export function autoScalingGroupArn(
+  partition: string,
+  region: string,
+  accountId: string,
+  asgName: string,
+): string {
+  return `arn:${partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${asgName}`;
+}
+
+export interface KubeconfigArgs {
+  clusterName: string;
+  endpoint: string;
+  certificateAuthorityData: string;
+  region: string;
+  profile?: string;
+  roleArn?: string;
+}
+
+/**
+ * An exec-based kubeconfig: kubectl / the Kubernetes provider run `aws eks get-token` for a
+ * short-lived token at every use, so the kubeconfig itself never changes when credentials rotate.
+ */
+export function buildKubeconfig(a: KubeconfigArgs): string {
+  const args = ["eks", "get-token", "--cluster-name", a.clusterName, "--region", a.region];
+  if (a.roleArn) args.push("--role-arn", a.roleArn);
+  if (a.profile) args.push("--profile", a.profile);
+  // Guard against a user-level `output = text|yaml` in ~/.aws/config.
+  args.push("--output", "json");
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name: a.clusterName,
+        cluster: { server: a.endpoint, "certificate-authority-data": a.certificateAuthorityData },
+      },
+    ],
+    contexts: [{ name: a.clusterName, context: { cluster: a.clusterName, user: a.clusterName } }],
+    "current-context": a.clusterName,
+    users: [
+      {
+        name: a.clusterName,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "aws",
+            args,
+            interactiveMode: "Never",
+          },
+        },
+      },
+    ],
+    preferences: {},
+  });
+}
+
+/**
+ * Checks what the cloud would only reject halfway through a deployment. Throws on the first problem.
+ */
+export function validateEksSettings(s: EksSettings): void {
+  subnetCidrs(s.vpcCidr, s.availabilityZoneCount);
+  if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(s.clusterName)) {
+    throw new Error(
+      `clusterName "${s.clusterName}": 1-100 letters, digits, "-" or "_", starting alphanumeric`,
+    );
+  }
+  if (s.endpointPublicAccess && s.publicAccessCidrs.length === 0) {
+    throw new Error("endpointPublicAccess needs publicAccessCidrs (EKS would default to 0.0.0.0/0)");
+  }
+  if (s.nodePools.length === 0) throw new Error("at least one node pool is required");
+  const poolNames = new Set<string>();
+  for (const pool of s.nodePools) {
+    if (poolNames.has(pool.name)) throw new Error(`duplicate node pool name "${pool.name}"`);
+    poolNames.add(pool.name);
+    if (!Number.isInteger(pool.minNodes) || !Number.isInteger(pool.maxNodes)) {
+      throw new Error(`node pool ${pool.name}: minNodes and maxNodes must be integers`);
+    }
+    if (pool.minNodes < 0 || pool.maxNodes < 1 || pool.minNodes > pool.maxNodes) {
+      throw new Error(`node pool ${pool.name}: need 0 <= minNodes <= maxNodes and maxNodes >= 1`);
+    }
+    pool.taints.forEach(parseTaint);
+  }
+  if (new Set(s.adminPrincipalArns).size !== s.adminPrincipalArns.length) {
+    throw new Error("adminPrincipalArns contains duplicates");
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The component.                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+const KUBE_SYSTEM_EBS_CSI_SA: ServiceAccountRef = { namespace: "kube-system", name: "ebs-csi-controller-sa" };
+
+/**
+ * An EKS cluster in its own VPC: private/public subnets over N zones, NAT, KMS envelope encryption
+ * of Secrets, all control-plane logs, API access entries, IRSA, managed node groups behind
+ * IMDSv2-only launch templates, the core managed add-ons and a gp3 default StorageClass.
+ */
+export class EksCluster extends pulumi.ComponentResource implements ManagedCluster {
+  readonly target = "eks" as const;
+  readonly clusterName: pulumi.Output<string>;
+  readonly region: string;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly ready: pulumi.Resource[];
+  readonly defaultStorageClass: pulumi.Output<string>;
+  readonly loadBalancer: ManagedCluster["loadBalancer"];
+  readonly hasMetricsApi = false;
+  readonly nodeAutoscaling: { kind: "cluster-autoscaler" } & ClusterAutoscalerTarget;
+  readonly workloadIdentity: WorkloadIdentity;
+  readonly unsealKms: UnsealKms;
+
+  /** The AWS provider every AWS resource of this cluster (and of its bindings) uses. */
+  readonly awsProvider: aws.Provider;
+  readonly cluster: aws.eks.Cluster;
+  readonly vpc: aws.ec2.Vpc;
+  readonly privateSubnets: aws.ec2.Subnet[];
+  readonly publicSubnets: aws.ec2.Subnet[];
+  readonly oidcProvider: aws.iam.OpenIdConnectProvider;
+  readonly nodeGroups: aws.eks.NodeGroup[];
+
+  private readonly settings: EksSettings;
+  private readonly partition: pulumi.Output<string>;
+  private readonly accountId: pulumi.Output<string>;
+  private readonly oidcIssuer: pulumi.Output<string>;
+
+  constructor(name: string, settings: EksSettings, opts?: ClusterComponentOptions) {
+    super("kube-platform:cluster:EksCluster", name, {}, opts);
+    validateEksSettings(settings);
+    this.settings = settings;
+    this.region = settings.region;
+    const protect = settings.protect;
+    const clusterName = settings.clusterName;
+    const cidrs = subnetCidrs(settings.vpcCidr, settings.availabilityZoneCount);
+    const azCount = settings.availabilityZoneCount;
+
+    const provider = new aws.Provider(
+      `${name}-aws`,
+      { region: settings.region, defaultTags: { tags: settings.tags } },
+      { parent: this },
+    );
+    this.awsProvider = provider;
+    const child = { parent: this, provider };
+    const invokeOpts = { parent: this, provider };
+
+    const partitionInfo = aws.getPartitionOutput({}, invokeOpts);
+    this.partition = partitionInfo.partition;
+    const dnsSuffix = partitionInfo.dnsSuffix;
+    this.accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
+    const partition = this.partition;
+    const managedPolicy = (policy: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
+
+    /* ---------------------------------- network ---------------------------------- */
+    const zones = aws
+      .getAvailabilityZonesOutput(
+        {
+          // Regular zones only (no Local/Wavelength zones). No `state: "available"` filter on purpose:
+          // an impaired zone would drop out of the list during an incident, shift the zones of the
+          // subnets after it and force their (and the cluster's) replacement on the next update.
+          region: settings.region,
+          filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+        },
+        invokeOpts,
+      )
+      .names.apply((names) => {
+        if (names.length < azCount) {
+          throw new Error(
+            `region ${settings.region} has ${names.length} availability zones, availabilityZoneCount is ${azCount}`,
+          );
+        }
+        return names.slice(0, azCount);
+      });
+    const zone = (i: number) => zones.apply((z) => z[i]);
+    const clusterTag = `kubernetes.io/cluster/${clusterName}`;
+
+    this.vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: settings.vpcCidr,
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        tags: { Name: clusterName },
+      },
+      { ...child, protect },
+    );
+    // Strip every rule from the VPC's default security group (CKV2_AWS_12): nothing here uses it.
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default-sg`,
+      { vpcId: this.vpc.id, tags: { Name: `${clusterName}-default-deny` } },
+      child,
+    );
+    const igw = new aws.ec2.InternetGateway(
+      `${name}-igw`,
+      { vpcId: this.vpc.id, tags: { Name: clusterName } },
+      child,
+    );
+
+    this.publicSubnets = cidrs.public.map(
+      (cidrBlock, i) =>
+        new aws.ec2.Subnet(
+          `${name}-public-${i}`,
+          {
+            vpcId: this.vpc.id,
+            cidrBlock,
+            availabilityZone: zone(i),
+            mapPublicIpOnLaunch: false,
+            tags: {
+              Name: pulumi.interpolate`${clusterName}-public-${zone(i)}`,
+              "kubernetes.io/role/elb": "1",
+              [clusterTag]: "shared",
+            },
+          },
+          { ...child, protect },
+        ),
+    );
+    this.privateSubnets = cidrs.private.map(
+      (cidrBlock, i) =>
+        new aws.ec2.Subnet(
+          `${name}-private-${i}`,
+          {
+            vpcId: this.vpc.id,
+            cidrBlock,
+            availabilityZone: zone(i),
+            mapPublicIpOnLaunch: false,
+            tags: {
+              Name: pulumi.interpolate`${clusterName}-private-${zone(i)}`,
+              "kubernetes.io/role/internal-elb": "1",
+              [clusterTag]: "shared",
+            },
+          },
+          { ...child, protect },
+        ),
+    );
+
+    const publicRt = new aws.ec2.RouteTable(
+      `${name}-public-rt`,
+      { vpcId: this.vpc.id, tags: { Name: `${clusterName}-public` } },
+      child,
+    );
+    const publicDefault = new aws.ec2.Route(
+      `${name}-public-default`,
+      { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+      child,
+    );
+    const publicAssocs = this.publicSubnets.map(
+      (s, i) =>
+        new aws.ec2.RouteTableAssociation(
+          `${name}-public-${i}`,
+          { subnetId: s.id, routeTableId: publicRt.id },
+          child,
+        ),
+    );
+
+    const natCount = settings.natGateways === "perAz" ? azCount : 1;
+    const nats = [...Array(natCount).keys()].map((i) => {
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${i}`,
+        { domain: "vpc", tags: { Name: `${clusterName}-nat-${i}` } },
+        { ...child, dependsOn: [igw] },
+      );
+      return new aws.ec2.NatGateway(
+        `${name}-nat-${i}`,
+        {
+          allocationId: eip.allocationId,
+          subnetId: this.publicSubnets[i].id,
+          tags: { Name: `${clusterName}-nat-${i}` },
+        },
+        { ...child, dependsOn: [igw, publicDefault, ...publicAssocs] },
+      );
+    });
+    // One private route table per zone in both modes, so switching single <-> perAz only edits routes.
+    const privateRouting: pulumi.Resource[] = [];
+    this.privateSubnets.forEach((s, i) => {
+      const rt = new aws.ec2.RouteTable(
+        `${name}-private-rt-${i}`,
+        { vpcId: this.vpc.id, tags: { Name: pulumi.interpolate`${clusterName}-private-${zone(i)}` } },
+        child,
+      );
+      privateRouting.push(
+        rt,
+        new aws.ec2.Route(
+          `${name}-private-default-${i}`,
+          { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[i % natCount].id },
+          child,
+        ),
+        new aws.ec2.RouteTableAssociation(
+          `${name}-private-${i}`,
+          { subnetId: s.id, routeTableId: rt.id },
+          child,
+        ),
+      );
+    });
+
+    /* -------------------------- encryption and logging --------------------------- */
+    const secretsKey = new aws.kms.Key(
+      `${name}-secrets`,
+      {
+        description: `EKS ${clusterName}: envelope encryption of Kubernetes Secrets`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
+      { ...child, protect },
+    );
+    new aws.kms.Alias(
+      `${name}-secrets`,
+      { name: `alias/eks/${clusterName}`, targetKeyId: secretsKey.keyId },
+      child,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane-logs`,
+      { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: 90 },
+      { ...child, protect },
+    );
+
+    /* ------------------------------------ IAM ------------------------------------ */
+    const clusterRole = new aws.iam.Role(
+      `${name}-cluster`,
+      {
+        namePrefix: namePrefix([clusterName, "cluster"], IAM_ROLE_NAME_PREFIX_MAX),
+        assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"),
+      },
+      child,
+    );
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(
+      `${name}-cluster-AmazonEKSClusterPolicy`,
+      { role: clusterRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") },
+      child,
+    );
+    const clusterEncryption = new aws.iam.RolePolicy(
+      `${name}-cluster-encryption`,
+      {
+        role: clusterRole.name,
+        policy: secretsKey.arn.apply((arn) =>
+          kmsKeyUsePolicy(arn, ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]),
+        ),
+      },
+      child,
+    );
+
+    const nodeRole = new aws.iam.Role(
+      `${name}-node`,
+      {
+        namePrefix: namePrefix([clusterName, "node"], IAM_ROLE_NAME_PREFIX_MAX),
+        assumeRolePolicy: dnsSuffix.apply((suffix) => serviceTrustPolicy(`ec2.${suffix}`)),
+      },
+      child,
+    );
+    const nodePolicies = [
+      "AmazonEKSWorkerNodePolicy",
+      "AmazonEC2ContainerRegistryReadOnly",
+      "AmazonEKS_CNI_Policy",
+    ].map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-node-${policy}`,
+          { role: nodeRole.name, policyArn: managedPolicy(policy) },
+          child,
+        ),
+    );
+
+    /* ---------------------------------- cluster ---------------------------------- */
+    this.cluster = new aws.eks.Cluster(
+      `${name}-eks`,
+      {
+        name: clusterName,
+        version: settings.kubernetesVersion,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          subnetIds: this.privateSubnets.map((s) => s.id),
+          endpointPrivateAccess: true,
+          endpointPublicAccess: settings.endpointPublicAccess,
+          publicAccessCidrs: settings.endpointPublicAccess ? settings.publicAccessCidrs : undefined,
+        },
+        encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
+        enabledClusterLogTypes: EKS_CONTROL_PLANE_LOG_TYPES,
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        deletionProtection: protect,
+      },
+      {
+        ...child,
+        protect,
+        dependsOn: [clusterPolicy, clusterEncryption, logGroup],
+        // Only read at creation; EKS reports false afterwards (pulumi-eks ignores it too).
+        ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+      },
+    );
+    const cluster = this.cluster;
+    this.clusterName = cluster.name;
+
+    const adminAccess = settings.adminPrincipalArns.map((principalArn) => {
+      const suffix = principalSuffix(principalArn);
+      const entry = new aws.eks.AccessEntry(
+        `${name}-admin-${suffix}`,
+        { clusterName: cluster.name, principalArn, type: "STANDARD" },
+        child,
+      );
+      return new aws.eks.AccessPolicyAssociation(
+        `${name}-admin-${suffix}`,
+        {
+          clusterName: cluster.name,
+          principalArn,
+          policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+          accessScope: { type: "cluster" },
+        },
+        { ...child, dependsOn: [entry] },
+      );
+    });
+
+    this.oidcIssuer = cluster.identities.apply((ids) => {
+      const issuer = ids?.[0]?.oidcs?.[0]?.issuer;
+      if (!issuer) throw new Error(`EKS cluster ${clusterName} reports no OIDC issuer`);
+      return issuer;
+    });
+    this.oidcProvider = new aws.iam.OpenIdConnectProvider(
+      `${name}-oidc`,
+      { url: this.oidcIssuer, clientIdLists: [IRSA_AUDIENCE] },
+      { ...child, protect },
+    );
+
+    this.workloadIdentity = {
+      mechanism: "irsa",
+      bindServiceAccount: (bindName, sa, parent) => this.bindServiceAccount(bindName, sa, parent),
+    };
+    this.unsealKms = {
+      createUnsealKey: (keyName, identity, parent) => this.createUnsealKey(keyName, identity, parent),
+    };
+
+    /* ---------------------------------- add-ons ---------------------------------- */
+    const addon = (
+      addonName: string,
+      extra: Partial<aws.eks.AddonArgs>,
+      dependsOn: pulumi.Input<pulumi.Resource>[],
+    ) =>
+      new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: cluster.name,
+          addonName,
+          // The default version for the cluster's Kubernetes version: a version bump upgrades the add-ons.
+          addonVersion: aws.eks.getAddonVersionOutput(
+            { addonName, kubernetesVersion: settings.kubernetesVersion, mostRecent: false },
+            invokeOpts,
+          ).version,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "OVERWRITE",
+          ...extra,
+        },
+        { ...child, dependsOn },
+      );
+    // Networking add-ons are DaemonSets: install them before the nodes so nodes come up with them.
+    const vpcCni = addon(
+      "vpc-cni",
+      // NetworkPolicy enforcement by the VPC CNI's network policy agent (off by default on EKS).
+      { configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) },
+      [],
+    );
+    const kubeProxy = addon("kube-proxy", {}, []);
+
+    /* -------------------------------- node groups -------------------------------- */
+    this.nodeGroups = settings.nodePools.map((pool) =>
+      this.nodeGroup(name, pool, nodeRole, [...nodePolicies, ...privateRouting, vpcCni, kubeProxy]),
+    );
+
+    // Deployments: they need nodes to become ACTIVE.
+    const coreDns = addon("coredns", {}, this.nodeGroups);
+    const ebsCsiIdentity = this.bindServiceAccount(`${name}-ebs-csi`, KUBE_SYSTEM_EBS_CSI_SA, this);
+    const ebsCsiPolicy = new aws.iam.RolePolicyAttachment(
+      `${name}-ebs-csi-AmazonEBSCSIDriverPolicy`,
+      {
+        role: ebsCsiIdentity.principal.apply(roleNameFromArn),
+        policyArn: managedPolicy("service-role/AmazonEBSCSIDriverPolicy"),
+      },
+      child,
+    );
+    const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiIdentity.principal }, [
+      ...this.nodeGroups,
+      ebsCsiPolicy,
+    ]);
+
+    /* ------------------------------ Kubernetes access ----------------------------- */
+    this.kubeconfig = pulumi.secret(
+      pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([n, endpoint, ca]) =>
+        buildKubeconfig({
+          clusterName: n,
+          endpoint,
+          certificateAuthorityData: ca.data ?? "",
+          region: settings.region,
+          profile: settings.kubeconfigProfile,
+          roleArn: settings.kubeconfigRoleArn,
+        }),
+      ),
+    );
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: this.kubeconfig,
+        // The cluster ARN is stable: credential or endpoint changes never replace the provider.
+        clusterIdentifier: cluster.arn,
+      },
+      { parent: this },
+    );
+
+    const storageClass = new k8s.storage.v1.StorageClass(
+      `${name}-gp3`,
+      {
+        metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+        reclaimPolicy: "Delete",
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+      },
+      { parent: this, provider: this.provider, dependsOn: [ebsCsi, ...adminAccess] },
+    );
+
+    this.ready = [...this.nodeGroups, vpcCni, kubeProxy, coreDns, ebsCsi, storageClass, ...adminAccess];
+    this.defaultStorageClass = storageClass.metadata.name;
+    this.loadBalancer = { addressKind: "hostname", serviceAnnotations: { ...NLB_SERVICE_ANNOTATIONS } };
+
+    const accountId = this.accountId;
+    this.nodeAutoscaling = {
+      kind: "cluster-autoscaler",
+      clusterName: cluster.name,
+      region: settings.region,
+      autoScalingGroupArns: pulumi
+        .all([partition, accountId, pulumi.all(this.nodeGroups.map((ng) => ng.resources))])
+        .apply(([p, account, groups]) =>
+          groups
+            .flat()
+            .flatMap((r) => r.autoscalingGroups ?? [])
+            .map((asg) => autoScalingGroupArn(p, settings.region, account, asg.name)),
+        ),
+    };
+
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      clusterArn: cluster.arn,
+      oidcProviderArn: this.oidcProvider.arn,
+      vpcId: this.vpc.id,
+    });
+  }
+
+  private nodeGroup(
+    name: string,
+    pool: NodePoolSettings,
+    nodeRole: aws.iam.Role,
+    dependsOn: pulumi.Resource[],
+  ): aws.eks.NodeGroup {
+    const s = this.settings;
+    const child = { parent: this, provider: this.awsProvider };
+    const instanceTags = { ...s.tags, Name: `${s.clusterName}-${pool.name}` };
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-${pool.name}`,
+      {
+        namePrefix: namePrefix([s.clusterName, pool.name], LAUNCH_TEMPLATE_NAME_PREFIX_MAX),
+        description: `EKS ${s.clusterName} node pool ${pool.name}`,
+        // IMDSv2 only, one hop: pods cannot reach the node's credentials (CKV_AWS_79, CKV_AWS_341).
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              volumeSize: pool.diskSizeGb,
+              volumeType: "gp3",
+              encrypted: "true",
+              deleteOnTermination: "true",
+            },
+          },
+        ],
+        // No key pair and no remote access: nodes are reached through SSM if ever (CKV_AWS_100).
+        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+          resourceType,
+          tags: instanceTags,
+        })),
+      },
+      child,
+    );
+    return new aws.eks.NodeGroup(
+      `${name}-${pool.name}`,
+      {
+        clusterName: this.cluster.name,
+        nodeGroupNamePrefix: namePrefix([pool.name], NODE_GROUP_NAME_PREFIX_MAX),
+        nodeRoleArn: nodeRole.arn,
+        subnetIds: this.privateSubnets.map((sn) => sn.id),
+        version: s.kubernetesVersion,
+        amiType: amiTypeFor(pool.machineType),
+        instanceTypes: [pool.machineType],
+        capacityType: "ON_DEMAND",
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+        scalingConfig: { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.minNodes },
+        updateConfig: { maxUnavailablePercentage: 33 },
+        nodeRepairConfig: { enabled: true },
+        labels: pool.labels,
+        taints: pool.taints.map(parseTaint),
+        tags: {
+          "k8s.io/cluster-autoscaler/enabled": "true",
+          [`k8s.io/cluster-autoscaler/${s.clusterName}`]: "owned",
+        },
+      },
+      // cluster-autoscaler owns the current size; Pulumi only sets min/max.
+      { ...child, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
+    );
+  }
+
+  /** IRSA: an IAM role only `sa` (through this cluster's OIDC provider) can assume. */
+  bindServiceAccount(name: string, sa: ServiceAccountRef, parent: pulumi.Resource): BoundIdentity {
+    const role = new aws.iam.Role(
+      `${name}-irsa`,
+      {
+        namePrefix: namePrefix([this.settings.clusterName, sa.name], IAM_ROLE_NAME_PREFIX_MAX),
+        description: `IRSA for ServiceAccount ${sa.namespace}/${sa.name} of EKS ${this.settings.clusterName}`,
+        assumeRolePolicy: pulumi
+          .all([this.oidcProvider.arn, this.oidcIssuer])
+          .apply(([providerArn, issuer]) => irsaTrustPolicy(providerArn, issuer, sa)),
+      },
+      { parent, provider: this.awsProvider },
+    );
+    return {
+      serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({
+        "eks.amazonaws.com/role-arn": arn,
+      })),
+      podLabels: {},
+      principal: role.arn,
+    };
+  }
+
+  /** A KMS key for Vault's awskms seal that only `identity` (an IRSA role) may use. */
+  createUnsealKey(name: string, identity: BoundIdentity, parent: pulumi.Resource): pulumi.Output<SealStanza> {
+    const opts = { parent, provider: this.awsProvider };
+    const key = new aws.kms.Key(
+      `${name}-unseal`,
+      {
+        description: `EKS ${this.settings.clusterName}: Vault auto-unseal (${name})`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi
+          .all([this.partition, this.accountId, identity.principal])
+          .apply(([p, account, roleArn]) => unsealKeyPolicy(p, account, roleArn)),
+      },
+      { ...opts, protect: this.settings.protect },
+    );
+    const grant = new aws.iam.RolePolicy(
+      `${name}-unseal`,
+      {
+        role: identity.principal.apply(roleNameFromArn),
+        policy: key.arn.apply((arn) => kmsKeyUsePolicy(arn, UNSEAL_KEY_ACTIONS)),
+      },
+      opts,
+    );
+    return pulumi.all([key.keyId, grant.id]).apply(([keyId]): SealStanza => ({
+      type: "awskms",
+      attributes: { region: this.settings.region, kms_key_id: keyId },
+    }));
+  }
+}

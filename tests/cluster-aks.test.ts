@@ -1,0 +1,665 @@
+import * as assert from "node:assert/strict";
+import { parse } from "yaml";
+import {
+  AZURE_ROLES,
+  AksCluster,
+  CRITICAL_ADDONS_ONLY_TAINT,
+  aksAvailabilityZones,
+  aksAzureCliKubeconfig,
+  aksNodeTaints,
+  aksPoolArgs,
+  aksPoolName,
+  aksVersionManagedByChannel,
+  keyVaultName,
+  parseAksKubeconfig,
+  serviceAccountSubject,
+} from "../components/cluster/aks";
+import { AksSettings } from "../components/cluster/types";
+import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
+import { AZURE_MOCK, mockAksUserKubeconfig, mockGuid } from "./helpers/mock-state/azure";
+
+const T = {
+  rg: "azure-native:resources:ResourceGroup",
+  vnet: "azure-native:network:VirtualNetwork",
+  subnet: "azure-native:network:Subnet",
+  identity: "azure-native:managedidentity:UserAssignedIdentity",
+  fic: "azure-native:managedidentity:FederatedIdentityCredential",
+  role: "azure-native:authorization:RoleAssignment",
+  cluster: "azure-native:containerservice:ManagedCluster",
+  pool: "azure-native:containerservice:AgentPool",
+  vault: "azure-native:keyvault:Vault",
+  key: "azure-native:keyvault:Key",
+  k8s: "pulumi:providers:kubernetes",
+  component: "kube-platform:cluster:AksCluster",
+};
+
+const prodSettings: AksSettings = {
+  clusterName: "kp-prod",
+  kubernetesVersion: "1.34",
+  protect: true,
+  tags: { environment: "prod", "managed-by": "pulumi" },
+  location: "westeurope",
+  vnetCidr: "10.20.0.0/16",
+  nodeSubnetCidr: "10.20.0.0/20",
+  podCidr: "192.168.0.0/16",
+  serviceCidr: "10.0.0.0/16",
+  dnsServiceIp: "10.0.0.10",
+  authorizedIpRanges: ["203.0.113.0/24", "198.51.100.7/32"],
+  privateCluster: false,
+  skuTier: "Standard",
+  upgradeChannel: "patch",
+  disableLocalAccounts: true,
+  adminGroupObjectIds: ["aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"],
+  systemPool: {
+    name: "system",
+    machineType: "Standard_D4s_v5",
+    minNodes: 3,
+    maxNodes: 5,
+    diskSizeGb: 128,
+    labels: { "kube-platform/pool": "system" },
+    taints: [],
+  },
+  nodePools: [
+    {
+      name: "apps",
+      machineType: "Standard_D8s_v5",
+      minNodes: 3,
+      maxNodes: 12,
+      diskSizeGb: 128,
+      labels: { "kube-platform/pool": "apps" },
+      taints: [],
+    },
+    {
+      name: "batch",
+      machineType: "Standard_F8s_v2",
+      minNodes: 0,
+      maxNodes: 6,
+      diskSizeGb: 64,
+      labels: { "kube-platform/pool": "batch" },
+      taints: ["dedicated=batch:NoSchedule"],
+    },
+  ],
+};
+
+const devSettings: AksSettings = {
+  ...prodSettings,
+  clusterName: "kp-dev",
+  protect: false,
+  tags: { environment: "dev" },
+  location: "westus",
+  skuTier: "Free",
+  disableLocalAccounts: false,
+  systemPool: {
+    ...prodSettings.systemPool,
+    machineType: "Standard_B2s",
+    minNodes: 1,
+    maxNodes: 2,
+    diskSizeGb: 64,
+  },
+  nodePools: [{ ...prodSettings.nodePools[0], machineType: "Standard_B4ms", minNodes: 1, maxNodes: 3 }],
+};
+
+type Inputs = Record<string, unknown>;
+const obj = (v: unknown): Inputs => v as Inputs;
+
+async function evaluate(settings: AksSettings, stack = "prod", withIdentity = false): Promise<ProgramRun> {
+  return runResources(
+    () => {
+      const c = new AksCluster("kp", settings);
+      const out: Record<string, unknown> = {
+        kubeconfig: c.kubeconfig,
+        clusterName: c.clusterName,
+        storageClass: c.defaultStorageClass,
+      };
+      if (withIdentity) {
+        const bound = c.workloadIdentity.bindServiceAccount(
+          "vault",
+          { namespace: "vault", name: "vault" },
+          c,
+        );
+        out.annotations = bound.serviceAccountAnnotations;
+        out.principal = bound.principal;
+        out.podLabels = bound.podLabels;
+        out.seal = c.unsealKms.createUnsealKey("vault-unseal", bound, c);
+      }
+      return out;
+    },
+    { stack },
+  );
+}
+
+function typeCounts(run: ProgramRun): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
+
+const clusterOf = (run: ProgramRun): RecordedResource => run.one(T.cluster);
+const systemProfile = (run: ProgramRun): Inputs =>
+  obj((clusterOf(run).inputs.agentPoolProfiles as unknown[])[0]);
+const poolNamed = (run: ProgramRun, pool: string): RecordedResource => run.one(T.pool, `-pool-${pool}`);
+
+describe("AksCluster", function () {
+  let prod: ProgramRun;
+  let dev: ProgramRun;
+  before(async function () {
+    prod = await evaluate(prodSettings, "prod");
+    dev = await evaluate(devSettings, "dev");
+  });
+
+  describe("resources", function () {
+    it("registers exactly the expected resource types (prod)", function () {
+      assert.deepEqual(typeCounts(prod), {
+        [T.component]: 1,
+        [T.rg]: 1,
+        [T.vnet]: 1,
+        [T.subnet]: 1,
+        [T.identity]: 1,
+        [T.role]: 1,
+        [T.cluster]: 1,
+        [T.pool]: 2,
+        [T.k8s]: 1,
+      });
+    });
+
+    it("registers exactly the expected resource types (dev)", function () {
+      assert.deepEqual(typeCounts(dev), {
+        [T.component]: 1,
+        [T.rg]: 1,
+        [T.vnet]: 1,
+        [T.subnet]: 1,
+        [T.identity]: 1,
+        [T.role]: 1,
+        [T.cluster]: 1,
+        [T.pool]: 1,
+        [T.k8s]: 1,
+      });
+    });
+
+    it("derives every child name from the component name and parents it to the component", function () {
+      const component = prod.one(T.component);
+      for (const r of prod.resources.filter((x) => x !== component)) {
+        assert.ok(r.name.startsWith("kp-"), `${r.type} ${r.name}`);
+        assert.equal(r.parent, component.urn, `${r.type} ${r.name} parent`);
+      }
+    });
+
+    it("keeps the subnet a separate resource (no inline subnets on the VNet)", function () {
+      const vnet = prod.one(T.vnet);
+      assert.equal(vnet.inputs.subnets, undefined);
+      assert.deepEqual(obj(vnet.inputs.addressSpace).addressPrefixes, ["10.20.0.0/16"]);
+      const subnet = prod.one(T.subnet);
+      assert.equal(subnet.inputs.addressPrefix, "10.20.0.0/20");
+      assert.equal(subnet.inputs.virtualNetworkName, "kp-vnet");
+      assert.equal(prod.one(T.rg).inputs.location, "westeurope");
+    });
+
+    it("gives the control plane a user-assigned identity with Network Contributor on the node subnet", function () {
+      const cluster = clusterOf(prod);
+      const identity = prod.one(T.identity);
+      const grant = prod.one(T.role);
+      assert.deepEqual(cluster.inputs.identity, {
+        type: "UserAssigned",
+        userAssignedIdentities: [`${identity.name}-id`],
+      });
+      assert.equal(grant.inputs.principalId, mockGuid(`principal/${identity.name}`));
+      assert.equal(grant.inputs.principalType, "ServicePrincipal");
+      assert.equal(grant.inputs.scope, `${prod.one(T.subnet).name}-id`);
+      assert.equal(
+        grant.inputs.roleDefinitionId,
+        `/subscriptions/${AZURE_MOCK.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${AZURE_ROLES.networkContributor}`,
+      );
+      assert.ok(prod.dependsOnTransitively(cluster, grant), "the cluster waits for the subnet grant");
+    });
+
+    it("pins the cluster name, DNS prefix, version and Entra ID admin groups from settings", function () {
+      const c = clusterOf(prod).inputs;
+      assert.equal(c.resourceName, "kp-prod");
+      assert.equal(c.dnsPrefix, "kp-prod");
+      assert.equal(c.kubernetesVersion, "1.34");
+      assert.equal(c.resourceGroupName, "kp-rg");
+      assert.deepEqual(c.aadProfile, {
+        managed: true,
+        enableAzureRBAC: true,
+        adminGroupObjectIDs: ["aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"],
+        tenantID: AZURE_MOCK.tenantId,
+      });
+      assert.deepEqual(c.tags, prodSettings.tags);
+    });
+  });
+
+  describe("security rules (reference.md, AKS)", function () {
+    it("CKV_AZURE_6: a public API server only accepts the authorized IP ranges", function () {
+      const access = obj(clusterOf(prod).inputs.apiServerAccessProfile);
+      assert.equal(access.enablePrivateCluster, false);
+      assert.deepEqual(access.authorizedIPRanges, ["203.0.113.0/24", "198.51.100.7/32"]);
+      assert.ok(!(access.authorizedIPRanges as string[]).includes("0.0.0.0/0"));
+    });
+
+    it("CKV_AZURE_115: privateCluster makes the API server private (no authorized ranges, which AKS rejects there)", async function () {
+      const run = await evaluate({ ...prodSettings, privateCluster: true });
+      const access = obj(clusterOf(run).inputs.apiServerAccessProfile);
+      assert.equal(access.enablePrivateCluster, true);
+      assert.equal(access.authorizedIPRanges, undefined);
+    });
+
+    it("CKV_AZURE_5: Kubernetes RBAC is enabled", function () {
+      assert.equal(clusterOf(prod).inputs.enableRBAC, true);
+      assert.equal(clusterOf(dev).inputs.enableRBAC, true);
+    });
+
+    it("CKV_AZURE_141: local accounts are disabled in prod", function () {
+      assert.equal(clusterOf(prod).inputs.disableLocalAccounts, true);
+    });
+
+    it("CKV_AZURE_7: network policy is enforced (Cilium)", function () {
+      const net = obj(clusterOf(prod).inputs.networkProfile);
+      assert.equal(net.networkPolicy, "cilium");
+      assert.equal(net.networkDataplane, "cilium");
+    });
+
+    it("CKV2_AZURE_29: Azure CNI (overlay) with the configured pod/service CIDRs and a standard LB", function () {
+      assert.deepEqual(clusterOf(prod).inputs.networkProfile, {
+        networkPlugin: "azure",
+        networkPluginMode: "overlay",
+        networkDataplane: "cilium",
+        networkPolicy: "cilium",
+        podCidr: "192.168.0.0/16",
+        serviceCidr: "10.0.0.0/16",
+        dnsServiceIP: "10.0.0.10",
+        loadBalancerSku: "standard",
+        outboundType: "loadBalancer",
+      });
+    });
+
+    it("CKV_AZURE_171: an auto-upgrade channel and node OS upgrades are set", function () {
+      assert.deepEqual(clusterOf(prod).inputs.autoUpgradeProfile, {
+        upgradeChannel: "patch",
+        nodeOSUpgradeChannel: "NodeImage",
+      });
+    });
+
+    it("CKV_AZURE_170: the Standard (SLA) tier in prod", function () {
+      assert.deepEqual(clusterOf(prod).inputs.sku, { name: "Base", tier: "Standard" });
+    });
+
+    it("CKV_AZURE_143: no node has a public IP (system and user pools)", function () {
+      assert.equal(systemProfile(prod).enableNodePublicIP, false);
+      for (const p of prod.ofType(T.pool)) assert.equal(p.inputs.enableNodePublicIP, false, p.name);
+    });
+
+    it("CKV_AZURE_232: the system pool runs critical add-ons only; user pools are User mode", function () {
+      const sys = systemProfile(prod);
+      assert.equal(sys.mode, "System");
+      assert.deepEqual(sys.nodeTaints, [CRITICAL_ADDONS_ONLY_TAINT]);
+      for (const p of prod.ofType(T.pool)) {
+        assert.equal(p.inputs.mode, "User", p.name);
+        assert.ok(!(p.inputs.nodeTaints as string[]).includes(CRITICAL_ADDONS_ONLY_TAINT), p.name);
+      }
+      assert.deepEqual(poolNamed(prod, "batch").inputs.nodeTaints, ["dedicated=batch:NoSchedule"]);
+    });
+
+    it("OIDC issuer and workload identity are enabled", function () {
+      const c = clusterOf(prod).inputs;
+      assert.deepEqual(c.oidcIssuerProfile, { enabled: true });
+      assert.deepEqual(c.securityProfile, { workloadIdentity: { enabled: true } });
+    });
+  });
+
+  describe("dev vs prod", function () {
+    it("dev uses the Free tier and keeps local accounts", function () {
+      assert.deepEqual(clusterOf(dev).inputs.sku, { name: "Base", tier: "Free" });
+      assert.equal(clusterOf(dev).inputs.disableLocalAccounts, false);
+    });
+
+    it("spreads pools over zones 1-3 in zonal regions only (westeurope yes, westus no)", function () {
+      assert.deepEqual(systemProfile(prod).availabilityZones, ["1", "2", "3"]);
+      for (const p of prod.ofType(T.pool)) assert.deepEqual(p.inputs.availabilityZones, ["1", "2", "3"]);
+      assert.equal(systemProfile(dev).availabilityZones, undefined);
+      for (const p of dev.ofType(T.pool)) assert.equal(p.inputs.availabilityZones, undefined);
+    });
+
+    it("sizes pools from settings", function () {
+      assert.equal(systemProfile(dev).vmSize, "Standard_B2s");
+      assert.equal(systemProfile(prod).vmSize, "Standard_D4s_v5");
+      assert.equal(poolNamed(dev, "apps").inputs.vmSize, "Standard_B4ms");
+    });
+  });
+
+  describe("protect", function () {
+    const critical = [T.rg, T.vnet, T.subnet, T.cluster];
+    it("protects the resource group, network and cluster when settings.protect", function () {
+      for (const t of critical) assert.equal(prod.one(t).protect, true, t);
+      for (const p of prod.ofType(T.pool)) assert.equal(p.protect, false, `node pool ${p.name}`);
+    });
+    it("protects nothing when settings.protect is false", function () {
+      for (const r of dev.resources) assert.equal(r.protect, false, `${r.type} ${r.name}`);
+    });
+  });
+
+  describe("node pools and autoscaling", function () {
+    it("every pool autoscales between min and max on VM scale sets in the node subnet", function () {
+      const subnetId = `${prod.one(T.subnet).name}-id`;
+      const sys = systemProfile(prod);
+      assert.deepEqual(
+        [sys.name, sys.type, sys.enableAutoScaling, sys.minCount, sys.maxCount, sys.count, sys.vnetSubnetID],
+        ["system", "VirtualMachineScaleSets", true, 3, 5, 3, subnetId],
+      );
+      assert.equal(sys.osDiskSizeGB, 128);
+      assert.deepEqual(sys.nodeLabels, { "kube-platform/pool": "system" });
+      const apps = poolNamed(prod, "apps").inputs;
+      assert.deepEqual(
+        [
+          apps.agentPoolName,
+          apps.type,
+          apps.enableAutoScaling,
+          apps.minCount,
+          apps.maxCount,
+          apps.vnetSubnetID,
+        ],
+        ["apps", "VirtualMachineScaleSets", true, 3, 12, subnetId],
+      );
+      const batch = poolNamed(prod, "batch").inputs;
+      assert.deepEqual([batch.minCount, batch.maxCount, batch.count], [0, 6, 1]);
+      assert.equal(batch.orchestratorVersion, "1.34");
+      assert.equal(apps.resourceName, "kp-prod");
+    });
+
+    it("user pools are separate AgentPools; the cluster has only the system pool inline", function () {
+      const profiles = clusterOf(prod).inputs.agentPoolProfiles as unknown[];
+      assert.equal(profiles.length, 1);
+      assert.deepEqual(
+        prod.ofType(T.pool).map((p) => p.inputs.agentPoolName),
+        ["apps", "batch"],
+      );
+    });
+
+    it("ignores the autoscaled counts so Pulumi never fights the autoscaler", function () {
+      assert.deepEqual(clusterOf(prod).ignoreChanges, ["agentPoolProfiles[0].count"]);
+      for (const p of prod.ofType(T.pool)) assert.deepEqual(p.ignoreChanges, ["count"], p.name);
+    });
+
+    it("replaces a user pool delete-first (its name is fixed)", function () {
+      for (const p of prod.ofType(T.pool)) assert.equal(p.deleteBeforeReplace, true, p.name);
+    });
+
+    it("with the stable/rapid channel AKS owns the version: version drift is ignored too", async function () {
+      const run = await evaluate({ ...prodSettings, upgradeChannel: "stable" });
+      assert.deepEqual(clusterOf(run).ignoreChanges, [
+        "agentPoolProfiles[0].count",
+        "kubernetesVersion",
+        "agentPoolProfiles[0].orchestratorVersion",
+      ]);
+      for (const p of run.ofType(T.pool)) assert.deepEqual(p.ignoreChanges, ["count", "orchestratorVersion"]);
+    });
+
+    it("user pools wait for the cluster", function () {
+      const cluster = clusterOf(prod);
+      for (const p of prod.ofType(T.pool)) assert.ok(prod.dependsOnTransitively(p, cluster), p.name);
+    });
+  });
+
+  describe("kubeconfig and provider", function () {
+    it("is a secret, exec-based kubeconfig using non-interactive kubelogin (Azure CLI)", function () {
+      assert.ok(prod.secretOutputs.has("kubeconfig"));
+      const kc = parse(prod.outputs.kubeconfig as string);
+      assert.equal(kc.clusters[0].cluster.server, "https://kp-prod-k3x9q2ab.hcp.westeurope.azmk8s.io:443");
+      assert.equal(kc.clusters[0].cluster["certificate-authority-data"], AZURE_MOCK.caData);
+      const exec = kc.users[0].user.exec;
+      assert.equal(exec.command, "kubelogin");
+      assert.deepEqual(exec.args, [
+        "get-token",
+        "--login",
+        "azurecli",
+        "--server-id",
+        AZURE_MOCK.aksServerId,
+      ]);
+      assert.equal(exec.interactiveMode, "Never");
+      assert.equal(kc.users[0].user.token, undefined);
+      assert.equal(kc["current-context"], "kp-prod");
+    });
+
+    it("the k8s provider uses the kubeconfig (secret) and the cluster's ARM id as its identity", function () {
+      const provider = prod.one(T.k8s);
+      assert.ok(provider.secretInputs.has("kubeconfig"));
+      assert.equal(provider.inputs.kubeconfig, prod.outputs.kubeconfig);
+      assert.equal(provider.inputs.clusterIdentifier, `${clusterOf(prod).name}-id`);
+    });
+
+    it("Azure resources use the default azure-native provider; no Kubernetes object is created here", function () {
+      for (const r of prod.resources.filter((x) => x.type.startsWith("azure-native:"))) {
+        assert.ok(!prod.providerUrn(r).includes("pulumi:providers:kubernetes"), r.name);
+        assert.ok(
+          prod.providerUrn(r) === "" || prod.providerUrn(r).includes("pulumi:providers:azure-native"),
+          r.name,
+        );
+      }
+      assert.deepEqual(
+        prod.resources.filter((r) => r.type.startsWith("kubernetes:")),
+        [],
+      );
+    });
+
+    it("exposes the contract values", function () {
+      assert.equal(prod.outputs.clusterName, "kp-prod");
+      assert.equal(prod.outputs.storageClass, "managed-csi");
+    });
+  });
+
+  describe("replacement stability", function () {
+    it("node counts and the Kubernetes version never change replacement-forcing inputs", async function () {
+      const bumped: AksSettings = {
+        ...prodSettings,
+        kubernetesVersion: "1.35",
+        systemPool: { ...prodSettings.systemPool, minNodes: 4, maxNodes: 9 },
+        nodePools: prodSettings.nodePools.map((p) => ({
+          ...p,
+          minNodes: p.minNodes + 1,
+          maxNodes: p.maxNodes + 5,
+        })),
+      };
+      const a = prod;
+      const b = await evaluate(bumped);
+      const stable = (run: ProgramRun) => {
+        const c = clusterOf(run);
+        const sys = systemProfile(run);
+        return {
+          urns: run.resources.map((r) => r.urn).sort(),
+          cluster: {
+            resourceName: c.inputs.resourceName,
+            resourceGroupName: c.inputs.resourceGroupName,
+            location: c.inputs.location,
+            dnsPrefix: c.inputs.dnsPrefix,
+            networkProfile: c.inputs.networkProfile,
+            identity: c.inputs.identity,
+            privateCluster: obj(c.inputs.apiServerAccessProfile).enablePrivateCluster,
+            systemPool: [
+              sys.name,
+              sys.vmSize,
+              sys.availabilityZones,
+              sys.vnetSubnetID,
+              sys.osDiskSizeGB,
+              sys.mode,
+            ],
+          },
+          pools: run
+            .ofType(T.pool)
+            .map((p) => [
+              p.inputs.agentPoolName,
+              p.inputs.resourceName,
+              p.inputs.vmSize,
+              p.inputs.availabilityZones,
+              p.inputs.vnetSubnetID,
+              p.inputs.osDiskSizeGB,
+            ]),
+          providerIdentity: run.one(T.k8s).inputs.clusterIdentifier,
+        };
+      };
+      assert.deepEqual(stable(b), stable(a));
+      // …while the changes themselves do reach the cluster and the pools (as in-place updates).
+      assert.equal(clusterOf(b).inputs.kubernetesVersion, "1.35");
+      assert.equal(systemProfile(b).maxCount, 9);
+      assert.equal(poolNamed(b, "apps").inputs.orchestratorVersion, "1.35");
+    });
+  });
+
+  describe("workload identity and Key Vault unseal", function () {
+    let run: ProgramRun;
+    before(async function () {
+      run = await evaluate(prodSettings, "prod", true);
+    });
+
+    it("binds exactly system:serviceaccount:<ns>:<name> to a new user-assigned identity", function () {
+      const fic = run.one(T.fic);
+      const identity = run.one(T.identity, "vault-identity");
+      assert.equal(fic.inputs.subject, "system:serviceaccount:vault:vault");
+      assert.deepEqual(fic.inputs.audiences, ["api://AzureADTokenExchange"]);
+      assert.match(fic.inputs.issuer as string, /^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
+      assert.equal(fic.inputs.resourceName, identity.name);
+      assert.equal(fic.inputs.resourceGroupName, "kp-rg");
+    });
+
+    it("returns the client-id annotation, the use label and the principal id", function () {
+      const identity = run.one(T.identity, "vault-identity");
+      assert.deepEqual(run.outputs.annotations, {
+        "azure.workload.identity/client-id": mockGuid(`client/${identity.name}`),
+      });
+      assert.deepEqual(run.outputs.podLabels, { "azure.workload.identity/use": "true" });
+      assert.equal(run.outputs.principal, mockGuid(`principal/${identity.name}`));
+    });
+
+    it("creates an RBAC Key Vault with purge protection and 90-day soft delete, protected in prod", function () {
+      const vault = run.one(T.vault);
+      const props = obj(vault.inputs.properties);
+      assert.equal(props.enableRbacAuthorization, true);
+      assert.equal(props.enablePurgeProtection, true);
+      assert.equal(props.enableSoftDelete, true);
+      assert.equal(props.softDeleteRetentionInDays, 90);
+      assert.equal(props.tenantId, AZURE_MOCK.tenantId);
+      assert.equal(props.accessPolicies, undefined);
+      const name = vault.inputs.vaultName as string;
+      assert.ok(name.length <= 24 && /^[a-z][a-z0-9-]*[a-z0-9]$/.test(name), name);
+      assert.equal(vault.protect, true);
+      assert.equal(run.one(T.key).protect, true);
+    });
+
+    it("creates an RSA key usable only for wrapKey/unwrapKey", function () {
+      const key = run.one(T.key);
+      assert.deepEqual(obj(key.inputs.properties).keyOps, ["wrapKey", "unwrapKey"]);
+      assert.equal(obj(key.inputs.properties).kty, "RSA");
+      assert.equal(key.inputs.vaultName, run.one(T.vault).inputs.vaultName);
+    });
+
+    it("grants Key Vault Crypto User on that key to that identity only", function () {
+      const grants = run.ofType(T.role).filter((r) => r.name.endsWith("-crypto-user"));
+      assert.equal(grants.length, 1);
+      const g = grants[0].inputs;
+      assert.equal(g.principalId, run.outputs.principal);
+      assert.equal(g.principalType, "ServicePrincipal");
+      assert.equal(g.scope, `${run.one(T.key).name}-id`);
+      assert.equal(
+        g.roleDefinitionId,
+        `/subscriptions/${AZURE_MOCK.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${AZURE_ROLES.keyVaultCryptoUser}`,
+      );
+    });
+
+    it("returns the azurekeyvault seal stanza", function () {
+      assert.deepEqual(run.outputs.seal, {
+        type: "azurekeyvault",
+        attributes: {
+          tenant_id: AZURE_MOCK.tenantId,
+          vault_name: run.one(T.vault).inputs.vaultName,
+          key_name: "vault-unseal",
+        },
+      });
+    });
+
+    it("is not protected when settings.protect is false", async function () {
+      const devRun = await evaluate(devSettings, "dev", true);
+      assert.equal(devRun.one(T.vault).protect, false);
+      assert.equal(devRun.one(T.key).protect, false);
+    });
+  });
+
+  describe("pure functions", function () {
+    const sample = mockAksUserKubeconfig(
+      "kp-prod",
+      "https://kp-prod-abc.hcp.westeurope.azmk8s.io:443",
+      "exec",
+    );
+
+    it("parseAksKubeconfig reads server, CA and server id; rejects a non-exec kubeconfig", function () {
+      assert.deepEqual(parseAksKubeconfig(sample), {
+        server: "https://kp-prod-abc.hcp.westeurope.azmk8s.io:443",
+        certificateAuthorityData: AZURE_MOCK.caData,
+        serverId: AZURE_MOCK.aksServerId,
+      });
+      const legacy = mockAksUserKubeconfig("kp-prod", "https://x:443", "azure");
+      assert.throws(() => parseAksKubeconfig(legacy), /--server-id/);
+    });
+
+    it("aksAzureCliKubeconfig rewrites devicecode login into azurecli login, dropping tenant/client ids", function () {
+      const kc = parse(aksAzureCliKubeconfig(sample, "kp-prod"));
+      const exec = kc.users[0].user.exec;
+      assert.deepEqual(exec.args, [
+        "get-token",
+        "--login",
+        "azurecli",
+        "--server-id",
+        AZURE_MOCK.aksServerId,
+      ]);
+      assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+      assert.ok(!JSON.stringify(kc).includes("devicecode"));
+      assert.equal(kc.contexts[0].context.user, kc.users[0].name);
+      assert.equal(kc.contexts[0].context.cluster, kc.clusters[0].name);
+    });
+
+    it("keyVaultName: <= 24 valid characters, deterministic, distinct per seed", function () {
+      const seeds = ["/subscriptions/a/resourceGroups/rg1/x", "/subscriptions/b/resourceGroups/rg1/x"];
+      const [a, b] = seeds.map((s) => keyVaultName("vault-unseal-for-a-very-long-platform", s));
+      assert.notEqual(a, b);
+      assert.equal(keyVaultName("vault-unseal-for-a-very-long-platform", seeds[0]), a);
+      for (const n of [a, b, keyVaultName("9--Weird__Name--", "s"), keyVaultName("", "s")]) {
+        assert.ok(n.length >= 3 && n.length <= 24, n);
+        assert.match(n, /^[a-z][a-z0-9-]*[a-z0-9]$/);
+        assert.ok(!n.includes("--"), n);
+      }
+    });
+
+    it("aksNodeTaints validates and adds CriticalAddonsOnly to the system pool once", function () {
+      assert.deepEqual(aksNodeTaints([], true), [CRITICAL_ADDONS_ONLY_TAINT]);
+      assert.deepEqual(aksNodeTaints([CRITICAL_ADDONS_ONLY_TAINT], true), [CRITICAL_ADDONS_ONLY_TAINT]);
+      assert.deepEqual(aksNodeTaints(["a=b:NoExecute"], false), ["a=b:NoExecute"]);
+      assert.throws(() => aksNodeTaints(["a=b"], false), /invalid taint/);
+      assert.throws(() => aksNodeTaints(["a=b:Sometimes"], false), /invalid taint/);
+    });
+
+    it("aksPoolName rejects names AKS would reject", function () {
+      assert.equal(aksPoolName("system1"), "system1");
+      for (const bad of ["System", "1pool", "pool-a", "waytoolongname"])
+        assert.throws(() => aksPoolName(bad));
+    });
+
+    it("aksPoolArgs keeps system pools at >= 1 node and rejects max < min", function () {
+      const base = prodSettings.systemPool;
+      assert.equal(aksPoolArgs({ ...base, minNodes: 0 }, "System", prodSettings).minCount, 1);
+      assert.equal(aksPoolArgs({ ...base, minNodes: 0 }, "User", prodSettings).minCount, 0);
+      assert.throws(
+        () => aksPoolArgs({ ...base, minNodes: 4, maxNodes: 3 }, "User", prodSettings),
+        /maxNodes/,
+      );
+    });
+
+    it("aksAvailabilityZones normalizes display names", function () {
+      assert.deepEqual(aksAvailabilityZones("West Europe"), ["1", "2", "3"]);
+      assert.equal(aksAvailabilityZones("northcentralus"), undefined);
+    });
+
+    it("serviceAccountSubject and aksVersionManagedByChannel", function () {
+      assert.equal(serviceAccountSubject({ namespace: "ns", name: "sa" }), "system:serviceaccount:ns:sa");
+      assert.equal(aksVersionManagedByChannel("patch"), false);
+      assert.equal(aksVersionManagedByChannel("node-image"), false);
+      assert.equal(aksVersionManagedByChannel("rapid"), true);
+    });
+  });
+});
