@@ -12,8 +12,8 @@ import {
   aksVersionManagedByChannel,
   keyVaultName,
   parseAksKubeconfig,
-  serviceAccountSubject,
 } from "../components/cluster/aks";
+import { serviceAccountSubject } from "../components/cluster/shared";
 import { AksSettings } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
 import { AZURE_MOCK, mockAksUserKubeconfig, mockGuid } from "./helpers/mock-state/azure";

@@ -7,8 +7,8 @@ import {
   doksExecKubeconfig,
   doksPoolArgs,
   doksVersionPrefix,
-  parseTaint,
 } from "../components/cluster/doks";
+import { parseTaint } from "../components/cluster/shared";
 import { DoksSettings } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
 import { DO_MOCK, mockDoksEndpoint } from "./helpers/mock-state/digitalocean";

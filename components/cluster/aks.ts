@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as keyvault from "@pulumi/azure-native/keyvault";
@@ -18,6 +17,7 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
+import { parseTaint, serviceAccountSubject, shortHash } from "./shared";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                          */
@@ -39,29 +39,15 @@ export function roleDefinitionId(subscriptionId: string, roleGuid: string): stri
 /** The audience Entra ID expects on projected service account tokens (Azure workload identity). */
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
-/** The OIDC subject of a Kubernetes ServiceAccount token. */
-export function serviceAccountSubject(sa: ServiceAccountRef): string {
-  return `system:serviceaccount:${sa.namespace}:${sa.name}`;
-}
-
 /** The taint that keeps everything but critical add-ons (tolerating it) off the system pool (CKV_AZURE_232). */
 export const CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule";
-
-const TAINT_PATTERN =
-  /^[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/;
 
 /**
  * Validates taints in the `key=value:Effect` form AKS takes verbatim and, for the system pool, adds
  * `CriticalAddonsOnly=true:NoSchedule` (once).
  */
 export function aksNodeTaints(taints: string[], systemPool: boolean): string[] {
-  for (const t of taints) {
-    if (!TAINT_PATTERN.test(t)) {
-      throw new Error(
-        `invalid taint "${t}": expected key=value:Effect (NoSchedule|PreferNoSchedule|NoExecute)`,
-      );
-    }
-  }
+  taints.forEach(parseTaint);
   if (
     !systemPool ||
     taints.some((t) => t.startsWith("CriticalAddonsOnly=") || t.startsWith("CriticalAddonsOnly:"))
@@ -274,7 +260,7 @@ export function aksAzureCliKubeconfig(kubeconfigYaml: string, clusterName: strin
  * id, which contains the subscription) keeps two platforms from colliding.
  */
 export function keyVaultName(base: string, seed: string): string {
-  const hash = createHash("sha256").update(seed).digest("hex").slice(0, 8);
+  const hash = shortHash(seed, 8);
   let prefix = base
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, "-")

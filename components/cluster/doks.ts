@@ -2,31 +2,11 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentOptions, DoksSettings, ManagedCluster, NodePoolSettings } from "./types";
+import { Taint, parseTaint } from "./shared";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                          */
 /* ------------------------------------------------------------------------------------------ */
-
-export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-
-export interface Taint {
-  key: string;
-  value: string;
-  effect: TaintEffect;
-}
-
-/** Parses a `key=value:Effect` (or `key:Effect`) taint. */
-export function parseTaint(taint: string): Taint {
-  const m =
-    /^([A-Za-z0-9][-A-Za-z0-9_./]*)(?:=([-A-Za-z0-9_.]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(
-      taint,
-    );
-  if (!m)
-    throw new Error(
-      `invalid taint "${taint}": expected key=value:Effect (NoSchedule|PreferNoSchedule|NoExecute)`,
-    );
-  return { key: m[1], value: m[2] ?? "", effect: m[3] as TaintEffect };
-}
 
 /**
  * DigitalOcean tags are plain names (letters, digits, `_`, `-`, `:`; at most 255 characters), so

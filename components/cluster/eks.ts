@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +13,7 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
+import { apiTaint, serviceAccountSubject, shortHash } from "./shared";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                         */
@@ -100,23 +100,10 @@ export function amiTypeFor(machineType: string): string {
   return "AL2023_x86_64_STANDARD";
 }
 
-const TAINT_EFFECTS: Record<string, string> = {
-  NoSchedule: "NO_SCHEDULE",
-  PreferNoSchedule: "PREFER_NO_SCHEDULE",
-  NoExecute: "NO_EXECUTE",
-};
-
-/** Parses a `key=value:Effect` (or `key:Effect`) taint into the EKS node group taint shape. */
+/** A taint in the EKS node group shape (the value is omitted when empty). */
 export function parseTaint(taint: string): { key: string; value?: string; effect: string } {
-  const m = /^([^=:\s]+)(?:=([^:\s]*))?:([A-Za-z]+)$/.exec(taint.trim());
-  if (!m) throw new Error(`invalid taint "${taint}": expected key=value:Effect`);
-  const effect = TAINT_EFFECTS[m[3]];
-  if (!effect) {
-    throw new Error(
-      `invalid taint effect "${m[3]}" in "${taint}": expected ${Object.keys(TAINT_EFFECTS).join(", ")}`,
-    );
-  }
-  return m[2] ? { key: m[1], value: m[2], effect } : { key: m[1], effect };
+  const t = apiTaint(taint);
+  return t.value ? t : { key: t.key, effect: t.effect };
 }
 
 /**
@@ -126,7 +113,7 @@ export function parseTaint(taint: string): { key: string; value?: string; effect
 export function namePrefix(parts: string[], maxLen: number): string {
   const full = `${parts.join("-")}-`;
   if (full.length <= maxLen) return full;
-  const hash = createHash("sha256").update(full).digest("hex").slice(0, 6);
+  const hash = shortHash(full, 6);
   const head = full.slice(0, maxLen - hash.length - 2).replace(/[-_.]+$/, "");
   return `${head}-${hash}-`;
 }
@@ -146,7 +133,7 @@ export function principalSuffix(arn: string): string {
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 32);
-  const hash = createHash("sha256").update(arn).digest("hex").slice(0, 8);
+  const hash = shortHash(arn, 8);
   return slug ? `${slug}-${hash}` : hash;
 }
 
@@ -182,7 +169,7 @@ export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, sa: 
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: {
-            [`${issuer}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+            [`${issuer}:sub`]: serviceAccountSubject(sa),
             [`${issuer}:aud`]: IRSA_AUDIENCE,
           },
         },

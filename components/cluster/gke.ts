@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +11,7 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
+import { apiTaint, shortHash } from "./shared";
 
 /** APIs the cluster needs in its project. They are never disabled on destroy (other users may rely on them). */
 export const GKE_PROJECT_SERVICES = [
@@ -53,29 +53,10 @@ const KMS_VIEWER = "roles/cloudkms.viewer";
 /* ------------------------------------------------------------------------------------------ */
 
 /** A GKE node taint as the API wants it. */
-export interface GkeTaint {
-  key: string;
-  value: string;
-  effect: "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE";
-}
-
-const TAINT_EFFECTS: Record<string, GkeTaint["effect"]> = {
-  NoSchedule: "NO_SCHEDULE",
-  PreferNoSchedule: "PREFER_NO_SCHEDULE",
-  NoExecute: "NO_EXECUTE",
-};
+export type GkeTaint = ReturnType<typeof apiTaint>;
 
 /** Parses a Kubernetes taint `key=value:Effect` (or `key:Effect`) into GKE's form. */
-export function parseGkeTaint(taint: string): GkeTaint {
-  const m = /^([^=:\s]+)(?:=([^:\s]*))?:([A-Za-z]+)$/.exec(taint);
-  const effect = m ? TAINT_EFFECTS[m[3]] : undefined;
-  if (!m || !effect) {
-    throw new Error(
-      `invalid taint "${taint}": expected key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute`,
-    );
-  }
-  return { key: m[1], value: m[2] ?? "", effect };
-}
+export const parseGkeTaint = apiTaint;
 
 const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
@@ -88,7 +69,7 @@ const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 export function gcpServiceAccountId(prefix: string, name: string): string {
   const raw = `${prefix}-${name}`;
   if (SERVICE_ACCOUNT_ID.test(raw)) return raw;
-  const hash = createHash("sha256").update(raw).digest("hex").slice(0, 8);
+  const hash = shortHash(raw, 8);
   const sanitized = raw
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
