@@ -146,6 +146,15 @@ function checkPoolSize(p: unknown, at: PropertyKey[], ctx: z.RefinementCtx): voi
   }
 }
 
+/** Items of a list must be unique (each duplicate is reported at its index). */
+function checkUnique(items: unknown[], ctx: z.RefinementCtx): void {
+  items.forEach((item, i) => {
+    if (items.indexOf(item) < i) {
+      ctx.addIssue({ code: "custom", path: [i], message: "is listed twice" });
+    }
+  });
+}
+
 /** Cross-field checks on node pools: min ≤ max, unique names. */
 function checkNodePools(pools: unknown, at: PropertyKey[], ctx: z.RefinementCtx): void {
   if (!Array.isArray(pools)) return;
@@ -218,7 +227,8 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
       publicAccessCidrs: z.array(cidr()).default([]),
       adminPrincipalArns: z
         .array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN"))
-        .default([]),
+        .default([])
+        .superRefine(checkUnique),
       kubeconfigProfile: z.string().min(1).optional(),
       kubeconfigRoleArn: z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role ARN").optional(),
     })
@@ -315,10 +325,19 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
       disableLocalAccounts: z.boolean().default(preset.disableLocalAccounts),
       adminGroupObjectIds: z
         .array(z.string().regex(UUID, "must be an Entra ID group object ID (a UUID)"))
-        .default([]),
+        .default([])
+        .superRefine(checkUnique),
     })
     .superRefine((c, ctx) => {
       checkNodePools(c.nodePools, ["nodePools"], ctx);
+      if (c.disableLocalAccounts === true && c.adminGroupObjectIds?.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["adminGroupObjectIds"],
+          message:
+            "must list at least one Entra ID group when disableLocalAccounts is true (otherwise no one, not even this program, can reach the cluster); include the group of the identity that runs `pulumi up`",
+        });
+      }
       if (
         c.systemPool &&
         Array.isArray(c.nodePools) &&
@@ -331,6 +350,13 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
         });
       }
       checkPoolSize(c.systemPool, ["systemPool"], ctx);
+      if (typeof c.systemPool?.minNodes === "number" && c.systemPool.minNodes < 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["systemPool", "minNodes"],
+          message: "must be ≥ 1: the AKS system pool runs CoreDNS and other critical add-ons",
+        });
+      }
       if (validCidrs(c.vnetCidr, c.nodeSubnetCidr) && !cidrContains(c.vnetCidr, c.nodeSubnetCidr)) {
         ctx.addIssue({
           code: "custom",
@@ -380,7 +406,17 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
         })
         .default({ day: "sunday", startTime: "03:00" }),
     })
-    .superRefine((c, ctx) => checkNodePools(c.nodePools, ["nodePools"], ctx), ALWAYS);
+    .superRefine((c, ctx) => {
+      checkNodePools(c.nodePools, ["nodePools"], ctx);
+      const first = Array.isArray(c.nodePools) ? c.nodePools[0] : undefined;
+      if (typeof first?.minNodes === "number" && first.minNodes < 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodePools", 0, "minNodes"],
+          message: "must be ≥ 1: the first DOKS pool is the cluster's default pool and cannot scale to zero",
+        });
+      }
+    }, ALWAYS);
 
   const existing = z.strictObject({
     target: z.literal("existing"),

@@ -9,7 +9,11 @@ const ctx = { project: "kube-platform", stack: "dev" };
 const valid: Record<string, Record<string, unknown>> = {
   eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
   gke: { target: "gke", project: "my-project-1", region: "europe-west1" },
-  aks: { target: "aks", location: "westeurope" },
+  aks: {
+    target: "aks",
+    location: "westeurope",
+    adminGroupObjectIds: ["00000000-0000-0000-0000-000000000001"],
+  },
   doks: { target: "doks", region: "ams3" },
 };
 
@@ -220,6 +224,31 @@ const bad: BadCase[] = [
     "0.0.0.0/0 as AKS authorized range in prod",
     { profile: "prod", cluster: { ...valid.aks, authorizedIpRanges: ["0.0.0.0/0"] } },
     [/authorizedIpRanges\[0\]:/, /"0\.0\.0\.0\/0"/, /in prod/],
+  ],
+  [
+    "AKS without local accounts and without admin groups",
+    { cluster: { ...valid.aks, disableLocalAccounts: true, adminGroupObjectIds: [] } },
+    [/^cluster\.adminGroupObjectIds:/, /got \[\]/, /at least one Entra ID group when disableLocalAccounts/],
+  ],
+  [
+    "AKS system pool that may scale to zero",
+    { cluster: { ...valid.aks, systemPool: { name: "system", minNodes: 0, maxNodes: 3 } } },
+    [/^cluster\.systemPool\.minNodes:/, /got 0/, /≥ 1: the AKS system pool/],
+  ],
+  [
+    "DOKS default pool that may scale to zero",
+    { cluster: { ...valid.doks, nodePools: [{ name: "a", minNodes: 0 }] } },
+    [/^cluster\.nodePools\[0\]\.minNodes:/, /got 0/, /first DOKS pool/],
+  ],
+  [
+    "duplicate admin principal",
+    {
+      cluster: {
+        ...valid.eks,
+        adminPrincipalArns: ["arn:aws:iam::111122223333:role/a", "arn:aws:iam::111122223333:role/a"],
+      },
+    },
+    [/^cluster\.adminPrincipalArns\[1\]:/, /role\/a/, /listed twice/],
   ],
   [
     "AKS prod with a public unrestricted API server",

@@ -95,6 +95,175 @@ describe("the program on every example stack", function () {
   });
 });
 
+/** The exact resources each example stack registers: type → count. */
+const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
+  dev: {
+    "aws:cloudwatch/logGroup:LogGroup": 1,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+    "aws:ec2/eip:Eip": 1,
+    "aws:ec2/internetGateway:InternetGateway": 1,
+    "aws:ec2/launchTemplate:LaunchTemplate": 1,
+    "aws:ec2/natGateway:NatGateway": 1,
+    "aws:ec2/route:Route": 3,
+    "aws:ec2/routeTable:RouteTable": 3,
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
+    "aws:ec2/subnet:Subnet": 4,
+    "aws:ec2/vpc:Vpc": 1,
+    "aws:eks/addon:Addon": 4,
+    "aws:eks/cluster:Cluster": 1,
+    "aws:eks/nodeGroup:NodeGroup": 1,
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+    "aws:iam/role:Role": 3,
+    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+    "aws:kms/alias:Alias": 1,
+    "aws:kms/key:Key": 1,
+    "kube-platform:cluster:EksCluster": 1,
+    "kube-platform:index:Platform": 1,
+    "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+    "pulumi:providers:aws": 1,
+    "pulumi:providers:kubernetes": 1,
+  },
+  prod: {
+    "aws:cloudwatch/logGroup:LogGroup": 1,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+    "aws:ec2/eip:Eip": 3,
+    "aws:ec2/internetGateway:InternetGateway": 1,
+    "aws:ec2/launchTemplate:LaunchTemplate": 2,
+    "aws:ec2/natGateway:NatGateway": 3,
+    "aws:ec2/route:Route": 4,
+    "aws:ec2/routeTable:RouteTable": 4,
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
+    "aws:ec2/subnet:Subnet": 6,
+    "aws:ec2/vpc:Vpc": 1,
+    "aws:eks/accessEntry:AccessEntry": 1,
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
+    "aws:eks/addon:Addon": 4,
+    "aws:eks/cluster:Cluster": 1,
+    "aws:eks/nodeGroup:NodeGroup": 2,
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+    "aws:iam/role:Role": 3,
+    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+    "aws:kms/alias:Alias": 1,
+    "aws:kms/key:Key": 1,
+    "kube-platform:cluster:EksCluster": 1,
+    "kube-platform:index:Platform": 1,
+    "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+    "pulumi:providers:aws": 1,
+    "pulumi:providers:kubernetes": 1,
+  },
+  gke: {
+    "gcp:compute/network:Network": 1,
+    "gcp:compute/router:Router": 1,
+    "gcp:compute/routerNat:RouterNat": 1,
+    "gcp:compute/subnetwork:Subnetwork": 1,
+    "gcp:container/cluster:Cluster": 1,
+    "gcp:container/nodePool:NodePool": 1,
+    "gcp:kms/cryptoKey:CryptoKey": 1,
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
+    "gcp:kms/keyRing:KeyRing": 1,
+    "gcp:projects/iAMMember:IAMMember": 2,
+    "gcp:projects/service:Service": 4,
+    "gcp:serviceaccount/account:Account": 1,
+    "kube-platform:cluster:GkeCluster": 1,
+    "kube-platform:index:Platform": 1,
+    "pulumi:providers:gcp": 1,
+    "pulumi:providers:kubernetes": 1,
+  },
+  aks: {
+    "azure-native:authorization:RoleAssignment": 1,
+    "azure-native:containerservice:AgentPool": 1,
+    "azure-native:containerservice:ManagedCluster": 1,
+    "azure-native:managedidentity:UserAssignedIdentity": 1,
+    "azure-native:network:Subnet": 1,
+    "azure-native:network:VirtualNetwork": 1,
+    "azure-native:resources:ResourceGroup": 1,
+    "kube-platform:cluster:AksCluster": 1,
+    "kube-platform:index:Platform": 1,
+    "pulumi:providers:kubernetes": 1,
+  },
+  doks: {
+    "digitalocean:index/kubernetesCluster:KubernetesCluster": 1,
+    "digitalocean:index/kubernetesNodePool:KubernetesNodePool": 1,
+    "digitalocean:index/vpc:Vpc": 1,
+    "kube-platform:cluster:DoksCluster": 1,
+    "kube-platform:index:Platform": 1,
+    "pulumi:providers:kubernetes": 1,
+  },
+  kind: {
+    "kube-platform:cluster:ExistingCluster": 1,
+    "kube-platform:index:Platform": 1,
+    "pulumi:providers:kubernetes": 1,
+  },
+};
+
+/** The cloud's cluster resource of each managed example. */
+const CLUSTER_TYPES: Record<string, string> = {
+  dev: "aws:eks/cluster:Cluster",
+  prod: "aws:eks/cluster:Cluster",
+  gke: "gcp:container/cluster:Cluster",
+  aks: "azure-native:containerservice:ManagedCluster",
+  doks: "digitalocean:index/kubernetesCluster:KubernetesCluster",
+};
+
+describe("exact resource set per example stack", () => {
+  it("has an expectation for every example", () => {
+    assert.deepStrictEqual(Object.keys(EXPECTED_RESOURCES).sort(), Object.keys(EXAMPLE_STACKS).sort());
+  });
+  for (const stack of Object.keys(EXPECTED_RESOURCES)) {
+    it(stack, async () => {
+      const r = await run(stack);
+      const counts: Record<string, number> = {};
+      for (const x of r.resources) counts[x.type] = (counts[x.type] ?? 0) + 1;
+      assert.deepStrictEqual(counts, EXPECTED_RESOURCES[stack]);
+    });
+  }
+});
+
+describe("dev and prod differ only through config", () => {
+  it("prod protects the cluster of every managed example; dev protects nothing", async () => {
+    for (const [stack, type] of Object.entries(CLUSTER_TYPES)) {
+      const r = await run(stack);
+      const profile = loadStackConfig(stack).profile;
+      assert.strictEqual(r.one(type).protect, profile === "prod", `${stack}: cluster protect`);
+    }
+    const dev = await run("dev");
+    assert.deepStrictEqual(
+      dev.resources.filter((x) => x.protect).map((x) => x.name),
+      [],
+    );
+  });
+
+  it("EKS dev: 2 zones, one NAT, CIDR-limited public endpoint; prod: 3 zones, NAT per zone, private endpoint", async () => {
+    const [dev, prod] = await Promise.all([run("dev"), run("prod")]);
+    const summary = (r: ProgramRun) => {
+      const vpcConfig = r.one("aws:eks/cluster:Cluster").inputs.vpcConfig as Record<string, unknown>;
+      return {
+        subnets: r.ofType("aws:ec2/subnet:Subnet").length,
+        nats: r.ofType("aws:ec2/natGateway:NatGateway").length,
+        public: vpcConfig.endpointPublicAccess,
+        private: vpcConfig.endpointPrivateAccess,
+        cidrs: vpcConfig.publicAccessCidrs,
+      };
+    };
+    assert.deepStrictEqual(summary(dev), {
+      subnets: 4,
+      nats: 1,
+      public: true,
+      private: true,
+      cidrs: ["203.0.113.0/24"],
+    });
+    assert.deepStrictEqual(summary(prod), {
+      subnets: 6,
+      nats: 3,
+      public: false,
+      private: true,
+      cidrs: undefined,
+    });
+  });
+});
+
 describe("existing cluster (kind example)", () => {
   it("creates no cloud resources: only the platform, the cluster component and its provider", async () => {
     const r = await run("kind");

@@ -17,7 +17,7 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
-import { parseTaint, serviceAccountSubject, shortHash } from "./shared";
+import { assertNodePools, parseTaint, serviceAccountSubject, shortHash } from "./shared";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                          */
@@ -305,6 +305,7 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
 
   constructor(name: string, settings: AksSettings, opts?: ClusterComponentOptions) {
     super("kube-platform:cluster:AksCluster", name, {}, opts);
+    assertNodePools("AKS", [settings.systemPool, ...settings.nodePools]);
     const protect = settings.protect;
     const tags = { ...settings.tags };
     this.region = settings.location;
@@ -427,10 +428,7 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
     );
 
     const poolIgnore = versionByChannel ? ["count", "orchestratorVersion"] : ["count"];
-    const names = new Set([settings.systemPool.name]);
     this.userPools = settings.nodePools.map((pool) => {
-      if (names.has(pool.name)) throw new Error(`duplicate AKS node pool name "${pool.name}"`);
-      names.add(pool.name);
       return new containerservice.AgentPool(
         `${name}-pool-${pool.name}`,
         {

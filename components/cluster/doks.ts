@@ -2,7 +2,7 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentOptions, DoksSettings, ManagedCluster, NodePoolSettings } from "./types";
-import { Taint, parseTaint } from "./shared";
+import { Taint, assertNodePools, parseTaint } from "./shared";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                          */
@@ -162,13 +162,8 @@ export class DoksCluster extends pulumi.ComponentResource implements ManagedClus
     super("kube-platform:cluster:DoksCluster", name, {}, opts);
     const protect = settings.protect;
     this.region = settings.region;
+    assertNodePools("DOKS", settings.nodePools);
     const [firstPool, ...otherPools] = settings.nodePools;
-    if (!firstPool) throw new Error("DOKS needs at least one node pool (settings.nodePools is empty)");
-    const poolNames = new Set<string>();
-    for (const p of settings.nodePools) {
-      if (poolNames.has(p.name)) throw new Error(`duplicate DOKS node pool name "${p.name}"`);
-      poolNames.add(p.name);
-    }
 
     this.vpc = new digitalocean.Vpc(
       `${name}-vpc`,

@@ -13,7 +13,7 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
-import { apiTaint, serviceAccountSubject, shortHash } from "./shared";
+import { apiTaint, assertNodePools, serviceAccountSubject, shortHash } from "./shared";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                         */
@@ -305,19 +305,7 @@ export function validateEksSettings(s: EksSettings): void {
   if (s.endpointPublicAccess && s.publicAccessCidrs.length === 0) {
     throw new Error("endpointPublicAccess needs publicAccessCidrs (EKS would default to 0.0.0.0/0)");
   }
-  if (s.nodePools.length === 0) throw new Error("at least one node pool is required");
-  const poolNames = new Set<string>();
-  for (const pool of s.nodePools) {
-    if (poolNames.has(pool.name)) throw new Error(`duplicate node pool name "${pool.name}"`);
-    poolNames.add(pool.name);
-    if (!Number.isInteger(pool.minNodes) || !Number.isInteger(pool.maxNodes)) {
-      throw new Error(`node pool ${pool.name}: minNodes and maxNodes must be integers`);
-    }
-    if (pool.minNodes < 0 || pool.maxNodes < 1 || pool.minNodes > pool.maxNodes) {
-      throw new Error(`node pool ${pool.name}: need 0 <= minNodes <= maxNodes and maxNodes >= 1`);
-    }
-    pool.taints.forEach(parseTaint);
-  }
+  assertNodePools("EKS", s.nodePools);
   if (new Set(s.adminPrincipalArns).size !== s.adminPrincipalArns.length) {
     throw new Error("adminPrincipalArns contains duplicates");
   }

@@ -11,7 +11,7 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
-import { apiTaint, shortHash } from "./shared";
+import { apiTaint, assertNodePools, shortHash } from "./shared";
 
 /** APIs the cluster needs in its project. They are never disabled on destroy (other users may rely on them). */
 export const GKE_PROJECT_SERVICES = [
@@ -180,6 +180,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
 
   constructor(name: string, settings: GkeSettings, opts?: ClusterComponentOptions) {
     super("kube-platform:cluster:GkeCluster", name, {}, opts);
+    assertNodePools("GKE", settings.nodePools);
     const { project, region, protect } = settings;
     this.region = region;
 

@@ -1,6 +1,6 @@
 /** Helpers every cluster target shares: taints, ServiceAccount subjects, short hashes for cloud names. */
 import { createHash } from "crypto";
-import { ServiceAccountRef } from "./types";
+import { NodePoolSettings, ServiceAccountRef } from "./types";
 
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 
@@ -37,6 +37,26 @@ const API_EFFECTS: Record<TaintEffect, ApiTaintEffect> = {
 export function apiTaint(taint: string): { key: string; value: string; effect: ApiTaintEffect } {
   const t = parseTaint(taint);
   return { ...t, effect: API_EFFECTS[t.effect] };
+}
+
+/**
+ * Guards a target against node pools the cloud would reject halfway through a deployment (stack
+ * config already reports these with friendlier messages; components can also be used directly).
+ */
+export function assertNodePools(target: string, pools: NodePoolSettings[]): void {
+  if (pools.length === 0) throw new Error(`${target}: at least one node pool is required`);
+  const names = new Set<string>();
+  for (const pool of pools) {
+    if (names.has(pool.name)) throw new Error(`${target}: duplicate node pool name "${pool.name}"`);
+    names.add(pool.name);
+    if (!Number.isInteger(pool.minNodes) || !Number.isInteger(pool.maxNodes)) {
+      throw new Error(`${target} node pool ${pool.name}: minNodes and maxNodes must be integers`);
+    }
+    if (pool.minNodes < 0 || pool.maxNodes < 1 || pool.minNodes > pool.maxNodes) {
+      throw new Error(`${target} node pool ${pool.name}: need 0 <= minNodes <= maxNodes and maxNodes >= 1`);
+    }
+    pool.taints.forEach(parseTaint);
+  }
 }
 
 /** The OIDC subject of a Kubernetes ServiceAccount token. */
