@@ -6,6 +6,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
 import {
   AksSettings,
   BoundIdentity,
@@ -188,27 +189,31 @@ export interface AksKubeconfigParts {
   serverId: string;
 }
 
-function unquote(v: string): string {
-  return v.replace(/^["']|["']$/g, "");
+interface KubeconfigDoc {
+  clusters?: { cluster?: { server?: string; "certificate-authority-data"?: string } }[];
+  users?: { user?: { exec?: { args?: string[] } } }[];
 }
 
 /**
  * Reads server, CA and kubelogin server id from the kubeconfig AKS returns for
- * `listClusterUserCredential?format=exec` (machine-generated YAML: one cluster, one exec user).
+ * `listClusterUserCredential?format=exec` (one cluster, one kubelogin exec user).
  */
 export function parseAksKubeconfig(kubeconfigYaml: string): AksKubeconfigParts {
-  const server = /^\s*server:\s*(\S+)\s*$/m.exec(kubeconfigYaml)?.[1];
-  const ca = /^\s*certificate-authority-data:\s*(\S+)\s*$/m.exec(kubeconfigYaml)?.[1];
+  const doc = parseYaml(kubeconfigYaml) as KubeconfigDoc | null;
+  const cluster = doc?.clusters?.[0]?.cluster;
+  const args = doc?.users?.[0]?.user?.exec?.args ?? [];
+  const idIndex = args.indexOf("--server-id");
   const serverId =
-    /^\s*-\s*["']?--server-id["']?\s*\n\s*-\s*(\S+)\s*$/m.exec(kubeconfigYaml)?.[1] ??
-    /--server-id=(\S+)/.exec(kubeconfigYaml)?.[1];
+    idIndex >= 0 ? args[idIndex + 1] : args.find((a) => a.startsWith("--server-id="))?.split("=")[1];
+  const server = cluster?.server;
+  const ca = cluster?.["certificate-authority-data"];
   if (!server || !ca || !serverId) {
     throw new Error(
       "unexpected AKS kubeconfig: need clusters[0].cluster.server, certificate-authority-data and a kubelogin " +
         "exec user with --server-id (request the credentials with format=exec on an Entra ID cluster)",
     );
   }
-  return { server: unquote(server), certificateAuthorityData: unquote(ca), serverId: unquote(serverId) };
+  return { server, certificateAuthorityData: ca, serverId };
 }
 
 /**
