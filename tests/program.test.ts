@@ -284,6 +284,29 @@ describe("existing cluster (kind example)", () => {
 });
 
 describe("two platforms in one program", () => {
+  it("two EKS platforms (prod and dev configs) share no URN and no cloud name", async () => {
+    const ctx = { project: "kube-platform", stack: "shared" };
+    const prod = parseConfig(exampleConfig("prod"), ctx);
+    const dev = parseConfig(exampleConfig("dev"), ctx);
+    const r = await runResources(() => {
+      new Platform("blue", prod);
+      new Platform("green", dev);
+    });
+    const urns = r.resources.map((x) => x.urn);
+    assert.strictEqual(new Set(urns).size, urns.length, "duplicate URNs");
+    const cloudNames = (type: string, key: string) => r.ofType(type).map((x) => String(x.inputs[key]));
+    for (const [type, key] of [
+      ["aws:eks/cluster:Cluster", "name"],
+      ["aws:cloudwatch/logGroup:LogGroup", "name"],
+      ["aws:kms/alias:Alias", "name"],
+      ["aws:iam/role:Role", "namePrefix"],
+      ["aws:ec2/launchTemplate:LaunchTemplate", "namePrefix"],
+    ]) {
+      const names = cloudNames(type, key);
+      assert.strictEqual(new Set(names).size, names.length, `${type}.${key} collides: ${names.join(", ")}`);
+    }
+  });
+
   it("do not collide in names or URNs", async () => {
     const ctx = { project: "kube-platform", stack: "dev", readFile: () => SAMPLE_KUBECONFIG };
     const a = parseConfig(exampleConfig("kind"), ctx);
