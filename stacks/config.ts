@@ -8,7 +8,9 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AddonsSettings } from "../components/addons/types";
 import { ClusterSettings, NodePoolSettings } from "../components/cluster/types";
+import { addonsSchema, toAddonsSettings } from "./addons-config";
 import {
   cidr,
   cidrContains,
@@ -35,6 +37,7 @@ export interface PlatformConfig {
   stack: string;
   profile: Profile;
   cluster: ClusterSettings;
+  addons: AddonsSettings;
 }
 
 /**
@@ -456,6 +459,7 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
   return z.strictObject({
     profile: z.enum(["dev", "prod"]).default("dev"),
     cluster: clusterSchema(profile, defaultClusterName),
+    addons: addonsSchema(profile).prefault({}),
     kubeconfig: z.string().min(1).optional(),
     tags: z
       .record(
@@ -532,7 +536,13 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     }
   }
   if (problems.length > 0 || !parsed.success || !cluster) throw new ConfigError(problems);
-  return { project: ctx.project, stack: ctx.stack, profile: parsed.data.profile, cluster };
+  return {
+    project: ctx.project,
+    stack: ctx.stack,
+    profile: parsed.data.profile,
+    cluster,
+    addons: toAddonsSettings(parsed.data.addons),
+  };
 }
 
 function readExistingKubeconfig(

@@ -833,6 +833,53 @@ describe("EksCluster", function () {
     });
   });
 
+  describe("cluster-autoscaler identity", function () {
+    let run: ProgramRun;
+    before(async function () {
+      run = await runResources(
+        () => {
+          const c = new EksCluster("kp", prodSettings);
+          const id = c.nodeAutoscaling.bindServiceAccount(
+            "ca",
+            { namespace: "kube-system", name: "cluster-autoscaler" },
+            c,
+          );
+          return {
+            annotations: id.serviceAccountAnnotations,
+            asgArns: c.nodeAutoscaling.autoScalingGroupArns,
+          };
+        },
+        { stack: "prod" },
+      );
+    });
+
+    it("trusts only kube-system/cluster-autoscaler and scales only this cluster's Auto Scaling groups", function () {
+      const role = run.one("aws:iam/role:Role", "ca-irsa");
+      const [trust] = statements(policyOf(role, "assumeRolePolicy"));
+      assert.strictEqual(
+        obj(obj(trust.Condition).StringEquals)[`${ISSUER_HOST_PATH}:sub`],
+        "system:serviceaccount:kube-system:cluster-autoscaler",
+      );
+      const policy = run.one("aws:iam/rolePolicy:RolePolicy", "ca-autoscaling");
+      const [scale, describe, nodegroups] = statements(policyOf(policy));
+      assert.deepStrictEqual(scale.Action, [
+        "autoscaling:SetDesiredCapacity",
+        "autoscaling:TerminateInstanceInAutoScalingGroup",
+      ]);
+      const asgArns = run.outputs.asgArns as string[];
+      assert.ok(asgArns.length > 0);
+      assert.deepStrictEqual(scale.Resource, asgArns);
+      assert.strictEqual(describe.Resource, "*");
+      assert.ok(
+        (describe.Action as string[]).every((a) => /:(Describe|Get)/.test(a)),
+        "only read calls on *",
+      );
+      assert.match(String(nodegroups.Resource), /:nodegroup\/kube-platform-prod\/\*$|:nodegroup\/.*\/\*$/);
+      assert.ok(run.dependsOnTransitively(run.one("aws:iam/rolePolicy:RolePolicy", "ca-autoscaling"), role));
+      assert.deepStrictEqual(Object.keys(run.outputs.annotations as object), ["eks.amazonaws.com/role-arn"]);
+    });
+  });
+
   describe("workload identity and unseal KMS", function () {
     it("bindServiceAccount creates a role only vault/vault-server of this cluster can assume", function () {
       const vaultUrn = String(prodVault.outputs.vaultUrn);

@@ -6,6 +6,9 @@ import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "./helpers/st
 
 const ctx = { project: "kube-platform", stack: "dev" };
 
+/** The prod profile needs an ACME e-mail for its default Let's Encrypt issuer. */
+const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
+
 const valid: Record<string, Record<string, unknown>> = {
   eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
   gke: { target: "gke", project: "my-project-1", region: "europe-west1" },
@@ -47,7 +50,7 @@ const bad: BadCase[] = [
   [
     "unknown top-level key",
     { cluster: valid.doks, clsuter: {} },
-    [/^clsuter: unknown key/, /allowed keys here: cluster, kubeconfig, profile, tags/],
+    [/^clsuter: unknown key/, /allowed keys here: addons, cluster, kubeconfig, profile, tags/],
   ],
   [
     "unknown cluster key",
@@ -207,7 +210,7 @@ const bad: BadCase[] = [
   [
     "0.0.0.0/0 as EKS public CIDR in prod",
     {
-      profile: "prod",
+      ...PROD,
       cluster: { ...valid.eks, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
     },
     [/publicAccessCidrs\[0\]:/, /"0\.0\.0\.0\/0"/, /not be open to the whole internet in prod/],
@@ -215,14 +218,14 @@ const bad: BadCase[] = [
   [
     "0.0.0.0/0 as GKE authorized network in prod",
     {
-      profile: "prod",
+      ...PROD,
       cluster: { ...valid.gke, masterAuthorizedNetworks: [{ name: "all", cidr: "0.0.0.0/0" }] },
     },
     [/masterAuthorizedNetworks\[0\]:/, /"0\.0\.0\.0\/0"/, /in prod/],
   ],
   [
     "0.0.0.0/0 as AKS authorized range in prod",
-    { profile: "prod", cluster: { ...valid.aks, authorizedIpRanges: ["0.0.0.0/0"] } },
+    { ...PROD, cluster: { ...valid.aks, authorizedIpRanges: ["0.0.0.0/0"] } },
     [/authorizedIpRanges\[0\]:/, /"0\.0\.0\.0\/0"/, /in prod/],
   ],
   [
@@ -252,7 +255,7 @@ const bad: BadCase[] = [
   ],
   [
     "AKS prod with a public unrestricted API server",
-    { profile: "prod", cluster: valid.aks },
+    { ...PROD, cluster: valid.aks },
     [/authorizedIpRanges:/, /privateCluster/],
   ],
   [
@@ -262,7 +265,7 @@ const bad: BadCase[] = [
   ],
   [
     "EKS public CIDRs with a private endpoint",
-    { profile: "prod", cluster: { ...valid.eks } },
+    { ...PROD, cluster: { ...valid.eks } },
     [/publicAccessCidrs:/, /only used when endpointPublicAccess is true/],
   ],
   [
@@ -357,7 +360,7 @@ describe("stack config validation", () => {
 
   it("reports every problem together, one line each", () => {
     const problems = problemsOf({
-      profile: "prod",
+      ...PROD,
       extra: true,
       cluster: {
         target: "eks",
@@ -429,7 +432,7 @@ describe("stack config validation", () => {
 
   it("fills defaults from the prod profile", () => {
     const cfg = parseConfig(
-      { profile: "prod", cluster: { target: "eks", region: "eu-west-1" } },
+      { ...PROD, cluster: { target: "eks", region: "eu-west-1" } },
       { ...ctx, stack: "prod" },
     );
     assert.ok(cfg.cluster.target === "eks");
@@ -438,18 +441,15 @@ describe("stack config validation", () => {
     assert.strictEqual(cfg.cluster.natGateways, "perAz");
     assert.strictEqual(cfg.cluster.endpointPublicAccess, false);
     assert.strictEqual(cfg.cluster.nodePools[0].minNodes, 3);
-    const gke = parseConfig({ profile: "prod", cluster: valid.gke }, ctx).cluster;
+    const gke = parseConfig({ ...PROD, cluster: valid.gke }, ctx).cluster;
     assert.ok(gke.target === "gke");
     assert.strictEqual(gke.releaseChannel, "STABLE");
     assert.strictEqual(gke.deletionProtection, true);
-    const aks = parseConfig(
-      { profile: "prod", cluster: { ...valid.aks, privateCluster: true } },
-      ctx,
-    ).cluster;
+    const aks = parseConfig({ ...PROD, cluster: { ...valid.aks, privateCluster: true } }, ctx).cluster;
     assert.ok(aks.target === "aks");
     assert.strictEqual(aks.skuTier, "Standard");
     assert.strictEqual(aks.disableLocalAccounts, true);
-    const doks = parseConfig({ profile: "prod", cluster: valid.doks }, ctx).cluster;
+    const doks = parseConfig({ ...PROD, cluster: valid.doks }, ctx).cluster;
     assert.ok(doks.target === "doks");
     assert.strictEqual(doks.highAvailability, true);
   });
@@ -457,7 +457,7 @@ describe("stack config validation", () => {
   it("lets every preset value be overridden", () => {
     const cfg = parseConfig(
       {
-        profile: "prod",
+        ...PROD,
         cluster: {
           target: "eks",
           region: "eu-west-1",

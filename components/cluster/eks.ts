@@ -235,6 +235,47 @@ export function unsealKeyPolicy(partition: string, accountId: string, roleArn: s
   });
 }
 
+/**
+ * The cluster-autoscaler's permissions (its documented minimum for auto-discovery): scaling actions
+ * only on the given Auto Scaling groups; read-only calls, which IAM cannot scope, on "*".
+ */
+export function clusterAutoscalerPolicy(autoScalingGroupArns: string[], clusterArn: string): string {
+  const nodegroupArn = clusterArn.replace(":cluster/", ":nodegroup/") + "/*";
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ScaleOwnNodeGroupsOnly",
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: autoScalingGroupArns,
+      },
+      {
+        Sid: "DescribeForAutoDiscovery",
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "autoscaling:DescribeTags",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+          "ec2:GetInstanceTypesFromInstanceRequirements",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "DescribeOwnNodeGroups",
+        Effect: "Allow",
+        Action: ["eks:DescribeNodegroup"],
+        Resource: nodegroupArn,
+      },
+    ],
+  });
+}
+
 /** The ARN pattern of an Auto Scaling group (the group's UUID is a wildcard). */
 export function autoScalingGroupArn(
   partition: string,
@@ -748,6 +789,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
       kind: "cluster-autoscaler",
       clusterName: cluster.name,
       region: settings.region,
+      bindServiceAccount: (bindName, sa, parent) => this.bindClusterAutoscaler(bindName, sa, parent),
       autoScalingGroupArns: pulumi
         .all([partition, accountId, pulumi.all(this.nodeGroups.map((ng) => ng.resources))])
         .apply(([p, account, groups]) =>
@@ -848,6 +890,31 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
       })),
       podLabels: {},
       principal: role.arn,
+    };
+  }
+
+  /**
+   * IRSA for cluster-autoscaler: it may change the size of this cluster's node groups' Auto Scaling
+   * groups only; the Describe calls auto-discovery needs cannot be scoped to resources in IAM.
+   */
+  private bindClusterAutoscaler(name: string, sa: ServiceAccountRef, parent: pulumi.Resource): BoundIdentity {
+    const identity = this.bindServiceAccount(name, sa, parent);
+    const policy = new aws.iam.RolePolicy(
+      `${name}-autoscaling`,
+      {
+        role: identity.principal.apply(roleNameFromArn),
+        policy: pulumi
+          .all([this.nodeAutoscaling.autoScalingGroupArns, this.cluster.arn])
+          .apply(([asgArns, clusterArn]) => clusterAutoscalerPolicy(asgArns, clusterArn)),
+      },
+      { parent, provider: this.awsProvider },
+    );
+    return {
+      ...identity,
+      // Wait for the permissions: an autoscaler started before them fails its first scale-ups.
+      serviceAccountAnnotations: pulumi
+        .all([identity.serviceAccountAnnotations, policy.id])
+        .apply(([annotations]) => annotations),
     };
   }
 

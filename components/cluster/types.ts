@@ -165,6 +165,11 @@ export interface ClusterAutoscalerTarget {
   region: string;
   /** ARNs of the Auto Scaling groups behind the node groups (the IAM policy is scoped to them). */
   autoScalingGroupArns: pulumi.Output<string[]>;
+  /**
+   * Binds the cluster-autoscaler's ServiceAccount to a cloud identity allowed to scale exactly
+   * this cluster's node groups (and to read what auto-discovery needs).
+   */
+  bindServiceAccount(name: string, sa: ServiceAccountRef, parent: pulumi.Resource): BoundIdentity;
 }
 
 /** The one contract between a cluster target and everything installed on it. */

@@ -1,0 +1,125 @@
+/** Building blocks every add-on uses: its namespace, its Helm release, values merging. */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, ChartKey } from "./versions";
+import { HelmValues } from "./types";
+
+/** Pod Security Standards level enforced on a namespace. */
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
+/**
+ * Pod Security admission labels: `enforce` at the strictest level the add-on supports; `warn` and
+ * `audit` always at restricted, so anything weaker shows up.
+ */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return {
+    "pod-security.kubernetes.io/enforce": level,
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/warn-version": "latest",
+    "pod-security.kubernetes.io/audit": "restricted",
+    "pod-security.kubernetes.io/audit-version": "latest",
+  };
+}
+
+/** Deep-merges plain objects (arrays and scalars of `override` replace those of `base`). */
+export function deepMerge(base: HelmValues, override: HelmValues): HelmValues {
+  const out: HelmValues = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is HelmValues {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v);
+}
+
+/** What every add-on component receives besides its settings. */
+export interface AddonContext {
+  /** The cluster's Kubernetes provider. */
+  provider: k8s.Provider;
+  /** What the add-on's release must wait for (node pools, CSI driver, …). */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** Replicas, PodDisruptionBudgets and spreading. */
+  highAvailability: boolean;
+}
+
+/** A namespace for an add-on, labelled for Pod Security admission. */
+export function addonNamespace(
+  name: string,
+  namespace: string,
+  level: PodSecurityLevel,
+  ctx: AddonContext,
+  parent: pulumi.Resource,
+): k8s.core.v1.Namespace {
+  return new k8s.core.v1.Namespace(
+    `${name}-ns`,
+    {
+      metadata: {
+        name: namespace,
+        labels: { ...podSecurityLabels(level), "app.kubernetes.io/part-of": "kube-platform" },
+      },
+    },
+    { parent, provider: ctx.provider, dependsOn: ctx.dependsOn },
+  );
+}
+
+/** Release settings every add-on shares: upgrades roll back on failure and keep a short history. */
+export const RELEASE_DEFAULTS = {
+  atomic: true,
+  cleanupOnFail: true,
+  timeout: 900,
+  maxHistory: 10,
+} as const;
+
+/**
+ * The Helm release of a pinned chart (CHARTS) in `namespace`, with `values` and the user's
+ * `extraValues` merged over them.
+ */
+export function chartRelease(
+  name: string,
+  key: ChartKey,
+  releaseName: string,
+  namespace: k8s.core.v1.Namespace,
+  values: HelmValues,
+  extraValues: HelmValues,
+  ctx: AddonContext,
+  parent: pulumi.Resource,
+  opts: { dependsOn?: pulumi.Input<pulumi.Resource>[] } = {},
+): k8s.helm.v3.Release {
+  const chart: { chart: string; version: string; repo?: string } = CHARTS[key];
+  return new k8s.helm.v3.Release(
+    `${name}-release`,
+    {
+      name: releaseName,
+      chart: chart.chart,
+      version: chart.version,
+      repositoryOpts: chart.repo ? { repo: chart.repo } : undefined,
+      namespace: namespace.metadata.name,
+      values: deepMerge(values, extraValues),
+      ...RELEASE_DEFAULTS,
+    },
+    { parent, provider: ctx.provider, dependsOn: [namespace, ...ctx.dependsOn, ...(opts.dependsOn ?? [])] },
+  );
+}
+
+/** A Prometheus scrape target an add-on exposes (turned into a ServiceMonitor by the platform). */
+export interface MetricsEndpoint {
+  /** Unique name of the ServiceMonitor. */
+  name: string;
+  namespace: string;
+  /** Labels selecting the Service that exposes the metrics. */
+  selector: Record<string, string>;
+  /** Name of the Service port serving metrics. */
+  port: string;
+  path?: string;
+  /** The release that creates the Service. */
+  release: pulumi.Resource;
+}
+
+/** Resource requests/limits: requests for scheduling, a memory limit against leaks. */
+export function resources(cpu: string, memory: string, memoryLimit: string) {
+  return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
+}

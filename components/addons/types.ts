@@ -1,0 +1,61 @@
+/** Typed settings of the platform add-ons, produced and validated by stacks/config.ts. */
+
+/** Free-form Helm values: the escape hatch, deep-merged over what the component computes. */
+export type HelmValues = Record<string, unknown>;
+
+interface AddonCommon {
+  enabled: boolean;
+  /** Extra Helm values, merged last (they win). Checked against the chart like every value. */
+  values: HelmValues;
+}
+
+export interface IngressSettings extends AddonCommon {
+  /** traefik (default) or F5 NGINX Ingress Controller. ingress-nginx is retired and not offered. */
+  controller: "traefik" | "nginx";
+  replicas: number;
+  /** Name of the IngressClass the controller serves; it becomes the cluster default. */
+  className: string;
+}
+
+export type IssuerName = "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned";
+
+export interface CertManagerSettings extends AddonCommon {
+  /** ACME account e-mail; the Let's Encrypt issuers exist only when it is set. */
+  email?: string;
+  /** The ClusterIssuer workloads use. */
+  defaultIssuer: IssuerName;
+}
+
+export interface VaultSettings extends AddonCommon {
+  /** dev: one server with persistent storage (not for production); ha: raft cluster with TLS. */
+  mode: "dev" | "ha";
+  /** Raft voters in ha mode. */
+  replicas: 3 | 5;
+  storageSize: string;
+  auditStorageSize: string;
+  injectorReplicas: number;
+}
+
+export interface MonitoringSettings extends AddonCommon {
+  /** Prometheus retention, e.g. "15d". */
+  retention: string;
+  prometheusStorageSize: string;
+  alertmanagerStorageSize: string;
+  grafanaStorageSize: string;
+  prometheusReplicas: number;
+  alertmanagerReplicas: number;
+}
+
+/** "auto": installed only where the cluster needs it (no metrics API / no native node autoscaling). */
+export type AutoToggle = "auto" | boolean;
+
+export interface AddonsSettings {
+  /** Replicas > 1, PodDisruptionBudgets and spread constraints for every add-on. */
+  highAvailability: boolean;
+  ingress: IngressSettings;
+  certManager: CertManagerSettings;
+  vault: VaultSettings;
+  monitoring: MonitoringSettings;
+  metricsServer: { enabled: AutoToggle; values: HelmValues };
+  clusterAutoscaler: { enabled: AutoToggle; values: HelmValues };
+}

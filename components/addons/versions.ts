@@ -1,0 +1,59 @@
+/**
+ * The one table of pinned add-on charts: name, repository and version. Values data for each
+ * pinned version lives in ../shared/charts/<chart>/<version>/ and is checked by the tests.
+ */
+export interface ChartRef {
+  /** Chart name, or a full OCI reference for OCI-hosted charts. */
+  chart: string;
+  /** Classic Helm repository URL; undefined for OCI charts. */
+  repo?: string;
+  version: string;
+  /** Folder name under ../shared/charts (the chart's own name). */
+  dataName: string;
+}
+
+export const CHARTS = {
+  traefik: {
+    chart: "traefik",
+    repo: "https://traefik.github.io/charts",
+    version: "41.3.0",
+    dataName: "traefik",
+  },
+  nginx: {
+    chart: "oci://ghcr.io/nginx/charts/nginx-ingress",
+    version: "2.6.4",
+    dataName: "nginx-ingress",
+  },
+  certManager: {
+    chart: "cert-manager",
+    repo: "https://charts.jetstack.io",
+    version: "v1.21.1",
+    dataName: "cert-manager",
+  },
+  vault: {
+    chart: "vault",
+    repo: "https://helm.releases.hashicorp.com",
+    version: "0.34.1",
+    dataName: "vault",
+  },
+  monitoring: {
+    chart: "kube-prometheus-stack",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "88.5.3",
+    dataName: "kube-prometheus-stack",
+  },
+  metricsServer: {
+    chart: "metrics-server",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+    version: "3.13.1",
+    dataName: "metrics-server",
+  },
+  clusterAutoscaler: {
+    chart: "cluster-autoscaler",
+    repo: "https://kubernetes.github.io/autoscaler",
+    version: "9.59.0",
+    dataName: "cluster-autoscaler",
+  },
+} as const satisfies Record<string, ChartRef>;
+
+export type ChartKey = keyof typeof CHARTS;

@@ -1,0 +1,168 @@
+/**
+ * Checks Helm values against the pinned chart's own data (../shared/charts/<chart>/<version>/):
+ * every key we set must exist in the chart's values.yaml (or be declared by its schema, or be a
+ * documented commented-out key, or live under a free-form map such as `annotations: {}`), and the
+ * merged values must satisfy values.schema.json where the chart has one. Helm ignores unknown keys
+ * silently, so an unknown key here is a bug.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import Ajv from "ajv";
+import Ajv2019 from "ajv/dist/2019";
+import Ajv2020 from "ajv/dist/2020";
+import { parse } from "yaml";
+import { CHARTS, ChartKey } from "../../components/addons/versions";
+
+export const CHART_DATA = path.resolve(__dirname, "../../../shared/charts");
+
+type Values = Record<string, unknown>;
+
+interface ChartData {
+  defaults: Values;
+  /** The raw values.yaml text per sub-tree prefix ("" for the chart itself). */
+  texts: { prefix: string; text: string }[];
+  schema?: Record<string, unknown>;
+}
+
+/** Sub-charts whose values live under a top-level key of the parent chart. */
+const SUBCHARTS: Partial<Record<ChartKey, string[]>> = {
+  monitoring: ["grafana", "kube-state-metrics", "prometheus-node-exporter"],
+};
+
+const cache = new Map<ChartKey, ChartData>();
+
+function isObject(v: unknown): v is Values {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function merge(base: Values, over: Values): Values {
+  const out: Values = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(out[k]) && isObject(v) ? merge(out[k], v) : v;
+  return out;
+}
+
+export function chartData(key: ChartKey): ChartData {
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const ref = CHARTS[key];
+  const dir = path.join(CHART_DATA, ref.dataName, ref.version);
+  if (!fs.existsSync(dir))
+    throw new Error(`no chart data for ${ref.dataName} ${ref.version} in ${CHART_DATA}`);
+  const text = fs.readFileSync(path.join(dir, "values.yaml"), "utf8");
+  let defaults = (parse(text) ?? {}) as Values;
+  const texts = [{ prefix: "", text }];
+  for (const sub of SUBCHARTS[key] ?? []) {
+    const subText = fs.readFileSync(path.join(dir, "charts", sub, "values.yaml"), "utf8");
+    defaults = merge(defaults, {
+      [sub]: merge((parse(subText) ?? {}) as Values, (defaults[sub] as Values) ?? {}),
+    });
+    texts.push({ prefix: sub, text: subText });
+  }
+  const schemaFile = path.join(dir, "values.schema.json");
+  const schema = fs.existsSync(schemaFile)
+    ? (JSON.parse(fs.readFileSync(schemaFile, "utf8")) as Record<string, unknown>)
+    : undefined;
+  const data = { defaults, texts, schema };
+  cache.set(key, data);
+  return data;
+}
+
+/** Whether the chart documents `key` as a commented-out example at the given depth. */
+function documentedInComment(data: ChartData, keyPath: string[]): boolean {
+  const key = keyPath[keyPath.length - 1];
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return data.texts.some(({ prefix, text }) => {
+    const rel = prefix ? (keyPath[0] === prefix ? keyPath.slice(1) : undefined) : keyPath;
+    if (!rel || rel.length === 0) return false;
+    const indent = " ".repeat(2 * (rel.length - 1));
+    const patterns = [
+      new RegExp(`^${indent}#\\s?${escaped}:`, "m"),
+      new RegExp(`^#\\s?${indent}${escaped}:`, "m"),
+      new RegExp(`^${indent}#\\s?-?\\s*${escaped}:`, "m"),
+    ];
+    return patterns.some((p) => p.test(text));
+  });
+}
+
+/** The schema node for a key path, following local $refs; undefined where the schema says nothing. */
+function schemaAt(schema: Values | undefined, keyPath: string[]): Values | undefined {
+  const root = schema;
+  const resolve = (node: Values | undefined): Values | undefined => {
+    let cur = node;
+    for (let i = 0; i < 20 && cur && typeof cur.$ref === "string" && cur.$ref.startsWith("#/"); i++) {
+      cur = (cur.$ref as string)
+        .slice(2)
+        .split("/")
+        .reduce<unknown>((o, k) => (o as Values | undefined)?.[k], root) as Values | undefined;
+    }
+    return cur;
+  };
+  let cur = resolve(root);
+  for (const k of keyPath) {
+    const props = cur?.properties as Values | undefined;
+    cur = resolve(props?.[k] as Values | undefined);
+    if (!cur) return undefined;
+  }
+  return cur;
+}
+
+/** Unknown keys in `values` (paths like `a.b.c`). */
+export function unknownKeys(key: ChartKey, values: Values): string[] {
+  const data = chartData(key);
+  const problems: string[] = [];
+  const walk = (ours: Values, defaults: unknown, keyPath: string[]) => {
+    for (const [k, v] of Object.entries(ours)) {
+      const p = [...keyPath, k];
+      const d = isObject(defaults) ? defaults[k] : undefined;
+      const known =
+        (isObject(defaults) && k in defaults) ||
+        schemaAt(data.schema, p) !== undefined ||
+        documentedInComment(data, p);
+      if (!known) {
+        problems.push(p.join("."));
+        continue;
+      }
+      // Under a free-form map (an empty map by default, e.g. annotations) anything goes.
+      if (isObject(v) && isObject(d) && Object.keys(d).length > 0) walk(v, d, p);
+      else if (isObject(v) && d === undefined) {
+        const s = schemaAt(data.schema, p);
+        if (s?.properties) walk(v, {}, p);
+      }
+    }
+  };
+  walk(values, data.defaults, []);
+  return problems;
+}
+
+/** Replaces remote $refs (unreachable offline) by an empty schema and returns a validator's errors. */
+function stubRemoteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(stubRemoteRefs);
+  if (!isObject(node)) return node;
+  if (typeof node.$ref === "string" && /^https?:/.test(node.$ref)) return {};
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, stubRemoteRefs(v)]));
+}
+
+/** Violations of the chart's values.schema.json by `values` merged over the chart defaults. */
+export function schemaErrors(key: ChartKey, values: Values): string[] {
+  const data = chartData(key);
+  if (!data.schema) return [];
+  const { $schema, ...rest } = data.schema;
+  const schema = stubRemoteRefs(rest) as Values;
+  const draft = String($schema ?? "");
+  const ajv = draft.includes("2020-12")
+    ? new Ajv2020({ strict: false, allErrors: true, validateFormats: false })
+    : draft.includes("2019-09")
+      ? new Ajv2019({ strict: false, allErrors: true, validateFormats: false })
+      : new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const validate = ajv.compile(schema);
+  const merged = merge(data.defaults, values);
+  if (validate(merged)) return [];
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`,
+  );
+}
+
+/** All problems of a values object for a chart: unknown keys and schema violations. */
+export function chartValueProblems(key: ChartKey, values: Values): string[] {
+  return [...unknownKeys(key, values).map((k) => `unknown key ${k}`), ...schemaErrors(key, values)];
+}
