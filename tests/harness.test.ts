@@ -46,5 +46,11 @@ describe("test harness", () => {
       /volumeBindingMode/,
     );
     assert.throws(() => validateKubernetesObject({ ...good, apiVersion: "example.com/v1" }), /no schema/);
+    const issuer = { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca" } };
+    validateKubernetesObject({ ...issuer, spec: { ca: { secretName: "ca" } } });
+    assert.throws(() => validateKubernetesObject({ ...issuer, spec: { ca: {} } }), /secretName/);
+    const sm = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "m" } };
+    validateKubernetesObject({ ...sm, spec: { selector: {}, endpoints: [{ port: "metrics" }] } });
+    assert.throws(() => validateKubernetesObject({ ...sm, spec: { endpoints: [] } }), /selector/);
   });
 });

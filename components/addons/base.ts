@@ -115,6 +115,8 @@ export interface MetricsEndpoint {
   /** Name of the Service port serving metrics. */
   port: string;
   path?: string;
+  /** Query parameters of the scrape (e.g. format=prometheus). */
+  params?: Record<string, string[]>;
   /** The release that creates the Service. */
   release: pulumi.Resource;
 }

@@ -9,9 +9,17 @@ interface Validatable {
 }
 type ModelClass = new (data: Record<string, unknown>) => Validatable;
 
-/** The kubernetes-models module path of an apiVersion/kind, e.g. apps/v1 Deployment → apps/v1/Deployment. */
+/** Packages holding the models of CRD groups (the rest are Kubernetes' own, in kubernetes-models). */
+const CRD_PACKAGES: Record<string, string> = {
+  "cert-manager.io": "@kubernetes-models/cert-manager",
+  "acme.cert-manager.io": "@kubernetes-models/cert-manager",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+
+/** The module path of an apiVersion/kind, e.g. apps/v1 Deployment → kubernetes-models/apps/v1/Deployment. */
 export function modelPath(apiVersion: string, kind: string): string {
-  return `kubernetes-models/${apiVersion}/${kind}`;
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  return `${CRD_PACKAGES[group] ?? "kubernetes-models"}/${apiVersion}/${kind}`;
 }
 
 export function validateKubernetesObject(obj: Record<string, unknown>): void {

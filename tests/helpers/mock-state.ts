@@ -8,8 +8,10 @@ import { aws } from "./mock-state/aws";
 import { gcp } from "./mock-state/gcp";
 import { azure } from "./mock-state/azure";
 import { digitalocean } from "./mock-state/digitalocean";
+import { kubernetes } from "./mock-state/kubernetes";
+import { random } from "./mock-state/random";
 
-const tables: MockTables[] = [aws, gcp, azure, digitalocean];
+const tables: MockTables[] = [aws, gcp, azure, digitalocean, kubernetes, random];
 
 export function mockResourceState(type: string, name: string, inputs: Record<string, unknown>): object {
   for (const t of tables) {

@@ -1,0 +1,6 @@
+import { MockTables } from "./types";
+
+export const kubernetes: MockTables = {
+  resources: {},
+  calls: {},
+};
