@@ -456,22 +456,52 @@ function checkDisjoint(ranges: Record<string, string>, ctx: z.RefinementCtx): vo
 
 /** The whole stack config schema for a profile. */
 export function platformSchema(profile: Profile, defaultClusterName: string) {
-  return z.strictObject({
-    profile: z.enum(["dev", "prod"]).default("dev"),
-    cluster: clusterSchema(profile, defaultClusterName),
-    addons: addonsSchema(profile).prefault({}),
-    kubeconfig: z.string().min(1).optional(),
-    tags: z
-      .record(
-        z
-          .string()
-          .regex(/^[a-z][a-z0-9_-]{0,62}$/, "must be a lowercase tag key (letters, digits, '_', '-'; ≤ 63)"),
-        z
-          .string()
-          .regex(/^[a-z0-9_-]{0,63}$/, "must be a lowercase tag value (letters, digits, '_', '-'; ≤ 63)"),
-      )
-      .default({}),
-  });
+  return z
+    .strictObject({
+      profile: z.enum(["dev", "prod"]).default("dev"),
+      cluster: clusterSchema(profile, defaultClusterName),
+      addons: addonsSchema(profile).prefault({}),
+      kubeconfig: z.string().min(1).optional(),
+      tags: z
+        .record(
+          z
+            .string()
+            .regex(
+              /^[a-z][a-z0-9_-]{0,62}$/,
+              "must be a lowercase tag key (letters, digits, '_', '-'; ≤ 63)",
+            ),
+          z
+            .string()
+            .regex(/^[a-z0-9_-]{0,63}$/, "must be a lowercase tag value (letters, digits, '_', '-'; ≤ 63)"),
+        )
+        .default({}),
+    })
+    .superRefine((c, ctx) => checkAddonsFitCluster(c.cluster?.target, c.addons, ctx), ALWAYS);
+}
+
+/** Targets whose metrics API / node autoscaling is managed by the cloud (installing ours would clash). */
+const MANAGED_METRICS_API = ["gke", "aks"];
+const NATIVE_NODE_AUTOSCALING = ["gke", "aks", "doks", "existing"];
+
+function checkAddonsFitCluster(
+  target: string | undefined,
+  addons: { metricsServer?: { enabled?: unknown }; clusterAutoscaler?: { enabled?: unknown } } | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  if (target && MANAGED_METRICS_API.includes(target) && addons?.metricsServer?.enabled === true) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["addons", "metricsServer", "enabled"],
+      message: `${target} already serves the metrics API (a second metrics-server would clash); use "auto" or false`,
+    });
+  }
+  if (target && NATIVE_NODE_AUTOSCALING.includes(target) && addons?.clusterAutoscaler?.enabled === true) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["addons", "clusterAutoscaler", "enabled"],
+      message: `${target} node pools autoscale natively (or are not ours to scale); cluster-autoscaler is for eks; use "auto" or false`,
+    });
+  }
 }
 
 /** An invalid stack config: `problems` has one line per problem. */

@@ -266,7 +266,9 @@ export function formatIssues(
         break;
       }
       default:
-        out.push(`${key}: got ${show(got)}; ${issue.message}`);
+        out.push(
+          got === undefined ? `${key}: ${issue.message}` : `${key}: got ${show(got)}; ${issue.message}`,
+        );
     }
   }
   return out;

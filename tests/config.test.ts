@@ -244,6 +244,99 @@ const bad: BadCase[] = [
     [/^cluster\.nodePools\[0\]\.minNodes:/, /got 0/, /first DOKS pool/],
   ],
   [
+    "unknown add-on",
+    { cluster: valid.doks, addons: { istio: { enabled: true } } },
+    [
+      /^addons\.istio: unknown key/,
+      /allowed keys here: certManager, clusterAutoscaler, highAvailability, ingress/,
+    ],
+  ],
+  [
+    "retired ingress-nginx as controller",
+    { cluster: valid.doks, addons: { ingress: { controller: "ingress-nginx" } } },
+    [/^addons\.ingress\.controller:/, /"ingress-nginx"/, /"traefik" \| "nginx"/],
+  ],
+  [
+    "ingress replicas zero",
+    { cluster: valid.doks, addons: { ingress: { replicas: 0 } } },
+    [/^addons\.ingress\.replicas:/, /got 0/, /≥ 1/],
+  ],
+  [
+    "ACME e-mail malformed",
+    { cluster: valid.doks, addons: { certManager: { email: "ops-at-acme" } } },
+    [/^addons\.certManager\.email:/, /"ops-at-acme"/, /e-mail address/],
+  ],
+  [
+    "ACME e-mail at example.com",
+    { cluster: valid.doks, addons: { certManager: { email: "ops@example.com" } } },
+    [/^addons\.certManager\.email:/, /example\.com/, /real address/],
+  ],
+  [
+    "Let's Encrypt issuer without an e-mail",
+    { cluster: valid.doks, addons: { certManager: { defaultIssuer: "letsencrypt-prod" } } },
+    [/^addons\.certManager\.email: is required for the Let's Encrypt issuer "letsencrypt-prod"/],
+  ],
+  [
+    "unknown issuer",
+    { cluster: valid.doks, addons: { certManager: { defaultIssuer: "zerossl" } } },
+    [
+      /^addons\.certManager\.defaultIssuer:/,
+      /"zerossl"/,
+      /"letsencrypt-staging" \| "letsencrypt-prod" \| "selfsigned"/,
+    ],
+  ],
+  [
+    "Let's Encrypt with the ingress disabled",
+    {
+      cluster: valid.doks,
+      addons: {
+        ingress: { enabled: false },
+        certManager: { email: "ops@acme.io", defaultIssuer: "letsencrypt-staging" },
+      },
+    },
+    [/^addons\.certManager\.defaultIssuer:/, /HTTP-01/, /ingress\.enabled: false/],
+  ],
+  [
+    "Vault HA without cert-manager",
+    { cluster: valid.doks, addons: { certManager: { enabled: false }, vault: { mode: "ha" } } },
+    [/^addons\.vault\.mode:/, /"ha"/, /cert-manager/],
+  ],
+  [
+    "Vault with 4 raft voters",
+    { cluster: valid.doks, addons: { vault: { replicas: 4 } } },
+    [/^addons\.vault\.replicas:/, /got 4/],
+  ],
+  [
+    "storage size without unit",
+    { cluster: valid.doks, addons: { vault: { storageSize: "10" } } },
+    [/^addons\.vault\.storageSize:/, /"10"/, /like "10Gi"/],
+  ],
+  [
+    "retention malformed",
+    { cluster: valid.doks, addons: { monitoring: { retention: "2 weeks" } } },
+    [/^addons\.monitoring\.retention:/, /"2 weeks"/, /like "15d"/],
+  ],
+  [
+    "metrics-server toggle not auto/boolean",
+    { cluster: valid.doks, addons: { metricsServer: { enabled: "yes" } } },
+    [/^addons\.metricsServer\.enabled:/, /"yes"/],
+  ],
+  [
+    "extra values not an object",
+    { cluster: valid.doks, addons: { monitoring: { values: "grafana.enabled=false" } } },
+    [/^addons\.monitoring\.values:/, /expected record/],
+  ],
+  [
+    "metrics-server forced on GKE",
+    { cluster: valid.gke, addons: { metricsServer: { enabled: true } } },
+    [/^addons\.metricsServer\.enabled:/, /got true/, /gke already serves the metrics API/],
+  ],
+  [
+    "cluster-autoscaler forced on DOKS",
+    { cluster: valid.doks, addons: { clusterAutoscaler: { enabled: true } } },
+    [/^addons\.clusterAutoscaler\.enabled:/, /got true/, /cluster-autoscaler is for eks/],
+  ],
+  [
     "duplicate admin principal",
     {
       cluster: {
@@ -261,7 +354,10 @@ const bad: BadCase[] = [
   [
     "EKS public endpoint without CIDRs",
     { cluster: { target: "eks", region: "eu-west-1" } },
-    [/^cluster\.publicAccessCidrs:/, /got nothing/, /at least one CIDR when endpointPublicAccess/],
+    [
+      /^cluster\.publicAccessCidrs: must list at least one CIDR/,
+      /at least one CIDR when endpointPublicAccess/,
+    ],
   ],
   [
     "EKS public CIDRs with a private endpoint",
@@ -452,6 +548,42 @@ describe("stack config validation", () => {
     const doks = parseConfig({ ...PROD, cluster: valid.doks }, ctx).cluster;
     assert.ok(doks.target === "doks");
     assert.strictEqual(doks.highAvailability, true);
+  });
+
+  it("fills add-on defaults from the profile", () => {
+    const dev = parseConfig({ cluster: valid.doks }, ctx).addons;
+    assert.strictEqual(dev.highAvailability, false);
+    assert.deepStrictEqual(dev.ingress, {
+      enabled: true,
+      controller: "traefik",
+      replicas: 1,
+      className: "traefik",
+      values: {},
+    });
+    assert.strictEqual(dev.certManager.defaultIssuer, "selfsigned");
+    assert.strictEqual(dev.vault.mode, "dev");
+    assert.strictEqual(dev.monitoring.retention, "3d");
+    assert.strictEqual(dev.metricsServer.enabled, "auto");
+    const prod = parseConfig({ ...PROD, cluster: valid.doks }, ctx).addons;
+    assert.strictEqual(prod.highAvailability, true);
+    assert.strictEqual(prod.ingress.replicas, 3);
+    assert.strictEqual(prod.certManager.defaultIssuer, "letsencrypt-prod");
+    assert.deepStrictEqual([prod.vault.mode, prod.vault.replicas, prod.vault.injectorReplicas], ["ha", 3, 2]);
+    assert.deepStrictEqual(
+      [prod.monitoring.retention, prod.monitoring.prometheusReplicas, prod.monitoring.alertmanagerReplicas],
+      ["15d", 2, 3],
+    );
+    const nginx = parseConfig(
+      {
+        cluster: valid.doks,
+        addons: { ingress: { controller: "nginx", replicas: 2 }, vault: { enabled: false } },
+      },
+      ctx,
+    ).addons;
+    assert.deepStrictEqual(
+      [nginx.ingress.className, nginx.ingress.replicas, nginx.vault.enabled],
+      ["nginx", 2, false],
+    );
   });
 
   it("lets every preset value be overridden", () => {
