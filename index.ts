@@ -3,4 +3,15 @@ import { buildPlatform } from "./stacks/platform";
 
 const platform = buildPlatform("kp", loadConfig());
 
-export const { target, clusterName, region, kubeconfig, defaultStorageClass } = platform.outputs;
+export const {
+  target,
+  clusterName,
+  region,
+  kubeconfig,
+  defaultStorageClass,
+  ingressClass,
+  loadBalancerAddress,
+  clusterIssuer,
+  vaultAddress,
+  grafanaAdminPassword,
+} = platform.outputs;

@@ -1,30 +1,55 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PlatformAddOns } from "../components/addons";
 import { createCluster, ManagedCluster } from "../components/cluster";
 import { PlatformConfig } from "./config";
 
+/** The stack outputs of one platform. Only the kubeconfig and the Grafana password are secrets. */
+export interface PlatformOutputs {
+  target: string;
+  clusterName: pulumi.Output<string>;
+  region: string;
+  kubeconfig: pulumi.Output<string>;
+  defaultStorageClass: pulumi.Output<string>;
+  /** IngressClass workloads use ("" when the ingress add-on is disabled). */
+  ingressClass: string;
+  /** The ingress load balancer's hostname or IP ("" until the cloud assigns it, or when disabled). */
+  loadBalancerAddress: pulumi.Output<string>;
+  /** ClusterIssuer workloads use ("" when cert-manager is disabled). */
+  clusterIssuer: string;
+  /** In-cluster address of Vault ("" when disabled). */
+  vaultAddress: string;
+  /** Grafana's generated admin password (secret; "" when monitoring is disabled). */
+  grafanaAdminPassword: pulumi.Output<string>;
+}
+
 /**
- * One platform: the cluster (and, in later layers, its add-ons and workloads). `name` prefixes
+ * One platform: the cluster, its add-ons (and, in a later layer, its workloads). `name` prefixes
  * every resource, so several platforms can live in one program without colliding.
  */
 export class Platform extends pulumi.ComponentResource {
   readonly cluster: ManagedCluster;
-  readonly outputs: {
-    target: string;
-    clusterName: pulumi.Output<string>;
-    region: string;
-    kubeconfig: pulumi.Output<string>;
-    defaultStorageClass: pulumi.Output<string>;
-  };
+  readonly addons: PlatformAddOns;
+  readonly outputs: PlatformOutputs;
 
   constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("kube-platform:index:Platform", name, {}, opts);
     this.cluster = createCluster(`${name}-cluster`, cfg.cluster, { parent: this });
+    this.addons = new PlatformAddOns(
+      `${name}-addons`,
+      { cluster: this.cluster, settings: cfg.addons },
+      { parent: this },
+    );
     this.outputs = {
       target: this.cluster.target,
       clusterName: this.cluster.clusterName,
       region: this.cluster.region,
       kubeconfig: this.cluster.kubeconfig,
       defaultStorageClass: this.cluster.defaultStorageClass,
+      ingressClass: this.addons.ingressClass ?? "",
+      loadBalancerAddress: this.addons.loadBalancerAddress ?? pulumi.output(""),
+      clusterIssuer: this.addons.clusterIssuer ?? "",
+      vaultAddress: this.addons.vaultAddress ?? "",
+      grafanaAdminPassword: this.addons.grafanaAdminPassword ?? pulumi.secret(""),
     };
     this.registerOutputs(this.outputs);
   }

@@ -15,6 +15,18 @@ describe("chart values checker", () => {
     );
     assert.deepStrictEqual(unknownKeys("certManager", { global: { revisionHistoryLimit: 2 } }), []);
     assert.deepStrictEqual(unknownKeys("monitoring", { grafana: { admin: { existingSecret: "x" } } }), []);
+    // metrics-server documents `# limits:` one level deeper than its parent's other keys.
+    assert.deepStrictEqual(unknownKeys("metricsServer", { resources: { limits: { memory: "1Gi" } } }), []);
+    // traefik passes service.spec through into the Service.
+    assert.deepStrictEqual(
+      unknownKeys("traefik", { service: { spec: { externalTrafficPolicy: "Local" } } }),
+      [],
+    );
+  });
+
+  it("only counts a commented-out key inside its own parent's block", () => {
+    assert.deepStrictEqual(unknownKeys("metricsServer", { limits: { memory: "1Gi" } }), ["limits"]);
+    assert.deepStrictEqual(unknownKeys("certManager", { revisionHistoryLimit: 1 }), ["revisionHistoryLimit"]);
   });
 
   it("reports unknown keys at any depth, including typos in sub-charts", () => {

@@ -8,6 +8,8 @@ import * as path from "path";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { Platform } from "../stacks/platform";
 import { ProgramRun, RecordedResource, runProgram, runResources } from "./helpers/mocks";
+import { CHARTS, ChartKey } from "../components/addons/versions";
+import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "./helpers/stacks";
 
@@ -29,6 +31,8 @@ function run(stack: string): Promise<ProgramRun> {
   return runs.get(stack)!;
 }
 
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
 function isKubernetes(r: RecordedResource): boolean {
   return r.type.startsWith("kubernetes:");
 }
@@ -42,11 +46,7 @@ describe("the program on every example stack", function () {
           assert.ok(r.outputs[key] !== undefined, `output ${key} missing`);
         }
         assert.ok(r.secretOutputs.has("kubeconfig"), "kubeconfig output is not a secret");
-        assert.deepStrictEqual(
-          [...r.secretOutputs].filter((k) => k !== "kubeconfig"),
-          [],
-          "only the kubeconfig is secret",
-        );
+        assert.deepStrictEqual([...r.secretOutputs].sort(), ["grafanaAdminPassword", "kubeconfig"]);
       });
 
       it("puts every resource under the Platform component with names derived from it", async () => {
@@ -77,7 +77,7 @@ describe("the program on every example stack", function () {
 
       it("registers only Kubernetes objects that satisfy the Kubernetes schemas", async () => {
         const r = await run(stack);
-        for (const res of r.resources.filter((x) => isKubernetes(x) && x.custom)) {
+        for (const res of r.resources.filter((x) => isKubernetes(x) && x.custom && x.type !== RELEASE)) {
           assert.doesNotThrow(() => validateKubernetesObject(res.inputs), `${res.type} ${res.name}`);
         }
       });
@@ -113,16 +113,31 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "aws:eks/cluster:Cluster": 1,
     "aws:eks/nodeGroup:NodeGroup": 1,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-    "aws:iam/role:Role": 3,
-    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:iam/role:Role": 5,
+    "aws:iam/rolePolicy:RolePolicy": 3,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
     "aws:kms/alias:Alias": 1,
-    "aws:kms/key:Key": 1,
+    "aws:kms/key:Key": 2,
+    "kube-platform:addons:CertManager": 1,
+    "kube-platform:addons:ClusterAutoscaler": 1,
+    "kube-platform:addons:IngressController": 1,
+    "kube-platform:addons:MetricsServer": 1,
+    "kube-platform:addons:Monitoring": 1,
+    "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:EksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kubernetes:cert-manager.io/v1:Certificate": 1,
+    "kubernetes:cert-manager.io/v1:ClusterIssuer": 2,
+    "kubernetes:core/v1:Namespace": 7,
+    "kubernetes:core/v1:Secret": 1,
+    "kubernetes:helm.sh/v3:Release": 6,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "pulumi:providers:aws": 1,
     "pulumi:providers:kubernetes": 1,
+    "random:index/randomPassword:RandomPassword": 1,
   },
   prod: {
     "aws:cloudwatch/logGroup:LogGroup": 1,
@@ -142,16 +157,31 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "aws:eks/cluster:Cluster": 1,
     "aws:eks/nodeGroup:NodeGroup": 2,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-    "aws:iam/role:Role": 3,
-    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:iam/role:Role": 5,
+    "aws:iam/rolePolicy:RolePolicy": 3,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
     "aws:kms/alias:Alias": 1,
-    "aws:kms/key:Key": 1,
+    "aws:kms/key:Key": 2,
+    "kube-platform:addons:CertManager": 1,
+    "kube-platform:addons:ClusterAutoscaler": 1,
+    "kube-platform:addons:IngressController": 1,
+    "kube-platform:addons:MetricsServer": 1,
+    "kube-platform:addons:Monitoring": 1,
+    "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:EksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kubernetes:cert-manager.io/v1:Certificate": 2,
+    "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
+    "kubernetes:core/v1:Namespace": 7,
+    "kubernetes:core/v1:Secret": 1,
+    "kubernetes:helm.sh/v3:Release": 6,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "pulumi:providers:aws": 1,
     "pulumi:providers:kubernetes": 1,
+    "random:index/randomPassword:RandomPassword": 1,
   },
   gke: {
     "gcp:compute/network:Network": 1,
@@ -160,41 +190,99 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "gcp:compute/subnetwork:Subnetwork": 1,
     "gcp:container/cluster:Cluster": 1,
     "gcp:container/nodePool:NodePool": 1,
-    "gcp:kms/cryptoKey:CryptoKey": 1,
-    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
+    "gcp:kms/cryptoKey:CryptoKey": 2,
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 3,
     "gcp:kms/keyRing:KeyRing": 1,
     "gcp:projects/iAMMember:IAMMember": 2,
     "gcp:projects/service:Service": 4,
-    "gcp:serviceaccount/account:Account": 1,
+    "gcp:serviceaccount/account:Account": 2,
+    "gcp:serviceaccount/iAMMember:IAMMember": 1,
+    "kube-platform:addons:CertManager": 1,
+    "kube-platform:addons:IngressController": 1,
+    "kube-platform:addons:Monitoring": 1,
+    "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:GkeCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kubernetes:cert-manager.io/v1:Certificate": 2,
+    "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
+    "kubernetes:core/v1:Namespace": 5,
+    "kubernetes:core/v1:Secret": 1,
+    "kubernetes:helm.sh/v3:Release": 4,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "pulumi:providers:gcp": 1,
     "pulumi:providers:kubernetes": 1,
+    "random:index/randomPassword:RandomPassword": 1,
   },
   aks: {
-    "azure-native:authorization:RoleAssignment": 1,
+    "azure-native:authorization:RoleAssignment": 2,
     "azure-native:containerservice:AgentPool": 1,
     "azure-native:containerservice:ManagedCluster": 1,
-    "azure-native:managedidentity:UserAssignedIdentity": 1,
+    "azure-native:keyvault:Key": 1,
+    "azure-native:keyvault:Vault": 1,
+    "azure-native:managedidentity:FederatedIdentityCredential": 1,
+    "azure-native:managedidentity:UserAssignedIdentity": 2,
     "azure-native:network:Subnet": 1,
     "azure-native:network:VirtualNetwork": 1,
     "azure-native:resources:ResourceGroup": 1,
+    "kube-platform:addons:CertManager": 1,
+    "kube-platform:addons:IngressController": 1,
+    "kube-platform:addons:Monitoring": 1,
+    "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:AksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kubernetes:cert-manager.io/v1:Certificate": 2,
+    "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
+    "kubernetes:core/v1:Namespace": 5,
+    "kubernetes:core/v1:Secret": 1,
+    "kubernetes:helm.sh/v3:Release": 4,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "pulumi:providers:kubernetes": 1,
+    "random:index/randomPassword:RandomPassword": 1,
   },
   doks: {
     "digitalocean:index/kubernetesCluster:KubernetesCluster": 1,
     "digitalocean:index/kubernetesNodePool:KubernetesNodePool": 1,
     "digitalocean:index/vpc:Vpc": 1,
+    "kube-platform:addons:CertManager": 1,
+    "kube-platform:addons:IngressController": 1,
+    "kube-platform:addons:MetricsServer": 1,
+    "kube-platform:addons:Monitoring": 1,
+    "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:DoksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kubernetes:cert-manager.io/v1:Certificate": 2,
+    "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
+    "kubernetes:core/v1:Namespace": 6,
+    "kubernetes:core/v1:Secret": 1,
+    "kubernetes:helm.sh/v3:Release": 5,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "pulumi:providers:kubernetes": 1,
+    "random:index/randomPassword:RandomPassword": 1,
   },
   kind: {
+    "kube-platform:addons:CertManager": 1,
+    "kube-platform:addons:IngressController": 1,
+    "kube-platform:addons:MetricsServer": 1,
+    "kube-platform:addons:Monitoring": 1,
+    "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:ExistingCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kubernetes:cert-manager.io/v1:Certificate": 1,
+    "kubernetes:cert-manager.io/v1:ClusterIssuer": 2,
+    "kubernetes:core/v1:Namespace": 6,
+    "kubernetes:core/v1:Secret": 1,
+    "kubernetes:helm.sh/v3:Release": 5,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "pulumi:providers:kubernetes": 1,
+    "random:index/randomPassword:RandomPassword": 1,
   },
 };
 
@@ -264,14 +352,124 @@ describe("dev and prod differ only through config", () => {
   });
 });
 
-describe("existing cluster (kind example)", () => {
-  it("creates no cloud resources: only the platform, the cluster component and its provider", async () => {
-    const r = await run("kind");
-    assert.deepStrictEqual(r.resources.map((x) => x.type).sort(), [
-      "kube-platform:cluster:ExistingCluster",
-      "kube-platform:index:Platform",
-      "pulumi:providers:kubernetes",
+/** The pinned chart a recorded release installs. */
+function chartKeyOf(release: RecordedResource): ChartKey {
+  const key = (Object.keys(CHARTS) as ChartKey[]).find((k) => CHARTS[k].chart === release.inputs.chart);
+  assert.ok(key, `release ${release.name} installs an unpinned chart ${String(release.inputs.chart)}`);
+  return key;
+}
+
+describe("add-ons on every example stack", () => {
+  for (const stack of Object.keys(EXAMPLE_STACKS)) {
+    describe(stack, () => {
+      it("installs pinned charts whose values all exist in the chart and satisfy its schema", async () => {
+        const r = await run(stack);
+        const releases = r.ofType(RELEASE);
+        assert.ok(releases.length >= 4, "ingress, cert-manager, vault and monitoring at least");
+        for (const release of releases) {
+          const key = chartKeyOf(release);
+          const chart: { version: string; repo?: string } = CHARTS[key];
+          assert.strictEqual(release.inputs.version, chart.version, release.name);
+          assert.deepStrictEqual(
+            chartValueProblems(key, release.inputs.values as Record<string, unknown>),
+            [],
+            release.name,
+          );
+        }
+      });
+
+      it("starts every release once the cluster is ready; only Vault's TLS waits, for its certificate", async () => {
+        const r = await run(stack);
+        const releases = r.ofType(RELEASE);
+        const nodes = r.resources.filter((x) =>
+          /nodeGroup:NodeGroup|nodePool:NodePool|containerservice:AgentPool|kubernetesCluster:KubernetesCluster/.test(
+            x.type,
+          ),
+        );
+        const vaultCert = r
+          .ofType("kubernetes:cert-manager.io/v1:Certificate")
+          .find((c) => /vault/.test(c.name));
+        for (const release of releases) {
+          for (const node of nodes)
+            assert.ok(r.dependsOnTransitively(release, node), `${release.name} → ${node.name}`);
+          for (const other of releases) {
+            if (other === release) continue;
+            // Vault in ha mode serves TLS: its certificate needs cert-manager, nothing else does.
+            const allowed =
+              vaultCert && chartKeyOf(release) === "vault" && chartKeyOf(other) === "certManager";
+            assert.strictEqual(
+              r.dependsOnTransitively(release, other),
+              Boolean(allowed),
+              `${release.name} / ${other.name}`,
+            );
+          }
+        }
+        if (vaultCert) {
+          const vault = releases.find((x) => chartKeyOf(x) === "vault")!;
+          assert.ok(vault.dependsOn.includes(vaultCert.urn), "Vault waits for its certificate");
+          const issuers = r.ofType("kubernetes:cert-manager.io/v1:ClusterIssuer").map((x) => x.urn);
+          assert.deepStrictEqual(
+            vault.dependsOn.filter((u) => issuers.includes(u)),
+            [],
+            "Vault does not wait for issuers directly",
+          );
+        }
+      });
+
+      it("orders the CRD users after the release that installs their CRDs", async () => {
+        const r = await run(stack);
+        const release = (chart: ChartKey) => r.ofType(RELEASE).find((x) => chartKeyOf(x) === chart)!;
+        for (const issuer of r.ofType("kubernetes:cert-manager.io/v1:ClusterIssuer")) {
+          assert.ok(r.dependsOnTransitively(issuer, release("certManager")), issuer.name);
+        }
+        for (const sm of r.ofType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")) {
+          assert.ok(r.dependsOnTransitively(sm, release("monitoring")), sm.name);
+        }
+      });
+    });
+  }
+
+  it("exports what workloads use, per stack", async () => {
+    const summary = async (stack: string) => {
+      const o = (await run(stack)).outputs;
+      return [o.ingressClass, o.clusterIssuer, o.vaultAddress, o.loadBalancerAddress];
+    };
+    assert.deepStrictEqual(await summary("dev"), [
+      "traefik",
+      "selfsigned",
+      "http://vault.vault.svc:8200",
+      (await run("dev")).outputs.loadBalancerAddress,
     ]);
+    assert.deepStrictEqual((await summary("prod")).slice(0, 3), [
+      "traefik",
+      "letsencrypt-prod",
+      "https://vault.vault.svc:8200",
+    ]);
+    assert.match(
+      String((await run("prod")).outputs.loadBalancerAddress),
+      /[a-z]/,
+      "EKS load balancers are hostnames",
+    );
+    assert.match(
+      String((await run("gke")).outputs.loadBalancerAddress),
+      /^\d+\.\d+\.\d+\.\d+$/,
+      "GKE: an IP",
+    );
+  });
+});
+
+describe("existing cluster (kind example)", () => {
+  it("creates no cloud resources: the cluster is only a component and its Kubernetes provider", async () => {
+    const r = await run("kind");
+    const cluster = r.one("kube-platform:cluster:ExistingCluster");
+    assert.deepStrictEqual(
+      r.resources.filter((x) => x.parent === cluster.urn).map((x) => x.type),
+      ["pulumi:providers:kubernetes"],
+    );
+    assert.deepStrictEqual(
+      r.resources.filter((x) => /^(aws|gcp|azure-native|digitalocean):/.test(x.type)).map((x) => x.type),
+      [],
+    );
     const provider = r.one("pulumi:providers:kubernetes");
     assert.strictEqual(provider.inputs.kubeconfig, SAMPLE_KUBECONFIG);
     assert.strictEqual(provider.inputs.context, "kind-kind");

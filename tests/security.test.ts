@@ -40,7 +40,7 @@ const EKS: Rule[] = [
     (r) => {
       const enc = r.one("aws:eks/cluster:Cluster").inputs.encryptionConfig as Inputs;
       assert.deepStrictEqual(enc.resources, ["secrets"]);
-      const key = r.one("aws:kms/key:Key");
+      const key = r.one("aws:kms/key:Key", "cluster-secrets");
       assert.strictEqual(key.inputs.enableKeyRotation, true);
       assert.match(String(get(enc, "provider.keyArn")), /^arn:aws:kms:/);
       assert.ok(
@@ -147,7 +147,7 @@ const GKE: Rule[] = [
   [
     "CKV_GCP_71 / CKV_GCP_68 / CKV_GCP_72 / CKV_GCP_69 / CKV2_GCP_1: shielded, secure boot, integrity, GKE metadata, dedicated SA",
     (r) => {
-      const sa = r.one("gcp:serviceaccount/account:Account");
+      const sa = r.one("gcp:serviceaccount/account:Account", "nodes-sa");
       assert.strictEqual(r.one("gcp:container/cluster:Cluster").inputs.enableShieldedNodes, true);
       for (const pool of all(r, "gcp:container/nodePool:NodePool")) {
         const nc = pool.nodeConfig as Inputs;

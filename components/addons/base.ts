@@ -125,3 +125,22 @@ export interface MetricsEndpoint {
 export function resources(cpu: string, memory: string, memoryLimit: string) {
   return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
 }
+
+/**
+ * Spreads the pods of one workload: evenly across nodes (hard, so a node loss never takes all
+ * replicas while another node has room) and across zones (soft, single-zone clusters still
+ * schedule). Only the current ReplicaSet counts during a rollout (pod-template-hash), and tainted
+ * nodes the pods cannot use are not counted as empty domains.
+ */
+export function spreadAcrossNodesAndZones(matchLabels: Record<string, string>): HelmValues[] {
+  const common = {
+    maxSkew: 1,
+    labelSelector: { matchLabels },
+    matchLabelKeys: ["pod-template-hash"],
+    nodeTaintsPolicy: "Honor",
+  };
+  return [
+    { ...common, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule" },
+    { ...common, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" },
+  ];
+}

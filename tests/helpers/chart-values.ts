@@ -67,22 +67,55 @@ export function chartData(key: ChartKey): ChartData {
   return data;
 }
 
-/** Whether the chart documents `key` as a commented-out example at the given depth. */
+/**
+ * The lines of the block under `ancestors` in a values.yaml text (the whole text for none), found
+ * by walking the uncommented keys at 2-space indentation; undefined when the block isn't there.
+ */
+function blockLines(text: string, ancestors: string[]): string[] | undefined {
+  const lines = text.split("\n");
+  let from = 0;
+  let to = lines.length;
+  ancestors.forEach((key, depth) => {
+    if (from < 0) return;
+    const indent = " ".repeat(2 * depth);
+    const at = lines.slice(from, to).findIndex((l) => l.startsWith(`${indent}${key}:`));
+    if (at < 0) {
+      from = -1;
+      return;
+    }
+    from = from + at + 1;
+    const end = lines.slice(from, to).findIndex((l) => {
+      const m = /^( *)(\S)/.exec(l);
+      return m !== null && m[2] !== "#" && m[1].length <= indent.length;
+    });
+    to = end < 0 ? to : from + end;
+  });
+  return from < 0 ? undefined : lines.slice(from, to);
+}
+
+/** Whether the chart documents `key` as a commented-out example inside its parent's block. */
 function documentedInComment(data: ChartData, keyPath: string[]): boolean {
   const key = keyPath[keyPath.length - 1];
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^\\s*#\\s?-?\\s*${escaped}:`);
   return data.texts.some(({ prefix, text }) => {
     const rel = prefix ? (keyPath[0] === prefix ? keyPath.slice(1) : undefined) : keyPath;
     if (!rel || rel.length === 0) return false;
-    const indent = " ".repeat(2 * (rel.length - 1));
-    const patterns = [
-      new RegExp(`^${indent}#\\s?${escaped}:`, "m"),
-      new RegExp(`^#\\s?${indent}${escaped}:`, "m"),
-      new RegExp(`^${indent}#\\s?-?\\s*${escaped}:`, "m"),
-    ];
-    return patterns.some((p) => p.test(text));
+    const block = blockLines(text, rel.slice(0, -1));
+    if (!block) return false;
+    // At the top level only column-0 comments count (a nested one would be another key's child).
+    return block.some((l) => (rel.length === 1 ? /^#/.test(l) : true) && pattern.test(l));
   });
 }
+
+/**
+ * Values the chart passes through verbatim into a Kubernetes object (documented in the chart's
+ * values.yaml), so any field of that object is valid under them.
+ */
+const PASS_THROUGH: Partial<Record<ChartKey, string[]>> = {
+  // "Additional entries here will be added to the Service spec" (traefik 41.3.0 values.yaml).
+  traefik: ["service.spec"],
+};
 
 /** The schema node for a key path, following local $refs; undefined where the schema says nothing. */
 function schemaAt(schema: Values | undefined, keyPath: string[]): Values | undefined {
@@ -117,7 +150,8 @@ export function unknownKeys(key: ChartKey, values: Values): string[] {
       const known =
         (isObject(defaults) && k in defaults) ||
         schemaAt(data.schema, p) !== undefined ||
-        documentedInComment(data, p);
+        documentedInComment(data, p) ||
+        (PASS_THROUGH[key] ?? []).includes(keyPath.join("."));
       if (!known) {
         problems.push(p.join("."));
         continue;

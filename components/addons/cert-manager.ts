@@ -1,0 +1,258 @@
+/**
+ * cert-manager and the platform's ClusterIssuers: Let's Encrypt (staging and production, HTTP-01
+ * through the platform's ingress class) when an ACME e-mail is configured, and always an internal
+ * CA ("selfsigned": a self-signed root → CA Certificate → CA issuer) for local clusters and
+ * in-cluster TLS (Vault).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  AddonContext,
+  addonNamespace,
+  chartRelease,
+  MetricsEndpoint,
+  resources,
+  spreadAcrossNodesAndZones,
+} from "./base";
+import { CertManagerSettings, HelmValues, IssuerName } from "./types";
+
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+export const CERT_MANAGER_RELEASE = "cert-manager";
+
+/** ACME directory of each Let's Encrypt issuer. */
+export const LETSENCRYPT_SERVERS = {
+  "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+  "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+export type AcmeIssuerName = keyof typeof LETSENCRYPT_SERVERS;
+
+/** The self-signed ClusterIssuer that signs only the internal root CA. */
+export const SELF_SIGNED_ROOT_ISSUER = "kube-platform-selfsigned-root";
+/** The CA ClusterIssuer backed by the internal root CA (the issuer called "selfsigned" in config). */
+export const INTERNAL_CA_ISSUER = "selfsigned";
+/** Certificate and Secret (in the cert-manager namespace) holding the internal root CA. */
+export const INTERNAL_CA_SECRET = "kube-platform-root-ca";
+
+/** Pulumi waits for the object's Ready condition (pulumi-kubernetes ≥ 4.18) before dependents start. */
+const WAIT_FOR_READY = { "pulumi.com/waitFor": "condition=Ready" };
+const LABELS = { "app.kubernetes.io/part-of": "kube-platform", "app.kubernetes.io/managed-by": "pulumi" };
+
+/** Replicas, PodDisruptionBudget and spreading of one component. */
+function availability(replicas: number, ha: boolean, component: string): HelmValues {
+  return {
+    replicaCount: ha ? replicas : 1,
+    podDisruptionBudget: ha ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
+    topologySpreadConstraints: ha
+      ? spreadAcrossNodesAndZones({
+          "app.kubernetes.io/instance": CERT_MANAGER_RELEASE,
+          "app.kubernetes.io/component": component,
+        })
+      : [],
+  };
+}
+
+/** Helm values of the cert-manager chart (CHARTS.certManager). */
+export function certManagerValues(highAvailability: boolean): HelmValues {
+  const ha = highAvailability;
+  return {
+    // CRDs from the chart; kept on uninstall so removing the release never deletes every Certificate.
+    crds: { enabled: true, keep: true },
+    // Leader-election leases in our own namespace, not kube-system (no RBAC there; GKE Autopilot forbids it).
+    global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
+    ...availability(2, ha, "controller"),
+    resources: resources("50m", "128Mi", "512Mi"),
+    // Metrics Services on; the platform creates the ServiceMonitors once the monitoring CRDs exist.
+    prometheus: { enabled: true, servicemonitor: { enabled: false }, podmonitor: { enabled: false } },
+    webhook: { ...availability(3, ha, "webhook"), resources: resources("25m", "64Mi", "256Mi") },
+    cainjector: {
+      enabled: true,
+      ...availability(2, ha, "cainjector"),
+      resources: resources("25m", "128Mi", "512Mi"),
+    },
+    // The post-install check that the webhook answers: the release is done only when issuers can be created.
+    startupapicheck: { enabled: true, resources: resources("10m", "64Mi", "128Mi") },
+  };
+}
+
+/** The metrics Services the chart creates (prometheus.enabled, no PodMonitor). */
+export function certManagerMetrics(release: pulumi.Resource): MetricsEndpoint[] {
+  const endpoint = (component: string, appName: string, port: string): MetricsEndpoint => ({
+    name: `cert-manager-${component}`,
+    namespace: CERT_MANAGER_NAMESPACE,
+    selector: {
+      "app.kubernetes.io/name": appName,
+      "app.kubernetes.io/instance": CERT_MANAGER_RELEASE,
+      "app.kubernetes.io/component": component,
+    },
+    port,
+    path: "/metrics",
+    release,
+  });
+  return [
+    endpoint("controller", "cert-manager", "tcp-prometheus-servicemonitor"),
+    endpoint("webhook", "webhook", "metrics"),
+    endpoint("cainjector", "cainjector", "http-metrics"),
+  ];
+}
+
+/** The Let's Encrypt issuers that can exist: both need the ACME e-mail and an ingress class for HTTP-01. */
+export function acmeIssuerNames(
+  email: string | undefined,
+  ingressClassName: string | undefined,
+): AcmeIssuerName[] {
+  return email && ingressClassName ? ["letsencrypt-staging", "letsencrypt-prod"] : [];
+}
+
+/** Throws unless the configured default issuer will exist. */
+export function checkDefaultIssuer(
+  defaultIssuer: IssuerName,
+  email: string | undefined,
+  ingressClassName: string | undefined,
+): void {
+  if (defaultIssuer === INTERNAL_CA_ISSUER) return;
+  if (!(acmeIssuerNames(email, ingressClassName) as string[]).includes(defaultIssuer)) {
+    const missing = [
+      email ? undefined : "addons.certManager.email",
+      ingressClassName ? undefined : "an ingress controller",
+    ]
+      .filter(Boolean)
+      .join(" and ");
+    throw new Error(
+      `cert-manager: the default issuer "${defaultIssuer}" needs ${missing} (Let's Encrypt issuers solve ` +
+        `HTTP-01 challenges through the ingress class); set them or use defaultIssuer "${INTERNAL_CA_ISSUER}"`,
+    );
+  }
+}
+
+/** An ACME ClusterIssuer solving HTTP-01 challenges through `ingressClassName`. */
+export function acmeClusterIssuer(issuer: AcmeIssuerName, email: string, ingressClassName: string) {
+  return {
+    apiVersion: "cert-manager.io/v1",
+    kind: "ClusterIssuer",
+    metadata: { name: issuer, labels: LABELS },
+    spec: {
+      acme: {
+        server: LETSENCRYPT_SERVERS[issuer],
+        email,
+        // The ACME account key cert-manager generates and keeps in its namespace.
+        privateKeySecretRef: { name: `${issuer}-account-key` },
+        solvers: [{ http01: { ingress: { ingressClassName } } }],
+      },
+    },
+  };
+}
+
+export interface CertManagerArgs {
+  settings: CertManagerSettings;
+  ctx: AddonContext;
+  /** The platform's IngressClass; without it no Let's Encrypt issuer is created. */
+  ingressClassName?: string;
+}
+
+export class CertManager extends pulumi.ComponentResource {
+  /** The ClusterIssuer workloads use by default. */
+  readonly defaultIssuer: string;
+  /** The internal CA ClusterIssuer, for in-cluster TLS (Vault). */
+  readonly internalCaIssuer: string;
+  /** Where the internal root CA certificate lives (ca.crt / tls.crt), for trust bundles. */
+  readonly internalCaSecret = { namespace: CERT_MANAGER_NAMESPACE, name: INTERNAL_CA_SECRET };
+  /** Every ClusterIssuer by name, to depend on. */
+  readonly issuers: Record<string, pulumi.Resource>;
+  readonly namespace: pulumi.Output<string>;
+  readonly release: k8s.helm.v3.Release;
+  readonly metrics: MetricsEndpoint[];
+
+  constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kube-platform:addons:CertManager", name, {}, opts);
+    const { settings, ctx, ingressClassName } = args;
+    checkDefaultIssuer(settings.defaultIssuer, settings.email, ingressClassName);
+
+    const ns = addonNamespace(name, CERT_MANAGER_NAMESPACE, "restricted", ctx, this);
+    this.namespace = ns.metadata.name;
+    this.release = chartRelease(
+      name,
+      "certManager",
+      CERT_MANAGER_RELEASE,
+      ns,
+      certManagerValues(ctx.highAvailability),
+      settings.values,
+      ctx,
+      this,
+    );
+    this.metrics = certManagerMetrics(this.release);
+
+    // Every object below needs the CRDs and the webhook: all depend on the release (pulumi-kubernetes #861/#1164).
+    const objectOpts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
+      parent: this,
+      provider: ctx.provider,
+      dependsOn: [this.release, ...dependsOn],
+    });
+    const issuers: Record<string, pulumi.Resource> = {};
+
+    for (const issuer of acmeIssuerNames(settings.email, ingressClassName)) {
+      issuers[issuer] = new k8s.apiextensions.CustomResource(
+        `${name}-issuer-${issuer}`,
+        acmeClusterIssuer(issuer, settings.email!, ingressClassName!),
+        objectOpts([]),
+      );
+    }
+
+    // Internal CA: self-signed root issuer → CA certificate → CA issuer.
+    const root = new k8s.apiextensions.CustomResource(
+      `${name}-issuer-${SELF_SIGNED_ROOT_ISSUER}`,
+      {
+        apiVersion: "cert-manager.io/v1",
+        kind: "ClusterIssuer",
+        metadata: { name: SELF_SIGNED_ROOT_ISSUER, labels: LABELS },
+        spec: { selfSigned: {} },
+      },
+      objectOpts([]),
+    );
+    issuers[SELF_SIGNED_ROOT_ISSUER] = root;
+    const caCertificate = new k8s.apiextensions.CustomResource(
+      `${name}-root-ca`,
+      {
+        apiVersion: "cert-manager.io/v1",
+        kind: "Certificate",
+        metadata: {
+          name: INTERNAL_CA_SECRET,
+          // A ClusterIssuer of type ca reads its Secret from cert-manager's own namespace.
+          namespace: ns.metadata.name,
+          labels: LABELS,
+          annotations: WAIT_FOR_READY,
+        },
+        spec: {
+          isCA: true,
+          commonName: "kube-platform internal root CA",
+          subject: { organizations: ["kube-platform"] },
+          secretName: INTERNAL_CA_SECRET,
+          duration: "87600h", // 10 years
+          renewBefore: "8760h", // 1 year
+          // Renewal keeps the key, so certificates already issued keep verifying against the CA.
+          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
+          issuerRef: { name: SELF_SIGNED_ROOT_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
+        },
+      },
+      objectOpts([root]),
+    );
+    issuers[INTERNAL_CA_ISSUER] = new k8s.apiextensions.CustomResource(
+      `${name}-issuer-${INTERNAL_CA_ISSUER}`,
+      {
+        apiVersion: "cert-manager.io/v1",
+        kind: "ClusterIssuer",
+        metadata: { name: INTERNAL_CA_ISSUER, labels: LABELS, annotations: WAIT_FOR_READY },
+        spec: { ca: { secretName: INTERNAL_CA_SECRET } },
+      },
+      objectOpts([caCertificate]),
+    );
+
+    this.issuers = issuers;
+    this.defaultIssuer = settings.defaultIssuer;
+    this.internalCaIssuer = INTERNAL_CA_ISSUER;
+    this.registerOutputs({
+      defaultIssuer: this.defaultIssuer,
+      internalCaIssuer: this.internalCaIssuer,
+      namespace: this.namespace,
+    });
+  }
+}

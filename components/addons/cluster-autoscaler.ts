@@ -1,0 +1,146 @@
+/**
+ * cluster-autoscaler for targets whose node pools do not scale by themselves (EKS managed node
+ * groups): it discovers the cluster's Auto Scaling groups by tag and scales them between min and max.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterAutoscalerTarget, ServiceAccountRef } from "../cluster/types";
+import {
+  AddonContext,
+  MetricsEndpoint,
+  addonNamespace,
+  chartRelease,
+  resources,
+  spreadAcrossNodesAndZones,
+} from "./base";
+import { HelmValues } from "./types";
+
+export const CLUSTER_AUTOSCALER_RELEASE = "cluster-autoscaler";
+
+/** The ServiceAccount the chart creates; the cloud identity trusts exactly this one. */
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: ServiceAccountRef = {
+  namespace: "cluster-autoscaler",
+  name: "cluster-autoscaler",
+};
+
+/** The chart's selector labels (cluster-autoscaler.instance-name) for our release on AWS. */
+export const CLUSTER_AUTOSCALER_POD_LABELS = {
+  "app.kubernetes.io/instance": CLUSTER_AUTOSCALER_RELEASE,
+  "app.kubernetes.io/name": "aws-cluster-autoscaler",
+};
+
+export interface ClusterAutoscalerValuesArgs {
+  clusterName: pulumi.Input<string>;
+  region: string;
+  /** Annotations binding the ServiceAccount to its cloud identity (IRSA role ARN). */
+  serviceAccountAnnotations: pulumi.Input<Record<string, string>>;
+  /** Labels the pods need for the identity (none for IRSA). */
+  podLabels: Record<string, string>;
+  ha: boolean;
+}
+
+/**
+ * cluster-autoscaler 9.59.x values (AWS). The chart sets no security context by default; these
+ * values run it as nobody (65534) with seccomp RuntimeDefault, no capabilities, no privilege
+ * escalation and a read-only root filesystem: Pod Security "restricted".
+ */
+export function clusterAutoscalerValues(a: ClusterAutoscalerValuesArgs): HelmValues {
+  return {
+    cloudProvider: "aws",
+    awsRegion: a.region,
+    // Discovers the ASGs tagged k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<name>.
+    autoDiscovery: { clusterName: a.clusterName },
+    fullnameOverride: CLUSTER_AUTOSCALER_RELEASE,
+    rbac: {
+      create: true,
+      serviceAccount: {
+        create: true,
+        name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+        annotations: a.serviceAccountAnnotations,
+        automountServiceAccountToken: true,
+      },
+    },
+    podLabels: a.podLabels,
+    extraArgs: {
+      // Keep node groups of the same shape (e.g. one per zone) at similar sizes.
+      "balance-similar-node-groups": true,
+      // Pick the node group that leaves the least idle CPU/memory after scale-up.
+      expander: "least-waste",
+      // emptyDir is scratch space: it must not pin a node forever.
+      "skip-nodes-with-local-storage": false,
+    },
+    replicaCount: a.ha ? 2 : 1,
+    resources: resources("100m", "300Mi", "600Mi"),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      // Makes the projected IRSA web-identity token readable by the non-root user.
+      fsGroup: 65534,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    containerSecurityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    },
+    // One replica leads (leader election); the PDB keeps one running through node drains.
+    podDisruptionBudget: { maxUnavailable: 1 },
+    serviceMonitor: { enabled: false },
+    ...(a.ha ? { topologySpreadConstraints: spreadAcrossNodesAndZones(CLUSTER_AUTOSCALER_POD_LABELS) } : {}),
+  };
+}
+
+export interface ClusterAutoscalerArgs {
+  /** Extra Helm values, merged last. */
+  values: HelmValues;
+  ctx: AddonContext;
+  target: ClusterAutoscalerTarget;
+}
+
+/** cluster-autoscaler in its own namespace (Pod Security restricted) with a scoped cloud identity. */
+export class ClusterAutoscaler extends pulumi.ComponentResource {
+  readonly namespace: string;
+  readonly release: k8s.helm.v3.Release;
+  /** The cloud principal (IAM role ARN) the autoscaler acts as. */
+  readonly principal: pulumi.Output<string>;
+  readonly metrics: MetricsEndpoint[];
+
+  constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kube-platform:addons:ClusterAutoscaler", name, {}, opts);
+    const { ctx, target } = args;
+    const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
+    const identity = target.bindServiceAccount(name, sa, this);
+    const namespace = addonNamespace(name, sa.namespace, "restricted", ctx, this);
+    this.release = chartRelease(
+      name,
+      "clusterAutoscaler",
+      CLUSTER_AUTOSCALER_RELEASE,
+      namespace,
+      clusterAutoscalerValues({
+        clusterName: target.clusterName,
+        region: target.region,
+        serviceAccountAnnotations: identity.serviceAccountAnnotations,
+        podLabels: identity.podLabels,
+        ha: ctx.highAvailability,
+      }),
+      args.values,
+      ctx,
+      this,
+    );
+    this.namespace = sa.namespace;
+    this.principal = identity.principal;
+    this.metrics = [
+      {
+        name: CLUSTER_AUTOSCALER_RELEASE,
+        namespace: sa.namespace,
+        selector: CLUSTER_AUTOSCALER_POD_LABELS,
+        // service.yaml: port service.portName ("http") → container port 8085.
+        port: "http",
+        path: "/metrics",
+        release: this.release,
+      },
+    ];
+    this.registerOutputs({ namespace: this.namespace, principal: this.principal });
+  }
+}

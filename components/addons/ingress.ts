@@ -1,0 +1,265 @@
+/**
+ * The ingress controller: Traefik (default) or F5 NGINX Ingress Controller, behind a cloud load
+ * balancer, serving the cluster's default IngressClass.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { LoadBalancerAddressKind, ManagedCluster } from "../cluster/types";
+import {
+  AddonContext,
+  MetricsEndpoint,
+  addonNamespace,
+  chartRelease,
+  resources,
+  spreadAcrossNodesAndZones,
+} from "./base";
+import { HelmValues, IngressSettings } from "./types";
+import { ChartKey } from "./versions";
+
+/** The one namespace of the ingress controller, whichever controller is chosen. */
+export const INGRESS_NAMESPACE = "ingress";
+
+/** What the component needs to know about each controller's chart: fixed names and labels. */
+interface ControllerLayout {
+  chart: ChartKey;
+  /** Fixed Helm release name. */
+  releaseName: string;
+  /** Name of the LoadBalancer Service the chart creates for this release name. */
+  serviceName: string;
+  /** Labels of the controller pods (the chart's selector labels for this release). */
+  podLabels: Record<string, string>;
+  /** The metrics Service the values below enable. */
+  metrics: { selector: Record<string, string>; port: string; path: string };
+}
+
+export const INGRESS_CONTROLLERS: Record<IngressSettings["controller"], ControllerLayout> = {
+  traefik: {
+    chart: "traefik",
+    releaseName: "traefik",
+    // traefik.fullname is the release name when it contains the chart name.
+    serviceName: "traefik",
+    // traefik.labelselector: the instance label is "<release>-<namespace>".
+    podLabels: {
+      "app.kubernetes.io/name": "traefik",
+      "app.kubernetes.io/instance": `traefik-${INGRESS_NAMESPACE}`,
+    },
+    // service-metrics.yaml: "<fullname>-metrics", labels traefik.metricslabelselector, port "metrics";
+    // the Prometheus handler answers on the metrics entry point at /metrics.
+    metrics: {
+      selector: {
+        "app.kubernetes.io/name": "traefik",
+        "app.kubernetes.io/instance": `traefik-${INGRESS_NAMESPACE}`,
+        "app.kubernetes.io/component": "metrics",
+      },
+      port: "metrics",
+      path: "/metrics",
+    },
+  },
+  nginx: {
+    chart: "nginx",
+    releaseName: "nginx-ingress",
+    // nginx-ingress.controller.service.name: "<fullname>-<controller.name>".
+    serviceName: "nginx-ingress-controller",
+    podLabels: {
+      "app.kubernetes.io/name": "nginx-ingress",
+      "app.kubernetes.io/instance": "nginx-ingress",
+    },
+    // prometheus.service.create: "<fullname>-prometheus-service" labelled with prometheus.service.labels
+    // (set explicitly below to this selector), port "prometheus".
+    metrics: {
+      selector: { service: "nginx-ingress-prometheus-service" },
+      port: "prometheus",
+      path: "/metrics",
+    },
+  },
+};
+
+/** Replicas: the configured count, at least 2 when the platform is highly available. */
+export function ingressReplicas(settings: IngressSettings, ha: boolean): number {
+  return ha ? Math.max(2, settings.replicas) : settings.replicas;
+}
+
+/** Requests for scheduling, a memory limit against leaks; both controllers are sized alike. */
+const CONTROLLER_RESOURCES = resources("100m", "128Mi", "512Mi");
+
+/**
+ * Traefik 41.x values. The pods run as 65532 with a read-only root filesystem, no capabilities,
+ * seccomp RuntimeDefault and unprivileged ports (8000/8443, published as 80/443 by the Service):
+ * Pod Security "restricted" as shipped. There is deliberately NO entry-point-wide HTTP→HTTPS
+ * redirect: Traefik applies it to every router on `web`, including cert-manager's HTTP-01 solver
+ * Ingress, so ACME HTTP-01 would break; workloads choose HTTPS-only per Ingress instead
+ * (`traefik.ingress.kubernetes.io/router.entrypoints: websecure`).
+ */
+export function traefikValues(
+  settings: IngressSettings,
+  ha: boolean,
+  lb: ManagedCluster["loadBalancer"],
+): HelmValues {
+  const layout = INGRESS_CONTROLLERS.traefik;
+  return {
+    deployment: { replicas: ingressReplicas(settings, ha) },
+    resources: CONTROLLER_RESOURCES,
+    ingressClass: { enabled: true, isDefaultClass: true, name: settings.className },
+    providers: {
+      kubernetesIngress: {
+        enabled: true,
+        // Copy the load balancer address of the chart's Service into every Ingress status.
+        publishedService: { enabled: true },
+      },
+    },
+    service: {
+      enabled: true,
+      annotations: { ...lb.serviceAnnotations },
+      // `service.spec` passes through into the ServiceSpec. Local keeps client source IPs (as the
+      // nginx option does) and lets the cloud LB health-check only the nodes running a replica.
+      spec: { type: "LoadBalancer", externalTrafficPolicy: "Local" },
+    },
+    metrics: {
+      prometheus: {
+        entryPoint: "metrics",
+        service: { enabled: true },
+        // ServiceMonitors are created by the platform once the monitoring CRDs exist.
+        serviceMonitor: { enabled: false },
+      },
+    },
+    // The dashboard/API would be readable by any pod on the internal entry point: off.
+    api: { dashboard: false },
+    // Reject conflicting TLS options instead of falling back to defaults (GHSA-g55h-rg46-x9c5).
+    core: { strictTLSOptions: true },
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
+    ...(ha
+      ? {
+          podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+          topologySpreadConstraints: spreadAcrossNodesAndZones(layout.podLabels),
+        }
+      : {}),
+  };
+}
+
+/**
+ * F5 NGINX Ingress Controller 2.6.x values. Its container runs as 101 with no privilege escalation,
+ * all capabilities dropped but NET_BIND_SERVICE (allowed by "restricted"; it binds 80/443) and
+ * seccomp RuntimeDefault at pod level; the read-only root filesystem adds an init container with
+ * the same restrictions. HTTP→HTTPS redirects are per Ingress with TLS (the controller's default).
+ */
+export function nginxValues(
+  settings: IngressSettings,
+  ha: boolean,
+  lb: ManagedCluster["loadBalancer"],
+): HelmValues {
+  const layout = INGRESS_CONTROLLERS.nginx;
+  return {
+    controller: {
+      replicaCount: ingressReplicas(settings, ha),
+      resources: CONTROLLER_RESOURCES,
+      initContainerResources: resources("50m", "32Mi", "64Mi"),
+      readOnlyRootFilesystem: true,
+      ingressClass: { name: settings.className, create: true, setAsDefaultIngress: true },
+      // Publish the LoadBalancer Service's address in the status of Ingress resources.
+      reportIngressStatus: { enable: true, enableLeaderElection: true },
+      service: {
+        create: true,
+        type: "LoadBalancer",
+        externalTrafficPolicy: "Local",
+        annotations: { ...lb.serviceAnnotations },
+      },
+      config: { entries: { "server-tokens": "False" } },
+      enableSnippets: false,
+      // No usage reports to F5 from the cluster.
+      telemetryReporting: { enable: false },
+      ...(ha
+        ? {
+            podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+            topologySpreadConstraints: spreadAcrossNodesAndZones(layout.podLabels),
+          }
+        : {}),
+    },
+    prometheus: {
+      create: true,
+      port: 9113,
+      service: { create: true, labels: layout.metrics.selector },
+      serviceMonitor: { create: false },
+    },
+  };
+}
+
+/** The address clients reach: the first load balancer ingress entry, "" while it is pending. */
+export function loadBalancerAddressOf(
+  status: k8s.types.output.core.v1.ServiceStatus | undefined,
+  kind: LoadBalancerAddressKind,
+): string {
+  const first = status?.loadBalancer?.ingress?.[0];
+  return (kind === "hostname" ? first?.hostname : first?.ip) ?? "";
+}
+
+export interface IngressControllerArgs {
+  settings: IngressSettings;
+  ctx: AddonContext;
+  loadBalancer: ManagedCluster["loadBalancer"];
+}
+
+/**
+ * The ingress controller in namespace `ingress` (Pod Security restricted), exposed by a
+ * LoadBalancer Service; its IngressClass `settings.className` is the cluster default.
+ */
+export class IngressController extends pulumi.ComponentResource {
+  /** The IngressClass workloads use (the cluster default). */
+  readonly className: string;
+  readonly namespace: string;
+  readonly release: k8s.helm.v3.Release;
+  /** The load balancer's DNS name (AWS) or IP (others), read after the release is deployed. */
+  readonly loadBalancerAddress: pulumi.Output<string>;
+  readonly metrics: MetricsEndpoint[];
+
+  constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kube-platform:addons:IngressController", name, {}, opts);
+    const { settings, ctx, loadBalancer } = args;
+    const layout = INGRESS_CONTROLLERS[settings.controller];
+    const ha = ctx.highAvailability;
+
+    const namespace = addonNamespace(name, INGRESS_NAMESPACE, "restricted", ctx, this);
+    const values =
+      settings.controller === "traefik"
+        ? traefikValues(settings, ha, loadBalancer)
+        : nginxValues(settings, ha, loadBalancer);
+    this.release = chartRelease(
+      name,
+      layout.chart,
+      layout.releaseName,
+      namespace,
+      values,
+      settings.values,
+      ctx,
+      this,
+    );
+
+    // Helm's wait (atomic) returns only once the LoadBalancer Service has an address.
+    const service = k8s.core.v1.Service.get(
+      `${name}-lb`,
+      pulumi.interpolate`${namespace.metadata.name}/${layout.serviceName}`,
+      { provider: ctx.provider, parent: this, dependsOn: [this.release] },
+    );
+    this.loadBalancerAddress = service.status.apply((s) =>
+      loadBalancerAddressOf(s, loadBalancer.addressKind),
+    );
+
+    this.className = settings.className;
+    this.namespace = INGRESS_NAMESPACE;
+    this.metrics = [
+      {
+        name: layout.releaseName,
+        namespace: INGRESS_NAMESPACE,
+        selector: layout.metrics.selector,
+        port: layout.metrics.port,
+        path: layout.metrics.path,
+        release: this.release,
+      },
+    ];
+
+    this.registerOutputs({
+      className: this.className,
+      namespace: this.namespace,
+      loadBalancerAddress: this.loadBalancerAddress,
+    });
+  }
+}

@@ -1,0 +1,517 @@
+import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AddonContext, podSecurityLabels } from "../components/addons/base";
+import {
+  INGRESS_CONTROLLERS,
+  INGRESS_NAMESPACE,
+  IngressController,
+  ingressReplicas,
+  loadBalancerAddressOf,
+  nginxValues,
+  traefikValues,
+} from "../components/addons/ingress";
+import { HelmValues, IngressSettings } from "../components/addons/types";
+import { CHARTS } from "../components/addons/versions";
+import { ManagedCluster } from "../components/cluster/types";
+import { chartData, chartValueProblems } from "./helpers/chart-values";
+import { validateKubernetesObject } from "./helpers/k8s-schemas";
+import { K8S_MOCK } from "./helpers/mock-state/kubernetes";
+import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
+
+const T = {
+  release: "kubernetes:helm.sh/v3:Release",
+  namespace: "kubernetes:core/v1:Namespace",
+  provider: "pulumi:providers:kubernetes",
+  component: "kube-platform:addons:IngressController",
+  pool: "test:index:NodePool",
+};
+
+type LoadBalancer = ManagedCluster["loadBalancer"];
+const NLB = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
+/** The load balancer contract of each target (EKS: NLB by DNS name; the others: an IP). */
+const LOAD_BALANCERS: Record<string, LoadBalancer> = {
+  eks: { addressKind: "hostname", serviceAnnotations: NLB },
+  gke: { addressKind: "ip", serviceAnnotations: {} },
+  aks: {
+    addressKind: "ip",
+    serviceAnnotations: {
+      "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/ping",
+    },
+  },
+  doks: {
+    addressKind: "ip",
+    serviceAnnotations: { "service.beta.kubernetes.io/do-loadbalancer-name": "kp-ingress" },
+  },
+};
+
+function settings(over: Partial<IngressSettings> = {}): IngressSettings {
+  return { enabled: true, controller: "traefik", replicas: 1, className: "traefik", values: {}, ...over };
+}
+
+interface Read {
+  type: string;
+  name: string;
+  id: string;
+  parent: string;
+  provider: string;
+  dependencies: string[];
+}
+
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getId(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+}
+
+/** Records the mock monitor's reads (`Resource.get`), which the shared harness does not record. */
+function recordReads(): Read[] {
+  const reads: Read[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    readResource(req: ReadRequest, cb: (err: unknown, res: unknown) => void): void;
+  };
+  const original = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, cb) => {
+    reads.push({
+      type: req.getType(),
+      name: req.getName(),
+      id: req.getId(),
+      parent: req.getParent(),
+      provider: req.getProvider(),
+      dependencies: req.getDependenciesList(),
+    });
+    original(req, cb);
+  };
+  return reads;
+}
+
+/** A plain custom resource (the mocks accept any type). */
+class TestResource extends pulumi.CustomResource {
+  constructor(type: string, name: string, opts?: pulumi.CustomResourceOptions) {
+    super(type, name, {}, opts);
+  }
+}
+
+/** The add-on context of a test: a k8s provider and a "cluster ready" component with a node pool. */
+function testCtx(ha: boolean): AddonContext {
+  const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
+  const cluster = new pulumi.ComponentResource("test:index:Cluster", "cluster", {});
+  new TestResource(T.pool, "pool", { parent: cluster });
+  return { provider, dependsOn: [cluster], highAvailability: ha };
+}
+
+interface IngressRun {
+  run: ProgramRun;
+  reads: Read[];
+  component: IngressController;
+}
+
+async function deploy(
+  s: IngressSettings,
+  ha: boolean,
+  lb: LoadBalancer = LOAD_BALANCERS.eks,
+): Promise<IngressRun> {
+  let component: IngressController | undefined;
+  let reads: Read[] = [];
+  const run = await runResources(() => {
+    reads = recordReads();
+    // Unrelated to the ingress: its release must not wait for it.
+    new TestResource("test:index:Unrelated", "unrelated");
+    component = new IngressController("ingress", { settings: s, ctx: testCtx(ha), loadBalancer: lb });
+    return {
+      className: component.className,
+      namespace: component.namespace,
+      loadBalancerAddress: component.loadBalancerAddress,
+    };
+  });
+  return { run, reads, component: component! };
+}
+
+const releaseValues = (run: ProgramRun): HelmValues => run.one(T.release).inputs.values as HelmValues;
+const get = (v: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
+
+describe("ingress add-on", () => {
+  describe("traefik (default)", () => {
+    let dev: IngressRun;
+    let prod: IngressRun;
+    before(async () => {
+      dev = await deploy(settings(), false);
+      prod = await deploy(settings({ replicas: 3 }), true);
+    });
+
+    it("installs the pinned Traefik chart as release 'traefik' in namespace 'ingress'", () => {
+      const r = dev.run.one(T.release).inputs;
+      assert.equal(r.chart, "traefik");
+      assert.equal(r.chart, CHARTS.traefik.chart);
+      assert.equal(r.version, "41.3.0");
+      assert.equal(r.version, CHARTS.traefik.version);
+      assert.deepEqual(r.repositoryOpts, { repo: CHARTS.traefik.repo });
+      assert.equal(r.name, "traefik");
+      assert.equal(r.namespace, "ingress");
+      assert.equal(r.atomic, true);
+    });
+
+    it("dev: configured replicas, no PDB, no spread constraints", () => {
+      const v = releaseValues(dev.run);
+      assert.equal(get(v, "deployment.replicas"), 1);
+      assert.equal(v.podDisruptionBudget, undefined);
+      assert.equal(v.topologySpreadConstraints, undefined);
+    });
+
+    it("prod (HA): configured replicas, a PDB and spread across nodes (hard) and zones (soft)", () => {
+      const v = releaseValues(prod.run);
+      assert.equal(get(v, "deployment.replicas"), 3);
+      assert.deepEqual(v.podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
+      const spread = v.topologySpreadConstraints as Record<string, unknown>[];
+      assert.deepEqual(
+        spread.map((c) => [c.topologyKey, c.whenUnsatisfiable]),
+        [
+          ["kubernetes.io/hostname", "DoNotSchedule"],
+          ["topology.kubernetes.io/zone", "ScheduleAnyway"],
+        ],
+      );
+      // The chart's selector labels for release "traefik" in namespace "ingress".
+      for (const c of spread) {
+        assert.deepEqual(get(c, "labelSelector.matchLabels"), {
+          "app.kubernetes.io/name": "traefik",
+          "app.kubernetes.io/instance": "traefik-ingress",
+        });
+      }
+    });
+
+    it("HA never runs a single replica", () => {
+      assert.equal(ingressReplicas(settings({ replicas: 1 }), true), 2);
+      assert.equal(ingressReplicas(settings({ replicas: 1 }), false), 1);
+      assert.equal(
+        get(traefikValues(settings({ replicas: 1 }), true, LOAD_BALANCERS.gke), "deployment.replicas"),
+        2,
+      );
+    });
+
+    it("sets requests and a memory limit", () => {
+      for (const v of [releaseValues(dev.run), releaseValues(prod.run)]) {
+        assert.deepEqual(v.resources, {
+          requests: { cpu: "100m", memory: "128Mi" },
+          limits: { memory: "512Mi" },
+        });
+      }
+    });
+
+    it("creates the IngressClass settings.className and marks it the cluster default", async () => {
+      const named = await deploy(settings({ className: "public" }), false);
+      assert.deepEqual(releaseValues(named.run).ingressClass, {
+        enabled: true,
+        isDefaultClass: true,
+        name: "public",
+      });
+      assert.equal(named.run.outputs.className, "public");
+      assert.equal(named.component.className, "public");
+    });
+
+    it("publishes the LoadBalancer Service address in Ingress status", () => {
+      const v = releaseValues(dev.run);
+      assert.equal(get(v, "providers.kubernetesIngress.publishedService.enabled"), true);
+      assert.equal(get(v, "service.spec.type"), "LoadBalancer");
+      assert.equal(get(v, "service.spec.externalTrafficPolicy"), "Local");
+      assert.equal(get(v, "service.enabled"), true);
+    });
+
+    it("does not redirect HTTP to HTTPS globally (cert-manager's HTTP-01 solver must stay reachable)", () => {
+      const v = releaseValues(prod.run);
+      assert.equal(get(v, "ports.web.http.redirections"), undefined);
+      assert.equal(get(v, "ports.web.redirections"), undefined);
+      assert.equal(get(v, "ports.web.redirectTo"), undefined);
+    });
+
+    it("exposes Prometheus metrics on a metrics Service, without a chart ServiceMonitor", () => {
+      const v = releaseValues(dev.run);
+      assert.equal(get(v, "metrics.prometheus.entryPoint"), "metrics");
+      assert.equal(get(v, "metrics.prometheus.service.enabled"), true);
+      assert.equal(get(v, "metrics.prometheus.serviceMonitor.enabled"), false);
+      // The metrics port stays off the load balancer.
+      assert.equal(get(chartData("traefik").defaults, "ports.metrics.expose.default"), false);
+      assert.equal(get(v, "ports.metrics.expose"), undefined);
+      const [m] = dev.component.metrics;
+      assert.equal(dev.component.metrics.length, 1);
+      assert.equal(m.namespace, "ingress");
+      assert.deepEqual(m.selector, {
+        "app.kubernetes.io/name": "traefik",
+        "app.kubernetes.io/instance": "traefik-ingress",
+        "app.kubernetes.io/component": "metrics",
+      });
+      assert.equal(m.port, "metrics");
+      assert.equal(m.path, "/metrics");
+      assert.equal(m.release, dev.component.release);
+    });
+
+    it("hardens what the chart leaves open: no dashboard, no version check, strict TLS options", () => {
+      const v = releaseValues(dev.run);
+      assert.equal(get(v, "api.dashboard"), false);
+      assert.equal(get(v, "global.checkNewVersion"), false);
+      assert.equal(get(v, "global.sendAnonymousUsage"), false);
+      assert.equal(get(v, "core.strictTLSOptions"), true);
+    });
+
+    it("the chart's pod security defaults (kept as they are) satisfy Pod Security restricted", () => {
+      const d = chartData("traefik").defaults;
+      assert.equal(get(d, "podSecurityContext.runAsNonRoot"), true);
+      assert.notEqual(get(d, "podSecurityContext.runAsUser"), 0);
+      assert.equal(get(d, "podSecurityContext.seccompProfile.type"), "RuntimeDefault");
+      assert.equal(get(d, "securityContext.allowPrivilegeEscalation"), false);
+      assert.deepEqual(get(d, "securityContext.capabilities.drop"), ["ALL"]);
+      assert.equal(get(d, "securityContext.readOnlyRootFilesystem"), true);
+      assert.equal(get(d, "hostNetwork"), false);
+      // Unprivileged container ports: no NET_BIND_SERVICE needed.
+      assert.ok((get(d, "ports.web.port") as number) >= 1024);
+      assert.ok((get(d, "ports.websecure.port") as number) >= 1024);
+      for (const v of [releaseValues(dev.run), releaseValues(prod.run)]) {
+        assert.equal(v.securityContext, undefined);
+        assert.equal(v.podSecurityContext, undefined);
+        assert.equal(v.hostNetwork, undefined);
+      }
+    });
+
+    it("every values object is valid for the pinned chart (dev, prod)", () => {
+      assert.deepEqual(chartValueProblems("traefik", releaseValues(dev.run)), []);
+      assert.deepEqual(chartValueProblems("traefik", releaseValues(prod.run)), []);
+    });
+  });
+
+  describe("nginx (F5 NGINX Ingress Controller)", () => {
+    let dev: IngressRun;
+    let prod: IngressRun;
+    before(async () => {
+      dev = await deploy(settings({ controller: "nginx", className: "nginx" }), false, LOAD_BALANCERS.gke);
+      prod = await deploy(settings({ controller: "nginx", className: "nginx", replicas: 3 }), true);
+    });
+
+    it("installs the pinned OCI chart as release 'nginx-ingress' in namespace 'ingress'", () => {
+      const r = dev.run.one(T.release).inputs;
+      assert.equal(r.chart, "oci://ghcr.io/nginx/charts/nginx-ingress");
+      assert.equal(r.chart, CHARTS.nginx.chart);
+      assert.equal(r.version, "2.6.4");
+      assert.equal(r.repositoryOpts, undefined);
+      assert.equal(r.name, "nginx-ingress");
+      assert.equal(r.namespace, "ingress");
+    });
+
+    it("dev: configured replicas, no PDB; prod: replicas, PDB and spread", () => {
+      const d = releaseValues(dev.run);
+      assert.equal(get(d, "controller.replicaCount"), 1);
+      assert.equal(get(d, "controller.podDisruptionBudget"), undefined);
+      assert.equal(get(d, "controller.topologySpreadConstraints"), undefined);
+      const p = releaseValues(prod.run);
+      assert.equal(get(p, "controller.replicaCount"), 3);
+      assert.deepEqual(get(p, "controller.podDisruptionBudget"), { enabled: true, maxUnavailable: 1 });
+      const spread = get(p, "controller.topologySpreadConstraints") as Record<string, unknown>[];
+      assert.equal(spread.length, 2);
+      for (const c of spread) {
+        assert.deepEqual(get(c, "labelSelector.matchLabels"), {
+          "app.kubernetes.io/name": "nginx-ingress",
+          "app.kubernetes.io/instance": "nginx-ingress",
+        });
+      }
+    });
+
+    it("creates the default IngressClass settings.className and reports the LB address in Ingress status", async () => {
+      const named = await deploy(settings({ controller: "nginx", className: "public" }), false);
+      const v = releaseValues(named.run);
+      assert.deepEqual(get(v, "controller.ingressClass"), {
+        name: "public",
+        create: true,
+        setAsDefaultIngress: true,
+      });
+      assert.equal(get(v, "controller.reportIngressStatus.enable"), true);
+      // The chart passes -external-service=<its Service> only for a created LoadBalancer Service.
+      assert.equal(get(v, "controller.service.create"), true);
+      assert.equal(get(v, "controller.service.type"), "LoadBalancer");
+      assert.equal(get(v, "controller.service.externalTrafficPolicy"), "Local");
+      assert.equal(named.run.outputs.className, "public");
+    });
+
+    it("sets requests and a memory limit for the controller and its init container", () => {
+      const v = releaseValues(prod.run);
+      assert.deepEqual(get(v, "controller.resources"), {
+        requests: { cpu: "100m", memory: "128Mi" },
+        limits: { memory: "512Mi" },
+      });
+      assert.ok(get(v, "controller.initContainerResources.limits.memory"));
+    });
+
+    it("exposes Prometheus metrics on a metrics Service, without a chart ServiceMonitor", () => {
+      const v = releaseValues(dev.run);
+      assert.equal(get(v, "prometheus.create"), true);
+      assert.equal(get(v, "prometheus.service.create"), true);
+      assert.equal(get(v, "prometheus.serviceMonitor.create"), false);
+      const [m] = dev.component.metrics;
+      assert.equal(m.namespace, "ingress");
+      // The Service carries exactly the labels the endpoint selects on.
+      assert.deepEqual(get(v, "prometheus.service.labels"), m.selector);
+      assert.equal(m.port, "prometheus");
+      assert.equal(m.path, "/metrics");
+      assert.equal(m.release, dev.component.release);
+    });
+
+    it("keeps the chart's restricted security context, with a read-only root filesystem and no telemetry", () => {
+      const d = chartData("nginx").defaults;
+      assert.equal(get(d, "controller.podSecurityContext.seccompProfile.type"), "RuntimeDefault");
+      assert.equal(get(d, "controller.hostNetwork"), false);
+      assert.equal(get(d, "controller.hostPort.enable"), false);
+      for (const v of [releaseValues(dev.run), releaseValues(prod.run)]) {
+        // Empty controller.securityContext → the chart's built-in non-root, drop ALL (+NET_BIND_SERVICE) context.
+        assert.equal(get(v, "controller.securityContext"), undefined);
+        assert.equal(get(v, "controller.readOnlyRootFilesystem"), true);
+        assert.equal(get(v, "controller.enableSnippets"), false);
+        assert.equal(get(v, "controller.telemetryReporting.enable"), false);
+      }
+    });
+
+    it("every values object is valid for the pinned chart (dev, prod)", () => {
+      assert.deepEqual(chartValueProblems("nginx", releaseValues(dev.run)), []);
+      assert.deepEqual(chartValueProblems("nginx", releaseValues(prod.run)), []);
+    });
+  });
+
+  describe("per-cloud load balancer", () => {
+    for (const [target, lb] of Object.entries(LOAD_BALANCERS)) {
+      it(`${target}: the LB annotations reach the Service values of both controllers, which stay valid`, () => {
+        for (const ha of [false, true]) {
+          const t = traefikValues(settings(), ha, lb);
+          assert.deepEqual(get(t, "service.annotations"), lb.serviceAnnotations);
+          assert.deepEqual(chartValueProblems("traefik", t), []);
+          const n = nginxValues(settings({ controller: "nginx" }), ha, lb);
+          assert.deepEqual(get(n, "controller.service.annotations"), lb.serviceAnnotations);
+          assert.deepEqual(chartValueProblems("nginx", n), []);
+        }
+      });
+    }
+
+    it("EKS: the NLB annotation is in the recorded release values", async () => {
+      for (const controller of ["traefik", "nginx"] as const) {
+        const { run } = await deploy(settings({ controller }), true, LOAD_BALANCERS.eks);
+        const v = releaseValues(run);
+        const annotations =
+          controller === "traefik" ? get(v, "service.annotations") : get(v, "controller.service.annotations");
+        assert.deepEqual(annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
+      }
+    });
+
+    it("loadBalancerAddress is the hostname on hostname targets, the IP on the others", async () => {
+      const eks = await deploy(settings(), false, LOAD_BALANCERS.eks);
+      assert.equal(eks.run.outputs.loadBalancerAddress, K8S_MOCK.loadBalancerHostname);
+      const gke = await deploy(settings({ controller: "nginx" }), false, LOAD_BALANCERS.gke);
+      assert.equal(gke.run.outputs.loadBalancerAddress, K8S_MOCK.loadBalancerIp);
+    });
+
+    it("loadBalancerAddressOf: first ingress entry of the right kind, '' while pending", () => {
+      const status = { loadBalancer: { ingress: [{ hostname: "lb.example.net", ip: "192.0.2.1" }] } };
+      assert.equal(loadBalancerAddressOf(status as never, "hostname"), "lb.example.net");
+      assert.equal(loadBalancerAddressOf(status as never, "ip"), "192.0.2.1");
+      assert.equal(loadBalancerAddressOf({ loadBalancer: {} } as never, "ip"), "");
+      assert.equal(
+        loadBalancerAddressOf({ loadBalancer: { ingress: [{ ip: "192.0.2.1" }] } } as never, "hostname"),
+        "",
+      );
+      assert.equal(loadBalancerAddressOf(undefined, "hostname"), "");
+    });
+
+    it("reads the controller's Service after the release, on the cluster provider", async () => {
+      for (const controller of ["traefik", "nginx"] as const) {
+        const { run, reads } = await deploy(settings({ controller }), false);
+        assert.equal(reads.length, 1);
+        const [read] = reads;
+        assert.equal(read.type, "kubernetes:core/v1:Service");
+        assert.equal(read.id, `ingress/${INGRESS_CONTROLLERS[controller].serviceName}`);
+        assert.equal(
+          read.id,
+          controller === "traefik" ? "ingress/traefik" : "ingress/nginx-ingress-controller",
+        );
+        assert.ok(read.dependencies.includes(run.one(T.release).urn), "the read waits for the release");
+        assert.equal(read.parent, run.one(T.component).urn);
+        assert.equal(read.provider.split("::").slice(0, -1).join("::"), run.one(T.provider).urn);
+      }
+    });
+  });
+
+  describe("settings.values escape hatch", () => {
+    it("is merged last, over the computed values", async () => {
+      const { run } = await deploy(
+        settings({
+          values: {
+            deployment: { replicas: 5 },
+            service: { annotations: { "example.com/extra": "yes" } },
+            ingressClass: { isDefaultClass: false },
+          },
+        }),
+        true,
+      );
+      const v = releaseValues(run);
+      assert.equal(get(v, "deployment.replicas"), 5);
+      assert.deepEqual(get(v, "service.annotations"), { ...NLB, "example.com/extra": "yes" });
+      assert.deepEqual(v.ingressClass, { enabled: true, isDefaultClass: false, name: "traefik" });
+      // The rest of the computed values survive the merge.
+      assert.equal(get(v, "providers.kubernetesIngress.publishedService.enabled"), true);
+      assert.deepEqual(chartValueProblems("traefik", v), []);
+    });
+
+    it("an unknown key in settings.values is reported by the chart check", async () => {
+      const t = await deploy(settings({ values: { deployment: { replica: 2 } } }), false);
+      assert.ok(
+        chartValueProblems("traefik", releaseValues(t.run)).includes("unknown key deployment.replica"),
+      );
+      const n = await deploy(
+        settings({ controller: "nginx", values: { controller: { replicas: 2 } } }),
+        false,
+      );
+      assert.ok(
+        chartValueProblems("nginx", releaseValues(n.run)).includes("unknown key controller.replicas"),
+      );
+    });
+  });
+
+  describe("namespace, provider and dependencies", () => {
+    let dev: IngressRun;
+    before(async () => {
+      dev = await deploy(settings(), false);
+    });
+
+    it("namespace 'ingress' enforces Pod Security restricted and is a valid object", () => {
+      const ns = dev.run.one(T.namespace).inputs;
+      const metadata = ns.metadata as { name: string; labels: Record<string, string> };
+      assert.equal(metadata.name, INGRESS_NAMESPACE);
+      assert.equal(metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+      for (const [k, val] of Object.entries(podSecurityLabels("restricted")))
+        assert.equal(metadata.labels[k], val);
+      validateKubernetesObject(ns);
+      assert.equal(dev.run.outputs.namespace, "ingress");
+    });
+
+    it("every Kubernetes object is on the cluster's provider and a child of the component", () => {
+      const provider = dev.run.one(T.provider).urn;
+      const component = dev.run.one(T.component).urn;
+      const objects = dev.run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+      assert.deepEqual(objects.map((r) => r.type).sort(), [T.namespace, T.release].sort());
+      for (const r of objects) {
+        assert.equal(dev.run.providerUrn(r), provider, r.name);
+        assert.equal(r.parent, component, r.name);
+      }
+    });
+
+    it("the release depends on its namespace and cluster readiness, and on nothing else", () => {
+      const release = dev.run.one(T.release);
+      const expected = [dev.run.one(T.namespace).urn, dev.run.one(T.pool).urn].sort();
+      assert.deepEqual([...new Set(release.dependsOn)].sort(), expected);
+      const unrelated = dev.run.one("test:index:Unrelated") as RecordedResource;
+      assert.equal(dev.run.dependsOnTransitively(release, unrelated), false);
+    });
+
+    it("the namespace waits for cluster readiness", () => {
+      const ns = dev.run.one(T.namespace);
+      assert.ok(ns.dependsOn.includes(dev.run.one(T.pool).urn));
+    });
+  });
+});
