@@ -13,7 +13,13 @@ import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { CHARTS, ChartKey } from "../../components/addons/versions";
 
-export const CHART_DATA = path.resolve(__dirname, "../../../shared/charts");
+/**
+ * The pinned charts' data, copied from ../shared/charts into the repository so that the suite
+ * runs wherever the repository is cloned (tests/chart-values.test.ts checks the copy is current).
+ */
+export const CHART_DATA = path.resolve(__dirname, "../fixtures/charts");
+/** The team's shared copy, beside the repository when present. */
+export const SHARED_CHART_DATA = path.resolve(__dirname, "../../../shared/charts");
 
 type Values = Record<string, unknown>;
 
