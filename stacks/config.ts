@@ -11,6 +11,8 @@ import { z } from "zod";
 import { AddonsSettings } from "../components/addons/types";
 import { ClusterSettings, NodePoolSettings } from "../components/cluster/types";
 import { addonsSchema, toAddonsSettings } from "./addons-config";
+import { appsSchema, toAppSettings } from "./apps-config";
+import { AppSettings } from "../components/workloads/types";
 import {
   cidr,
   cidrContains,
@@ -38,6 +40,7 @@ export interface PlatformConfig {
   profile: Profile;
   cluster: ClusterSettings;
   addons: AddonsSettings;
+  apps: AppSettings[];
 }
 
 /**
@@ -85,7 +88,7 @@ export const DEFAULT_MACHINE_TYPES = {
 export const DEFAULT_KUBERNETES_VERSION = "1.34";
 
 /** Top-level keys whose values are secrets: never echoed in error messages. */
-export const SECRET_KEYS = ["kubeconfig"] as const;
+export const SECRET_KEYS = ["kubeconfig", "secrets"] as const;
 
 const TAINT =
   /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?=([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?:(NoSchedule|PreferNoSchedule|NoExecute)$/;
@@ -461,7 +464,9 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
       profile: z.enum(["dev", "prod"]).default("dev"),
       cluster: clusterSchema(profile, defaultClusterName),
       addons: addonsSchema(profile).prefault({}),
+      apps: appsSchema(profile),
       kubeconfig: z.string().min(1).optional(),
+      secrets: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, "must be a secret name"), z.string()).optional(),
       tags: z
         .record(
           z
@@ -476,7 +481,56 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
         )
         .default({}),
     })
-    .superRefine((c, ctx) => checkAddonsFitCluster(c.cluster?.target, c.addons, ctx), ALWAYS);
+    .superRefine((c, ctx) => {
+      checkAddonsFitCluster(c.cluster?.target, c.addons, ctx);
+      checkAppsFitAddons(c.apps, c.addons, c.secrets, ctx);
+    }, ALWAYS);
+}
+
+/** Apps may only use what the stack installs, and only secrets it has. */
+function checkAppsFitAddons(
+  apps: unknown,
+  addons: Partial<Record<keyof AddonsSettings, unknown>> | undefined,
+  secrets: Record<string, string> | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  if (!Array.isArray(apps)) return;
+  const off = (name: keyof AddonsSettings) =>
+    (addons?.[name] as { enabled?: unknown } | undefined)?.enabled === false;
+  apps.forEach((a: Partial<Record<string, unknown>> | undefined, i) => {
+    if (typeof a !== "object" || a === null) return;
+    const issue = (key: PropertyKey[], message: string) =>
+      ctx.addIssue({ code: "custom", path: ["apps", i, ...key], message });
+    if (a.host !== undefined && off("ingress")) {
+      issue(["host"], "needs the ingress controller, which is disabled (addons.ingress.enabled: false)");
+    }
+    if (a.host !== undefined && off("certManager")) {
+      issue(
+        ["host"],
+        "needs cert-manager for its TLS certificate, which is disabled (addons.certManager.enabled: false)",
+      );
+    }
+    if (a.metrics !== undefined && off("monitoring")) {
+      issue(
+        ["metrics"],
+        "needs the monitoring add-on for its ServiceMonitor, which is disabled (addons.monitoring.enabled: false)",
+      );
+    }
+    if (a.vault !== undefined && off("vault")) {
+      issue(["vault"], "needs Vault, which is disabled (addons.vault.enabled: false)");
+    }
+    const secretEnv = a.secretEnv;
+    if (typeof secretEnv === "object" && secretEnv !== null) {
+      for (const [env, key] of Object.entries(secretEnv)) {
+        if (typeof key === "string" && !(secrets && key in secrets)) {
+          issue(
+            ["secretEnv", env],
+            `names the secret "${key}", which is not set; set it with \`pulumi config set --secret --path secrets.${key} <value>\``,
+          );
+        }
+      }
+    }
+  });
 }
 
 /** Targets whose metrics API / node autoscaling is managed by the cloud (installing ours would clash). */
@@ -521,6 +575,8 @@ export interface ConfigContext {
   stack: string;
   /** Reads a kubeconfig file named by cluster.kubeconfigPath (injectable for tests). */
   readFile?: (p: string) => string;
+  /** Top-level keys whose values Pulumi holds encrypted (`pulumi config set --secret`). */
+  secretKeys?: ReadonlySet<string>;
 }
 
 function defaultReadFile(p: string): string {
@@ -565,6 +621,11 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
       cluster = { ...c, tags } as ClusterSettings;
     }
   }
+  if (raw.secrets !== undefined && ctx.secretKeys && !ctx.secretKeys.has("secrets")) {
+    problems.push(
+      "secrets: is stored in plaintext; set every value with `pulumi config set --secret --path secrets.<name> <value>`",
+    );
+  }
   if (problems.length > 0 || !parsed.success || !cluster) throw new ConfigError(problems);
   return {
     project: ctx.project,
@@ -572,6 +633,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     profile: parsed.data.profile,
     cluster,
     addons: toAddonsSettings(parsed.data.addons),
+    apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
   };
 }
 
@@ -625,5 +687,19 @@ export function loadConfig(): PlatformConfig {
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = decodeConfigValue(value);
   }
-  return parseConfig(raw, { project, stack: pulumi.getStack() });
+  const secretKeys = new Set(Object.keys(raw).filter((k) => isConfigSecret(`${prefix}${k}`)));
+  return parseConfig(raw, { project, stack: pulumi.getStack(), secretKeys });
+}
+
+/**
+ * Whether Pulumi holds a config key encrypted. The SDK keeps this check internal; it reads the
+ * secret-key list the engine passes to the program (PULUMI_CONFIG_SECRET_KEYS).
+ */
+function isConfigSecret(key: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const internal = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+  if (typeof internal.isConfigSecret !== "function") {
+    throw new Error("this @pulumi/pulumi version does not expose isConfigSecret; update stacks/config.ts");
+  }
+  return internal.isConfigSecret(key);
 }

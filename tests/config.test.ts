@@ -50,7 +50,7 @@ const bad: BadCase[] = [
   [
     "unknown top-level key",
     { cluster: valid.doks, clsuter: {} },
-    [/^clsuter: unknown key/, /allowed keys here: addons, cluster, kubeconfig, profile, tags/],
+    [/^clsuter: unknown key/, /allowed keys here: addons, apps, cluster, kubeconfig, profile, secrets, tags/],
   ],
   [
     "unknown cluster key",

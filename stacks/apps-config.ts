@@ -1,0 +1,218 @@
+/** The `apps` section of the stack config: the workloads each stack deploys. */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { AppSettings } from "../components/workloads/types";
+import type { Profile } from "./config";
+import { cidr, dnsLabel } from "./validation";
+
+/** App defaults per profile; every value can be overridden per app. */
+export const APP_PROFILE_DEFAULTS = {
+  dev: { replicas: 1 }, // apps[].replicas
+  prod: { replicas: 2 },
+} as const;
+
+/** Namespaces apps may not use: the system's and the add-ons'. */
+export const RESERVED_NAMESPACES = [
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "ingress",
+  "cert-manager",
+  "vault",
+  "monitoring",
+  "monitoring-node-exporter",
+  "metrics-server",
+  "cluster-autoscaler",
+];
+
+const IMAGE =
+  /^(?<repo>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+
+/** Why an image reference is not acceptable, or undefined when it is (pinned tag or digest). */
+export function imageProblem(image: string): string | undefined {
+  const m = IMAGE.exec(image);
+  if (!m?.groups) return 'must be an image reference like "ghcr.io/org/app:1.2.3" or "…@sha256:<64 hex>"';
+  const { tag, digest } = m.groups;
+  if (!tag && !digest) return "must pin a tag or a digest (an untagged image means :latest)";
+  if (tag === "latest" && !digest) return 'must not use the "latest" tag: pin a version or a digest';
+  return undefined;
+}
+
+const CPU = /^(\d+m|\d+(\.\d{1,3})?)$/;
+const MEMORY = /^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** Bytes of a Kubernetes memory quantity (as validated by MEMORY). */
+export function memoryBytes(q: string): number {
+  const m = /^(\d+)([A-Za-z]*)$/.exec(q);
+  return m ? Number(m[1]) * (MEMORY_UNITS[m[2]] ?? NaN) : NaN;
+}
+
+const cpu = z.string().regex(CPU, 'must be a CPU quantity like "250m" or "1"');
+const memory = z.string().regex(MEMORY, 'must be a memory quantity like "256Mi" or "1Gi"');
+const port = z.number().int().min(1).max(65535);
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const httpPath = (what: string) =>
+  z.string().regex(/^\/[\w\-./~%]*$/, `must be an absolute ${what} path like "/healthz"`);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function appSchema(profile: Profile) {
+  const defaults = APP_PROFILE_DEFAULTS[profile];
+  return z
+    .strictObject({
+      name: dnsLabel(40),
+      namespace: dnsLabel(63).optional(),
+      image: z.string().superRefine((v, ctx) => {
+        const problem = imageProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+      args: z.array(z.string()).default([]),
+      port,
+      servicePort: port.default(80),
+      replicas: z.number().int().min(1).max(100).default(defaults.replicas),
+      resources: z
+        .strictObject({
+          requests: z.strictObject({ cpu, memory }),
+          limits: z.strictObject({ memory, cpu: cpu.optional() }),
+        })
+        .default({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } }),
+      env: z
+        .record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string())
+        .default({}),
+      secretEnv: z
+        .record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string().min(1))
+        .default({}),
+      host: z.string().regex(HOSTNAME, 'must be a DNS hostname like "shop.example.com"').optional(),
+      path: httpPath("URL").default("/"),
+      probes: z
+        .strictObject({ liveness: httpPath("HTTP"), readiness: httpPath("HTTP") })
+        .default({ liveness: "/healthz", readiness: "/readyz" }),
+      autoscaling: z
+        .strictObject({
+          minReplicas: z.number().int().min(1).max(100),
+          maxReplicas: z.number().int().min(1).max(1000),
+          targetCpuUtilization: z.number().int().min(1).max(100).default(70),
+          targetMemoryUtilization: z.number().int().min(1).max(100).optional(),
+        })
+        .optional(),
+      metrics: z.strictObject({ port, path: httpPath("metrics").default("/metrics") }).optional(),
+      writablePaths: z
+        .array(z.string().regex(/^\/[\w\-./]*$/, 'must be an absolute path like "/tmp"'))
+        .default(["/tmp"]),
+      egress: z
+        .array(
+          z.strictObject({
+            cidr: cidr().optional(),
+            namespace: dnsLabel(63).optional(),
+            ports: z.array(port).min(1),
+            protocol: z.enum(["TCP", "UDP"]).default("TCP"),
+          }),
+        )
+        .default([]),
+      vault: z
+        .strictObject({
+          role: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be a Vault role name"),
+          secrets: z
+            .array(
+              z.strictObject({
+                name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be a file name (lowercase)"),
+                path: z
+                  .string()
+                  .regex(/^[\w-]+(\/[\w.-]+)+$/, 'must be a Vault path like "secret/data/shop/config"'),
+                template: z.string().min(1).optional(),
+              }),
+            )
+            .min(1),
+        })
+        .optional(),
+    })
+    .superRefine(
+      (a, ctx) => {
+        const issue = (path: PropertyKey[], message: string) =>
+          ctx.addIssue({ code: "custom", path, message });
+        if (
+          typeof a.resources?.requests?.memory === "string" &&
+          typeof a.resources?.limits?.memory === "string"
+        ) {
+          if (memoryBytes(a.resources.requests.memory) > memoryBytes(a.resources.limits.memory)) {
+            issue(
+              ["resources", "limits", "memory"],
+              `must be ≥ the memory request (${a.resources.requests.memory})`,
+            );
+          }
+        }
+        const auto = a.autoscaling;
+        if (auto && typeof auto.minReplicas === "number" && auto.minReplicas > auto.maxReplicas) {
+          issue(["autoscaling", "minReplicas"], `must be ≤ maxReplicas (${auto.maxReplicas})`);
+        }
+        if (profile === "prod" && typeof a.replicas === "number" && a.replicas < 2) {
+          issue(["replicas"], "must be ≥ 2 in prod (one replica cannot survive a node drain)");
+        }
+        if (profile === "prod" && auto && typeof auto.minReplicas === "number" && auto.minReplicas < 2) {
+          issue(["autoscaling", "minReplicas"], "must be ≥ 2 in prod");
+        }
+        if (a.metrics && a.metrics.port === a.port) {
+          issue(
+            ["metrics", "port"],
+            `must differ from the app port (${a.port}): metrics are not exposed to the ingress`,
+          );
+        }
+        for (const key of Object.keys(a.secretEnv ?? {})) {
+          if (a.env && key in a.env)
+            issue(["secretEnv", key], "is also set in env; set it in one place only");
+        }
+        (a.egress ?? []).forEach((e, i) => {
+          if ((e.cidr === undefined) === (e.namespace === undefined)) {
+            issue(["egress", i], "must set exactly one of cidr or namespace");
+          }
+        });
+        if (a.namespace && RESERVED_NAMESPACES.includes(a.namespace)) {
+          issue(["namespace"], `is reserved for the system or an add-on; allowed: any other DNS-1123 name`);
+        }
+      },
+      { when: () => true },
+    );
+}
+
+export type AppConfig = z.output<ReturnType<typeof appSchema>>;
+
+export function appsSchema(profile: Profile) {
+  return z
+    .array(appSchema(profile))
+    .max(1000)
+    .default([])
+    .superRefine(
+      (apps, ctx) => {
+        const seen = new Set<string>();
+        apps.forEach((a, i) => {
+          if (typeof a?.name !== "string") return;
+          if (seen.has(a.name))
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: "duplicates another app's name" });
+          seen.add(a.name);
+        });
+      },
+      { when: () => true },
+    );
+}
+
+/** Typed app settings; secret env values come from the `secrets` config object (a Pulumi secret). */
+export function toAppSettings(a: AppConfig, secrets: Record<string, string>): AppSettings {
+  return {
+    ...a,
+    namespace: a.namespace ?? a.name,
+    secretEnv: Object.fromEntries(
+      Object.entries(a.secretEnv).map(([env, key]) => [env, pulumi.secret(secrets[key])]),
+    ),
+  };
+}
