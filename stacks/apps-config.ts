@@ -120,6 +120,7 @@ export function appSchema(profile: Profile) {
           }),
         )
         .default([]),
+      runAsUser: z.number().int().min(1, "must be ≥ 1 (0 is root)").max(2147483647).optional(),
       vault: z
         .strictObject({
           role: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be a Vault role name"),

@@ -246,6 +246,10 @@ export function formatIssues(
         break;
       }
       case "too_small": {
+        if (!/^Too small/.test(issue.message)) {
+          out.push(`${key}: got ${show(got)}; ${issue.message}`);
+          break;
+        }
         const what =
           issue.origin === "array"
             ? `must have at least ${issue.minimum} item(s)`
@@ -256,6 +260,10 @@ export function formatIssues(
         break;
       }
       case "too_big": {
+        if (!/^Too big/.test(issue.message)) {
+          out.push(`${key}: got ${show(got)}; ${issue.message}`);
+          break;
+        }
         const what =
           issue.origin === "array"
             ? `must have at most ${issue.maximum} item(s)`

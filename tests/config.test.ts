@@ -6,6 +6,9 @@ import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "./helpers/st
 
 const ctx = { project: "kube-platform", stack: "dev" };
 
+/** A valid app spec (podinfo). */
+const APP = { name: "hello", image: "ghcr.io/stefanprodan/podinfo:6.9.1", port: 8080 };
+
 /** The prod profile needs an ACME e-mail for its default Let's Encrypt issuer. */
 const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
 
@@ -335,6 +338,139 @@ const bad: BadCase[] = [
     "cluster-autoscaler forced on DOKS",
     { cluster: valid.doks, addons: { clusterAutoscaler: { enabled: true } } },
     [/^addons\.clusterAutoscaler\.enabled:/, /got true/, /cluster-autoscaler is for eks/],
+  ],
+  [
+    "app names duplicated",
+    { cluster: valid.doks, apps: [APP, APP] },
+    [/^apps\[1\]\.name:/, /"hello"/, /duplicates another app's name/],
+  ],
+  [
+    "app name not DNS-1123",
+    { cluster: valid.doks, apps: [{ ...APP, name: "Hello_World" }] },
+    [/^apps\[0\]\.name:/, /"Hello_World"/, /DNS-1123/],
+  ],
+  [
+    "app port out of range",
+    { cluster: valid.doks, apps: [{ ...APP, port: 70000 }] },
+    [/^apps\[0\]\.port:/, /got 70000/, /≤ 65535/],
+  ],
+  [
+    "app image with the latest tag",
+    { cluster: valid.doks, apps: [{ ...APP, image: "ghcr.io/stefanprodan/podinfo:latest" }] },
+    [/^apps\[0\]\.image:/, /podinfo:latest/, /must not use the "latest" tag/],
+  ],
+  [
+    "app image without a tag",
+    { cluster: valid.doks, apps: [{ ...APP, image: "ghcr.io/stefanprodan/podinfo" }] },
+    [/^apps\[0\]\.image:/, /must pin a tag or a digest/],
+  ],
+  [
+    "app image malformed",
+    { cluster: valid.doks, apps: [{ ...APP, image: "Ghcr.io/x y:1" }] },
+    [/^apps\[0\]\.image:/, /must be an image reference/],
+  ],
+  [
+    "app autoscaling min > max",
+    { cluster: valid.doks, apps: [{ ...APP, autoscaling: { minReplicas: 5, maxReplicas: 3 } }] },
+    [/^apps\[0\]\.autoscaling\.minReplicas:/, /got 5/, /≤ maxReplicas \(3\)/],
+  ],
+  [
+    "app host not a hostname",
+    { cluster: valid.doks, apps: [{ ...APP, host: "https://hello.example.com" }] },
+    [/^apps\[0\]\.host:/, /https:/, /DNS hostname/],
+  ],
+  [
+    "app CPU request malformed",
+    {
+      cluster: valid.doks,
+      apps: [
+        { ...APP, resources: { requests: { cpu: "half", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+      ],
+    },
+    [/^apps\[0\]\.resources\.requests\.cpu:/, /"half"/, /CPU quantity/],
+  ],
+  [
+    "app memory limit below its request",
+    {
+      cluster: valid.doks,
+      apps: [{ ...APP, resources: { requests: { cpu: "50m", memory: "1Gi" }, limits: { memory: "512Mi" } } }],
+    },
+    [/^apps\[0\]\.resources\.limits\.memory:/, /"512Mi"/, /≥ the memory request \(1Gi\)/],
+  ],
+  [
+    "app without a memory limit",
+    {
+      cluster: valid.doks,
+      apps: [{ ...APP, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: {} } }],
+    },
+    [/^apps\[0\]\.resources\.limits\.memory: is required/],
+  ],
+  [
+    "unknown app key",
+    { cluster: valid.doks, apps: [{ ...APP, replica: 2 }] },
+    [/^apps\[0\]\.replica: unknown key/, /replicas/],
+  ],
+  [
+    "app in an add-on's namespace",
+    { cluster: valid.doks, apps: [{ ...APP, namespace: "vault" }] },
+    [/^apps\[0\]\.namespace:/, /"vault"/, /reserved/],
+  ],
+  [
+    "one replica in prod",
+    { ...PROD, cluster: valid.doks, apps: [{ ...APP, replicas: 1 }] },
+    [/^apps\[0\]\.replicas:/, /got 1/, /≥ 2 in prod/],
+  ],
+  [
+    "app metrics on the app port",
+    { cluster: valid.doks, apps: [{ ...APP, metrics: { port: 8080 } }] },
+    [/^apps\[0\]\.metrics\.port:/, /got 8080/, /must differ from the app port/],
+  ],
+  [
+    "app asks for Vault secrets with Vault disabled",
+    {
+      cluster: valid.doks,
+      addons: { vault: { enabled: false } },
+      apps: [
+        { ...APP, vault: { role: "hello", secrets: [{ name: "config", path: "secret/data/hello/config" }] } },
+      ],
+    },
+    [/^apps\[0\]\.vault:/, /needs Vault, which is disabled/],
+  ],
+  [
+    "app host with the ingress disabled",
+    {
+      cluster: valid.doks,
+      addons: { ingress: { enabled: false } },
+      apps: [{ ...APP, host: "hello.acme.io" }],
+    },
+    [/^apps\[0\]\.host:/, /"hello\.acme\.io"/, /needs the ingress controller/],
+  ],
+  [
+    "app secret env naming a missing secret",
+    { cluster: valid.doks, apps: [{ ...APP, secretEnv: { API_KEY: "helloApiKey" } }] },
+    [
+      /^apps\[0\]\.secretEnv\.API_KEY:/,
+      /"helloApiKey"/,
+      /pulumi config set --secret --path secrets\.helloApiKey/,
+    ],
+  ],
+  [
+    "app env value not a string",
+    { cluster: valid.doks, apps: [{ ...APP, env: { WORKERS: 4 } }] },
+    [/^apps\[0\]\.env\.WORKERS:/, /got 4/, /expected string/],
+  ],
+  [
+    "app egress with both cidr and namespace",
+    {
+      cluster: valid.doks,
+      apps: [{ ...APP, egress: [{ cidr: "10.0.0.0/8", namespace: "db", ports: [5432] }] }],
+    },
+    [/^apps\[0\]\.egress\[0\]:/, /exactly one of cidr or namespace/],
+  ],
+  [
+    "app running as root",
+    { cluster: valid.doks, apps: [{ ...APP, runAsUser: 0 }] },
+    [/^apps\[0\]\.runAsUser:/, /got 0/, /0 is root/],
   ],
   [
     "duplicate admin principal",

@@ -62,4 +62,34 @@ export interface AppSettings {
   writablePaths: string[];
   egress: EgressRule[];
   vault?: { role: string; secrets: VaultSecret[] };
+  /**
+   * Numeric user to run as, for images whose USER is a name (the kubelet cannot verify that a
+   * named user is non-root, so runAsNonRoot alone would refuse to start them).
+   */
+  runAsUser?: number;
+}
+
+/** What the platform gives the workloads: the cluster's provider and the add-ons they use. */
+export interface WorkloadContext {
+  provider: import("@pulumi/kubernetes").Provider;
+  /** Cluster readiness (node pools, …). */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** Production-grade defaults (spread, PDBs) — the platform's addons.highAvailability. */
+  highAvailability: boolean;
+  /** The ingress controller: its IngressClass, and its namespace (allowed in by NetworkPolicy). */
+  ingress?: { className: string; namespace: string };
+  /** The ClusterIssuer Ingress TLS certificates come from. */
+  clusterIssuer?: string;
+  /** Prometheus' namespace (allowed to scrape) and the release that installs the ServiceMonitor CRD. */
+  monitoring?: { namespace: string; release: pulumi.Resource };
+  /**
+   * Vault: its address and namespace, the release whose injector must run before annotated pods
+   * start, and (TLS in ha mode) the internal CA issuer whose ca.crt the agents must trust.
+   */
+  vault?: {
+    address: string;
+    namespace: string;
+    release: pulumi.Resource;
+    tls?: { issuerName: string; issuer: pulumi.Resource };
+  };
 }
