@@ -1,6 +1,7 @@
 /** The `apps` section of the stack config: the workloads each stack deploys. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ADDON_NAMESPACES } from "../components/addons/namespaces";
 import { AppSettings } from "../components/workloads/types";
 import type { Profile } from "./config";
 import { cidr, dnsLabel } from "./validation";
@@ -12,18 +13,12 @@ export const APP_PROFILE_DEFAULTS = {
 } as const;
 
 /** Namespaces apps may not use: the system's and the add-ons'. */
-export const RESERVED_NAMESPACES = [
+export const RESERVED_NAMESPACES: readonly string[] = [
   "default",
   "kube-system",
   "kube-public",
   "kube-node-lease",
-  "ingress",
-  "cert-manager",
-  "vault",
-  "monitoring",
-  "monitoring-node-exporter",
-  "metrics-server",
-  "cluster-autoscaler",
+  ...ADDON_NAMESPACES,
 ];
 
 const IMAGE =
@@ -127,7 +122,13 @@ export function appSchema(profile: Profile) {
           secrets: z
             .array(
               z.strictObject({
-                name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be a file name (lowercase)"),
+                // ≤ 41: the injector's annotation key vault.hashicorp.com/agent-inject-template-<name> has ≤ 63.
+                name: z
+                  .string()
+                  .regex(
+                    /^[a-z0-9][a-z0-9_.-]{0,40}$/,
+                    "must be a lowercase file name of at most 41 characters",
+                  ),
                 path: z
                   .string()
                   .regex(/^[\w-]+(\/[\w.-]+)+$/, 'must be a Vault path like "secret/data/shop/config"'),

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformAddOns } from "../components/addons";
 import { createCluster, ManagedCluster } from "../components/cluster";
+import { WorkloadContext, Workloads } from "../components/workloads";
+import { MONITORING_NAMESPACE } from "../components/addons/monitoring";
+import { VAULT_NAMESPACE } from "../components/addons/vault";
 import { PlatformConfig } from "./config";
 
 /** The stack outputs of one platform. Only the kubeconfig and the Grafana password are secrets. */
@@ -20,15 +23,18 @@ export interface PlatformOutputs {
   vaultAddress: string;
   /** Grafana's generated admin password (secret; "" when monitoring is disabled). */
   grafanaAdminPassword: pulumi.Output<string>;
+  /** Per app: its public URL ("" without a host) and in-cluster address. */
+  apps: pulumi.Output<Record<string, { url: string; serviceHost: string }>>;
 }
 
 /**
- * One platform: the cluster, its add-ons (and, in a later layer, its workloads). `name` prefixes
- * every resource, so several platforms can live in one program without colliding.
+ * One platform: the cluster, its add-ons and the stack's workloads. `name` prefixes every
+ * resource, so several platforms can live in one program without colliding.
  */
 export class Platform extends pulumi.ComponentResource {
   readonly cluster: ManagedCluster;
   readonly addons: PlatformAddOns;
+  readonly workloads: Workloads;
   readonly outputs: PlatformOutputs;
 
   constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -37,6 +43,11 @@ export class Platform extends pulumi.ComponentResource {
     this.addons = new PlatformAddOns(
       `${name}-addons`,
       { cluster: this.cluster, settings: cfg.addons },
+      { parent: this },
+    );
+    this.workloads = new Workloads(
+      `${name}-workloads`,
+      { apps: cfg.apps, ctx: workloadContext(this.cluster, this.addons) },
       { parent: this },
     );
     this.outputs = {
@@ -50,9 +61,37 @@ export class Platform extends pulumi.ComponentResource {
       clusterIssuer: this.addons.clusterIssuer ?? "",
       vaultAddress: this.addons.vaultAddress ?? "",
       grafanaAdminPassword: this.addons.grafanaAdminPassword ?? pulumi.secret(""),
+      apps: this.workloads.endpoints,
     };
     this.registerOutputs(this.outputs);
   }
+}
+
+/** What the workloads get from the cluster and the add-ons (only what is installed). */
+export function workloadContext(cluster: ManagedCluster, addons: PlatformAddOns): WorkloadContext {
+  const { ingress, certManager, monitoring, vault } = addons;
+  return {
+    provider: cluster.provider,
+    dependsOn: cluster.ready,
+    highAvailability: addons.highAvailability,
+    ingress: ingress ? { className: ingress.className, namespace: ingress.namespace } : undefined,
+    clusterIssuer: certManager?.defaultIssuer,
+    monitoring: monitoring ? { namespace: MONITORING_NAMESPACE, release: monitoring.release } : undefined,
+    vault: vault
+      ? {
+          address: vault.address,
+          namespace: VAULT_NAMESPACE,
+          release: vault.release,
+          tls:
+            vault.certificate && certManager
+              ? {
+                  issuerName: certManager.internalCaIssuer,
+                  issuer: certManager.issuers[certManager.internalCaIssuer],
+                }
+              : undefined,
+        }
+      : undefined,
+  };
 }
 
 export function buildPlatform(name: string, cfg: PlatformConfig): Platform {

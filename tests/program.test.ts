@@ -2,34 +2,21 @@
  * The real program (index.ts) evaluated under mocks for every example stack.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { Platform } from "../stacks/platform";
 import { ProgramRun, RecordedResource, runProgram, runResources } from "./helpers/mocks";
 import { CHARTS, ChartKey } from "../components/addons/versions";
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "./helpers/stacks";
+import {
+  EXAMPLE_STACKS,
+  SAMPLE_KUBECONFIG,
+  exampleConfig,
+  loadStackConfig,
+  runExample,
+} from "./helpers/stacks";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kp-test-"));
-const kindKubeconfig = path.join(tmp, "config");
-fs.writeFileSync(kindKubeconfig, SAMPLE_KUBECONFIG);
-
-/** The example's config, with the kind example pointed at a test kubeconfig file. */
-function exampleConfig(stack: string): Record<string, unknown> {
-  const cfg = loadStackConfig(stack);
-  const cluster = cfg.cluster as Record<string, unknown>;
-  if (cluster.kubeconfigPath) cfg.cluster = { ...cluster, kubeconfigPath: kindKubeconfig };
-  return cfg;
-}
-
-const runs = new Map<string, Promise<ProgramRun>>();
-function run(stack: string): Promise<ProgramRun> {
-  if (!runs.has(stack)) runs.set(stack, runProgram(exampleConfig(stack), stack));
-  return runs.get(stack)!;
-}
+const run = runExample;
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -127,13 +114,19 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:EksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kube-platform:workloads:App": 1,
+    "kube-platform:workloads:Workloads": 1,
+    "kubernetes:apps/v1:Deployment": 1,
     "kubernetes:cert-manager.io/v1:Certificate": 1,
     "kubernetes:cert-manager.io/v1:ClusterIssuer": 2,
-    "kubernetes:core/v1:Namespace": 7,
+    "kubernetes:core/v1:Namespace": 8,
     "kubernetes:core/v1:Secret": 1,
+    "kubernetes:core/v1:Service": 1,
+    "kubernetes:core/v1:ServiceAccount": 1,
     "kubernetes:helm.sh/v3:Release": 6,
-    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 6,
+    "kubernetes:networking.k8s.io/v1:Ingress": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "pulumi:providers:aws": 1,
     "pulumi:providers:kubernetes": 1,
@@ -171,13 +164,21 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:EksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kube-platform:workloads:App": 1,
+    "kube-platform:workloads:Workloads": 1,
+    "kubernetes:apps/v1:Deployment": 1,
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": 1,
     "kubernetes:cert-manager.io/v1:Certificate": 2,
     "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
-    "kubernetes:core/v1:Namespace": 7,
+    "kubernetes:core/v1:Namespace": 8,
     "kubernetes:core/v1:Secret": 1,
+    "kubernetes:core/v1:Service": 1,
+    "kubernetes:core/v1:ServiceAccount": 1,
     "kubernetes:helm.sh/v3:Release": 6,
-    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 6,
+    "kubernetes:networking.k8s.io/v1:Ingress": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
+    "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "pulumi:providers:aws": 1,
     "pulumi:providers:kubernetes": 1,
@@ -204,13 +205,21 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:GkeCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kube-platform:workloads:App": 1,
+    "kube-platform:workloads:Workloads": 1,
+    "kubernetes:apps/v1:Deployment": 1,
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": 1,
     "kubernetes:cert-manager.io/v1:Certificate": 2,
     "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
-    "kubernetes:core/v1:Namespace": 5,
+    "kubernetes:core/v1:Namespace": 6,
     "kubernetes:core/v1:Secret": 1,
+    "kubernetes:core/v1:Service": 1,
+    "kubernetes:core/v1:ServiceAccount": 1,
     "kubernetes:helm.sh/v3:Release": 4,
-    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
+    "kubernetes:networking.k8s.io/v1:Ingress": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
+    "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "pulumi:providers:gcp": 1,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
@@ -233,13 +242,21 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:AksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kube-platform:workloads:App": 1,
+    "kube-platform:workloads:Workloads": 1,
+    "kubernetes:apps/v1:Deployment": 1,
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": 1,
     "kubernetes:cert-manager.io/v1:Certificate": 2,
     "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
-    "kubernetes:core/v1:Namespace": 5,
+    "kubernetes:core/v1:Namespace": 6,
     "kubernetes:core/v1:Secret": 1,
+    "kubernetes:core/v1:Service": 1,
+    "kubernetes:core/v1:ServiceAccount": 1,
     "kubernetes:helm.sh/v3:Release": 4,
-    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
+    "kubernetes:networking.k8s.io/v1:Ingress": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
+    "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
   },
@@ -255,13 +272,21 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:DoksCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kube-platform:workloads:App": 1,
+    "kube-platform:workloads:Workloads": 1,
+    "kubernetes:apps/v1:Deployment": 1,
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": 1,
     "kubernetes:cert-manager.io/v1:Certificate": 2,
     "kubernetes:cert-manager.io/v1:ClusterIssuer": 4,
-    "kubernetes:core/v1:Namespace": 6,
+    "kubernetes:core/v1:Namespace": 7,
     "kubernetes:core/v1:Secret": 1,
+    "kubernetes:core/v1:Service": 1,
+    "kubernetes:core/v1:ServiceAccount": 1,
     "kubernetes:helm.sh/v3:Release": 5,
-    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
+    "kubernetes:networking.k8s.io/v1:Ingress": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
+    "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
   },
@@ -274,13 +299,19 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:ExistingCluster": 1,
     "kube-platform:index:Platform": 1,
+    "kube-platform:workloads:App": 1,
+    "kube-platform:workloads:Workloads": 1,
+    "kubernetes:apps/v1:Deployment": 1,
     "kubernetes:cert-manager.io/v1:Certificate": 1,
     "kubernetes:cert-manager.io/v1:ClusterIssuer": 2,
-    "kubernetes:core/v1:Namespace": 6,
+    "kubernetes:core/v1:Namespace": 7,
     "kubernetes:core/v1:Secret": 1,
+    "kubernetes:core/v1:Service": 1,
+    "kubernetes:core/v1:ServiceAccount": 1,
     "kubernetes:helm.sh/v3:Release": 5,
-    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 4,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
+    "kubernetes:networking.k8s.io/v1:Ingress": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
   },

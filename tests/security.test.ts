@@ -4,17 +4,13 @@
  * scanner IDs it corresponds to.
  */
 import * as assert from "assert";
-import { ProgramRun, runProgram } from "./helpers/mocks";
-import { loadStackConfig } from "./helpers/stacks";
+import { ProgramRun } from "./helpers/mocks";
+import { loadStackConfig, runExample } from "./helpers/stacks";
 
 type Inputs = Record<string, unknown>;
 type Rule = [string, (r: ProgramRun) => void];
 
-const runs = new Map<string, Promise<ProgramRun>>();
-function run(stack: string): Promise<ProgramRun> {
-  if (!runs.has(stack)) runs.set(stack, runProgram(loadStackConfig(stack), stack));
-  return runs.get(stack)!;
-}
+const run = runExample;
 
 const get = (o: unknown, path: string): unknown =>
   path.split(".").reduce<unknown>((cur, k) => (cur as Inputs | undefined)?.[k], o);

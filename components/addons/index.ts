@@ -40,10 +40,13 @@ export class PlatformAddOns extends pulumi.ComponentResource {
   readonly vaultAddress?: string;
   readonly loadBalancerAddress?: pulumi.Output<string>;
   readonly grafanaAdminPassword?: pulumi.Output<string>;
+  /** Whether the add-ons run highly available (the same setting serves the workloads). */
+  readonly highAvailability: boolean;
 
   constructor(name: string, args: PlatformAddOnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kube-platform:addons:PlatformAddOns", name, {}, opts);
     const { cluster, settings: s } = args;
+    this.highAvailability = s.highAvailability;
     const ctx: AddonContext = {
       provider: cluster.provider,
       dependsOn: cluster.ready,

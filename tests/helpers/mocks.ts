@@ -9,6 +9,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ResourceUnderTest } from "../../rules";
 import { mockCall, mockResourceState } from "./mock-state";
 
 export const PROJECT = "kube-platform";
@@ -266,4 +267,15 @@ export async function runProgram(config: Record<string, unknown>, stack = "dev")
     throw Object.assign(err as Error, { recorded });
   }
   return finish(recorded, exported);
+}
+
+/** A recorded registration in the shape the security rules take. */
+export function underTest(r: RecordedResource): ResourceUnderTest {
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    inputs: r.inputs,
+    options: { ignoreChanges: r.ignoreChanges, protect: r.protect },
+  };
 }

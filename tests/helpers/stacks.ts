@@ -1,8 +1,9 @@
 /** Loads the repository's stack files (Pulumi.<stack>.yaml, examples/Pulumi.<name>.yaml) as test config. */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { PROJECT } from "./mocks";
+import { PROJECT, ProgramRun, runProgram } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -45,3 +46,30 @@ users:
 - name: kind-kind
   user: {token: sample-token}
 `;
+
+let kindKubeconfig: string | undefined;
+
+/**
+ * An example stack's config ready to evaluate here: the kind example's kubeconfigPath points at a
+ * sample kubeconfig in a temporary file.
+ */
+export function exampleConfig(stack: string): Record<string, unknown> {
+  const cfg = loadStackConfig(stack);
+  const cluster = cfg.cluster as Record<string, unknown>;
+  if (cluster.kubeconfigPath) {
+    if (!kindKubeconfig) {
+      kindKubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kp-kind-")), "config");
+      fs.writeFileSync(kindKubeconfig, SAMPLE_KUBECONFIG);
+    }
+    cfg.cluster = { ...cluster, kubeconfigPath: kindKubeconfig };
+  }
+  return cfg;
+}
+
+const exampleRuns = new Map<string, Promise<ProgramRun>>();
+
+/** The real program evaluated once per example stack (shared by every test file). */
+export function runExample(stack: string): Promise<ProgramRun> {
+  if (!exampleRuns.has(stack)) exampleRuns.set(stack, runProgram(exampleConfig(stack), stack));
+  return exampleRuns.get(stack)!;
+}
