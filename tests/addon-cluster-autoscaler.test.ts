@@ -13,7 +13,7 @@ import { CHARTS } from "../components/addons/versions";
 import { BoundIdentity, ClusterAutoscalerTarget, ServiceAccountRef } from "../components/cluster/types";
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { ProgramRun, runResources } from "./helpers/mocks";
+import { ProgramRun, runResources } from "../offline/mocks";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",

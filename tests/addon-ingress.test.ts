@@ -16,8 +16,8 @@ import { CHARTS } from "../components/addons/versions";
 import { ManagedCluster } from "../components/cluster/types";
 import { chartData, chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { K8S_MOCK } from "./helpers/mock-state/kubernetes";
-import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
+import { K8S_MOCK } from "../offline/mock-state/kubernetes";
+import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",

@@ -12,7 +12,7 @@ import { HelmValues } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { chartData, chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { ProgramRun, runResources } from "./helpers/mocks";
+import { ProgramRun, runResources } from "../offline/mocks";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",

@@ -17,7 +17,7 @@ import { MonitoringSettings } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
+import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
 
 type Obj = Record<string, unknown>;
 

@@ -23,7 +23,7 @@ import {
 } from "../components/cluster/types";
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { ProgramRun, runResources } from "./helpers/mocks";
+import { ProgramRun, runResources } from "../offline/mocks";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

@@ -15,8 +15,8 @@ import {
 } from "../components/cluster/aks";
 import { serviceAccountSubject } from "../components/cluster/shared";
 import { AksSettings } from "../components/cluster/types";
-import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
-import { AZURE_MOCK, mockAksUserKubeconfig, mockGuid } from "./helpers/mock-state/azure";
+import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
+import { AZURE_MOCK, mockAksUserKubeconfig, mockGuid } from "../offline/mock-state/azure";
 
 const T = {
   rg: "azure-native:resources:ResourceGroup",

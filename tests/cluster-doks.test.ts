@@ -10,8 +10,8 @@ import {
 } from "../components/cluster/doks";
 import { parseTaint } from "../components/cluster/shared";
 import { DoksSettings } from "../components/cluster/types";
-import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
-import { DO_MOCK, mockDoksEndpoint } from "./helpers/mock-state/digitalocean";
+import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
+import { DO_MOCK, mockDoksEndpoint } from "../offline/mock-state/digitalocean";
 
 const T = {
   vpc: "digitalocean:index/vpc:Vpc",

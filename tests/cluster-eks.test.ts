@@ -21,8 +21,8 @@ import {
   validateEksSettings,
 } from "../components/cluster/eks";
 import { BoundIdentity, EksSettings, SealStanza } from "../components/cluster/types";
-import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
-import { MOCK_AWS_ACCOUNT } from "./helpers/mock-state/aws";
+import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
+import { MOCK_AWS_ACCOUNT } from "../offline/mock-state/aws";
 
 const ACCOUNT = MOCK_AWS_ACCOUNT;
 const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";

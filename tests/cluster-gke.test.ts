@@ -13,8 +13,8 @@ import {
   workloadIdentityMember,
 } from "../components/cluster/gke";
 import { GkeSettings } from "../components/cluster/types";
-import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
-import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_ENDPOINT } from "./helpers/mock-state/gcp";
+import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
+import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_ENDPOINT } from "../offline/mock-state/gcp";
 
 const T = {
   component: "kube-platform:cluster:GkeCluster",

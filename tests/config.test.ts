@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, DEFAULT_MACHINE_TYPES, PROFILE_DEFAULTS, parseConfig } from "../stacks/config";
 import { cidrContains, cidrsOverlap, formatPath, parseCidr } from "../stacks/validation";
-import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "./helpers/stacks";
+import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "../offline/stacks";
 
 const ctx = { project: "kube-platform", stack: "dev" };
 

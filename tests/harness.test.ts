@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { runResources } from "./helpers/mocks";
+import { runResources } from "../offline/mocks";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 
 describe("test harness", () => {

@@ -4,9 +4,9 @@
  */
 import * as assert from "assert";
 import { ALL_RULES, WORKLOAD_RULES, evaluate } from "../rules";
-import { ProgramRun, RecordedResource, runProgram, underTest } from "./helpers/mocks";
+import { ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { EXAMPLE_STACKS, exampleConfig, loadStackConfig, runExample } from "./helpers/stacks";
+import { EXAMPLE_STACKS, exampleConfig, loadStackConfig, runExample } from "../offline/stacks";
 
 const run = runExample;
 

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { Platform } from "../stacks/platform";
-import { ProgramRun, RecordedResource, runProgram, runResources } from "./helpers/mocks";
+import { ProgramRun, RecordedResource, runProgram, runResources } from "../offline/mocks";
 import { CHARTS, ChartKey } from "../components/addons/versions";
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
@@ -14,7 +14,7 @@ import {
   exampleConfig,
   loadStackConfig,
   runExample,
-} from "./helpers/stacks";
+} from "../offline/stacks";
 
 const run = runExample;
 

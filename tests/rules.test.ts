@@ -18,8 +18,8 @@ import {
   isIgnored,
 } from "../rules";
 import { imagePinProblem, podTemplateOf, selectorMatches } from "../rules/workload";
-import { underTest } from "./helpers/mocks";
-import { EXAMPLE_STACKS, loadStackConfig, runExample } from "./helpers/stacks";
+import { underTest } from "../offline/mocks";
+import { EXAMPLE_STACKS, loadStackConfig, runExample } from "../offline/stacks";
 
 type Inputs = Record<string, unknown>;
 

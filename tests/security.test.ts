@@ -4,8 +4,8 @@
  * scanner IDs it corresponds to.
  */
 import * as assert from "assert";
-import { ProgramRun } from "./helpers/mocks";
-import { loadStackConfig, runExample } from "./helpers/stacks";
+import { ProgramRun } from "../offline/mocks";
+import { loadStackConfig, runExample } from "../offline/stacks";
 
 type Inputs = Record<string, unknown>;
 type Rule = [string, (r: ProgramRun) => void];

@@ -19,7 +19,7 @@ import {
 } from "../components/workloads";
 import { appSchema, toAppSettings } from "../stacks/apps-config";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
-import { ProgramRun, RecordedResource, runResources } from "./helpers/mocks";
+import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;

@@ -1,5 +1,5 @@
 /**
- * The one shared mocks module. It evaluates the real program (or a piece of it) under
+ * The one shared mocks module (used by the tests, the preflight and the benchmark). It evaluates the real program (or a piece of it) under
  * `pulumi.runtime.setMocks` and records every resource registration as the engine would see it:
  * type, name, URN, parent, provider, options (protect, ignoreChanges, dependsOn, …) and inputs,
  * with secret-ness kept.
@@ -9,7 +9,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceUnderTest } from "../../rules";
+import type { ResourceUnderTest } from "../rules";
 import { mockCall, mockResourceState } from "./mock-state";
 
 export const PROJECT = "kube-platform";
@@ -248,7 +248,7 @@ async function finish(recorded: RecordedResource[], exported: Record<string, unk
   return makeRun(recorded, outputs, secretOutputs);
 }
 
-const PROGRAM = path.resolve(__dirname, "../../index.ts");
+const PROGRAM = path.resolve(__dirname, "../index.ts");
 
 /**
  * Evaluates the real program (index.ts) for `stack` with `config` (keys without the project

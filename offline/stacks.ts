@@ -5,7 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT, ProgramRun, runProgram } from "./mocks";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "..");
 
 /** Every example stack: name → file. The two real stacks plus one per other target. */
 export const EXAMPLE_STACKS: Record<string, string> = {

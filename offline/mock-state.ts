@@ -26,5 +26,5 @@ export function mockCall(token: string, inputs: Record<string, unknown>): Record
     const f = t.calls[token];
     if (f) return f(inputs);
   }
-  throw new Error(`no mock for function ${token}: add one to tests/helpers/mock-state/`);
+  throw new Error(`no mock for function ${token}: add one to offline/mock-state/`);
 }
