@@ -1,11 +1,11 @@
-/** Loads the repository's stack files (Pulumi.<stack>.yaml, examples/Pulumi.<name>.yaml) as test config. */
+/** Reads stack files (Pulumi.<stack>.yaml, examples/Pulumi.<name>.yaml) as config for offline evaluation. */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT, ProgramRun, runProgram } from "./mocks";
 
-const ROOT = path.resolve(__dirname, "..");
+export const ROOT = path.resolve(__dirname, "..");
 
 /** Every example stack: name → file. The two real stacks plus one per other target. */
 export const EXAMPLE_STACKS: Record<string, string> = {
@@ -17,17 +17,44 @@ export const EXAMPLE_STACKS: Record<string, string> = {
   kind: "examples/Pulumi.kind.yaml",
 };
 
-/** The project-namespace config of a stack file, keys without the `kube-platform:` prefix. */
-export function loadStackConfig(stack: string): Record<string, unknown> {
-  const file = path.join(ROOT, EXAMPLE_STACKS[stack]);
-  const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+/** Replaces encrypted (`secure:`) values by a placeholder; reports whether any was found. */
+function placeholdSecrets(v: unknown): { value: unknown; secret: boolean } {
+  if (Array.isArray(v)) {
+    const items = v.map(placeholdSecrets);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (typeof v === "object" && v !== null) {
+    const o = v as Record<string, unknown>;
+    if (Object.keys(o).length === 1 && typeof o.secure === "string") {
+      return { value: "offline-secret-placeholder", secret: true };
+    }
+    const entries = Object.entries(o).map(([k, x]) => [k, placeholdSecrets(x)] as const);
+    return {
+      value: Object.fromEntries(entries.map(([k, x]) => [k, x.value])),
+      secret: entries.some(([, x]) => x.secret),
+    };
+  }
+  return { value: v, secret: false };
+}
+
+/**
+ * The project-namespace config of a stack file, keys without the `kube-platform:` prefix.
+ * Encrypted values cannot be read offline: they become placeholders, still marked secret.
+ */
+export function readStackFile(file: string): Record<string, unknown> {
+  const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc.config)) {
-    if (!key.startsWith(`${PROJECT}:`))
-      throw new Error(`${file}: key ${key} is outside the project namespace`);
-    out[key.slice(PROJECT.length + 1)] = value;
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    if (!key.startsWith(`${PROJECT}:`)) continue; // provider config (aws:region, …) is not ours
+    const { value: v, secret: isSecret } = placeholdSecrets(value);
+    out[key.slice(PROJECT.length + 1)] = isSecret ? { secret: v } : v;
   }
   return out;
+}
+
+/** The config of an example stack (see EXAMPLE_STACKS). */
+export function loadStackConfig(stack: string): Record<string, unknown> {
+  return readStackFile(path.join(ROOT, EXAMPLE_STACKS[stack]));
 }
 
 /** A minimal kind-style kubeconfig for tests of the existing target. */

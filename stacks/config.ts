@@ -13,6 +13,7 @@ import { ClusterSettings, NodePoolSettings } from "../components/cluster/types";
 import { addonsSchema, toAddonsSettings } from "./addons-config";
 import { appsSchema, toAppSettings } from "./apps-config";
 import { AppSettings } from "../components/workloads/types";
+import { ALL_RULES } from "../rules";
 import {
   cidr,
   cidrContains,
@@ -41,6 +42,8 @@ export interface PlatformConfig {
   cluster: ClusterSettings;
   addons: AddonsSettings;
   apps: AppSettings[];
+  /** Security rules this stack waives, each with its reason (printed by the preflight). */
+  waivers: { rule: string; reason: string }[];
 }
 
 /**
@@ -465,6 +468,14 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
       cluster: clusterSchema(profile, defaultClusterName),
       addons: addonsSchema(profile).prefault({}),
       apps: appsSchema(profile),
+      waivers: z
+        .array(
+          z.strictObject({
+            rule: z.enum(ALL_RULES.map((r) => r.id) as [string, ...string[]]),
+            reason: z.string().min(10, "must explain the waiver (at least 10 characters)"),
+          }),
+        )
+        .default([]),
       kubeconfig: z.string().min(1).optional(),
       secrets: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, "must be a secret name"), z.string()).optional(),
       tags: z
@@ -634,6 +645,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     cluster,
     addons: toAddonsSettings(parsed.data.addons),
     apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
+    waivers: parsed.data.waivers,
   };
 }
 

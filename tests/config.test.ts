@@ -53,7 +53,10 @@ const bad: BadCase[] = [
   [
     "unknown top-level key",
     { cluster: valid.doks, clsuter: {} },
-    [/^clsuter: unknown key/, /allowed keys here: addons, apps, cluster, kubeconfig, profile, secrets, tags/],
+    [
+      /^clsuter: unknown key/,
+      /allowed keys here: addons, apps, cluster, kubeconfig, profile, secrets, tags, waivers/,
+    ],
   ],
   [
     "unknown cluster key",
@@ -471,6 +474,16 @@ const bad: BadCase[] = [
     "app running as root",
     { cluster: valid.doks, apps: [{ ...APP, runAsUser: 0 }] },
     [/^apps\[0\]\.runAsUser:/, /got 0/, /0 is root/],
+  ],
+  [
+    "waiver of an unknown rule",
+    { cluster: valid.doks, waivers: [{ rule: "no-such-rule", reason: "because we can" }] },
+    [/^waivers\[0\]\.rule:/, /"no-such-rule"/, /allowed: .*"k8s-run-as-non-root"/],
+  ],
+  [
+    "waiver without a reason",
+    { cluster: valid.doks, waivers: [{ rule: "k8s-cpu-limit", reason: "" }] },
+    [/^waivers\[0\]\.reason:/, /must explain the waiver/],
   ],
   [
     "duplicate admin principal",

@@ -1,0 +1,113 @@
+/**
+ * `npm run preflight -- --stack prod [--json]`: validates a stack's config, evaluates the whole
+ * program under mocks (no cloud credentials, no Pulumi CLI), applies the security rules to every
+ * registered resource and prints the plan and the violations.
+ *
+ * Exit codes: 0 ready; 1 mandatory violations; 2 invalid stack config; 64 bad usage.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EXAMPLE_STACKS, ROOT, SAMPLE_KUBECONFIG, readStackFile } from "../offline/stacks";
+import { preflight, renderPlan } from "./plan";
+
+export interface PreflightArgs {
+  stack: string;
+  file: string;
+  json: boolean;
+}
+
+export const USAGE = `usage: npm run preflight -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--json]
+  --stack  the stack (Pulumi.<name>.yaml, or examples/Pulumi.<name>.yaml for the examples)
+  --file   a stack config file elsewhere (the stack name still sets the defaults' names)
+  --json   print the plan as JSON (for pipelines)
+exit codes: 0 ready, 1 mandatory violations, 2 invalid config, 64 bad usage`;
+
+export class UsageError extends Error {}
+
+/** Parses the command line; throws UsageError with what is wrong. */
+export function parseArgs(argv: string[], root = ROOT): PreflightArgs {
+  let stack: string | undefined;
+  let file: string | undefined;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--json") json = true;
+    else if (a === "--stack" || a === "--file") {
+      const v = argv[++i];
+      if (!v || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+      if (a === "--stack") stack = v;
+      else file = v;
+    } else if (a.startsWith("--stack=")) stack = a.slice(8);
+    else if (a.startsWith("--file=")) file = a.slice(7);
+    else if (a === "--help" || a === "-h") throw new UsageError("");
+    else throw new UsageError(`unknown argument ${a}`);
+  }
+  if (!stack) throw new UsageError("--stack is required");
+  if (!file) {
+    const candidates = [
+      path.join(root, `Pulumi.${stack}.yaml`),
+      path.join(root, EXAMPLE_STACKS[stack] ?? ""),
+    ];
+    file = candidates.find((f) => f.endsWith(".yaml") && fs.existsSync(f));
+    if (!file) throw new UsageError(`no stack file for "${stack}": looked for ${candidates[0]}`);
+  }
+  return { stack, file, json };
+}
+
+/**
+ * A kubeconfigPath that cannot be read here (an existing cluster's file on another machine) is
+ * evaluated with a placeholder, and said so: the preflight needs no credentials.
+ */
+function withReadableKubeconfig(config: Record<string, unknown>, notes: string[]): Record<string, unknown> {
+  const cluster = config.cluster as Record<string, unknown> | undefined;
+  const p = typeof cluster?.kubeconfigPath === "string" ? cluster.kubeconfigPath : undefined;
+  if (!p) return config;
+  const expanded = p.startsWith("~") ? path.join(process.env.HOME ?? "", p.slice(1)) : p;
+  if (fs.existsSync(expanded)) return config;
+  const stub = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kp-preflight-")), "config");
+  fs.writeFileSync(stub, SAMPLE_KUBECONFIG);
+  notes.push(`cluster.kubeconfigPath ${p} is not readable here: evaluated with a placeholder kubeconfig`);
+  return { ...config, cluster: { ...cluster, kubeconfigPath: stub } };
+}
+
+/** Runs the preflight; returns the exit code and writes to the given streams. */
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
+  let args: PreflightArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`${e.message ? `${e.message}\n` : ""}${USAGE}\n`);
+    return 64;
+  }
+  const notes: string[] = [];
+  const config = withReadableKubeconfig(readStackFile(args.file), notes);
+  const result = await preflight(config, args.stack);
+  if (args.json) {
+    out(`${JSON.stringify({ stack: args.stack, file: args.file, notes, ...result }, null, 2)}\n`);
+    return result.exitCode;
+  }
+  for (const n of notes) err(`note: ${n}\n`);
+  if (result.problems) {
+    err(`Preflight of stack "${args.stack}" (${args.file}): invalid configuration\n`);
+    for (const p of result.problems) err(`  - ${p}\n`);
+    return result.exitCode;
+  }
+  out(`${renderPlan(result.plan!)}\n`);
+  return result.exitCode;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`preflight failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(70);
+    },
+  );
+}

@@ -1,0 +1,132 @@
+/** The offline preflight: plan, rules, exit codes, for every example stack and for bad ones. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { UsageError, main, parseArgs } from "../preflight/cli";
+import { EXAMPLE_STACKS, ROOT, loadStackConfig } from "../offline/stacks";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kp-preflight-test-"));
+
+/** Writes a stack file with `config` (keys without the project prefix) and returns its path. */
+function stackFile(name: string, config: Record<string, unknown>): string {
+  const file = path.join(tmp, `Pulumi.${name}.yaml`);
+  const doc = {
+    config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`kube-platform:${k}`, v])),
+  };
+  fs.writeFileSync(file, stringify(doc));
+  return file;
+}
+
+async function preflight(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
+  return { code, out, err };
+}
+
+describe("preflight", function () {
+  this.timeout(120_000);
+
+  it("parses its arguments and finds the stack file", () => {
+    assert.deepStrictEqual(parseArgs(["--stack", "prod"]), {
+      stack: "prod",
+      file: path.join(ROOT, "Pulumi.prod.yaml"),
+      json: false,
+    });
+    assert.strictEqual(
+      parseArgs(["--stack=gke", "--json"]).file,
+      path.join(ROOT, "examples/Pulumi.gke.yaml"),
+    );
+    assert.throws(
+      () => parseArgs([]),
+      (e: Error) => e instanceof UsageError && /--stack is required/.test(e.message),
+    );
+    assert.throws(() => parseArgs(["--stack", "nope"]), /no stack file for "nope"/);
+    assert.throws(() => parseArgs(["--stack", "prod", "--frobnicate"]), /unknown argument --frobnicate/);
+  });
+
+  it("exits 64 with the usage on bad arguments", async () => {
+    const r = await preflight(["--stak", "prod"]);
+    assert.strictEqual(r.code, 64);
+    assert.match(r.err, /unknown argument --stak/);
+    assert.match(r.err, /usage: npm run preflight/);
+  });
+
+  for (const stack of Object.keys(EXAMPLE_STACKS)) {
+    it(`passes on the example stack ${stack} with zero violations, printing the plan`, async () => {
+      const r = await preflight(["--stack", stack]);
+      assert.strictEqual(r.code, 0, r.out + r.err);
+      for (const section of [
+        "Resources by component:",
+        "Helm releases:",
+        "Apps:",
+        "Violations: 0 mandatory, 0 advisory",
+      ]) {
+        assert.ok(r.out.includes(section), section);
+      }
+      assert.match(r.out, /kube-prometheus-stack 88\.5\.3/);
+      assert.match(r.out, /hello\/hello: ghcr\.io\/stefanprodan\/podinfo:6\.9\.1/);
+      assert.match(r.out, /Preflight passed\./);
+    });
+  }
+
+  it("prints the dev stack's documented waivers and what they waive", async () => {
+    const r = await preflight(["--stack", "dev"]);
+    assert.match(r.out, /Waivers \(from the stack config\):\n {2}k8s-cpu-limit: .+\(1 finding waived\)/);
+  });
+
+  it("gives pipelines JSON", async () => {
+    const r = await preflight(["--stack", "prod", "--json"]);
+    const report = JSON.parse(r.out) as {
+      exitCode: number;
+      plan: { releases: unknown[]; violations: unknown[] };
+    };
+    assert.strictEqual(report.exitCode, 0);
+    assert.strictEqual(report.plan.releases.length, 6);
+    assert.deepStrictEqual(report.plan.violations, []);
+  });
+
+  it("exits 2 and lists every problem on an invalid config, before evaluating anything", async () => {
+    const file = stackFile("broken", {
+      profile: "prod",
+      cluster: { target: "eks", region: "mars-1" },
+      extra: 1,
+    });
+    const r = await preflight(["--stack", "broken", "--file", file]);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /invalid configuration/);
+    assert.match(r.err, /cluster\.region: got "mars-1"/);
+    assert.match(r.err, /extra: unknown key/);
+  });
+
+  it("exits 1 on a mandatory violation and names the rule and resource", async () => {
+    const aks = loadStackConfig("aks");
+    const file = stackFile("aks-free", { ...aks, cluster: { ...(aks.cluster as object), skuTier: "Free" } });
+    const r = await preflight(["--stack", "aks-free", "--file", file]);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(
+      r.out,
+      /MANDATORY aks-paid-tier \[CKV_AZURE_170\] azure-native:containerservice:ManagedCluster/,
+    );
+    assert.match(r.out, /Preflight FAILED/);
+  });
+
+  it("evaluates encrypted values as placeholders that stay secret", async () => {
+    const dev = loadStackConfig("dev");
+    const [hello] = dev.apps as Record<string, unknown>[];
+    const file = stackFile("with-secret", {
+      ...dev,
+      secrets: { helloToken: { secure: "v1:AAAAencrypted" } },
+      apps: [{ ...hello, secretEnv: { TOKEN: "helloToken" } }],
+    });
+    const r = await preflight(["--stack", "with-secret", "--file", file, "--json"]);
+    assert.strictEqual(r.code, 0, r.out);
+    assert.ok(!r.out.includes("offline-secret-placeholder"), "the placeholder never reaches the report");
+  });
+});
