@@ -1,0 +1,177 @@
+// The per-stack results, the JSON report, the summary lines, the exit code and secret redaction,
+// as pure functions.
+
+import type { OpMap, OutputMap } from "@pulumi/pulumi/automation";
+import type { Command } from "./args";
+import type { ClassifiedError } from "./errors";
+import type { GateFinding } from "./gate";
+
+export const EXIT = {
+  success: 0,
+  failed: 1,
+  refused: 2,
+  setup: 3,
+  usage: 64,
+  cancelled: 130,
+} as const;
+
+export type StackStatus = "succeeded" | "failed" | "refused" | "cancelled" | "skipped";
+
+export interface ChangeCounts {
+  created: number;
+  updated: number;
+  replaced: number;
+  deleted: number;
+  same: number;
+  failed: number;
+}
+
+export type GateOutcome = "not-protected" | "passed" | "allowed" | "refused" | "would-refuse";
+
+export interface GateReport {
+  protected: boolean;
+  reason: string;
+  outcome: GateOutcome;
+  findings: GateFinding[];
+}
+
+export interface StackReport {
+  stack: string;
+  status: StackStatus;
+  /** The driver created the stack in this run. */
+  stackCreated: boolean;
+  /** Config keys set from --config/--secret (never their values). */
+  configKeys: string[];
+  changes: ChangeCounts;
+  /** The engine's raw counts per operation. */
+  resourceChanges: OpMap;
+  durationSeconds: number;
+  /** Non-secret outputs (up, refresh, outputs). */
+  outputs?: Record<string, unknown>;
+  /** Names of the outputs left out because they are secret. */
+  secretOutputs?: string[];
+  gate?: GateReport;
+  error?: ClassifiedError;
+}
+
+export interface Report {
+  command: Command;
+  status: "succeeded" | "failed" | "refused" | "cancelled" | "setup-error";
+  exitCode: number;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  /** The backend the CLI used (credentials and query string removed). */
+  backend?: string;
+  parallel: number;
+  /** Per-stack results, in the order the stacks started. */
+  stacks: StackReport[];
+  /** A problem before any stack ran (setup error). */
+  error?: ClassifiedError;
+}
+
+export function changeCounts(ops: OpMap | undefined, failed: number): ChangeCounts {
+  const n = (v: number | undefined): number => v ?? 0;
+  return {
+    created: n(ops?.create) + n(ops?.import),
+    updated: n(ops?.update),
+    replaced: n(ops?.replace),
+    deleted: n(ops?.delete),
+    same: n(ops?.same),
+    failed,
+  };
+}
+
+/** Splits stack outputs into the non-secret values and the names of the secret ones. */
+export function splitOutputs(outputs: OutputMap): {
+  outputs: Record<string, unknown>;
+  secretOutputs: string[];
+} {
+  const plain: Record<string, unknown> = {};
+  const secret: string[] = [];
+  for (const [name, output] of Object.entries(outputs)) {
+    if (output.secret) secret.push(name);
+    else plain[name] = output.value;
+  }
+  return { outputs: plain, secretOutputs: secret.sort() };
+}
+
+/** The most severe per-stack status decides: cancelled > failed > refused > success. */
+export function exitCodeFor(stacks: readonly StackReport[], cancelled: boolean): number {
+  if (cancelled || stacks.some((s) => s.status === "cancelled" || s.status === "skipped"))
+    return EXIT.cancelled;
+  if (stacks.some((s) => s.status === "failed")) return EXIT.failed;
+  if (stacks.some((s) => s.status === "refused")) return EXIT.refused;
+  return EXIT.success;
+}
+
+export function overallStatus(exitCode: number): Report["status"] {
+  switch (exitCode) {
+    case EXIT.success:
+      return "succeeded";
+    case EXIT.refused:
+      return "refused";
+    case EXIT.cancelled:
+      return "cancelled";
+    case EXIT.setup:
+      return "setup-error";
+    default:
+      return "failed";
+  }
+}
+
+/** The final per-stack summary line. */
+export function summaryLine(command: Command, s: StackReport): string {
+  const c = s.changes;
+  const took = `${s.durationSeconds.toFixed(1)}s`;
+  let counts: string;
+  if (command === "outputs") {
+    const shown = Object.keys(s.outputs ?? {}).length;
+    const hidden = s.secretOutputs?.length ?? 0;
+    counts = `${shown} output${shown === 1 ? "" : "s"}${hidden > 0 ? ` (+${hidden} secret, not shown)` : ""}`;
+  } else if (s.status === "refused") {
+    const n = s.gate?.findings.length ?? 0;
+    counts = `${n} protected resource${n === 1 ? "" : "s"} would be replaced or deleted (nothing applied)`;
+  } else if (command === "preview") {
+    counts = `planned ${c.created} to create, ${c.updated} to update, ${c.replaced} to replace, ${c.deleted} to delete`;
+  } else {
+    counts = `${c.created} created, ${c.updated} updated, ${c.replaced} replaced, ${c.deleted} deleted, ${c.failed} failed`;
+  }
+  const why = s.error !== undefined && s.status !== "refused" ? ` - ${s.error.message.split("\n")[0]}` : "";
+  return `[${s.stack}] ${command} ${s.status} in ${took}: ${counts}${why}`;
+}
+
+/** A URL without credentials or query string (which may carry tokens). */
+export function sanitizeUrl(url: string): string {
+  return url.replace(/^([a-z0-9+.-]+:\/\/)[^@/]*@/i, "$1").replace(/\?.*$/, "");
+}
+
+/**
+ * A function that replaces every given secret value with `[secret]` in a string. Longer values
+ * are replaced first so a secret that contains another is not half-redacted.
+ */
+export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const values = [...new Set(secrets.filter((s): s is string => s !== undefined && s !== ""))].sort(
+    (a, b) => b.length - a.length,
+  );
+  return (text: string) => {
+    let out = text;
+    for (const v of values) out = out.split(v).join("[secret]");
+    return out;
+  };
+}
+
+/** Applies a redactor to every string (and key) in a JSON-like value. */
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return redact(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, inner] of Object.entries(v)) out[redact(k)] = walk(inner);
+      return out;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
