@@ -147,13 +147,19 @@ export function sanitizeUrl(url: string): string {
 }
 
 /**
+ * Values shorter than this are not redacted: masking every "x" or "1" in the output would garble
+ * it (exit codes, words) while hiding nothing a 3-character secret could protect.
+ */
+export const MIN_REDACTED_LENGTH = 4;
+
+/**
  * A function that replaces every given secret value with `[secret]` in a string. Longer values
  * are replaced first so a secret that contains another is not half-redacted.
  */
 export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const values = [...new Set(secrets.filter((s): s is string => s !== undefined && s !== ""))].sort(
-    (a, b) => b.length - a.length,
-  );
+  const values = [
+    ...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= MIN_REDACTED_LENGTH)),
+  ].sort((a, b) => b.length - a.length);
   return (text: string) => {
     let out = text;
     for (const v of values) out = out.split(v).join("[secret]");

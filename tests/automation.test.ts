@@ -611,12 +611,17 @@ describe("automation: report", () => {
   });
 
   it("redacts every secret value (longest first) in strings and nested report values", () => {
-    const redact = createRedactor(["abc", "abcdef", "", undefined]);
-    assert.strictEqual(redact("x abcdef y abc z"), "x [secret] y [secret] z");
-    assert.deepStrictEqual(redactDeep({ a: ["abc", 1, { abc: "abcdef" }], n: null }, redact), {
+    const redact = createRedactor(["abcd", "abcdefgh", "", undefined]);
+    assert.strictEqual(redact("x abcdefgh y abcd z"), "x [secret] y [secret] z");
+    assert.deepStrictEqual(redactDeep({ a: ["abcd", 1, { abcd: "abcdefgh" }], n: null }, redact), {
       a: ["[secret]", 1, { "[secret]": "[secret]" }],
       n: null,
     });
+  });
+
+  it("does not garble output with values too short to be secrets", () => {
+    const redact = createRedactor(["x", "ab", "abc"]);
+    assert.strictEqual(redact("exit code 3 (abc)"), "exit code 3 (abc)");
   });
 });
 
