@@ -103,6 +103,7 @@ function evaluate(settings: EksSettings, stack: string, withVault = false): Prom
         clusterName: c.clusterName,
         defaultStorageClass: c.defaultStorageClass,
         readyUrns: pulumi.all(c.ready.map((r) => r.urn)),
+        storageReadyUrns: pulumi.all(c.storageReady.map((r) => r.urn)),
         asgArns: c.nodeAutoscaling.autoScalingGroupArns,
         autoscalerClusterName: c.nodeAutoscaling.clusterName,
         contract: {
@@ -674,14 +675,18 @@ describe("EksCluster", function () {
       assert.strictEqual(prod.outputs.defaultStorageClass, "gp3");
     });
 
-    it("`ready` holds the node groups, the add-ons, the StorageClass and the admin access", function () {
+    it("`ready` holds the node groups, the networking/DNS add-ons and the admin access; `storageReady` the CSI driver and gp3", function () {
+      const csi = addonNamed(prod, "aws-ebs-csi-driver");
       const expected = [
         ...prod.ofType("aws:eks/nodeGroup:NodeGroup"),
-        ...prod.ofType("aws:eks/addon:Addon"),
-        prod.one("kubernetes:storage.k8s.io/v1:StorageClass"),
+        ...prod.ofType("aws:eks/addon:Addon").filter((a) => a !== csi),
         ...prod.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"),
       ].map((r) => r.urn);
       assert.deepStrictEqual([...(prod.outputs.readyUrns as string[])].sort(), expected.sort());
+      assert.deepStrictEqual(
+        [...(prod.outputs.storageReadyUrns as string[])].sort(),
+        [csi.urn, prod.one("kubernetes:storage.k8s.io/v1:StorageClass").urn].sort(),
+      );
     });
 
     it("fulfils the rest of the contract (NLB annotation, hostnames, no metrics API, irsa)", function () {

@@ -460,6 +460,27 @@ describe("add-ons on every example stack", () => {
     });
   }
 
+  it("on EKS, only the add-ons and apps with volumes wait for the CSI driver and the StorageClass", async () => {
+    const r = await run("prod");
+    const csi = r.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
+    const waits = (x: RecordedResource) => r.dependsOnTransitively(x, csi);
+    const release = (chart: ChartKey) => r.ofType(RELEASE).find((x) => chartKeyOf(x) === chart)!;
+    assert.deepStrictEqual(
+      (
+        ["vault", "monitoring", "traefik", "certManager", "metricsServer", "clusterAutoscaler"] as ChartKey[]
+      ).map((c) => [c, waits(release(c))]),
+      [
+        ["vault", true],
+        ["monitoring", true],
+        ["traefik", false],
+        ["certManager", false],
+        ["metricsServer", false],
+        ["clusterAutoscaler", false],
+      ],
+    );
+    assert.strictEqual(waits(r.one("kubernetes:apps/v1:Deployment")), false, "the app only uses emptyDir");
+  });
+
   it("exports what workloads use, per stack", async () => {
     const summary = async (stack: string) => {
       const o = (await run(stack)).outputs;

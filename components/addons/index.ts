@@ -53,6 +53,8 @@ export class PlatformAddOns extends pulumi.ComponentResource {
       highAvailability: s.highAvailability,
     };
     const child = { parent: this };
+    // Only the add-ons with persistent volumes wait for the cluster's storage (CSI driver, StorageClass).
+    const withVolumes: AddonContext = { ...ctx, dependsOn: [...cluster.ready, ...cluster.storageReady] };
 
     if (s.ingress.enabled) {
       this.ingress = new IngressController(
@@ -79,7 +81,7 @@ export class PlatformAddOns extends pulumi.ComponentResource {
         `${name}-vault`,
         {
           settings: s.vault,
-          ctx,
+          ctx: withVolumes,
           storageClass: cluster.defaultStorageClass,
           tls:
             s.vault.mode === "ha" && ca
@@ -98,7 +100,7 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     if (s.monitoring.enabled) {
       this.monitoring = new Monitoring(
         `${name}-monitoring`,
-        { settings: s.monitoring, ctx, storageClass: cluster.defaultStorageClass },
+        { settings: s.monitoring, ctx: withVolumes, storageClass: cluster.defaultStorageClass },
         child,
       );
       this.grafanaAdminPassword = this.monitoring.grafanaAdminPassword;

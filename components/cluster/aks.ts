@@ -293,6 +293,8 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
+  /** The cloud ships the CSI driver and the default StorageClass. */
+  readonly storageReady: pulumi.Resource[] = [];
   readonly defaultStorageClass: pulumi.Output<string>;
   readonly loadBalancer: ManagedCluster["loadBalancer"] = { addressKind: "ip", serviceAnnotations: {} };
   /** AKS runs metrics-server as a managed add-on. */

@@ -140,6 +140,8 @@ export class DoksCluster extends pulumi.ComponentResource implements ManagedClus
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
+  /** The cloud ships the CSI driver and the default StorageClass. */
+  readonly storageReady: pulumi.Resource[] = [];
   readonly defaultStorageClass: pulumi.Output<string>;
   readonly loadBalancer: ManagedCluster["loadBalancer"] = { addressKind: "ip", serviceAnnotations: {} };
   /**

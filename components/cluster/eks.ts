@@ -370,6 +370,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
+  readonly storageReady: pulumi.Resource[];
   readonly defaultStorageClass: pulumi.Output<string>;
   readonly loadBalancer: ManagedCluster["loadBalancer"];
   readonly hasMetricsApi = false;
@@ -780,7 +781,9 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
       { parent: this, provider: this.provider, dependsOn: [ebsCsi, ...adminAccess] },
     );
 
-    this.ready = [...this.nodeGroups, vpcCni, kubeProxy, coreDns, ebsCsi, storageClass, ...adminAccess];
+    // Volumes need the CSI driver and gp3; nothing else waits for them.
+    this.ready = [...this.nodeGroups, vpcCni, kubeProxy, coreDns, ...adminAccess];
+    this.storageReady = [ebsCsi, storageClass];
     this.defaultStorageClass = storageClass.metadata.name;
     this.loadBalancer = { addressKind: "hostname", serviceAnnotations: { ...NLB_SERVICE_ANNOTATIONS } };
 

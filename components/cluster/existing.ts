@@ -13,6 +13,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Managed
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[] = [];
+  readonly storageReady: pulumi.Resource[] = [];
   readonly defaultStorageClass: pulumi.Output<string>;
   readonly loadBalancer: ManagedCluster["loadBalancer"];
   readonly hasMetricsApi: boolean;

@@ -159,6 +159,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
+  /** The cloud ships the CSI driver and the default StorageClass. */
+  readonly storageReady: pulumi.Resource[] = [];
   readonly defaultStorageClass: pulumi.Output<string>;
   readonly loadBalancer: ManagedCluster["loadBalancer"] = { addressKind: "ip", serviceAnnotations: {} };
   /** GKE runs metrics-server itself. */

@@ -183,8 +183,13 @@ export interface ManagedCluster {
   kubeconfig: pulumi.Output<string>;
   /** The Kubernetes provider every in-cluster resource must use. */
   provider: k8s.Provider;
-  /** Resources in-cluster objects must wait for (node pools, add-ons such as the CSI driver). */
+  /** Resources in-cluster objects must wait for (node pools, networking and DNS add-ons). */
   ready: pulumi.Resource[];
+  /**
+   * What workloads with persistent volumes must additionally wait for (a CSI driver and the
+   * default StorageClass the target installs); empty where the cloud ships them.
+   */
+  storageReady: pulumi.Resource[];
   /** The StorageClass that is the cluster default. */
   defaultStorageClass: pulumi.Output<string>;
   loadBalancer: {
