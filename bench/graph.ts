@@ -15,21 +15,16 @@
  *     for the pods it selects, an Ingress for its controller's load-balancer status).
  */
 
+import type { RecordedResource } from "../offline/mocks";
+import { providerUrnOf } from "../offline/urns";
+
 export type EdgeKind = "dependsOn" | "provider" | "parent" | "component" | "await";
 
 /** A registered resource as the mocks record it (the fields the model uses). */
-export interface GraphInput {
-  type: string;
-  name: string;
-  urn: string;
-  /** URN of the parent ("" for the stack root). */
-  parent: string;
-  /** Provider reference "<urn>::<id>" ("" for the default provider). */
-  provider: string;
-  custom: boolean;
-  dependsOn: string[];
-  inputs: Record<string, unknown>;
-}
+export type GraphInput = Pick<
+  RecordedResource,
+  "type" | "name" | "urn" | "parent" | "provider" | "custom" | "dependsOn" | "inputs"
+>;
 
 export interface GraphNode {
   urn: string;
@@ -59,9 +54,7 @@ export interface DeployGraph {
 }
 
 /** The URN of a provider reference "<urn>::<id>" ("" for the default provider). */
-export function providerUrn(ref: string): string {
-  return ref ? ref.split("::").slice(0, -1).join("::") : "";
-}
+export const providerUrn = providerUrnOf;
 
 const KIND_ORDER: EdgeKind[] = ["dependsOn", "provider", "parent", "await", "component"];
 

@@ -11,6 +11,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceUnderTest } from "../rules";
 import { mockCall, mockResourceState } from "./mock-state";
+import { providerUrnOf } from "./urns";
 
 export const PROJECT = "kube-platform";
 
@@ -203,7 +204,7 @@ function makeRun(
       if (!r) throw new Error(`no resource with URN ${urn}`);
       return r;
     },
-    providerUrn: (r) => (r.provider ? r.provider.split("::").slice(0, -1).join("::") : ""),
+    providerUrn: (r) => providerUrnOf(r.provider),
     dependsOnTransitively(r, on) {
       const seen = new Set<string>();
       const stack = [r];
