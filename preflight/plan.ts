@@ -4,7 +4,7 @@
  * violations. Pure functions over the recorded registrations; preflight/cli.ts does the I/O.
  */
 import { ConfigError } from "../stacks/config";
-import { Profile, Violation, evaluate } from "../rules";
+import { Profile, Violation, evaluate, get } from "../rules";
 import { ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
 
 export interface ReleaseSummary {
@@ -45,8 +45,6 @@ export interface PreflightResult {
 }
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, p: string): unknown =>
-  p.split(".").reduce<unknown>((c, k) => (c as Obj | undefined)?.[k], o);
 
 /** The component a resource belongs to: the ancestor directly under the platform root. */
 export function componentOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): string {

@@ -14,6 +14,7 @@ import { BoundIdentity, ClusterAutoscalerTarget, ServiceAccountRef } from "../co
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { ProgramRun, runResources } from "../offline/mocks";
+import { get } from "../rules";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -89,8 +90,6 @@ async function deploy(ha: boolean, values: HelmValues = {}): Promise<CaRun> {
 }
 
 const releaseValues = (run: ProgramRun): HelmValues => run.one(T.release).inputs.values as HelmValues;
-const get = (v: unknown, path: string): unknown =>
-  path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
 
 describe("cluster-autoscaler add-on", () => {
   let dev: CaRun;

@@ -18,6 +18,7 @@ import { chartData, chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { K8S_MOCK } from "../offline/mock-state/kubernetes";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
+import { get } from "../rules";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -131,8 +132,6 @@ async function deploy(
 }
 
 const releaseValues = (run: ProgramRun): HelmValues => run.one(T.release).inputs.values as HelmValues;
-const get = (v: unknown, path: string): unknown =>
-  path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
 
 describe("ingress add-on", () => {
   describe("traefik (default)", () => {

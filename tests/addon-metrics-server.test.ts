@@ -13,6 +13,7 @@ import { CHARTS } from "../components/addons/versions";
 import { chartData, chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { ProgramRun, runResources } from "../offline/mocks";
+import { get } from "../rules";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -52,8 +53,6 @@ async function deploy(
 const problems = (v: HelmValues): string[] => chartValueProblems("metricsServer", v);
 
 const releaseValues = (run: ProgramRun): HelmValues => run.one(T.release).inputs.values as HelmValues;
-const get = (v: unknown, path: string): unknown =>
-  path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
 
 describe("metrics-server add-on", () => {
   let dev: { run: ProgramRun; component: MetricsServer };

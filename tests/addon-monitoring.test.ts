@@ -18,6 +18,7 @@ import { CHARTS } from "../components/addons/versions";
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
+import { get } from "../rules";
 
 type Obj = Record<string, unknown>;
 
@@ -49,9 +50,6 @@ const prod: MonitoringSettings = {
   prometheusReplicas: 2,
   alertmanagerReplicas: 3,
 };
-
-const get = (o: unknown, path: string): unknown =>
-  path.split(".").reduce<unknown>((cur, k) => (cur as Obj | undefined)?.[k], o);
 
 /** A stand-in custom resource (a node pool, another add-on's release). */
 class Dummy extends pulumi.CustomResource {

@@ -3,7 +3,7 @@
  * dev/prod differences, the security rules over everything registered, and a 200-app stack.
  */
 import * as assert from "assert";
-import { ALL_RULES, WORKLOAD_RULES, evaluate } from "../rules";
+import { ALL_RULES, WORKLOAD_RULES, evaluate, get } from "../rules";
 import { ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { EXAMPLE_STACKS, exampleConfig, loadStackConfig, runExample } from "../offline/stacks";
@@ -11,8 +11,6 @@ import { EXAMPLE_STACKS, exampleConfig, loadStackConfig, runExample } from "../o
 const run = runExample;
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, p: string): unknown =>
-  p.split(".").reduce<unknown>((c, k) => (c as Obj | undefined)?.[k], o);
 
 /** The objects of app `name` (labelled app.kubernetes.io/name). */
 function appObjects(r: ProgramRun, name: string): RecordedResource[] {

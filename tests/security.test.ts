@@ -6,14 +6,12 @@
 import * as assert from "assert";
 import { ProgramRun } from "../offline/mocks";
 import { loadStackConfig, runExample } from "../offline/stacks";
+import { get } from "../rules";
 
 type Inputs = Record<string, unknown>;
 type Rule = [string, (r: ProgramRun) => void];
 
 const run = runExample;
-
-const get = (o: unknown, path: string): unknown =>
-  path.split(".").reduce<unknown>((cur, k) => (cur as Inputs | undefined)?.[k], o);
 
 function all(r: ProgramRun, type: string): Inputs[] {
   const found = r.ofType(type).map((x) => x.inputs);
