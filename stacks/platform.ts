@@ -74,7 +74,9 @@ export function workloadContext(cluster: ManagedCluster, addons: PlatformAddOns)
     provider: cluster.provider,
     dependsOn: cluster.ready,
     highAvailability: addons.highAvailability,
-    ingress: ingress ? { className: ingress.className, namespace: ingress.namespace } : undefined,
+    ingress: ingress
+      ? { className: ingress.className, namespace: ingress.namespace, controller: ingress.controller }
+      : undefined,
     clusterIssuer: certManager?.defaultIssuer,
     monitoring: monitoring ? { namespace: MONITORING_NAMESPACE, release: monitoring.release } : undefined,
     vault: vault

@@ -114,6 +114,22 @@ describe("workloads on every example stack", () => {
   });
 });
 
+describe("the F5 NGINX ingress option", () => {
+  it("installs nginx-ingress and lets cert-manager solve HTTP-01 inside the app's Ingress", async () => {
+    const cfg = exampleConfig("prod");
+    cfg.addons = { ...(cfg.addons as Obj), ingress: { controller: "nginx" } };
+    const r = await runProgram(cfg, "prod");
+    const charts = r.ofType("kubernetes:helm.sh/v3:Release").map((x) => x.inputs.chart);
+    assert.ok(charts.includes("oci://ghcr.io/nginx/charts/nginx-ingress") && !charts.includes("traefik"));
+    const ingress = r.one("kubernetes:networking.k8s.io/v1:Ingress").inputs;
+    assert.strictEqual(get(ingress, "spec.ingressClassName"), "nginx");
+    assert.strictEqual(
+      (get(ingress, "metadata.annotations") as Obj)["acme.cert-manager.io/http01-edit-in-place"],
+      "true",
+    );
+  });
+});
+
 describe("a stack with 200 apps", function () {
   this.timeout(300_000);
   let r: ProgramRun;

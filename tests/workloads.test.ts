@@ -11,6 +11,7 @@ import {
   containerEnv,
   deploymentSpec,
   hpaSpec,
+  ingressAnnotations,
   networkPolicies,
   pdbSpec,
   vaultAnnotations,
@@ -114,7 +115,7 @@ function fakeCtx(p: CtxParts): FakeCtx {
     provider,
     dependsOn: [ready],
     highAvailability: false,
-    ingress: p.ingress ? { className: "traefik", namespace: "ingress" } : undefined,
+    ingress: p.ingress ? { className: "traefik", namespace: "ingress", controller: "traefik" } : undefined,
     clusterIssuer: p.issuer ? "letsencrypt" : undefined,
     monitoring: monitoringRelease ? { namespace: "monitoring", release: monitoringRelease } : undefined,
     vault: vaultRelease
@@ -489,6 +490,27 @@ describe("workloads: traffic", () => {
         ["http", 8080],
         ["metrics", 9090],
       ],
+    );
+  });
+
+  it("Ingress annotations: the issuer; with F5 NGINX, HTTP-01 solved in the app's own Ingress", () => {
+    const ingress = (controller: "traefik" | "nginx") => ({
+      className: controller,
+      namespace: "ingress",
+      controller,
+    });
+    assert.deepStrictEqual(
+      ingressAnnotations(pureCtx({ clusterIssuer: "letsencrypt-prod", ingress: ingress("traefik") })),
+      {
+        "cert-manager.io/cluster-issuer": "letsencrypt-prod",
+      },
+    );
+    assert.deepStrictEqual(
+      ingressAnnotations(pureCtx({ clusterIssuer: "letsencrypt-prod", ingress: ingress("nginx") })),
+      {
+        "cert-manager.io/cluster-issuer": "letsencrypt-prod",
+        "acme.cert-manager.io/http01-edit-in-place": "true",
+      },
     );
   });
 

@@ -205,6 +205,8 @@ export interface IngressControllerArgs {
 export class IngressController extends pulumi.ComponentResource {
   /** The IngressClass workloads use (the cluster default). */
   readonly className: string;
+  /** Which controller runs (traefik or F5 NGINX). */
+  readonly controller: IngressSettings["controller"];
   readonly namespace: string;
   readonly release: k8s.helm.v3.Release;
   /** The load balancer's DNS name (AWS) or IP (others), read after the release is deployed. */
@@ -244,6 +246,7 @@ export class IngressController extends pulumi.ComponentResource {
     );
 
     this.className = settings.className;
+    this.controller = settings.controller;
     this.namespace = INGRESS_NAMESPACE;
     this.metrics = [
       {

@@ -262,6 +262,18 @@ export function serviceSpec(s: AppSettings): ServiceSpec {
 /** The Secret cert-manager writes the Ingress certificate into. */
 export const ingressTlsSecretName = (app: string): string => `${app}-tls`;
 
+/**
+ * Annotations of an app's Ingress: the ClusterIssuer its certificate comes from, and with F5 NGINX
+ * HTTP-01 solved inside this Ingress (that controller admits one Ingress per host, so cert-manager's
+ * separate solver Ingress would be rejected).
+ */
+export function ingressAnnotations(ctx: WorkloadContext): Record<string, string> {
+  return {
+    "cert-manager.io/cluster-issuer": ctx.clusterIssuer!,
+    ...(ctx.ingress?.controller === "nginx" ? { "acme.cert-manager.io/http01-edit-in-place": "true" } : {}),
+  };
+}
+
 /** Ingress of an app with a host: TLS from the ClusterIssuer (cert-manager's ingress-shim). */
 export function ingressSpec(
   s: AppSettings,
@@ -565,7 +577,7 @@ export class App extends pulumi.ComponentResource {
         {
           metadata: {
             ...metadata(),
-            annotations: { "cert-manager.io/cluster-issuer": ctx.clusterIssuer! },
+            annotations: ingressAnnotations(ctx),
           },
           spec: ingressSpec(s, ctx, this.service.metadata.name),
         },

@@ -76,8 +76,11 @@ export interface WorkloadContext {
   dependsOn: pulumi.Input<pulumi.Resource>[];
   /** Production-grade defaults (spread, PDBs) — the platform's addons.highAvailability. */
   highAvailability: boolean;
-  /** The ingress controller: its IngressClass, and its namespace (allowed in by NetworkPolicy). */
-  ingress?: { className: string; namespace: string };
+  /**
+   * The ingress controller: its IngressClass, its namespace (allowed in by NetworkPolicy) and which
+   * controller it is (F5 NGINX needs HTTP-01 solved inside the app's own Ingress).
+   */
+  ingress?: { className: string; namespace: string; controller: "traefik" | "nginx" };
   /** The ClusterIssuer Ingress TLS certificates come from. */
   clusterIssuer?: string;
   /** Prometheus' namespace (allowed to scrape) and the release that installs the ServiceMonitor CRD. */
