@@ -45,6 +45,8 @@ export interface ProgramRun {
   /** Stack outputs that are secrets. */
   secretOutputs: Set<string>;
   ofType(type: string): RecordedResource[];
+  /** How many resources of each type were registered. */
+  typeCounts(): Record<string, number>;
   /** The single resource of `type` (whose name ends with `nameSuffix`, if given); throws otherwise. */
   one(type: string, nameSuffix?: string): RecordedResource;
   byUrn(urn: string): RecordedResource;
@@ -189,6 +191,11 @@ function makeRun(
     outputs,
     secretOutputs,
     ofType: (type) => resources.filter((r) => r.type === type),
+    typeCounts() {
+      const counts: Record<string, number> = {};
+      for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+      return counts;
+    },
     one(type, nameSuffix) {
       const found = resources.filter((r) => r.type === type && (!nameSuffix || r.name.endsWith(nameSuffix)));
       if (found.length !== 1) {

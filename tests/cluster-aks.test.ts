@@ -128,12 +128,6 @@ async function evaluate(settings: AksSettings, stack = "prod", withIdentity = fa
   );
 }
 
-function typeCounts(run: ProgramRun): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-  return counts;
-}
-
 const clusterOf = (run: ProgramRun): RecordedResource => run.one(T.cluster);
 const systemProfile = (run: ProgramRun): Inputs =>
   obj((clusterOf(run).inputs.agentPoolProfiles as unknown[])[0]);
@@ -149,7 +143,7 @@ describe("AksCluster", function () {
 
   describe("resources", function () {
     it("registers exactly the expected resource types (prod)", function () {
-      assert.deepEqual(typeCounts(prod), {
+      assert.deepEqual(prod.typeCounts(), {
         [T.component]: 1,
         [T.rg]: 1,
         [T.vnet]: 1,
@@ -163,7 +157,7 @@ describe("AksCluster", function () {
     });
 
     it("registers exactly the expected resource types (dev)", function () {
-      assert.deepEqual(typeCounts(dev), {
+      assert.deepEqual(dev.typeCounts(), {
         [T.component]: 1,
         [T.rg]: 1,
         [T.vnet]: 1,

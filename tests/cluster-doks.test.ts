@@ -87,12 +87,6 @@ async function evaluate(settings: DoksSettings, stack = "prod"): Promise<Program
   );
 }
 
-function typeCounts(run: ProgramRun): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-  return counts;
-}
-
 const clusterOf = (run: ProgramRun): RecordedResource => run.one(T.cluster);
 const inlinePool = (run: ProgramRun): Inputs => obj(clusterOf(run).inputs.nodePool);
 
@@ -106,7 +100,7 @@ describe("DoksCluster", function () {
 
   describe("resources", function () {
     it("registers exactly the expected resource types (prod)", function () {
-      assert.deepEqual(typeCounts(prod), {
+      assert.deepEqual(prod.typeCounts(), {
         [T.component]: 1,
         [T.vpc]: 1,
         [T.cluster]: 1,
@@ -116,7 +110,7 @@ describe("DoksCluster", function () {
     });
 
     it("registers exactly the expected resource types (dev)", function () {
-      assert.deepEqual(typeCounts(dev), { [T.component]: 1, [T.vpc]: 1, [T.cluster]: 1, [T.k8s]: 1 });
+      assert.deepEqual(dev.typeCounts(), { [T.component]: 1, [T.vpc]: 1, [T.cluster]: 1, [T.k8s]: 1 });
     });
 
     it("derives every child name from the component name and parents it to the component", function () {

@@ -135,12 +135,6 @@ function evaluate(settings: EksSettings, stack: string, withVault = false): Prom
   );
 }
 
-function typeCounts(run: ProgramRun): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-  return counts;
-}
-
 type Json = Record<string, unknown>;
 const obj = (v: unknown) => v as Json;
 const policyOf = (r: RecordedResource, key = "policy") => JSON.parse(String(r.inputs[key])) as Json;
@@ -161,7 +155,7 @@ describe("EksCluster", function () {
 
   describe("resources", function () {
     it("registers exactly the expected resources for prod (3 AZ, NAT per AZ, 2 pools, 2 admins)", function () {
-      assert.deepStrictEqual(typeCounts(prod), {
+      assert.deepStrictEqual(prod.typeCounts(), {
         "kube-platform:cluster:EksCluster": 1,
         "pulumi:providers:aws": 1,
         "aws:ec2/vpc:Vpc": 1,
@@ -192,7 +186,7 @@ describe("EksCluster", function () {
     });
 
     it("registers exactly the expected resources for dev (2 AZ, single NAT, 1 pool, 1 admin)", function () {
-      assert.deepStrictEqual(typeCounts(dev), {
+      assert.deepStrictEqual(dev.typeCounts(), {
         "kube-platform:cluster:EksCluster": 1,
         "pulumi:providers:aws": 1,
         "aws:ec2/vpc:Vpc": 1,

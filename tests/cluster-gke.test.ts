@@ -133,12 +133,6 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => v as Obj;
 const arr = (v: unknown): Obj[] => v as Obj[];
 
-function typeCounts(run: ProgramRun): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-  return counts;
-}
-
 describe("GkeCluster", function () {
   let prod: ProgramRun;
   let dev: ProgramRun;
@@ -183,11 +177,11 @@ describe("GkeCluster", function () {
     };
 
     it("registers exactly the expected resource types (prod: two node pools)", () => {
-      assert.deepEqual(typeCounts(prod), { ...common, [T.nodePool]: 2 });
+      assert.deepEqual(prod.typeCounts(), { ...common, [T.nodePool]: 2 });
     });
 
     it("registers exactly the expected resource types (dev: one node pool)", () => {
-      assert.deepEqual(typeCounts(dev), { ...common, [T.nodePool]: 1 });
+      assert.deepEqual(dev.typeCounts(), { ...common, [T.nodePool]: 1 });
     });
 
     it("enables the required project APIs and never disables them on destroy", () => {
