@@ -293,6 +293,14 @@ export const DURATIONS: DurationEntry[] = [
   },
   // --- Azure / AKS -----------------------------------------------------------------------------
   {
+    type: "time:index/sleep:Sleep",
+    seconds: 300,
+    range: "300 s",
+    basis: "vendor",
+    source:
+      "the AKS deployer grant's propagation wait (createDuration 300s): Azure RBAC role assignments take up to five minutes to propagate (https://learn.microsoft.com/azure/aks/manage-azure-rbac)",
+  },
+  {
     type: "azure-native:containerservice:ManagedCluster",
     seconds: 480,
     range: "5–10 min",

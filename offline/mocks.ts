@@ -285,5 +285,6 @@ export function underTest(r: RecordedResource): ResourceUnderTest {
     urn: r.urn,
     inputs: r.inputs,
     options: { ignoreChanges: r.ignoreChanges, protect: r.protect },
+    dependsOn: r.dependsOn,
   };
 }

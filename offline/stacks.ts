@@ -7,14 +7,17 @@ import { PROJECT, ProgramRun, runProgram } from "./mocks";
 
 export const ROOT = path.resolve(__dirname, "..");
 
-/** Every example stack: name → file. The two real stacks plus one per other target. */
+/**
+ * Every example stack: name → file. dev is the local (kind) stack, prod the EKS prod stack; the
+ * others are one per cloud under examples/ (eks-dev: the dev profile on EKS).
+ */
 export const EXAMPLE_STACKS: Record<string, string> = {
   dev: "Pulumi.dev.yaml",
   prod: "Pulumi.prod.yaml",
+  "eks-dev": "examples/Pulumi.eks-dev.yaml",
   gke: "examples/Pulumi.gke.yaml",
   aks: "examples/Pulumi.aks.yaml",
   doks: "examples/Pulumi.doks.yaml",
-  kind: "examples/Pulumi.kind.yaml",
 };
 
 /** Replaces encrypted (`secure:`) values by a placeholder; reports whether any was found. */

@@ -37,14 +37,19 @@ export function policyDescription(rule: Rule): string {
 
 /** A resource as the rules see it, from a policy argument (inputs in resource policies, state in stack ones). */
 export function underPolicy(
-  r: Pick<PolicyResource, "type" | "name" | "urn" | "props" | "opts">,
+  r: Pick<PolicyResource, "type" | "name" | "urn" | "props" | "opts"> &
+    Partial<Pick<PolicyResource, "dependencies" | "propertyDependencies">>,
 ): ResourceUnderTest {
+  const dependsOn = [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()].map(
+    (d) => d.urn,
+  );
   return {
     type: r.type,
     name: r.name,
     urn: r.urn,
     inputs: r.props,
     options: { ignoreChanges: r.opts?.ignoreChanges ?? [], protect: r.opts?.protect ?? false },
+    dependsOn: [...new Set(dependsOn)],
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * The offline preflight: the whole program evaluated under mocks for one stack config, summarised
- * as a plan (resources by component and type, Helm releases, apps) plus the security rules'
- * violations. Pure functions over the recorded registrations; preflight/cli.ts does the I/O.
+ * as a plan (resources by component and type, Helm releases, apps, what an adopted cluster must
+ * provide) plus the violations of the security and the deployability rules. Pure functions over
+ * the recorded registrations; preflight/cli.ts does the I/O.
  */
-import { ConfigError } from "../stacks/config";
-import { Profile, Violation, evaluate, get } from "../rules";
-import { ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
+import { ConfigError, PlatformConfig, parseConfig } from "../stacks/config";
+import { ClusterFacts, Profile, Violation, evaluate, get } from "../rules";
+import { capabilitiesOf } from "../components/cluster/capabilities";
+import { PROJECT, ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
 
 export interface ReleaseSummary {
   name: string;
@@ -30,6 +32,8 @@ export interface Plan {
   components: Record<string, Record<string, number>>;
   releases: ReleaseSummary[];
   apps: AppSummary[];
+  /** What the cluster must provide for the first `pulumi up` to finish (an adopted cluster only). */
+  requirements: string[];
   violations: Violation[];
   /** Waived rules with their reasons (from the stack config). */
   waivers: { rule: string; reason: string }[];
@@ -89,12 +93,67 @@ function appsOf(run: ProgramRun): AppSummary[] {
   });
 }
 
+/** Config values as the program reads them: encrypted values (`{secret: v}`) as their placeholders. */
+function plainConfig(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => {
+      const secret = (v as { secret?: unknown } | null)?.secret;
+      return [k, secret !== undefined ? secret : v];
+    }),
+  );
+}
+
+/** The validated config of a stack (throws ConfigError like the program does). */
+export function stackConfigOf(config: Record<string, unknown>, stack: string): PlatformConfig {
+  return parseConfig(plainConfig(config), { project: PROJECT, stack });
+}
+
+/**
+ * What an adopted (existing) cluster must provide, from what the stack says of it; nothing for the
+ * managed targets, whose clusters the program builds with all of it.
+ */
+export function requirementsOf(cfg: PlatformConfig): string[] {
+  const c = cfg.cluster;
+  if (c.target !== "existing") return [];
+  const out: string[] = [];
+  const ingress = cfg.addons.ingress.enabled;
+  if (ingress && c.loadBalancer === "available") {
+    out.push(
+      "a LoadBalancer implementation (cloud controller, MetalLB, cloud-provider-kind): the ingress Service is of type LoadBalancer and Helm waits for its address",
+    );
+  } else if (ingress) {
+    out.push(
+      "no LoadBalancer needed (cluster.loadBalancer: none): the ingress listens on node ports; on kind, create the cluster with examples/kind-cluster.yaml so localhost:80/443 reach them",
+    );
+  }
+  const volumes = [
+    cfg.addons.vault.enabled ? "Vault" : "",
+    cfg.addons.monitoring.enabled ? "Prometheus, Alertmanager, Grafana" : "",
+  ].filter(Boolean);
+  if (volumes.length > 0) {
+    out.push(
+      `a StorageClass "${c.defaultStorageClass}" (cluster.defaultStorageClass) that provisions volumes: ${volumes.join(", ")} claim persistent volumes`,
+    );
+  }
+  const hpas = cfg.apps.some((a) => a.autoscaling !== undefined);
+  if (c.hasMetricsApi)
+    out.push("the metrics API (cluster.hasMetricsApi: true): the platform installs no metrics-server");
+  else if (cfg.addons.metricsServer.enabled !== false) {
+    out.push(
+      `no metrics API needed: the platform installs metrics-server${c.kubeletServingCerts === "selfSigned" ? " with --kubelet-insecure-tls (cluster.kubeletServingCerts: selfSigned)" : ", which must verify the kubelets' serving certificates (kind: set cluster.kubeletServingCerts: selfSigned)"}`,
+    );
+  } else if (hpas) out.push("the metrics API: apps autoscale (HPA) and addons.metricsServer is off");
+  return out;
+}
+
 /** The plan of a recorded run. */
 export function planOf(
   run: ProgramRun,
   stack: string,
   profile: Profile,
   waivers: { rule: string; reason: string }[],
+  cluster?: ClusterFacts,
+  requirements: string[] = [],
 ): Plan {
   const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
   const components: Record<string, Record<string, number>> = {};
@@ -110,7 +169,7 @@ export function planOf(
     namespace: String(r.inputs.namespace),
   }));
   const resources = run.resources.map(underTest);
-  const all = evaluate(resources, { profile });
+  const all = evaluate(resources, { profile, cluster });
   const waivedIds = waivers.map((w) => w.rule);
   return {
     stack,
@@ -119,6 +178,7 @@ export function planOf(
     components,
     releases,
     apps: appsOf(run),
+    requirements,
     violations: all.filter((v) => !waivedIds.includes(v.ruleId)),
     waivers,
     waived: all.filter((v) => waivedIds.includes(v.ruleId)),
@@ -139,9 +199,8 @@ export async function preflight(config: Record<string, unknown>, stack: string):
     if (err instanceof ConfigError) return { exitCode: 2, problems: err.problems };
     throw err;
   }
-  const profile: Profile = config.profile === "prod" ? "prod" : "dev";
-  const waivers = Array.isArray(config.waivers) ? (config.waivers as { rule: string; reason: string }[]) : [];
-  const plan = planOf(run, stack, profile, waivers);
+  const cfg = stackConfigOf(config, stack);
+  const plan = planOf(run, stack, cfg.profile, cfg.waivers, capabilitiesOf(cfg.cluster), requirementsOf(cfg));
   return { exitCode: exitCodeOf(plan), plan };
 }
 
@@ -169,6 +228,11 @@ export function renderPlan(plan: Plan): string {
   }
   if (plan.apps.length === 0) lines.push("  (none)");
   lines.push("");
+  if (plan.requirements.length > 0) {
+    lines.push("The adopted cluster must provide:");
+    for (const r of plan.requirements) lines.push(`  - ${r}`);
+    lines.push("");
+  }
   const mandatory = plan.violations.filter((v) => v.severity === "mandatory");
   const advisory = plan.violations.filter((v) => v.severity === "advisory");
   lines.push(`Violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);

@@ -18,6 +18,8 @@ export interface ResourceUnderTest {
   /** Inputs with secrets unwrapped. Anything may be missing or partially set. */
   inputs: Record<string, unknown>;
   options?: { ignoreChanges?: string[]; protect?: boolean };
+  /** URNs of the resources this one depends on (explicit and through inputs), where known. */
+  dependsOn?: string[];
 }
 
 export interface Violation {

@@ -10,8 +10,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AddonsSettings } from "../components/addons/types";
 import { ClusterSettings, NodePoolSettings } from "../components/cluster/types";
+import { parseVnetId } from "../components/cluster/azure-ids";
+import { cloudLabelValue } from "../components/cluster/labels";
+import {
+  SECURITY_GROUP_ID,
+  TRANSIT_GATEWAY_ID,
+  adminPrincipalArnProblem,
+  deployerPathProblems,
+  kubeconfigRoleArnProblem,
+} from "../components/cluster/eks/checks";
 import { addonsSchema, toAddonsSettings } from "./addons-config";
 import { appsSchema, toAppSettings } from "./apps-config";
+import { existingClusterSchema } from "./existing-config";
 import { AppSettings } from "../components/workloads/types";
 import { ALL_RULES } from "../rules";
 import {
@@ -70,7 +80,10 @@ export const PROFILE_DEFAULTS = {
     maxNodes: 9,
     availabilityZoneCount: 3,
     natGateways: "perAz",
-    endpointPublicAccess: false,
+    // Public, limited to publicAccessCidrs (required, never 0.0.0.0/0 in prod): a private endpoint
+    // in the VPC this program creates is out of reach of the machine running `pulumi up` unless
+    // cluster.deployerNetwork declares its path (EKS user guide, "Cluster API server endpoint").
+    endpointPublicAccess: true,
     releaseChannel: "STABLE",
     deletionProtection: true,
     skuTier: "Standard",
@@ -207,7 +220,13 @@ const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
 const AZURE_LOCATION = /^[a-z]+[a-z0-9]*$/;
 const DO_REGION = /^[a-z]{3}\d$/;
 const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/;
+/** An IAM ARN, checked by one of the EKS ARN rules (components/cluster/eks/checks.ts). */
+function iamArn(problemOf: (arn: string) => string | undefined) {
+  return z.string().superRefine((arn, ctx) => {
+    const message = problemOf(arn);
+    if (message) ctx.addIssue({ code: "custom", message });
+  });
+}
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function regionSchema(re: RegExp, example: string) {
@@ -234,32 +253,37 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
       natGateways: z.enum(["single", "perAz"]).default(preset.natGateways),
       endpointPublicAccess: z.boolean().default(preset.endpointPublicAccess),
       publicAccessCidrs: z.array(cidr()).default([]),
-      adminPrincipalArns: z
-        .array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN"))
-        .default([])
-        .superRefine(checkUnique),
+      deployerNetwork: z
+        .strictObject({
+          cidrs: z.array(cidr()).default([]),
+          securityGroupIds: z
+            .array(
+              z.string().regex(SECURITY_GROUP_ID, 'must be a security group ID like "sg-0123456789abcdef0"'),
+            )
+            .default([]),
+          transitGatewayId: z
+            .string()
+            .regex(TRANSIT_GATEWAY_ID, 'must be a transit gateway ID like "tgw-0123456789abcdef0"')
+            .optional(),
+        })
+        .optional(),
+      supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD"),
+      adminPrincipalArns: z.array(iamArn(adminPrincipalArnProblem)).default([]).superRefine(checkUnique),
       kubeconfigProfile: z.string().min(1).optional(),
-      kubeconfigRoleArn: z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role ARN").optional(),
+      kubeconfigRoleArn: iamArn(kubeconfigRoleArnProblem).optional(),
     })
     .superRefine((c, ctx) => {
       checkNodePools(c.nodePools, ["nodePools"], ctx);
-      const cidrs = Array.isArray(c.publicAccessCidrs) ? c.publicAccessCidrs : [];
-      if (c.endpointPublicAccess === true && cidrs.length === 0) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["publicAccessCidrs"],
-          message:
-            "must list at least one CIDR when endpointPublicAccess is true (EKS would open the endpoint to 0.0.0.0/0)",
-        });
-      }
-      if (c.endpointPublicAccess === false && cidrs.length > 0) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["publicAccessCidrs"],
-          message: "is only used when endpointPublicAccess is true; remove it or enable public access",
-        });
-      }
+      // Public endpoint CIDRs, or a private endpoint with a declared deployer network (eks/checks.ts).
+      for (const p of deployerPathProblems(c)) ctx.addIssue({ code: "custom", ...p });
       checkNotOpenToWorld(profile, c.publicAccessCidrs, ["publicAccessCidrs"], ctx, "the public endpoint");
+      checkNotOpenToWorld(
+        profile,
+        c.deployerNetwork?.cidrs ?? [],
+        ["deployerNetwork", "cidrs"],
+        ctx,
+        "the deployer network",
+      );
     }, ALWAYS);
 
   const gke = z
@@ -275,14 +299,27 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
       podsCidr: cidr(8, 21).default("10.20.0.0/14"),
       servicesCidr: cidr(8, 27).default("10.24.0.0/20"),
       masterCidr: cidr(28, 28).default("172.16.0.0/28"),
+      // GKE API: at most 50 cidrBlocks with a public endpoint (MasterAuthorizedNetworksConfig).
       masterAuthorizedNetworks: z
         .array(z.strictObject({ name: z.string().min(1), cidr: cidr() }))
+        .max(50)
         .default([]),
       releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default(preset.releaseChannel),
       deletionProtection: z.boolean().default(preset.deletionProtection),
     })
     .superRefine((c, ctx) => {
       checkNodePools(c.nodePools, ["nodePools"], ctx);
+      // GKE always enables authorized networks here; with no cidrBlocks it "disallows all external
+      // traffic" to the endpoint (GKE API MasterAuthorizedNetworksConfig; GKE docs "authorized
+      // networks"), so `pulumi up` could not create a single Kubernetes object.
+      if (Array.isArray(c.masterAuthorizedNetworks) && c.masterAuthorizedNetworks.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["masterAuthorizedNetworks"],
+          message:
+            "must list at least one network allowed to reach the API server, including the public address of the machine that runs `pulumi up` (e.g. [{name: deployer, cidr: 203.0.113.7/32}]); with none, GKE refuses all external access",
+        });
+      }
       checkDisjoint(
         {
           nodesCidr: c.nodesCidr,
@@ -329,6 +366,17 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
       dnsServiceIp: ipv4.default("10.31.0.10"),
       authorizedIpRanges: z.array(cidr()).default([]),
       privateCluster: z.boolean().default(false),
+      // The existing VNet `pulumi up` runs in, for a private cluster (peered, linked to its private DNS zone).
+      deployerNetwork: z
+        .strictObject({
+          vnetId: z
+            .string()
+            .refine(
+              (v) => parseVnetId(v) !== undefined,
+              "must be the ARM id of a virtual network: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>",
+            ),
+        })
+        .optional(),
       skuTier: z.enum(["Free", "Standard", "Premium"]).default(preset.skuTier),
       upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image"]).default("patch"),
       disableLocalAccounts: z.boolean().default(preset.disableLocalAccounts),
@@ -336,15 +384,74 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
         .array(z.string().regex(UUID, "must be an Entra ID group object ID (a UUID)"))
         .default([])
         .superRefine(checkUnique),
+      grantDeployerClusterAdmin: z.boolean().default(true),
+      deployerPrincipalType: z.enum(["User", "ServicePrincipal"]).optional(),
+      // AKS planned maintenance: a weekly window of 4-24 hours for cluster and node OS upgrades.
+      maintenanceWindow: z
+        .strictObject({
+          day: z
+            .enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+            .default("sunday"),
+          startTime: z
+            .string()
+            .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM" (in utcOffset)')
+            .default("03:00"),
+          durationHours: z.number().int().min(4).max(24).default(4),
+          utcOffset: z
+            .string()
+            .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'must be a UTC offset like "+00:00" or "-05:30"')
+            .default("+00:00"),
+        })
+        .prefault({}),
     })
     .superRefine((c, ctx) => {
       checkNodePools(c.nodePools, ["nodePools"], ctx);
-      if (c.disableLocalAccounts === true && c.adminGroupObjectIds?.length === 0) {
+      // With Azure RBAC for Kubernetes, Kubernetes permissions come only from Azure role assignments and
+      // the admin groups (AKS "Use Azure RBAC for Kubernetes Authorization").
+      if (c.grantDeployerClusterAdmin === false && c.adminGroupObjectIds?.length === 0) {
         ctx.addIssue({
           code: "custom",
           path: ["adminGroupObjectIds"],
           message:
-            "must list at least one Entra ID group when disableLocalAccounts is true (otherwise no one, not even this program, can reach the cluster); include the group of the identity that runs `pulumi up`",
+            "must list at least one Entra ID group when grantDeployerClusterAdmin is false (with Azure RBAC for Kubernetes, `pulumi up` has no Kubernetes permissions otherwise); include a group of the identity that runs `pulumi up`, or set grantDeployerClusterAdmin: true",
+        });
+      } else if (c.disableLocalAccounts === true && c.adminGroupObjectIds?.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["adminGroupObjectIds"],
+          message:
+            "must list at least one Entra ID group when disableLocalAccounts is true (there is no local admin account to fall back on; people other than the identity that runs `pulumi up` reach the cluster through these groups)",
+        });
+      }
+      // A private API server has only a private endpoint: `pulumi up` must run in a network that reaches
+      // and resolves it (AKS "Establish network connectivity to a private AKS cluster"); authorized IP
+      // ranges apply to the public endpoint only (AKS "Create a private AKS cluster", limitations).
+      if (c.privateCluster === true && c.deployerNetwork === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["deployerNetwork"],
+          message:
+            "is required when privateCluster is true: `pulumi up` must run in a network that reaches and resolves the private API server; set cluster.deployerNetwork.vnetId to the ARM id of the runner's VNet (same subscription; it is peered with the cluster VNet and linked to the cluster's private DNS zone), or use privateCluster: false with authorizedIpRanges",
+        });
+      }
+      if (c.privateCluster === false && c.deployerNetwork !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["deployerNetwork"],
+          message:
+            "is only used with privateCluster: true (a public API server is reached through authorizedIpRanges); remove it or set privateCluster: true",
+        });
+      }
+      if (
+        c.privateCluster === true &&
+        Array.isArray(c.authorizedIpRanges) &&
+        c.authorizedIpRanges.length > 0
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["authorizedIpRanges"],
+          message:
+            "apply only to a public API server, not to a private cluster's endpoint; remove them or set privateCluster: false",
         });
       }
       if (
@@ -414,9 +521,26 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
           startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time "HH:MM"'),
         })
         .default({ day: "sunday", startTime: "03:00" }),
+      // The control-plane firewall: empty turns it off (the API server is open to the internet).
+      apiAllowedAddresses: z.array(cidr()).default([]).superRefine(checkUnique),
     })
     .superRefine((c, ctx) => {
       checkNodePools(c.nodePools, ["nodePools"], ctx);
+      if (profile === "prod" && Array.isArray(c.apiAllowedAddresses) && c.apiAllowedAddresses.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["apiAllowedAddresses"],
+          message:
+            "prod needs the control-plane firewall: list the public CIDRs allowed to reach the API server, including the address `pulumi up` runs from (with none the API server is open to the internet)",
+        });
+      }
+      checkNotOpenToWorld(
+        profile,
+        c.apiAllowedAddresses,
+        ["apiAllowedAddresses"],
+        ctx,
+        "an allowed API address",
+      );
       const first = Array.isArray(c.nodePools) ? c.nodePools[0] : undefined;
       if (typeof first?.minNodes === "number" && first.minNodes < 1) {
         ctx.addIssue({
@@ -427,15 +551,7 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
       }
     }, ALWAYS);
 
-  const existing = z.strictObject({
-    target: z.literal("existing"),
-    clusterName: dnsLabel(63).default(defaultClusterName),
-    kubeconfigPath: z.string().min(1).optional(),
-    context: z.string().min(1).optional(),
-    defaultStorageClass: dnsLabel(253).default("standard"),
-    loadBalancerAddressKind: z.enum(["ip", "hostname"]).default("ip"),
-    hasMetricsApi: z.boolean().default(false),
-  });
+  const existing = existingClusterSchema(defaultClusterName);
 
   return z.discriminatedUnion("target", [eks, gke, aks, doks, existing]);
 }
@@ -606,7 +722,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
   const defaultClusterName = `${ctx.project}-${ctx.stack}`
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, "-")
-    .slice(0, 40);
+    .slice(0, 40)
+    // A cut may end on "-", which no cloud accepts at the end of a cluster name.
+    .replace(/-+$/, "");
   const schema = platformSchema(profile, defaultClusterName);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, raw, schema, SECRET_KEYS));
@@ -616,7 +734,8 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     const c = parsed.data.cluster;
     const tags = {
       "managed-by": "pulumi",
-      "kube-platform-stack": ctx.stack.toLowerCase(),
+      // Stack names may hold '.' and run to 100 characters; label values may not (labels.ts).
+      "kube-platform-stack": cloudLabelValue(ctx.stack),
       ...parsed.data.tags,
     };
     if (c.target === "existing") {

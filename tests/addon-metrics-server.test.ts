@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AddonContext, podSecurityLabels } from "../components/addons/base";
 import {
+  KUBELET_INSECURE_TLS,
   METRICS_SERVER_NAMESPACE,
   METRICS_SERVER_POD_LABELS,
   MetricsServer,
@@ -40,11 +41,12 @@ function testCtx(ha: boolean): AddonContext {
 async function deploy(
   ha: boolean,
   values: HelmValues = {},
+  kubeletCertsTrusted?: boolean,
 ): Promise<{ run: ProgramRun; component: MetricsServer }> {
   let component: MetricsServer | undefined;
   const run = await runResources(() => {
     new TestResource("test:index:Unrelated", "unrelated");
-    component = new MetricsServer("metrics-server", { values, ctx: testCtx(ha) });
+    component = new MetricsServer("metrics-server", { values, ctx: testCtx(ha), kubeletCertsTrusted });
     return { namespace: component.namespace };
   });
   return { run, component: component! };
@@ -125,6 +127,22 @@ describe("metrics-server add-on", () => {
       !(chartData("metricsServer").defaults.defaultArgs as string[]).includes("--kubelet-insecure-tls"),
     );
     assert.deepEqual(dev.component.metrics, []);
+  });
+
+  it("self-signed kubelet certificates (kind): --kubelet-insecure-tls after the chart's defaultArgs", async () => {
+    for (const ha of [false, true]) {
+      const { run } = await deploy(ha, {}, false);
+      const v = releaseValues(run);
+      assert.deepEqual(v.args, ["--kubelet-insecure-tls"]);
+      assert.deepEqual(problems(v), []);
+    }
+    // `args` is the chart's list for extra flags; `defaultArgs` (kept) still carries the others.
+    assert.deepEqual(chartData("metricsServer").defaults.args, []);
+    assert.ok((chartData("metricsServer").defaults.defaultArgs as string[]).includes("--cert-dir=/tmp"));
+    const trusted = await deploy(false, {}, true);
+    assert.equal(releaseValues(trusted.run).args, undefined);
+    assert.deepEqual(metricsServerValues(false, false).args, [KUBELET_INSECURE_TLS]);
+    assert.equal(metricsServerValues(false).args, undefined);
   });
 
   it("the chart's container security context (kept) satisfies Pod Security restricted", () => {

@@ -9,6 +9,7 @@ import {
   vaultServerConfig,
   vaultTlsDnsNames,
   vaultValues,
+  VAULT_INJECTION_NAMESPACE_LABELS,
   VAULT_TLS_SECRET,
 } from "../components/addons/vault";
 import { AddonContext } from "../components/addons/base";
@@ -434,7 +435,22 @@ describe("Vault add-on", () => {
     });
     const spec = injector.inputs.spec as Values;
     assert.strictEqual(spec.podSelector.matchLabels["app.kubernetes.io/name"], "vault-agent-injector");
-    assert.deepStrictEqual(spec.ingress, [{ ports: [{ port: 8080, protocol: "TCP" }] }]);
+    assert.deepStrictEqual(spec.ingress, [{ ports: [{ port: 10250, protocol: "TCP" }] }]);
+  });
+
+  it("injector webhook on 10250 (GKE private nodes: control plane reaches 443/10250 only), scoped to labelled namespaces", async () => {
+    for (const s of [settings(), HA()]) {
+      const v = values((await run(s)).r);
+      // injector.port sets AGENT_INJECT_LISTEN, the probes and the Service's targetPort (vault-helm v0.34.1).
+      assert.strictEqual(v.injector.port, 10250);
+      assert.strictEqual(v.injector.hostNetwork, undefined, "not on the host network (kubelet's 10250)");
+      assert.deepStrictEqual(v.injector.webhook, {
+        namespaceSelector: { matchLabels: { "kube-platform/vault-injection": "enabled" } },
+      });
+      // The deprecated key is left alone (the chart prefers webhook.namespaceSelector).
+      assert.strictEqual(v.injector.namespaceSelector, undefined);
+    }
+    assert.deepStrictEqual(VAULT_INJECTION_NAMESPACE_LABELS, { "kube-platform/vault-injection": "enabled" });
   });
 
   it("is a kube-platform:addons:Vault component: children parented, on the cluster's provider, nothing secret", async () => {

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
 import {
   AZURE_ROLES,
@@ -13,10 +14,17 @@ import {
   keyVaultName,
   parseAksKubeconfig,
 } from "../components/cluster/aks";
+import {
+  AKS_RBAC_PROPAGATION,
+  aksMaintenanceWindowArgs,
+  deployerPrincipalType,
+  deployerVnetResourceGroup,
+} from "../components/cluster/aks-access";
+import { aksPrivateDnsZoneName, parseVnetId } from "../components/cluster/azure-ids";
 import { serviceAccountSubject } from "../components/cluster/shared";
 import { AksSettings } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
-import { AZURE_MOCK, mockAksUserKubeconfig, mockGuid } from "../offline/mock-state/azure";
+import { AZURE_MOCK, mockAksPrivateFqdn, mockAksUserKubeconfig, mockGuid } from "../offline/mock-state/azure";
 
 const T = {
   rg: "azure-native:resources:ResourceGroup",
@@ -29,6 +37,10 @@ const T = {
   pool: "azure-native:containerservice:AgentPool",
   vault: "azure-native:keyvault:Vault",
   key: "azure-native:keyvault:Key",
+  peering: "azure-native:network:VirtualNetworkPeering",
+  dnsLink: "azure-native:privatedns:VirtualNetworkLink",
+  maintenance: "azure-native:containerservice:MaintenanceConfiguration",
+  sleep: "time:index/sleep:Sleep",
   k8s: "pulumi:providers:kubernetes",
   component: "kube-platform:cluster:AksCluster",
 };
@@ -50,6 +62,8 @@ const prodSettings: AksSettings = {
   upgradeChannel: "patch",
   disableLocalAccounts: true,
   adminGroupObjectIds: ["aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"],
+  grantDeployerClusterAdmin: true,
+  maintenanceWindow: { day: "sunday", startTime: "03:00", durationHours: 4, utcOffset: "+00:00" },
   systemPool: {
     name: "system",
     machineType: "Standard_D4s_v5",
@@ -99,13 +113,32 @@ const devSettings: AksSettings = {
   nodePools: [{ ...prodSettings.nodePools[0], machineType: "Standard_B4ms", minNodes: 1, maxNodes: 3 }],
 };
 
+/** The runner's VNet (same subscription as the mocked session). */
+const RUNNER_VNET_ID = `/subscriptions/${AZURE_MOCK.subscriptionId}/resourceGroups/ci-runners/providers/Microsoft.Network/virtualNetworks/runner-vnet`;
+
+const privateSettings: AksSettings = {
+  ...prodSettings,
+  authorizedIpRanges: [],
+  privateCluster: true,
+  deployerNetwork: { vnetId: RUNNER_VNET_ID },
+};
+
 type Inputs = Record<string, unknown>;
 const obj = (v: unknown): Inputs => v as Inputs;
 
-async function evaluate(settings: AksSettings, stack = "prod", withIdentity = false): Promise<ProgramRun> {
+async function evaluate(
+  settings: AksSettings,
+  stack = "prod",
+  withIdentity = false,
+  probe = false,
+): Promise<ProgramRun> {
   return runResources(
     () => {
       const c = new AksCluster("kp", settings);
+      if (probe) {
+        // Stands for every Kubernetes object the platform creates: they all wait for `ready`.
+        new k8s.core.v1.Namespace("probe", {}, { provider: c.provider, dependsOn: c.ready });
+      }
       const out: Record<string, unknown> = {
         kubeconfig: c.kubeconfig,
         clusterName: c.clusterName,
@@ -149,8 +182,10 @@ describe("AksCluster", function () {
         [T.vnet]: 1,
         [T.subnet]: 1,
         [T.identity]: 1,
-        [T.role]: 1,
+        [T.role]: 2,
+        [T.sleep]: 1,
         [T.cluster]: 1,
+        [T.maintenance]: 2,
         [T.pool]: 2,
         [T.k8s]: 1,
       });
@@ -163,8 +198,10 @@ describe("AksCluster", function () {
         [T.vnet]: 1,
         [T.subnet]: 1,
         [T.identity]: 1,
-        [T.role]: 1,
+        [T.role]: 2,
+        [T.sleep]: 1,
         [T.cluster]: 1,
+        [T.maintenance]: 2,
         [T.pool]: 1,
         [T.k8s]: 1,
       });
@@ -191,7 +228,7 @@ describe("AksCluster", function () {
     it("gives the control plane a user-assigned identity with Network Contributor on the node subnet", function () {
       const cluster = clusterOf(prod);
       const identity = prod.one(T.identity);
-      const grant = prod.one(T.role);
+      const grant = prod.one(T.role, "-cp-subnet");
       assert.deepEqual(cluster.inputs.identity, {
         type: "UserAssigned",
         userAssignedIdentities: [`${identity.name}-id`],
@@ -231,7 +268,7 @@ describe("AksCluster", function () {
     });
 
     it("CKV_AZURE_115: privateCluster makes the API server private (no authorized ranges, which AKS rejects there)", async function () {
-      const run = await evaluate({ ...prodSettings, privateCluster: true });
+      const run = await evaluate(privateSettings);
       const access = obj(clusterOf(run).inputs.apiServerAccessProfile);
       assert.equal(access.enablePrivateCluster, true);
       assert.equal(access.authorizedIPRanges, undefined);
@@ -575,6 +612,189 @@ describe("AksCluster", function () {
     });
   });
 
+  describe("the deployer's Kubernetes permissions (Azure RBAC for Kubernetes)", function () {
+    let run: ProgramRun;
+    before(async function () {
+      run = await evaluate(prodSettings, "prod", false, true);
+    });
+
+    it("grants the deploying identity AKS RBAC Cluster Admin on the cluster, with its principal type", function () {
+      const grant = run.one(T.role, "-deployer-admin");
+      assert.deepEqual(grant.inputs, {
+        principalId: AZURE_MOCK.objectId,
+        // The mocked session signs in with its own client id: a service principal, as in CI.
+        principalType: "ServicePrincipal",
+        roleDefinitionId: `/subscriptions/${AZURE_MOCK.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`,
+        scope: `${clusterOf(run).name}-id`,
+      });
+      assert.equal(AZURE_ROLES.aksRbacClusterAdmin, "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b");
+    });
+
+    it("waits 5 minutes for the assignment to propagate, again only when the assignment changes", function () {
+      const sleep = run.one(T.sleep);
+      const grant = run.one(T.role, "-deployer-admin");
+      assert.equal(sleep.name, "kp-deployer-admin-propagation");
+      assert.deepEqual(sleep.inputs, {
+        createDuration: "5m",
+        triggers: { roleAssignmentId: "kp-deployer-admin-id" },
+      });
+      assert.equal(AKS_RBAC_PROPAGATION, "5m");
+      assert.ok(run.dependsOnTransitively(sleep, grant), "the sleep starts after the assignment");
+    });
+
+    it("every Kubernetes object waits for the propagation (cluster ready)", function () {
+      const probe = run.one("kubernetes:core/v1:Namespace");
+      assert.ok(run.dependsOnTransitively(probe, run.one(T.sleep)), "waits for the sleep");
+      assert.ok(run.dependsOnTransitively(probe, run.one(T.role, "-deployer-admin")), "waits for the grant");
+    });
+
+    it("detects a user signed in through the Azure CLI; deployerPrincipalType overrides the detection", async function () {
+      assert.equal(deployerPrincipalType("04b07795-8ddb-461a-bbee-02f9e1bf7b46"), "User");
+      assert.equal(deployerPrincipalType("04B07795-8DDB-461A-BBEE-02F9E1BF7B46"), "User");
+      assert.equal(deployerPrincipalType(AZURE_MOCK.clientId), "ServicePrincipal");
+      const user = await evaluate({ ...prodSettings, deployerPrincipalType: "User" });
+      assert.equal(user.one(T.role, "-deployer-admin").inputs.principalType, "User");
+    });
+
+    it("grantDeployerClusterAdmin false: no grant and no wait; it then needs an admin group", async function () {
+      const off = await evaluate({ ...prodSettings, grantDeployerClusterAdmin: false });
+      assert.deepEqual(
+        off.ofType(T.role).map((r) => r.name),
+        ["kp-cp-subnet"],
+      );
+      assert.deepEqual(off.ofType(T.sleep), []);
+      await assert.rejects(
+        evaluate({ ...prodSettings, grantDeployerClusterAdmin: false, adminGroupObjectIds: [] }),
+        /grantDeployerClusterAdmin false, adminGroupObjectIds must name a group/,
+      );
+    });
+  });
+
+  describe("the deployer's path to a private API server", function () {
+    let run: ProgramRun;
+    before(async function () {
+      run = await evaluate(privateSettings, "prod", false, true);
+    });
+
+    it("keeps the AKS-managed private DNS zone", function () {
+      assert.deepEqual(clusterOf(run).inputs.apiServerAccessProfile, {
+        enablePrivateCluster: true,
+        privateDNSZone: "system",
+      });
+    });
+
+    it("peers the cluster VNet with the runner's VNet both ways (VNet access only), after the cluster", function () {
+      const to = run.one(T.peering, "-to-deployer");
+      const from = run.one(T.peering, "-from-deployer");
+      const flags = {
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: false,
+        allowGatewayTransit: false,
+        useRemoteGateways: false,
+      };
+      assert.deepEqual(to.inputs, {
+        resourceGroupName: "kp-rg",
+        virtualNetworkName: "kp-vnet",
+        remoteVirtualNetwork: { id: RUNNER_VNET_ID },
+        ...flags,
+      });
+      assert.deepEqual(from.inputs, {
+        resourceGroupName: "ci-runners",
+        virtualNetworkName: "runner-vnet",
+        remoteVirtualNetwork: { id: "kp-vnet-id" },
+        ...flags,
+      });
+      for (const p of [to, from]) assert.ok(run.dependsOnTransitively(p, clusterOf(run)), p.name);
+    });
+
+    it("links the cluster's private DNS zone (node resource group) to the runner's VNet", function () {
+      const link = run.one(T.dnsLink);
+      const zone = mockAksPrivateFqdn("kp-prod", "westeurope", clusterOf(run).name)
+        .split(".")
+        .slice(1)
+        .join(".");
+      assert.deepEqual(link.inputs, {
+        resourceGroupName: "MC_kp-rg_kp-prod_westeurope",
+        privateZoneName: zone,
+        virtualNetwork: { id: RUNNER_VNET_ID },
+        registrationEnabled: false,
+        location: "global",
+      });
+      assert.match(zone, /^[0-9a-f-]{36}\.privatelink\.westeurope\.azmk8s\.io$/);
+    });
+
+    it("every Kubernetes object waits for both peerings and the DNS link", function () {
+      const probe = run.one("kubernetes:core/v1:Namespace");
+      for (const r of [...run.ofType(T.peering), run.one(T.dnsLink)]) {
+        assert.ok(run.dependsOnTransitively(probe, r), r.name);
+      }
+    });
+
+    it("a public API server gets no peering and no DNS link", function () {
+      assert.deepEqual(prod.ofType(T.peering), []);
+      assert.deepEqual(prod.ofType(T.dnsLink), []);
+    });
+
+    it("refuses a private cluster without a deployer network, or with a runner VNet in another subscription", async function () {
+      await assert.rejects(
+        evaluate({ ...privateSettings, deployerNetwork: undefined }),
+        /privateCluster needs cluster\.deployerNetwork\.vnetId/,
+      );
+      const elsewhere = RUNNER_VNET_ID.replace(
+        AZURE_MOCK.subscriptionId,
+        "12345678-0000-0000-0000-000000000000",
+      );
+      assert.throws(
+        () => deployerVnetResourceGroup(AZURE_MOCK.subscriptionId, parseVnetId(elsewhere)!),
+        /cluster\.deployerNetwork\.vnetId is in subscription 12345678-0000-0000-0000-000000000000, but this stack deploys to subscription 00000000-0000-0000-0000-0000000000aa/,
+      );
+      assert.equal(
+        deployerVnetResourceGroup(AZURE_MOCK.subscriptionId.toUpperCase(), parseVnetId(RUNNER_VNET_ID)!),
+        "ci-runners",
+      );
+    });
+  });
+
+  describe("planned maintenance", function () {
+    it("schedules channel upgrades and node OS upgrades in the configured weekly window", function () {
+      const configs = prod.ofType(T.maintenance);
+      assert.deepEqual(
+        configs.map((m) => [m.name, m.inputs.configName]),
+        [
+          ["kp-maintenance-upgrades", "aksManagedAutoUpgradeSchedule"],
+          ["kp-maintenance-node-os", "aksManagedNodeOSUpgradeSchedule"],
+        ],
+      );
+      for (const m of configs) {
+        assert.equal(m.inputs.resourceGroupName, "kp-rg");
+        assert.equal(m.inputs.resourceName, "kp-prod");
+        assert.deepEqual(m.inputs.maintenanceWindow, {
+          schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } },
+          durationHours: 4,
+          startTime: "03:00",
+          utcOffset: "+00:00",
+        });
+      }
+    });
+
+    it("aksMaintenanceWindowArgs maps the config's window to the API shape", function () {
+      assert.deepEqual(
+        aksMaintenanceWindowArgs({
+          day: "wednesday",
+          startTime: "22:30",
+          durationHours: 6,
+          utcOffset: "-05:00",
+        }),
+        {
+          schedule: { weekly: { dayOfWeek: "Wednesday", intervalWeeks: 1 } },
+          durationHours: 6,
+          startTime: "22:30",
+          utcOffset: "-05:00",
+        },
+      );
+    });
+  });
+
   describe("pure functions", function () {
     const sample = mockAksUserKubeconfig(
       "kp-prod",
@@ -626,6 +846,43 @@ describe("AksCluster", function () {
       assert.deepEqual(aksNodeTaints(["a=b:NoExecute"], false), ["a=b:NoExecute"]);
       assert.throws(() => aksNodeTaints(["a=b"], false), /invalid taint/);
       assert.throws(() => aksNodeTaints(["a=b:Sometimes"], false), /invalid taint/);
+    });
+
+    it("parseVnetId reads a VNet ARM id and rejects anything else", function () {
+      assert.deepEqual(parseVnetId(RUNNER_VNET_ID), {
+        subscriptionId: AZURE_MOCK.subscriptionId,
+        resourceGroup: "ci-runners",
+        name: "runner-vnet",
+      });
+      assert.deepEqual(
+        parseVnetId(
+          "/subscriptions/AAAAAAAA-0000-0000-0000-000000000000/resourcegroups/Net_RG/providers/microsoft.network/virtualNetworks/hub.vnet_1",
+        ),
+        {
+          subscriptionId: "aaaaaaaa-0000-0000-0000-000000000000",
+          resourceGroup: "Net_RG",
+          name: "hub.vnet_1",
+        },
+      );
+      for (const bad of [
+        "runner-vnet",
+        "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+        `${RUNNER_VNET_ID}/subnets/default`,
+        RUNNER_VNET_ID.replace("virtualNetworks", "networkSecurityGroups"),
+      ]) {
+        assert.equal(parseVnetId(bad), undefined, bad);
+      }
+    });
+
+    it("aksPrivateDnsZoneName drops the host label of the private FQDN", function () {
+      assert.equal(
+        aksPrivateDnsZoneName(
+          "kp-prod-2fc44ihq.ec2ccfad-dd02-4ef6-8ce0-e3f276ae86aa.privatelink.westeurope.azmk8s.io",
+        ),
+        "ec2ccfad-dd02-4ef6-8ce0-e3f276ae86aa.privatelink.westeurope.azmk8s.io",
+      );
+      assert.throws(() => aksPrivateDnsZoneName(""), /unexpected AKS private FQDN/);
+      assert.throws(() => aksPrivateDnsZoneName("kp-prod-abc.hcp.westeurope.azmk8s.io"), /privatelink/);
     });
 
     it("aksPoolName rejects names AKS would reject", function () {

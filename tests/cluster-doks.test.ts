@@ -4,6 +4,7 @@ import {
   DoksCluster,
   doTags,
   doctlExecArgs,
+  doksControlPlaneFirewall,
   doksExecKubeconfig,
   doksPoolArgs,
   doksVersionPrefix,
@@ -32,6 +33,7 @@ const prodSettings: DoksSettings = {
   autoUpgrade: true,
   surgeUpgrade: true,
   maintenanceWindow: { day: "Sunday", startTime: "03:00" },
+  apiAllowedAddresses: ["203.0.113.0/24", "198.51.100.7/32"],
   nodePools: [
     {
       name: "system",
@@ -61,6 +63,7 @@ const devSettings: DoksSettings = {
   tags: { environment: "dev" },
   highAvailability: false,
   surgeUpgrade: false,
+  apiAllowedAddresses: [],
   nodePools: [{ ...prodSettings.nodePools[0], machineType: "s-2vcpu-4gb", minNodes: 1, maxNodes: 3 }],
 };
 
@@ -164,6 +167,17 @@ describe("DoksCluster", function () {
 
     it("HA control plane in prod", function () {
       assert.equal(clusterOf(prod).inputs.ha, true);
+    });
+
+    it("the control-plane firewall admits only the allowed addresses (prod)", function () {
+      assert.deepEqual(clusterOf(prod).inputs.controlPlaneFirewall, {
+        enabled: true,
+        allowedAddresses: ["203.0.113.0/24", "198.51.100.7/32"],
+      });
+    });
+
+    it("no allowed addresses: the firewall is explicitly off, the API server open (dev)", function () {
+      assert.deepEqual(clusterOf(dev).inputs.controlPlaneFirewall, { enabled: false, allowedAddresses: [] });
     });
 
     it("a maintenance window is set (day normalized to the API's lowercase)", function () {
@@ -377,6 +391,14 @@ describe("DoksCluster", function () {
       assert.equal(kc.contexts[0].context.user, kc.users[0].name);
       assert.deepEqual(kc.users[0].user.exec.args, doctlExecArgs("0f1e2d3c-aaaa-bbbb-cccc-000000000001"));
       assert.equal(kc.users[0].user.exec.interactiveMode, "Never");
+    });
+
+    it("doksControlPlaneFirewall: on with addresses, off without, never on with an empty list", function () {
+      assert.deepEqual(doksControlPlaneFirewall(["192.0.2.1/32"]), {
+        enabled: true,
+        allowedAddresses: ["192.0.2.1/32"],
+      });
+      assert.deepEqual(doksControlPlaneFirewall([]), { enabled: false, allowedAddresses: [] });
     });
 
     it("doksPoolArgs keeps the inline pool at >= 1 node and rejects max < min", function () {

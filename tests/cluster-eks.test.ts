@@ -17,6 +17,8 @@ import {
   parseTaint,
   principalSuffix,
   roleNameFromArn,
+  adminPrincipalArnProblem,
+  kubeconfigRoleArnProblem,
   subnetCidrs,
   validateEksSettings,
 } from "../components/cluster/eks";
@@ -60,6 +62,9 @@ const prodSettings: EksSettings = {
   natGateways: "perAz",
   endpointPublicAccess: false,
   publicAccessCidrs: [],
+  // A CI runner in a network connected to the VPC, and runners inside it.
+  deployerNetwork: { cidrs: ["10.100.0.0/16"], securityGroupIds: ["sg-0123456789abcdef0"] },
+  supportType: "STANDARD",
   adminPrincipalArns: [
     `arn:aws:iam::${ACCOUNT}:role/PlatformAdmin`,
     `arn:aws:iam::${ACCOUNT}:role/BreakGlass`,
@@ -89,6 +94,7 @@ const devSettings: EksSettings = {
   natGateways: "single",
   endpointPublicAccess: true,
   publicAccessCidrs: ["198.51.100.0/24", "203.0.113.7/32"],
+  supportType: "EXTENDED",
   adminPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/Developer`],
   kubeconfigProfile: "kp-dev",
 };
@@ -139,6 +145,9 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown) => v as Json;
 const policyOf = (r: RecordedResource, key = "policy") => JSON.parse(String(r.inputs[key])) as Json;
 const statements = (policy: Json) => policy.Statement as Json[];
+/** The node groups by name ("kp-<pool>.<zone index>"): they register in no fixed order. */
+const nodeGroups = (run: ProgramRun) =>
+  [...run.ofType("aws:eks/nodeGroup:NodeGroup")].sort((a, b) => a.name.localeCompare(b.name));
 
 describe("EksCluster", function () {
   let prod: ProgramRun;
@@ -154,7 +163,7 @@ describe("EksCluster", function () {
   });
 
   describe("resources", function () {
-    it("registers exactly the expected resources for prod (3 AZ, NAT per AZ, 2 pools, 2 admins)", function () {
+    it("registers exactly the expected resources for prod (3 AZ, NAT per AZ, 2 pools × 3 zones, 2 admins, 2 deployer sources)", function () {
       assert.deepStrictEqual(prod.typeCounts(), {
         "kube-platform:cluster:EksCluster": 1,
         "pulumi:providers:aws": 1,
@@ -179,13 +188,14 @@ describe("EksCluster", function () {
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
         "aws:eks/addon:Addon": 4,
         "aws:ec2/launchTemplate:LaunchTemplate": 2,
-        "aws:eks/nodeGroup:NodeGroup": 2,
+        "aws:eks/nodeGroup:NodeGroup": 6,
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
         "pulumi:providers:kubernetes": 1,
         "kubernetes:storage.k8s.io/v1:StorageClass": 1,
       });
     });
 
-    it("registers exactly the expected resources for dev (2 AZ, single NAT, 1 pool, 1 admin)", function () {
+    it("registers exactly the expected resources for dev (2 AZ, single NAT, 1 pool × 2 zones, 1 admin)", function () {
       assert.deepStrictEqual(dev.typeCounts(), {
         "kube-platform:cluster:EksCluster": 1,
         "pulumi:providers:aws": 1,
@@ -210,7 +220,7 @@ describe("EksCluster", function () {
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
         "aws:eks/addon:Addon": 4,
         "aws:ec2/launchTemplate:LaunchTemplate": 1,
-        "aws:eks/nodeGroup:NodeGroup": 1,
+        "aws:eks/nodeGroup:NodeGroup": 2,
         "pulumi:providers:kubernetes": 1,
         "kubernetes:storage.k8s.io/v1:StorageClass": 1,
       });
@@ -347,8 +357,18 @@ describe("EksCluster", function () {
       const privateIds = subnets.filter((s) => s.name.includes("-private-")).map((s) => `${s.name}-id`);
       assert.strictEqual(privateIds.length, 3);
       assert.deepStrictEqual(obj(prod.one("aws:eks/cluster:Cluster").inputs.vpcConfig).subnetIds, privateIds);
-      for (const ng of prod.ofType("aws:eks/nodeGroup:NodeGroup"))
-        assert.deepStrictEqual(ng.inputs.subnetIds, privateIds);
+      // One group per pool and zone, each in exactly one private subnet.
+      assert.deepStrictEqual(
+        nodeGroups(prod).map((ng) => [ng.name, ng.inputs.subnetIds]),
+        [
+          ["kp-batch.0", [privateIds[0]]],
+          ["kp-batch.1", [privateIds[1]]],
+          ["kp-batch.2", [privateIds[2]]],
+          ["kp-general.0", [privateIds[0]]],
+          ["kp-general.1", [privateIds[1]]],
+          ["kp-general.2", [privateIds[2]]],
+        ],
+      );
       for (const s of subnets) assert.strictEqual(s.inputs.mapPublicIpOnLaunch, false);
     });
 
@@ -522,12 +542,17 @@ describe("EksCluster", function () {
 
   describe("autoscaling", function () {
     it("node groups scale between min and max, start at min, and ignore the autoscaler's desiredSize", function () {
-      const groups = prod.ofType("aws:eks/nodeGroup:NodeGroup");
+      const groups = nodeGroups(prod);
+      // batch 0-6 and general 3-9 over 3 zones: ceil(min / 3)-ceil(max / 3) per zone.
       assert.deepStrictEqual(
         groups.map((g) => g.inputs.scalingConfig),
         [
-          { minSize: 3, maxSize: 9, desiredSize: 3 },
-          { minSize: 0, maxSize: 6, desiredSize: 0 },
+          { minSize: 0, maxSize: 2, desiredSize: 0 },
+          { minSize: 0, maxSize: 2, desiredSize: 0 },
+          { minSize: 0, maxSize: 2, desiredSize: 0 },
+          { minSize: 1, maxSize: 3, desiredSize: 1 },
+          { minSize: 1, maxSize: 3, desiredSize: 1 },
+          { minSize: 1, maxSize: 3, desiredSize: 1 },
         ],
       );
       for (const g of groups) assert.deepStrictEqual(g.ignoreChanges, ["scalingConfig.desiredSize"]);
@@ -545,7 +570,8 @@ describe("EksCluster", function () {
     it("exposes a cluster-autoscaler target with the node groups' Auto Scaling group ARNs", function () {
       assert.strictEqual(prod.outputs.autoscalerClusterName, "kp-prod");
       const arns = prod.outputs.asgArns as string[];
-      assert.strictEqual(arns.length, 2);
+      // Every zone's group of every pool: the autoscaler may scale all six and nothing else.
+      assert.strictEqual(arns.length, 6);
       for (const arn of arns) {
         assert.match(
           arn,
@@ -554,12 +580,26 @@ describe("EksCluster", function () {
           ),
         );
       }
-      assert.ok(arns[0].includes("general-"), arns[0]);
-      assert.ok(arns[1].includes("batch-"), arns[1]);
+      const prefixes = nodeGroups(prod).map((g) => String(g.inputs.nodeGroupNamePrefix));
+      assert.deepStrictEqual(prefixes, [
+        "batch-0-",
+        "batch-1-",
+        "batch-2-",
+        "general-0-",
+        "general-1-",
+        "general-2-",
+      ]);
+      for (const prefix of prefixes) {
+        assert.strictEqual(
+          arns.filter((a) => a.includes(`autoScalingGroupName/eks-${prefix}`)).length,
+          1,
+          prefix,
+        );
+      }
     });
 
     it("pools get their instance type, AMI type, labels and parsed taints", function () {
-      const [general, batch] = prod.ofType("aws:eks/nodeGroup:NodeGroup");
+      const [batch, , , general] = nodeGroups(prod);
       assert.deepStrictEqual(general.inputs.instanceTypes, ["m7i.large"]);
       assert.strictEqual(general.inputs.amiType, "AL2023_x86_64_STANDARD");
       assert.deepStrictEqual(general.inputs.taints, []);
@@ -669,12 +709,13 @@ describe("EksCluster", function () {
       assert.strictEqual(prod.outputs.defaultStorageClass, "gp3");
     });
 
-    it("`ready` holds the node groups, the networking/DNS add-ons and the admin access; `storageReady` the CSI driver and gp3", function () {
+    it("`ready` holds the node groups, the networking/DNS add-ons, the admin access and the deployer's path; `storageReady` the CSI driver and gp3", function () {
       const csi = addonNamed(prod, "aws-ebs-csi-driver");
       const expected = [
         ...prod.ofType("aws:eks/nodeGroup:NodeGroup"),
         ...prod.ofType("aws:eks/addon:Addon").filter((a) => a !== csi),
         ...prod.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"),
+        ...prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
       ].map((r) => r.urn);
       assert.deepStrictEqual([...(prod.outputs.readyUrns as string[])].sort(), expected.sort());
       assert.deepStrictEqual(
@@ -818,16 +859,17 @@ describe("EksCluster", function () {
         ],
         ["aws:ec2/launchTemplate:LaunchTemplate", ["namePrefix", "metadataOptions", "blockDeviceMappings"]],
       ];
+      const byUrn = (run: ProgramRun, type: string, keys: string[]) =>
+        run
+          .ofType(type)
+          .map((r) => [r.urn, pick(r, keys)] as const)
+          .sort(([a], [b]) => a.localeCompare(b));
       for (const [type, keys] of stable) {
-        assert.deepStrictEqual(
-          after.ofType(type).map((r) => [r.urn, pick(r, keys)]),
-          prod.ofType(type).map((r) => [r.urn, pick(r, keys)]),
-          type,
-        );
+        assert.deepStrictEqual(byUrn(after, type, keys), byUrn(prod, type, keys), type);
       }
       assert.deepStrictEqual(
-        after.ofType("aws:eks/nodeGroup:NodeGroup").map((g) => g.inputs.version),
-        ["1.35", "1.35"],
+        nodeGroups(after).map((g) => g.inputs.version),
+        ["1.35", "1.35", "1.35", "1.35", "1.35", "1.35"],
       );
     });
   });
@@ -1155,6 +1197,383 @@ describe("EksCluster", function () {
             adminPrincipalArns: [prodSettings.adminPrincipalArns[0], prodSettings.adminPrincipalArns[0]],
           }),
         /duplicates/,
+      );
+    });
+  });
+
+  describe("the deployer's path to the API (private endpoint)", function () {
+    const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    const TGW_ATTACHMENT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment";
+    const viaTgw: EksSettings = {
+      ...prodSettings,
+      deployerNetwork: {
+        cidrs: ["10.100.0.0/16", "192.168.10.0/24"],
+        securityGroupIds: [],
+        transitGatewayId: "tgw-0123456789abcdef0",
+      },
+    };
+    let tgw: ProgramRun;
+    before(async function () {
+      tgw = await evaluate(viaTgw, "prod");
+    });
+
+    it("allows tcp 443 on the cluster security group from each deployer CIDR and security group", function () {
+      const rules = [...prod.ofType(INGRESS)].sort((a, b) => a.name.localeCompare(b.name));
+      assert.deepStrictEqual(
+        rules.map((r) => [r.name, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]),
+        [
+          ["kp-deployer-10-100-0-0-16", "tcp", 443, 443],
+          ["kp-deployer-sg-0123456789abcdef0", "tcp", 443, 443],
+        ],
+      );
+      assert.strictEqual(rules[0].inputs.cidrIpv4, "10.100.0.0/16");
+      assert.strictEqual(rules[0].inputs.referencedSecurityGroupId, undefined);
+      assert.strictEqual(rules[1].inputs.referencedSecurityGroupId, "sg-0123456789abcdef0");
+      assert.strictEqual(rules[1].inputs.cidrIpv4, undefined);
+      for (const r of rules) {
+        // The security group EKS created for the control plane (vpcConfig.clusterSecurityGroupId).
+        assert.match(String(r.inputs.securityGroupId), /^sg-[0-9a-f]{17}$/);
+        assert.ok(prod.dependsOnTransitively(r, prod.one("aws:eks/cluster:Cluster")));
+      }
+      assert.strictEqual(rules[0].inputs.securityGroupId, rules[1].inputs.securityGroupId);
+      assert.deepStrictEqual(prod.ofType(TGW_ATTACHMENT), []);
+    });
+
+    it("the first Kubernetes object waits for the deployer's path", function () {
+      const sc = prod.one("kubernetes:storage.k8s.io/v1:StorageClass");
+      for (const r of prod.ofType(INGRESS)) assert.ok(sc.dependsOn.includes(r.urn), r.name);
+      const scTgw = tgw.one("kubernetes:storage.k8s.io/v1:StorageClass");
+      const path = [
+        ...tgw.ofType(INGRESS),
+        tgw.one(TGW_ATTACHMENT),
+        ...tgw.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-deployer-")),
+      ];
+      assert.strictEqual(path.length, 2 + 1 + 6);
+      for (const r of path) assert.ok(scTgw.dependsOn.includes(r.urn), r.name);
+    });
+
+    it("with a transit gateway: attaches the private subnets and routes each deployer CIDR to it from each private route table", function () {
+      const attachment = tgw.one(TGW_ATTACHMENT);
+      assert.deepStrictEqual(attachment.inputs.subnetIds, [
+        "kp-private-0-id",
+        "kp-private-1-id",
+        "kp-private-2-id",
+      ]);
+      assert.strictEqual(attachment.inputs.vpcId, "kp-vpc-id");
+      assert.strictEqual(attachment.inputs.transitGatewayId, "tgw-0123456789abcdef0");
+      const routes = tgw
+        .ofType("aws:ec2/route:Route")
+        .filter((r) => r.name.includes("-deployer-"))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      assert.deepStrictEqual(
+        routes.map((r) => [
+          r.name,
+          r.inputs.routeTableId,
+          r.inputs.destinationCidrBlock,
+          r.inputs.transitGatewayId,
+        ]),
+        [
+          [
+            "kp-private-0-deployer-10-100-0-0-16",
+            "kp-private-rt-0-id",
+            "10.100.0.0/16",
+            "tgw-0123456789abcdef0",
+          ],
+          [
+            "kp-private-0-deployer-192-168-10-0-24",
+            "kp-private-rt-0-id",
+            "192.168.10.0/24",
+            "tgw-0123456789abcdef0",
+          ],
+          [
+            "kp-private-1-deployer-10-100-0-0-16",
+            "kp-private-rt-1-id",
+            "10.100.0.0/16",
+            "tgw-0123456789abcdef0",
+          ],
+          [
+            "kp-private-1-deployer-192-168-10-0-24",
+            "kp-private-rt-1-id",
+            "192.168.10.0/24",
+            "tgw-0123456789abcdef0",
+          ],
+          [
+            "kp-private-2-deployer-10-100-0-0-16",
+            "kp-private-rt-2-id",
+            "10.100.0.0/16",
+            "tgw-0123456789abcdef0",
+          ],
+          [
+            "kp-private-2-deployer-192-168-10-0-24",
+            "kp-private-rt-2-id",
+            "192.168.10.0/24",
+            "tgw-0123456789abcdef0",
+          ],
+        ],
+      );
+      // A route to a transit gateway needs the VPC attached to it first.
+      for (const r of routes) assert.ok(r.dependsOn.includes(attachment.urn), r.name);
+      assert.deepStrictEqual(
+        tgw
+          .ofType(INGRESS)
+          .map((r) => r.inputs.cidrIpv4)
+          .sort(),
+        ["10.100.0.0/16", "192.168.10.0/24"],
+      );
+      const ready = tgw.outputs.readyUrns as string[];
+      for (const r of [attachment, ...routes]) assert.ok(ready.includes(r.urn), r.name);
+    });
+
+    it("a public endpoint registers no deployer path", function () {
+      assert.deepStrictEqual(dev.ofType(INGRESS), []);
+      assert.deepStrictEqual(dev.ofType(TGW_ATTACHMENT), []);
+    });
+
+    it("validateEksSettings refuses a private endpoint without a deployer network, and the reverse", function () {
+      const { deployerNetwork: _dn, ...noPath } = prodSettings;
+      assert.throws(
+        () => validateEksSettings(noPath),
+        /^Error: deployerNetwork: is required when endpointPublicAccess is false.*endpointPublicAccess: true with publicAccessCidrs.*declare deployerNetwork/,
+      );
+      assert.throws(
+        () => validateEksSettings({ ...devSettings, deployerNetwork: prodSettings.deployerNetwork }),
+        /^Error: deployerNetwork: is only used with a private endpoint/,
+      );
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, deployerNetwork: { cidrs: [], securityGroupIds: [] } }),
+        /deployerNetwork: must list at least one of cidrs or securityGroupIds/,
+      );
+      assert.throws(
+        () =>
+          validateEksSettings({
+            ...prodSettings,
+            deployerNetwork: {
+              cidrs: [],
+              securityGroupIds: ["sg-0123456789abcdef0"],
+              transitGatewayId: "tgw-0123456789abcdef0",
+            },
+          }),
+        /deployerNetwork\.cidrs: must list the deployer network's CIDRs when transitGatewayId is set/,
+      );
+      assert.throws(
+        () =>
+          validateEksSettings({
+            ...prodSettings,
+            deployerNetwork: {
+              cidrs: ["10.20.8.0/24"],
+              securityGroupIds: [],
+              transitGatewayId: "tgw-0123456789abcdef0",
+            },
+          }),
+        /deployerNetwork\.cidrs\.0: overlaps vpcCidr \(10\.20\.0\.0\/16\)/,
+      );
+      assert.throws(
+        () =>
+          validateEksSettings({
+            ...prodSettings,
+            deployerNetwork: { cidrs: ["10.100.0.0/16", "10.100.0.0/16"], securityGroupIds: [] },
+          }),
+        /deployerNetwork\.cidrs\.1: is listed twice/,
+      );
+      assert.throws(
+        () =>
+          validateEksSettings({
+            ...prodSettings,
+            deployerNetwork: { cidrs: [], securityGroupIds: ["default"] },
+          }),
+        /deployerNetwork\.securityGroupIds: "default" is not an sg- ID/,
+      );
+      assert.doesNotThrow(() => validateEksSettings(viaTgw));
+      // A runner inside the VPC may sit in the VPC's own range when no transit gateway is involved.
+      assert.doesNotThrow(() =>
+        validateEksSettings({
+          ...prodSettings,
+          deployerNetwork: { cidrs: ["10.20.8.0/24"], securityGroupIds: [] },
+        }),
+      );
+    });
+  });
+
+  describe("zones EKS accepts", function () {
+    const inRegion = (region: string): EksSettings => ({ ...prodSettings, region });
+    const zonesOf = (run: ProgramRun) =>
+      run
+        .ofType("aws:ec2/subnet:Subnet")
+        .filter((s) => s.name.includes("-private-"))
+        .map((s) => s.inputs.availabilityZone);
+
+    it("excludes the AZ IDs where EKS cannot place cluster subnets (use1-az3, usw1-az2, cac1-az3)", async function () {
+      // The mock maps zone letters a-d to az1-az4: us-east-1c is use1-az3, ca-central-1c is cac1-az3,
+      // us-west-1b is usw1-az2.
+      const [east, west, canada] = await Promise.all(
+        ["us-east-1", "us-west-1", "ca-central-1"].map((r) => evaluate(inRegion(r), "prod")),
+      );
+      assert.deepStrictEqual(zonesOf(east), ["us-east-1a", "us-east-1b", "us-east-1d"]);
+      assert.deepStrictEqual(zonesOf(west), ["us-west-1a", "us-west-1c", "us-west-1d"]);
+      assert.deepStrictEqual(zonesOf(canada), ["ca-central-1a", "ca-central-1b", "ca-central-1d"]);
+    });
+
+    it("leaves the zones of other regions where they were", async function () {
+      assert.deepStrictEqual(zonesOf(prod), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+      const tokyo = await evaluate(inRegion("ap-northeast-1"), "prod");
+      assert.deepStrictEqual(zonesOf(tokyo), ["ap-northeast-1a", "ap-northeast-1b", "ap-northeast-1c"]);
+    });
+
+    it("fails with the zone count when too few accepted zones remain", async function () {
+      await assert.rejects(
+        evaluate({ ...inRegion("us-east-1"), availabilityZoneCount: 4 }, "prod"),
+        /region us-east-1 has 3 availability zones EKS accepts \(excluding use1-az3, usw1-az2, cac1-az3\), availabilityZoneCount is 4/,
+      );
+    });
+  });
+
+  describe("raising availabilityZoneCount", function () {
+    let four: ProgramRun;
+    before(async function () {
+      four = await evaluate({ ...prodSettings, availabilityZoneCount: 4 }, "prod");
+    });
+
+    it("keeps the control plane on its creation-time subnets: vpcConfig.subnetIds is ignored after creation", function () {
+      const cluster = four.one("aws:eks/cluster:Cluster");
+      assert.deepStrictEqual(cluster.ignoreChanges, [
+        "accessConfig.bootstrapClusterCreatorAdminPermissions",
+        "vpcConfig.subnetIds",
+      ]);
+      assert.deepStrictEqual(prod.one("aws:eks/cluster:Cluster").ignoreChanges, cluster.ignoreChanges);
+      // Everything else of vpcConfig is unchanged, so the update touches nothing of the control plane.
+      const { subnetIds: _a, ...before } = obj(prod.one("aws:eks/cluster:Cluster").inputs.vpcConfig);
+      const { subnetIds: _b, ...after } = obj(cluster.inputs.vpcConfig);
+      assert.deepStrictEqual(after, before);
+    });
+
+    it("gives every pool a node group in the new zone and leaves the existing groups untouched", function () {
+      const pick = (g: RecordedResource) => [g.urn, g.inputs.subnetIds, g.inputs.scalingConfig];
+      const added = nodeGroups(four).filter((g) => g.name.endsWith(".3"));
+      assert.deepStrictEqual(
+        added.map((g) => [g.name, g.inputs.subnetIds]),
+        [
+          ["kp-batch.3", ["kp-private-3-id"]],
+          ["kp-general.3", ["kp-private-3-id"]],
+        ],
+      );
+      // ceil over 4 zones: general 3-9 → 1-3, batch 0-6 → 0-2 (the same as over 3 zones).
+      assert.deepStrictEqual(
+        nodeGroups(four)
+          .filter((g) => !g.name.endsWith(".3"))
+          .map(pick),
+        nodeGroups(prod).map(pick),
+      );
+    });
+  });
+
+  describe("upgrading from one node group per pool", function () {
+    it("the zone-0 group of each pool takes over the former group's URN (an alias), the others are new", async function () {
+      const aliases: Record<string, unknown> = {};
+      await runResources(
+        () => {
+          // A (legacy, SDK-side) transformation sees each child's options as the engine gets them.
+          const record: pulumi.ResourceTransformation = (args) => {
+            if (args.type === "aws:eks/nodeGroup:NodeGroup") aliases[args.name] = args.opts.aliases;
+            return undefined;
+          };
+          new EksCluster("kp", prodSettings, { transformations: [record] });
+          return {};
+        },
+        { stack: "prod" },
+      );
+      assert.deepStrictEqual(
+        Object.fromEntries(Object.entries(aliases).sort(([a], [b]) => a.localeCompare(b))),
+        {
+          "kp-batch.0": [{ name: "kp-batch" }],
+          "kp-batch.1": [],
+          "kp-batch.2": [],
+          "kp-general.0": [{ name: "kp-general" }],
+          "kp-general.1": [],
+          "kp-general.2": [],
+        },
+      );
+    });
+
+    it("the zones of a pool share its launch template (cluster-autoscaler balances only groups that look alike)", function () {
+      const templates = prod.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+      assert.deepStrictEqual(templates.map((t) => t.name).sort(), ["kp-batch", "kp-general"]);
+      for (const g of nodeGroups(prod)) {
+        const pool = g.name.replace(/^kp-/, "").replace(/\.\d$/, "");
+        assert.strictEqual(obj(g.inputs.launchTemplate).id, `kp-${pool}-id`, g.name);
+      }
+    });
+  });
+
+  describe("support type", function () {
+    it("sets upgradePolicy.supportType from settings (STANDARD in prod, EXTENDED where asked)", function () {
+      assert.deepStrictEqual(prod.one("aws:eks/cluster:Cluster").inputs.upgradePolicy, {
+        supportType: "STANDARD",
+      });
+      assert.deepStrictEqual(dev.one("aws:eks/cluster:Cluster").inputs.upgradePolicy, {
+        supportType: "EXTENDED",
+      });
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, supportType: "LTS" as "STANDARD" }),
+        /supportType: "LTS" must be STANDARD or EXTENDED/,
+      );
+    });
+  });
+
+  describe("principal ARNs", function () {
+    it("access entries take role or user ARNs of every partition, never an STS session ARN", function () {
+      for (const arn of [
+        `arn:aws:iam::${ACCOUNT}:role/Admin`,
+        `arn:aws:iam::${ACCOUNT}:role/team/platform/Admin`,
+        `arn:aws:iam::${ACCOUNT}:user/alice`,
+        `arn:aws-cn:iam::${ACCOUNT}:role/Admin`,
+        `arn:aws-us-gov:iam::${ACCOUNT}:role/Admin`,
+      ]) {
+        assert.strictEqual(adminPrincipalArnProblem(arn), undefined, arn);
+        assert.doesNotThrow(() => validateEksSettings({ ...prodSettings, adminPrincipalArns: [arn] }), arn);
+      }
+      assert.strictEqual(
+        adminPrincipalArnProblem(`arn:aws:sts::${ACCOUNT}:assumed-role/Admin/alice@example.com`),
+        `is an STS assumed-role session ARN, which CreateAccessEntry refuses; use the role's ARN arn:aws:iam::${ACCOUNT}:role/Admin (the form arn:aws:iam::<account>:role/<name> (partition aws, aws-cn or aws-us-gov); add the role's path if it has one)`,
+      );
+      assert.throws(
+        () =>
+          validateEksSettings({
+            ...prodSettings,
+            adminPrincipalArns: [`arn:aws-us-gov:sts::${ACCOUNT}:assumed-role/Admin/s`],
+          }),
+        new RegExp(`adminPrincipalArns: .*use the role's ARN arn:aws-us-gov:iam::${ACCOUNT}:role/Admin`),
+      );
+      assert.match(
+        String(
+          adminPrincipalArnProblem(
+            `arn:aws:iam::${ACCOUNT}:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS`,
+          ),
+        ),
+        /service-linked role/,
+      );
+      for (const bad of ["admin", `arn:aws-iso:iam::${ACCOUNT}:role/Admin`, `arn:aws:iam::123:role/Admin`]) {
+        assert.match(
+          String(adminPrincipalArnProblem(bad)),
+          /^must be an IAM role or user ARN like arn:aws:iam::<account>:role\/<name>/,
+          bad,
+        );
+      }
+    });
+
+    it("kubeconfigRoleArn must be a role: `aws eks get-token --role-arn` assumes roles only", function () {
+      assert.strictEqual(kubeconfigRoleArnProblem(`arn:aws-cn:iam::${ACCOUNT}:role/ops/Deployer`), undefined);
+      assert.match(
+        String(kubeconfigRoleArnProblem(`arn:aws:iam::${ACCOUNT}:user/alice`)),
+        /^is an IAM user ARN; `aws eks get-token --role-arn` can only assume a role: use a role ARN like arn:aws:iam::<account>:role\/<name>.*or kubeconfigProfile/,
+      );
+      assert.strictEqual(
+        kubeconfigRoleArnProblem(`arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/ci`),
+        `is an STS assumed-role session ARN; \`--role-arn\` needs the role's ARN, e.g. arn:aws:iam::${ACCOUNT}:role/Deployer`,
+      );
+      assert.throws(
+        () =>
+          validateEksSettings({ ...devSettings, kubeconfigRoleArn: `arn:aws:iam::${ACCOUNT}:user/alice` }),
+        /kubeconfigRoleArn: .* is an IAM user ARN/,
       );
     });
   });

@@ -7,6 +7,7 @@ import {
   KMS_ROTATION_PERIOD,
   gcpServiceAccountId,
   gkeContextName,
+  gkeServiceAgentMember,
   gkeKubeconfig,
   initialNodeCountPerZone,
   parseGkeTaint,
@@ -21,6 +22,7 @@ const T = {
   gcpProvider: "pulumi:providers:gcp",
   k8sProvider: "pulumi:providers:kubernetes",
   service: "gcp:projects/service:Service",
+  serviceIdentity: "gcp:projects/serviceIdentity:ServiceIdentity",
   network: "gcp:compute/network:Network",
   subnetwork: "gcp:compute/subnetwork:Subnetwork",
   router: "gcp:compute/router:Router",
@@ -158,6 +160,8 @@ describe("GkeCluster", function () {
       [T.component]: 1,
       [T.gcpProvider]: 1,
       [T.service]: 4,
+      // the GKE service agent, created explicitly
+      [T.serviceIdentity]: 1,
       [T.network]: 1,
       [T.subnetwork]: 1,
       [T.router]: 1,
@@ -394,10 +398,37 @@ describe("GkeCluster", function () {
         `serviceAccount:service-${MOCK_GCP_PROJECT_NUMBER}@container-engine-robot.iam.gserviceaccount.com`,
       );
       assert.ok(prod.dependsOnTransitively(c, grant[0]), "cluster must wait for the key grant");
-      assert.ok(
-        prod.dependsOnTransitively(grant[0], prod.one(T.service, "-container-api")),
-        "the GKE service agent exists once the container API is enabled",
+    });
+
+    it("creates the GKE service agent explicitly (fresh project) and grants the key only after it", () => {
+      const agent = prod.one(T.serviceIdentity);
+      assert.equal(agent.name, "kp-gke-agent");
+      assert.equal(agent.inputs.service, "container.googleapis.com");
+      assert.equal(agent.inputs.project, "acme-prod");
+      assert.ok(agent.dependsOn.includes(prod.one(T.service, "-container-api").urn), "after the API");
+      const grant = prod.one(T.keyIam, "-secrets-gke-agent");
+      assert.ok(grant.dependsOn.includes(agent.urn), "the grant waits for the service agent");
+      // the member is the email the ServiceIdentity returned
+      assert.equal(
+        grant.inputs.member,
+        `serviceAccount:service-${MOCK_GCP_PROJECT_NUMBER}@container-engine-robot.iam.gserviceaccount.com`,
       );
+    });
+  });
+
+  describe("the deployer's path to the API server", () => {
+    it("refuses settings without any authorized network (GKE would refuse all external access)", async () => {
+      await assert.rejects(
+        runResources(build({ ...devSettings, masterAuthorizedNetworks: [] }), { stack: "dev" }),
+        /masterAuthorizedNetworks must list at least one network/,
+      );
+    });
+
+    it("keeps the public endpoint (the deployer outside the VPC reaches it through the authorized networks)", () => {
+      for (const run of [prod, dev]) {
+        assert.equal(obj(cluster(run).inputs.privateClusterConfig).enablePrivateEndpoint, false);
+        assert.ok(arr(obj(cluster(run).inputs.masterAuthorizedNetworksConfig).cidrBlocks).length > 0);
+      }
     });
   });
 
@@ -712,6 +743,19 @@ describe("GKE pure helpers", () => {
     assert.notEqual(a, b);
     assert.notEqual(gcpServiceAccountId("kp", "Vault_x"), gcpServiceAccountId("kp", "vault-x"));
     assert.equal(gcpServiceAccountId("kp-prod", long), gcpServiceAccountId("kp-prod", long), "deterministic");
+  });
+
+  it("gkeServiceAgentMember uses the returned email, else the documented agent name", () => {
+    assert.equal(
+      gkeServiceAgentMember("agent@example.iam.gserviceaccount.com", "42"),
+      "serviceAccount:agent@example.iam.gserviceaccount.com",
+    );
+    for (const none of [undefined, ""]) {
+      assert.equal(
+        gkeServiceAgentMember(none, "42"),
+        "serviceAccount:service-42@container-engine-robot.iam.gserviceaccount.com",
+      );
+    }
   });
 
   it("initialNodeCountPerZone spreads the total minimum over the default three zones", () => {

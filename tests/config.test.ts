@@ -14,13 +14,18 @@ const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-p
 
 const valid: Record<string, Record<string, unknown>> = {
   eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
-  gke: { target: "gke", project: "my-project-1", region: "europe-west1" },
+  gke: {
+    target: "gke",
+    project: "my-project-1",
+    region: "europe-west1",
+    masterAuthorizedNetworks: [{ name: "office", cidr: "203.0.113.0/24" }],
+  },
   aks: {
     target: "aks",
     location: "westeurope",
     adminGroupObjectIds: ["00000000-0000-0000-0000-000000000001"],
   },
-  doks: { target: "doks", region: "ams3" },
+  doks: { target: "doks", region: "ams3", apiAllowedAddresses: ["203.0.113.0/24"] },
 };
 
 function problemsOf(raw: Record<string, unknown>, c = ctx): string[] {
@@ -165,7 +170,7 @@ const bad: BadCase[] = [
   ],
   [
     "missing required cloud key (project)",
-    { cluster: { target: "gke", region: "europe-west1" } },
+    { cluster: { ...valid.gke, project: undefined } },
     [/^cluster\.project: is required/],
   ],
   [
@@ -510,7 +515,10 @@ const bad: BadCase[] = [
   ],
   [
     "EKS public CIDRs with a private endpoint",
-    { ...PROD, cluster: { ...valid.eks } },
+    {
+      ...PROD,
+      cluster: { ...valid.eks, endpointPublicAccess: false, deployerNetwork: { cidrs: ["10.100.0.0/16"] } },
+    },
     [/publicAccessCidrs:/, /only used when endpointPublicAccess is true/],
   ],
   [
@@ -677,20 +685,25 @@ describe("stack config validation", () => {
 
   it("fills defaults from the prod profile", () => {
     const cfg = parseConfig(
-      { ...PROD, cluster: { target: "eks", region: "eu-west-1" } },
+      { ...PROD, cluster: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] } },
       { ...ctx, stack: "prod" },
     );
     assert.ok(cfg.cluster.target === "eks");
     assert.strictEqual(cfg.cluster.protect, PROFILE_DEFAULTS.prod.protect);
     assert.strictEqual(cfg.cluster.availabilityZoneCount, 3);
     assert.strictEqual(cfg.cluster.natGateways, "perAz");
-    assert.strictEqual(cfg.cluster.endpointPublicAccess, false);
+    assert.strictEqual(cfg.cluster.endpointPublicAccess, true);
     assert.strictEqual(cfg.cluster.nodePools[0].minNodes, 3);
     const gke = parseConfig({ ...PROD, cluster: valid.gke }, ctx).cluster;
     assert.ok(gke.target === "gke");
     assert.strictEqual(gke.releaseChannel, "STABLE");
     assert.strictEqual(gke.deletionProtection, true);
-    const aks = parseConfig({ ...PROD, cluster: { ...valid.aks, privateCluster: true } }, ctx).cluster;
+    const runnerVnet =
+      "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/runners";
+    const aks = parseConfig(
+      { ...PROD, cluster: { ...valid.aks, privateCluster: true, deployerNetwork: { vnetId: runnerVnet } } },
+      ctx,
+    ).cluster;
     assert.ok(aks.target === "aks");
     assert.strictEqual(aks.skuTier, "Standard");
     assert.strictEqual(aks.disableLocalAccounts, true);

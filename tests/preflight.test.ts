@@ -76,9 +76,83 @@ describe("preflight", function () {
     });
   }
 
-  it("prints the dev stack's documented waivers and what they waive", async () => {
-    const r = await preflight(["--stack", "dev"]);
+  it("prints the eks-dev stack's documented waivers and what they waive", async () => {
+    const r = await preflight(["--stack", "eks-dev"]);
     assert.match(r.out, /Waivers \(from the stack config\):\n {2}k8s-cpu-limit: .+\(1 finding waived\)/);
+  });
+
+  it("tells what the adopted cluster of the local stack must provide", async () => {
+    const r = await preflight(["--stack", "dev"]);
+    assert.match(r.out, /The adopted cluster must provide:\n/);
+    assert.match(r.out, /no LoadBalancer needed \(cluster\.loadBalancer: none\)/);
+    assert.match(r.out, /a StorageClass "standard" \(cluster\.defaultStorageClass\)/);
+    assert.match(r.out, /metrics-server with --kubelet-insecure-tls/);
+    const managed = await preflight(["--stack", "prod"]);
+    assert.ok(
+      !managed.out.includes("The adopted cluster must provide"),
+      "nothing to provide on a managed target",
+    );
+  });
+
+  it("asks for a LoadBalancer implementation when the adopted cluster says it has one", async () => {
+    const dev = loadStackConfig("dev");
+    const file = stackFile("lb", {
+      ...dev,
+      cluster: { ...(dev.cluster as object), loadBalancer: "available" },
+    });
+    const r = await preflight(["--stack", "lb", "--file", file]);
+    assert.strictEqual(r.code, 0, r.out + r.err);
+    assert.match(r.out, /a LoadBalancer implementation \(cloud controller, MetalLB, cloud-provider-kind\)/);
+  });
+
+  it("exits 1 on a deployability rule: a LoadBalancer Service on a cluster without one", async () => {
+    const dev = loadStackConfig("dev");
+    const file = stackFile("lb-override", {
+      ...dev,
+      cluster: { ...(dev.cluster as object) },
+      addons: { ingress: { values: { service: { spec: { type: "LoadBalancer" } } } } },
+    });
+    const r = await preflight(["--stack", "lb-override", "--file", file]);
+    assert.strictEqual(r.code, 1, r.out + r.err);
+    assert.match(
+      r.out,
+      /MANDATORY deploy-loadbalancer-available kubernetes:helm\.sh\/v3:Release kp-addons-ingress-release: creates a LoadBalancer Service .*cluster\.loadBalancer: none/,
+    );
+  });
+
+  it("exits 1 on a deployability rule on GKE: the Vault injector moved to a port the control plane cannot reach", async () => {
+    const gke = loadStackConfig("gke");
+    const file = stackFile("gke-8080", {
+      ...gke,
+      addons: { ...(gke.addons as object), vault: { values: { injector: { port: 8080 } } } },
+    });
+    const r = await preflight(["--stack", "gke-8080", "--file", file]);
+    assert.strictEqual(r.code, 1, r.out + r.err);
+    assert.match(
+      r.out,
+      /MANDATORY deploy-webhooks-reachable .*the Vault agent injector webhook serves on tcp 8080/,
+    );
+  });
+
+  it("exits 2 naming the key and the fix for a private EKS endpoint without a deployer network", async () => {
+    const prod = loadStackConfig("prod");
+    const { publicAccessCidrs: _cidrs, ...rest } = prod.cluster as Record<string, unknown>;
+    const cluster = { ...rest, endpointPublicAccess: false };
+    const r = await preflight(["--stack", "private", "--file", stackFile("private", { ...prod, cluster })]);
+    assert.strictEqual(r.code, 2, r.out + r.err);
+    assert.match(r.err, /cluster\.deployerNetwork: is required when endpointPublicAccess is false/);
+    assert.match(r.err, /set endpointPublicAccess: true with publicAccessCidrs/);
+  });
+
+  it("exits 2 naming the key for a GKE stack without an authorized network", async () => {
+    const gke = loadStackConfig("gke");
+    const cluster = { ...(gke.cluster as Record<string, unknown>), masterAuthorizedNetworks: [] };
+    const r = await preflight(["--stack", "gke-open", "--file", stackFile("gke-open", { ...gke, cluster })]);
+    assert.strictEqual(r.code, 2, r.out + r.err);
+    assert.match(
+      r.err,
+      /cluster\.masterAuthorizedNetworks: got \[\]; must list at least one network allowed to reach the API server/,
+    );
   });
 
   it("gives pipelines JSON", async () => {

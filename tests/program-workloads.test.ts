@@ -3,7 +3,7 @@
  * dev/prod differences, the security rules over everything registered, and a 200-app stack.
  */
 import * as assert from "assert";
-import { ALL_RULES, WORKLOAD_RULES, evaluate, get } from "../rules";
+import { SECURITY_RULES, WORKLOAD_RULES, evaluate, get } from "../rules";
 import { ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { EXAMPLE_STACKS, exampleConfig, loadStackConfig, runExample } from "../offline/stacks";
@@ -90,7 +90,7 @@ describe("workloads on every example stack", () => {
         const violations = evaluate(
           r.resources.map(underTest),
           { profile: PROFILE(stack) },
-          ALL_RULES,
+          SECURITY_RULES,
         ).filter((v) => v.severity === "mandatory");
         assert.deepStrictEqual(violations, []);
       });

@@ -84,7 +84,7 @@ describe("the program on every example stack", function () {
 
 /** The exact resources each example stack registers: type → count. */
 const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
-  dev: {
+  "eks-dev": {
     "aws:cloudwatch/logGroup:LogGroup": 1,
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
     "aws:ec2/eip:Eip": 1,
@@ -98,7 +98,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "aws:ec2/vpc:Vpc": 1,
     "aws:eks/addon:Addon": 4,
     "aws:eks/cluster:Cluster": 1,
-    "aws:eks/nodeGroup:NodeGroup": 1,
+    "aws:eks/nodeGroup:NodeGroup": 2,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
     "aws:iam/role:Role": 5,
     "aws:iam/rolePolicy:RolePolicy": 3,
@@ -148,7 +148,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
     "aws:eks/addon:Addon": 4,
     "aws:eks/cluster:Cluster": 1,
-    "aws:eks/nodeGroup:NodeGroup": 2,
+    "aws:eks/nodeGroup:NodeGroup": 6,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
     "aws:iam/role:Role": 5,
     "aws:iam/rolePolicy:RolePolicy": 3,
@@ -196,6 +196,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "gcp:kms/keyRing:KeyRing": 1,
     "gcp:projects/iAMMember:IAMMember": 2,
     "gcp:projects/service:Service": 4,
+    "gcp:projects/serviceIdentity:ServiceIdentity": 1,
     "gcp:serviceaccount/account:Account": 2,
     "gcp:serviceaccount/iAMMember:IAMMember": 1,
     "kube-platform:addons:CertManager": 1,
@@ -225,8 +226,9 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "random:index/randomPassword:RandomPassword": 1,
   },
   aks: {
-    "azure-native:authorization:RoleAssignment": 2,
+    "azure-native:authorization:RoleAssignment": 3,
     "azure-native:containerservice:AgentPool": 1,
+    "azure-native:containerservice:MaintenanceConfiguration": 2,
     "azure-native:containerservice:ManagedCluster": 1,
     "azure-native:keyvault:Key": 1,
     "azure-native:keyvault:Vault": 1,
@@ -259,6 +261,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
+    "time:index/sleep:Sleep": 1,
   },
   doks: {
     "digitalocean:index/kubernetesCluster:KubernetesCluster": 1,
@@ -290,7 +293,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
   },
-  kind: {
+  dev: {
     "kube-platform:addons:CertManager": 1,
     "kube-platform:addons:IngressController": 1,
     "kube-platform:addons:MetricsServer": 1,
@@ -319,7 +322,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
 
 /** The cloud's cluster resource of each managed example. */
 const CLUSTER_TYPES: Record<string, string> = {
-  dev: "aws:eks/cluster:Cluster",
+  "eks-dev": "aws:eks/cluster:Cluster",
   prod: "aws:eks/cluster:Cluster",
   gke: "gcp:container/cluster:Cluster",
   aks: "azure-native:containerservice:ManagedCluster",
@@ -345,23 +348,31 @@ describe("dev and prod differ only through config", () => {
       const profile = loadStackConfig(stack).profile;
       assert.strictEqual(r.one(type).protect, profile === "prod", `${stack}: cluster protect`);
     }
-    const dev = await run("dev");
+    const dev = await run("eks-dev");
     assert.deepStrictEqual(
       dev.resources.filter((x) => x.protect).map((x) => x.name),
       [],
     );
   });
 
-  it("EKS dev: 2 zones, one NAT, CIDR-limited public endpoint; prod: 3 zones, NAT per zone, private endpoint", async () => {
-    const [dev, prod] = await Promise.all([run("dev"), run("prod")]);
+  it("EKS dev: 2 zones, one NAT, CIDR-limited public endpoint; prod: 3 zones, NAT per zone, CIDR-limited public endpoint; both: a node group per pool and zone, STANDARD support", async () => {
+    const [dev, prod] = await Promise.all([run("eks-dev"), run("prod")]);
     const summary = (r: ProgramRun) => {
-      const vpcConfig = r.one("aws:eks/cluster:Cluster").inputs.vpcConfig as Record<string, unknown>;
+      const cluster = r.one("aws:eks/cluster:Cluster").inputs;
+      const vpcConfig = cluster.vpcConfig as Record<string, unknown>;
       return {
         subnets: r.ofType("aws:ec2/subnet:Subnet").length,
         nats: r.ofType("aws:ec2/natGateway:NatGateway").length,
         public: vpcConfig.endpointPublicAccess,
         private: vpcConfig.endpointPrivateAccess,
         cidrs: vpcConfig.publicAccessCidrs,
+        nodeGroups: r.ofType("aws:eks/nodeGroup:NodeGroup").length,
+        subnetsPerNodeGroup: [
+          ...new Set(
+            r.ofType("aws:eks/nodeGroup:NodeGroup").map((g) => (g.inputs.subnetIds as unknown[]).length),
+          ),
+        ],
+        supportType: (cluster.upgradePolicy as Record<string, unknown>).supportType,
       };
     };
     assert.deepStrictEqual(summary(dev), {
@@ -370,13 +381,19 @@ describe("dev and prod differ only through config", () => {
       public: true,
       private: true,
       cidrs: ["203.0.113.0/24"],
+      nodeGroups: 2,
+      subnetsPerNodeGroup: [1],
+      supportType: "STANDARD",
     });
     assert.deepStrictEqual(summary(prod), {
       subnets: 6,
       nats: 3,
-      public: false,
+      public: true,
       private: true,
-      cidrs: undefined,
+      cidrs: ["203.0.113.0/24"],
+      nodeGroups: 6,
+      subnetsPerNodeGroup: [1],
+      supportType: "STANDARD",
     });
   });
 });
@@ -508,9 +525,9 @@ describe("add-ons on every example stack", () => {
   });
 });
 
-describe("existing cluster (kind example)", () => {
+describe("existing cluster (the local dev stack on kind)", () => {
   it("creates no cloud resources: the cluster is only a component and its Kubernetes provider", async () => {
-    const r = await run("kind");
+    const r = await run("dev");
     const cluster = r.one("kube-platform:cluster:ExistingCluster");
     assert.deepStrictEqual(
       r.resources.filter((x) => x.parent === cluster.urn).map((x) => x.type),
@@ -529,13 +546,47 @@ describe("existing cluster (kind example)", () => {
       { storage: "standard", target: "existing", name: "kind" },
     );
   });
+
+  it("kind has no LoadBalancer: the ingress is a NodePort Service on 30080/30443 reporting 127.0.0.1", async () => {
+    const [dev, eks] = await Promise.all([run("dev"), run("eks-dev")]);
+    const ingress = (r: ProgramRun) =>
+      r.ofType("kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === "traefik")!.inputs
+        .values as Record<string, Record<string, unknown>>;
+    const v = ingress(dev);
+    assert.deepStrictEqual(
+      { spec: v.service.spec, ports: v.ports, status: v.providers.kubernetesIngress },
+      {
+        spec: { type: "NodePort", externalTrafficPolicy: "Cluster" },
+        ports: { web: { nodePort: 30080 }, websecure: { nodePort: 30443 } },
+        status: { enabled: true, publishedService: { enabled: false }, ingressEndpoint: { ip: "127.0.0.1" } },
+      },
+    );
+    assert.strictEqual(dev.outputs.loadBalancerAddress, "127.0.0.1");
+    // A cloud keeps its LoadBalancer Service.
+    assert.deepStrictEqual(ingress(eks).service.spec, {
+      type: "LoadBalancer",
+      externalTrafficPolicy: "Local",
+    });
+    assert.strictEqual(ingress(eks).ports, undefined);
+  });
+
+  it("kind's kubelets serve self-signed certificates: metrics-server runs with --kubelet-insecure-tls", async () => {
+    const [dev, eks] = await Promise.all([run("dev"), run("eks-dev")]);
+    const args = (r: ProgramRun) =>
+      (
+        r.ofType("kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === "metrics-server")!.inputs
+          .values as Record<string, unknown>
+      ).args;
+    assert.deepStrictEqual(args(dev), ["--kubelet-insecure-tls"]);
+    assert.strictEqual(args(eks), undefined);
+  });
 });
 
 describe("two platforms in one program", () => {
   it("two EKS platforms (prod and dev configs) share no URN and no cloud name", async () => {
     const ctx = { project: "kube-platform", stack: "shared" };
     const prod = parseConfig(exampleConfig("prod"), ctx);
-    const dev = parseConfig(exampleConfig("dev"), ctx);
+    const dev = parseConfig(exampleConfig("eks-dev"), ctx);
     const r = await runResources(() => {
       new Platform("blue", prod);
       new Platform("green", dev);
@@ -557,7 +608,7 @@ describe("two platforms in one program", () => {
 
   it("do not collide in names or URNs", async () => {
     const ctx = { project: "kube-platform", stack: "dev", readFile: () => SAMPLE_KUBECONFIG };
-    const a = parseConfig(exampleConfig("kind"), ctx);
+    const a = parseConfig(exampleConfig("dev"), ctx);
     const b = parseConfig(
       {
         cluster: { target: "existing", clusterName: "minikube", context: "minikube" },

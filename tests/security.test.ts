@@ -23,10 +23,13 @@ const OPEN = "0.0.0.0/0";
 
 const EKS: Rule[] = [
   [
-    "CKV_AWS_39 / AVD-AWS-0040: the API endpoint is private",
+    "CKV_AWS_38 / AVD-AWS-0041: the public endpoint answers only the listed CIDRs (none is 0.0.0.0/0); the private endpoint is on",
     (r) => {
       const vpc = r.one("aws:eks/cluster:Cluster").inputs.vpcConfig as Inputs;
-      assert.deepStrictEqual([vpc.endpointPrivateAccess, vpc.endpointPublicAccess], [true, false]);
+      assert.deepStrictEqual(
+        [vpc.endpointPrivateAccess, vpc.endpointPublicAccess, vpc.publicAccessCidrs],
+        [true, true, ["203.0.113.0/24"]],
+      );
     },
   ],
   [

@@ -25,8 +25,8 @@ describe("start-up", function () {
   it("loads no cloud SDK until a target is chosen, then only that target's", () => {
     assert.deepStrictEqual(sdksLoadedBy(`require("./components/cluster")`), []);
     assert.deepStrictEqual(sdksLoadedBy(`require("./stacks/platform")`), []);
-    // The whole program for the kind example (existing cluster): no cloud SDK at all.
-    assert.deepStrictEqual(sdksLoadedBy(`await require("./offline/stacks").runExample("kind")`), []);
+    // The whole program for the local dev stack (existing kind cluster): no cloud SDK at all.
+    assert.deepStrictEqual(sdksLoadedBy(`await require("./offline/stacks").runExample("dev")`), []);
     // The GKE example: Google's SDK only.
     assert.deepStrictEqual(sdksLoadedBy(`await require("./offline/stacks").runExample("gke")`), [
       "@pulumi/gcp",

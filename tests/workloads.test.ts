@@ -3,6 +3,7 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../components/addons/base";
+import { vaultValues } from "../components/addons/vault";
 import {
   ACME_SOLVER,
   App,
@@ -772,6 +773,38 @@ describe("workloads: namespaces", () => {
       assert.ok(d.dependsOn.includes(shopNs.urn));
       assert.ok(d.dependsOn.includes(dns.urn), `${app} starts after DNS is allowed`);
     }
+  });
+});
+
+describe("workloads: Vault injection label", () => {
+  it("labels exactly the namespaces with a Vault app, the label the injector's namespaceSelector matches", async () => {
+    const vault = { role: "hello", secrets: [{ name: "config", path: "secret/data/x" }] };
+    const apps = [
+      { ...DEV_APP, name: "api", namespace: "shop", vault },
+      { ...DEV_APP, name: "web", namespace: "shop" },
+      { ...DEV_APP, name: "blog" },
+    ];
+    const { r } = await runWorkloads(apps.map((raw) => ({ profile: "dev" as const, raw })));
+    const label = (ns: string) =>
+      inputs(r.one(T.namespace, `apps-ns-${ns}`)).metadata.labels["kube-platform/vault-injection"];
+    assert.strictEqual(label("shop"), "enabled", "a Vault app shares the namespace: its pods are injected");
+    assert.strictEqual(label("blog"), undefined, "no Vault app: the injector never sees these pods");
+    const values = vaultValues(
+      {
+        enabled: true,
+        mode: "dev",
+        replicas: 3,
+        storageSize: "1Gi",
+        auditStorageSize: "1Gi",
+        injectorReplicas: 1,
+        values: {},
+      },
+      false,
+      { storageClass: "standard", serverConfig: "", autoUnseal: false },
+    ) as Obj;
+    assert.deepStrictEqual(values.injector.webhook.namespaceSelector.matchLabels, {
+      "kube-platform/vault-injection": label("shop"),
+    });
   });
 });
 

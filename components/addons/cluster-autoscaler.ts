@@ -62,7 +62,10 @@ export function clusterAutoscalerValues(a: ClusterAutoscalerValuesArgs): HelmVal
     },
     podLabels: a.podLabels,
     extraArgs: {
-      // Keep node groups of the same shape (e.g. one per zone) at similar sizes.
+      // EKS has one node group per pool and zone (a pending pod with a zonal EBS volume needs a node in
+      // that zone): keep a pool's zone groups at similar sizes (EKS best practices, "Cluster
+      // Autoscaler"; chart 9.59.0 values.yaml lists it under extraArgs). The AWS comparator ignores
+      // the eks.amazonaws.com/nodegroup and zone labels when matching groups (nodegroupset/aws_nodegroups.go).
       "balance-similar-node-groups": true,
       // Pick the node group that leaves the least idle CPU/memory after scale-up.
       expander: "least-waste",

@@ -109,7 +109,7 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     if (wanted(s.metricsServer.enabled, !cluster.hasMetricsApi)) {
       this.metricsServer = new MetricsServer(
         `${name}-metrics-server`,
-        { values: s.metricsServer.values, ctx },
+        { values: s.metricsServer.values, ctx, kubeletCertsTrusted: cluster.kubeletCertsTrusted ?? true },
         child,
       );
     }

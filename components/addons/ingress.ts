@@ -1,10 +1,11 @@
 /**
  * The ingress controller: Traefik (default) or F5 NGINX Ingress Controller, behind a cloud load
- * balancer, serving the cluster's default IngressClass.
+ * balancer (or fixed node ports where the cluster has none), serving the cluster's default
+ * IngressClass.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LoadBalancerAddressKind, ManagedCluster } from "../cluster/types";
+import { ClusterLoadBalancer, LoadBalancerAddressKind, ManagedCluster } from "../cluster/types";
 import {
   AddonContext,
   MetricsEndpoint,
@@ -82,6 +83,31 @@ export function ingressReplicas(settings: IngressSettings, ha: boolean): number 
 /** Requests for scheduling, a memory limit against leaks; both controllers are sized alike. */
 const CONTROLLER_RESOURCES = resources("100m", "128Mi", "512Mi");
 
+/** The node ports and reported address where the cluster has no LoadBalancer implementation. */
+type NodePortExposure = Extract<ClusterLoadBalancer, { available: false }>;
+
+/**
+ * The NodePort exposure, or undefined where LoadBalancer Services get an address. Without a
+ * LoadBalancer implementation Helm's wait never returns (helm pkg/kube/ready.go: a LoadBalancer
+ * Service is ready once `status.loadBalancer.ingress` is set), so the release would time out and
+ * roll back. A NodePort Service is ready once it has a cluster IP. NodePort, not hostPort: hostPort
+ * breaks Pod Security baseline, and the namespace enforces restricted.
+ */
+export function nodePortExposure(lb: ClusterLoadBalancer): NodePortExposure | undefined {
+  return lb.available === false ? lb : undefined;
+}
+
+/**
+ * The NodePort Service spec: traffic to the node port of ANY node reaches a controller pod. kind
+ * maps host ports to one node only (kind "Extra Port Mappings": the node's containerPort must equal
+ * the Service's nodePort), and with `externalTrafficPolicy: Local` a node without a controller pod
+ * drops the traffic (Kubernetes "Service", traffic policies).
+ */
+const NODE_PORT_SPEC = { type: "NodePort", externalTrafficPolicy: "Cluster" } as const;
+const LOAD_BALANCER_SPEC = { type: "LoadBalancer", externalTrafficPolicy: "Local" } as const;
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
 /**
  * Traefik 41.x values. The pods run as 65532 with a read-only root filesystem, no capabilities,
  * seccomp RuntimeDefault and unprivileged ports (8000/8443, published as 80/443 by the Service):
@@ -96,6 +122,7 @@ export function traefikValues(
   lb: ManagedCluster["loadBalancer"],
 ): HelmValues {
   const layout = INGRESS_CONTROLLERS.traefik;
+  const np = nodePortExposure(lb);
   return {
     deployment: { replicas: ingressReplicas(settings, ha) },
     resources: CONTROLLER_RESOURCES,
@@ -103,17 +130,30 @@ export function traefikValues(
     providers: {
       kubernetesIngress: {
         enabled: true,
-        // Copy the load balancer address of the chart's Service into every Ingress status.
-        publishedService: { enabled: true },
+        // Copy the load balancer address of the chart's Service into every Ingress status. A
+        // NodePort Service has none, and Traefik then skips the status (updateIngressStatus), so
+        // Pulumi's Ingress await (pulumi-kubernetes await/ingress.go waits for
+        // `status.loadBalancer.ingress`) would time out: report the configured address instead.
+        ...(np
+          ? {
+              publishedService: { enabled: false },
+              ingressEndpoint: IPV4.test(np.address) ? { ip: np.address } : { hostname: np.address },
+            }
+          : { publishedService: { enabled: true } }),
       },
     },
     service: {
       enabled: true,
       annotations: { ...lb.serviceAnnotations },
-      // `service.spec` passes through into the ServiceSpec. Local keeps client source IPs (as the
-      // nginx option does) and lets the cloud LB health-check only the nodes running a replica.
-      spec: { type: "LoadBalancer", externalTrafficPolicy: "Local" },
+      // `service.spec` passes through into the ServiceSpec (traefik _service.tpl). Local keeps client
+      // source IPs (as the nginx option does) and lets the cloud LB health-check only the nodes
+      // running a replica.
+      spec: { ...(np ? NODE_PORT_SPEC : LOAD_BALANCER_SPEC) },
     },
+    // Fixed node ports (rendered as `nodePort` of each exposed port, traefik _service.tpl).
+    ...(np
+      ? { ports: { web: { nodePort: np.nodePorts.http }, websecure: { nodePort: np.nodePorts.https } } }
+      : {}),
     metrics: {
       prometheus: {
         entryPoint: "metrics",
@@ -148,6 +188,7 @@ export function nginxValues(
   lb: ManagedCluster["loadBalancer"],
 ): HelmValues {
   const layout = INGRESS_CONTROLLERS.nginx;
+  const np = nodePortExposure(lb);
   return {
     controller: {
       replicaCount: ingressReplicas(settings, ha),
@@ -159,11 +200,21 @@ export function nginxValues(
       reportIngressStatus: { enable: true, enableLeaderElection: true },
       service: {
         create: true,
-        type: "LoadBalancer",
-        externalTrafficPolicy: "Local",
+        ...(np ? NODE_PORT_SPEC : LOAD_BALANCER_SPEC),
         annotations: { ...lb.serviceAnnotations },
+        // controller-service.yaml renders these for type NodePort or LoadBalancer.
+        ...(np
+          ? { httpPort: { nodePort: np.nodePorts.http }, httpsPort: { nodePort: np.nodePorts.https } }
+          : {}),
       },
-      config: { entries: { "server-tokens": "False" } },
+      config: {
+        entries: {
+          "server-tokens": "False",
+          // A NodePort Service has no external address to report; `external-status-address` takes
+          // precedence over the external Service (F5 internal/k8s/status.go), so Ingresses get one.
+          ...(np ? { "external-status-address": np.address } : {}),
+        },
+      },
       enableSnippets: false,
       // No usage reports to F5 from the cluster.
       telemetryReporting: { enable: false },
@@ -200,7 +251,8 @@ export interface IngressControllerArgs {
 
 /**
  * The ingress controller in namespace `ingress` (Pod Security restricted), exposed by a
- * LoadBalancer Service; its IngressClass `settings.className` is the cluster default.
+ * LoadBalancer Service (a NodePort Service where the cluster has no LoadBalancer implementation);
+ * its IngressClass `settings.className` is the cluster default.
  */
 export class IngressController extends pulumi.ComponentResource {
   /** The IngressClass workloads use (the cluster default). */
@@ -209,7 +261,10 @@ export class IngressController extends pulumi.ComponentResource {
   readonly controller: IngressSettings["controller"];
   readonly namespace: string;
   readonly release: k8s.helm.v3.Release;
-  /** The load balancer's DNS name (AWS) or IP (others), read after the release is deployed. */
+  /**
+   * The load balancer's DNS name (AWS) or IP (others), read after the release is deployed; without
+   * a load balancer, the configured address of the node ports.
+   */
   readonly loadBalancerAddress: pulumi.Output<string>;
   readonly metrics: MetricsEndpoint[];
 
@@ -235,15 +290,21 @@ export class IngressController extends pulumi.ComponentResource {
       this,
     );
 
-    // Helm's wait (atomic) returns only once the LoadBalancer Service has an address.
-    const service = k8s.core.v1.Service.get(
-      `${name}-lb`,
-      pulumi.interpolate`${namespace.metadata.name}/${layout.serviceName}`,
-      { provider: ctx.provider, parent: this, dependsOn: [this.release] },
-    );
-    this.loadBalancerAddress = service.status.apply((s) =>
-      loadBalancerAddressOf(s, loadBalancer.addressKind),
-    );
+    const np = nodePortExposure(loadBalancer);
+    if (np) {
+      // No load balancer: clients reach the node ports at the configured address.
+      this.loadBalancerAddress = pulumi.output(np.address);
+    } else {
+      // Helm's wait (atomic) returns only once the LoadBalancer Service has an address.
+      const service = k8s.core.v1.Service.get(
+        `${name}-lb`,
+        pulumi.interpolate`${namespace.metadata.name}/${layout.serviceName}`,
+        { provider: ctx.provider, parent: this, dependsOn: [this.release] },
+      );
+      this.loadBalancerAddress = service.status.apply((s) =>
+        loadBalancerAddressOf(s, loadBalancer.addressKind),
+      );
+    }
 
     this.className = settings.className;
     this.controller = settings.controller;

@@ -20,15 +20,21 @@ export const METRICS_SERVER_POD_LABELS = {
   "app.kubernetes.io/instance": METRICS_SERVER_RELEASE,
 };
 
+/** The flag metrics-server needs where kubelets serve self-signed certificates. */
+export const KUBELET_INSECURE_TLS = "--kubelet-insecure-tls";
+
 /**
  * metrics-server 3.13.x values. The chart's container security context (non-root 1000, read-only
  * root filesystem, no capabilities, no privilege escalation, seccomp RuntimeDefault) satisfies Pod
- * Security "restricted". Kubelet certificates are verified (no --kubelet-insecure-tls): the managed
- * clouds sign kubelet serving certificates; kubeadm/kind clusters may need that flag in `values.args`.
+ * Security "restricted". Kubelet certificates are verified where the cluster CA signs them (every
+ * managed cloud). Where kubelets serve self-signed certificates (kind, kubeadm defaults) metrics-server
+ * cannot scrape them and never becomes ready, failing the release: its README ("Requirements")
+ * names --kubelet-insecure-tls for that case, added to the chart's `args` (after its `defaultArgs`).
  */
-export function metricsServerValues(ha: boolean): HelmValues {
+export function metricsServerValues(ha: boolean, kubeletCertsTrusted = true): HelmValues {
   return {
     replicas: ha ? 2 : 1,
+    ...(kubeletCertsTrusted ? {} : { args: [KUBELET_INSECURE_TLS] }),
     resources: resources("100m", "200Mi", "400Mi"),
     // Not enabled: /metrics would be served without authorization on the API port, and the HTTPS
     // scrape needs TLS settings a MetricsEndpoint cannot express.
@@ -47,6 +53,8 @@ export interface MetricsServerArgs {
   /** Extra Helm values, merged last. */
   values: HelmValues;
   ctx: AddonContext;
+  /** Whether the kubelets' serving certificates are signed by the cluster CA (default true). */
+  kubeletCertsTrusted?: boolean;
 }
 
 /** metrics-server in its own namespace (Pod Security restricted). */
@@ -65,7 +73,7 @@ export class MetricsServer extends pulumi.ComponentResource {
       "metricsServer",
       METRICS_SERVER_RELEASE,
       namespace,
-      metricsServerValues(ctx.highAvailability),
+      metricsServerValues(ctx.highAvailability, args.kubeletCertsTrusted ?? true),
       args.values,
       ctx,
       this,

@@ -33,6 +33,25 @@ export const VAULT_TLS_SECRET = "vault-server-tls";
 export const VAULT_TLS_DIR = "/vault/userconfig/tls";
 /** Label (and annotation) marking dev-mode Vault as not for production. */
 export const NOT_FOR_PRODUCTION = "kube-platform/not-for-production";
+/**
+ * Port of the injector's webhook server (chart `injector.port`, default 8080: AGENT_INJECT_LISTEN,
+ * the probes and the Service's targetPort; vault-helm v0.34.1 templates/injector-deployment.yaml,
+ * injector-service.yaml). GKE's automatic firewall rule lets the control plane of a private-node
+ * cluster reach the nodes on tcp 443 and 10250 only (GKE docs, private clusters, "Adding firewall
+ * rules for specific use cases"); 10250, the default of the cert-manager and prometheus-operator
+ * webhooks for the same reason, needs no per-cloud rule. The pod is not on the host network
+ * (injector.hostNetwork false), so the kubelet's own 10250 does not clash.
+ */
+export const VAULT_INJECTOR_PORT = 10250;
+/**
+ * The injector only serves namespaces with this label (webhook.namespaceSelector): the App
+ * component sets it on the namespaces of apps with `vault:`. Pods elsewhere are never sent to the
+ * webhook, so an unreachable injector cannot delay (30 s timeout) every pod of the cluster.
+ */
+export const VAULT_INJECTION_LABEL = "kube-platform/vault-injection";
+export const VAULT_INJECTION_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+  [VAULT_INJECTION_LABEL]: "enabled",
+};
 
 const SERVER_LABELS = {
   "app.kubernetes.io/name": "vault",
@@ -228,6 +247,8 @@ export function vaultValues(
     injector: {
       enabled: true,
       replicas: injectorReplicas,
+      port: VAULT_INJECTOR_PORT,
+      webhook: { namespaceSelector: { matchLabels: { ...VAULT_INJECTION_NAMESPACE_LABELS } } },
       resources: resources("50m", "64Mi", "128Mi"),
       securityContext: { pod: podSecurity, container: containerSecurity },
       // Soft anti-affinity: a small cluster can still schedule every replica.
@@ -440,7 +461,7 @@ export class Vault extends pulumi.ComponentResource {
         spec: {
           podSelector: { matchLabels: INJECTOR_LABELS },
           policyTypes: ["Ingress"],
-          ingress: [{ ports: [{ port: 8080, protocol: "TCP" }] }],
+          ingress: [{ ports: [{ port: VAULT_INJECTOR_PORT, protocol: "TCP" }] }],
         },
       },
       { parent: this, provider: ctx.provider },

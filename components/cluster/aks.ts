@@ -6,257 +6,64 @@ import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
 import {
   AksSettings,
   BoundIdentity,
   ClusterComponentOptions,
   ManagedCluster,
-  NodePoolSettings,
   SealStanza,
   ServiceAccountRef,
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
-import { assertNodePools, parseTaint, serviceAccountSubject, shortHash } from "./shared";
+import { assertNodePools, serviceAccountSubject, shortHash } from "./shared";
+import { AZURE_ROLES, VnetRef, parseVnetId, roleDefinitionId } from "./azure-ids";
+import { aksAzureCliKubeconfig } from "./aks-kubeconfig";
+import { aksPoolArgs, aksVersionManagedByChannel } from "./aks-pools";
+import {
+  aksMaintenanceConfigurations,
+  deployerNetworkPath,
+  deployerPrincipalType,
+  grantDeployerClusterAdmin,
+} from "./aks-access";
+
+export { AZURE_ROLES, roleDefinitionId } from "./azure-ids";
+export { aksAzureCliKubeconfig, parseAksKubeconfig } from "./aks-kubeconfig";
+export type { AksKubeconfigParts } from "./aks-kubeconfig";
+export {
+  AZURE_ZONAL_REGIONS,
+  CRITICAL_ADDONS_ONLY_TAINT,
+  aksAvailabilityZones,
+  aksNodeTaints,
+  aksPoolArgs,
+  aksPoolName,
+  aksVersionManagedByChannel,
+} from "./aks-pools";
+export type { AksPoolArgs } from "./aks-pools";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
-/** Built-in Azure role definition ids (identical in every subscription and tenant). */
-export const AZURE_ROLES = {
-  /** "Network Contributor": lets the AKS control plane join nodes and load balancers to our subnet. */
-  networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
-  /** "Key Vault Crypto User": get/wrapKey/unwrapKey on keys of an RBAC-mode vault, nothing else. */
-  keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
-} as const;
-
-/** The subscription-scoped id of a built-in role definition. */
-export function roleDefinitionId(subscriptionId: string, roleGuid: string): string {
-  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
-}
-
 /** The audience Entra ID expects on projected service account tokens (Azure workload identity). */
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
-/** The taint that keeps everything but critical add-ons (tolerating it) off the system pool (CKV_AZURE_232). */
-export const CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule";
-
 /**
- * Validates taints in the `key=value:Effect` form AKS takes verbatim and, for the system pool, adds
- * `CriticalAddonsOnly=true:NoSchedule` (once).
+ * The deployer's VNet of a private cluster (which needs one: the API server has only a private endpoint,
+ * AKS "Create a private AKS cluster"), parsed; undefined for a public API server.
  */
-export function aksNodeTaints(taints: string[], systemPool: boolean): string[] {
-  taints.forEach(parseTaint);
-  if (
-    !systemPool ||
-    taints.some((t) => t.startsWith("CriticalAddonsOnly=") || t.startsWith("CriticalAddonsOnly:"))
-  ) {
-    return [...taints];
-  }
-  return [...taints, CRITICAL_ADDONS_ONLY_TAINT];
-}
-
-/** AKS Linux pool names: 1-12 lowercase letters/digits, starting with a letter. Rejected, never rewritten. */
-export function aksPoolName(name: string): string {
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) {
+export function aksDeployerVnet(
+  settings: Pick<AksSettings, "privateCluster" | "deployerNetwork">,
+): { id: string; ref: VnetRef } | undefined {
+  if (!settings.privateCluster) return undefined;
+  const id = settings.deployerNetwork?.vnetId;
+  const ref = id === undefined ? undefined : parseVnetId(id);
+  if (id === undefined || !ref) {
     throw new Error(
-      `invalid AKS node pool name "${name}": 1-12 lowercase letters or digits, starting with a letter`,
+      `AKS privateCluster needs cluster.deployerNetwork.vnetId, the ARM id of the VNet \`pulumi up\` runs in (got ${JSON.stringify(id)})`,
     );
   }
-  return name;
-}
-
-/**
- * Azure regions (programmatic names) with availability zones, from Microsoft's "Azure regions list"
- * (learn.microsoft.com/azure/reliability/regions-list). An allow-list on purpose: a region missing
- * here only loses zone spreading, while asking for zones where there are none fails pool creation.
- */
-export const AZURE_ZONAL_REGIONS: ReadonlySet<string> = new Set([
-  "australiaeast",
-  "austriaeast",
-  "belgiumcentral",
-  "brazilsouth",
-  "canadacentral",
-  "centralindia",
-  "centralus",
-  "chinanorth3",
-  "eastasia",
-  "eastus",
-  "eastus2",
-  "francecentral",
-  "germanywestcentral",
-  "indonesiacentral",
-  "israelcentral",
-  "italynorth",
-  "japaneast",
-  "japanwest",
-  "koreacentral",
-  "mexicocentral",
-  "newzealandnorth",
-  "northeurope",
-  "norwayeast",
-  "polandcentral",
-  "qatarcentral",
-  "southafricanorth",
-  "southcentralus",
-  "southeastasia",
-  "spaincentral",
-  "swedencentral",
-  "switzerlandnorth",
-  "uaenorth",
-  "uksouth",
-  "usgovvirginia",
-  "westeurope",
-  "westus2",
-  "westus3",
-]);
-
-/**
- * The zones every pool spreads over: ["1","2","3"] where the region has zones, none elsewhere.
- * Zones are fixed at pool creation, so this depends only on the location.
- */
-export function aksAvailabilityZones(location: string): string[] | undefined {
-  const normalized = location.toLowerCase().replace(/\s+/g, "");
-  return AZURE_ZONAL_REGIONS.has(normalized) ? ["1", "2", "3"] : undefined;
-}
-
-/**
- * Whether AKS, not the settings, owns the Kubernetes version: the "stable" and "rapid" channels move
- * clusters to new minor versions, so re-applying the configured minor would be a downgrade (rejected).
- * With "patch" (latest patch of the configured minor) and "node-image" the settings own it.
- */
-export function aksVersionManagedByChannel(channel: AksSettings["upgradeChannel"]): boolean {
-  return channel === "stable" || channel === "rapid";
-}
-
-/** The settings of one pool, shared by the inline system pool and the separate user `AgentPool`s. */
-export interface AksPoolArgs {
-  mode: "System" | "User";
-  type: "VirtualMachineScaleSets";
-  osType: "Linux";
-  vmSize: string;
-  /** Initial size only: autoscaled afterwards (ignoreChanges). */
-  count: number;
-  enableAutoScaling: true;
-  minCount: number;
-  maxCount: number;
-  osDiskSizeGB: number;
-  enableNodePublicIP: false;
-  availabilityZones: string[] | undefined;
-  nodeLabels: Record<string, string>;
-  nodeTaints: string[];
-  orchestratorVersion: string;
-  tags: Record<string, string>;
-}
-
-export function aksPoolArgs(
-  pool: NodePoolSettings,
-  mode: "System" | "User",
-  settings: Pick<AksSettings, "location" | "kubernetesVersion" | "tags">,
-): AksPoolArgs {
-  aksPoolName(pool.name);
-  const minCount = mode === "System" ? Math.max(1, pool.minNodes) : pool.minNodes;
-  if (pool.maxNodes < minCount || pool.maxNodes < 1) {
-    throw new Error(`AKS pool ${pool.name}: maxNodes (${pool.maxNodes}) must be >= max(minNodes, 1)`);
-  }
-  return {
-    mode,
-    type: "VirtualMachineScaleSets",
-    osType: "Linux",
-    vmSize: pool.machineType,
-    count: Math.max(1, minCount),
-    enableAutoScaling: true,
-    minCount,
-    maxCount: pool.maxNodes,
-    osDiskSizeGB: pool.diskSizeGb,
-    // CKV_AZURE_143: nodes only have private addresses; egress goes through the standard load balancer.
-    enableNodePublicIP: false,
-    availabilityZones: aksAvailabilityZones(settings.location),
-    nodeLabels: { ...pool.labels },
-    nodeTaints: aksNodeTaints(pool.taints, mode === "System"),
-    orchestratorVersion: settings.kubernetesVersion,
-    tags: { ...settings.tags },
-  };
-}
-
-/** What the AKS-issued kubeconfig says about the API server. */
-export interface AksKubeconfigParts {
-  server: string;
-  certificateAuthorityData: string;
-  /** The Entra ID application of the AKS API server (`--server-id` of kubelogin). */
-  serverId: string;
-}
-
-interface KubeconfigDoc {
-  clusters?: { cluster?: { server?: string; "certificate-authority-data"?: string } }[];
-  users?: { user?: { exec?: { args?: string[] } } }[];
-}
-
-/**
- * Reads server, CA and kubelogin server id from the kubeconfig AKS returns for
- * `listClusterUserCredential?format=exec` (one cluster, one kubelogin exec user).
- */
-export function parseAksKubeconfig(kubeconfigYaml: string): AksKubeconfigParts {
-  const doc = parseYaml(kubeconfigYaml) as KubeconfigDoc | null;
-  const cluster = doc?.clusters?.[0]?.cluster;
-  const args = doc?.users?.[0]?.user?.exec?.args ?? [];
-  const idIndex = args.indexOf("--server-id");
-  const serverId =
-    idIndex >= 0 ? args[idIndex + 1] : args.find((a) => a.startsWith("--server-id="))?.split("=")[1];
-  const server = cluster?.server;
-  const ca = cluster?.["certificate-authority-data"];
-  if (!server || !ca || !serverId) {
-    throw new Error(
-      "unexpected AKS kubeconfig: need clusters[0].cluster.server, certificate-authority-data and a kubelogin " +
-        "exec user with --server-id (request the credentials with format=exec on an Entra ID cluster)",
-    );
-  }
-  return { server, certificateAuthorityData: ca, serverId };
-}
-
-/**
- * Rewrites the AKS user kubeconfig (interactive `kubelogin --login devicecode`) into a non-interactive one
- * that takes the token of the logged-in Azure CLI (`az login` locally, azure/login in CI):
- * `kubelogin get-token --login azurecli --server-id <id>` — what `kubelogin convert-kubeconfig -l azurecli`
- * produces. No token is stored, so refreshes never change it. Returned as JSON (valid YAML).
- */
-export function aksAzureCliKubeconfig(kubeconfigYaml: string, clusterName: string): string {
-  const parts = parseAksKubeconfig(kubeconfigYaml);
-  const user = `${clusterName}-azurecli`;
-  return JSON.stringify(
-    {
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [
-        {
-          name: clusterName,
-          cluster: { server: parts.server, "certificate-authority-data": parts.certificateAuthorityData },
-        },
-      ],
-      contexts: [{ name: clusterName, context: { cluster: clusterName, user } }],
-      "current-context": clusterName,
-      users: [
-        {
-          name: user,
-          user: {
-            exec: {
-              apiVersion: "client.authentication.k8s.io/v1beta1",
-              command: "kubelogin",
-              args: ["get-token", "--login", "azurecli", "--server-id", parts.serverId],
-              interactiveMode: "Never",
-              provideClusterInfo: false,
-              installHint:
-                "kubelogin is required (https://azure.github.io/kubelogin/) and an Azure CLI session (az login).",
-            },
-          },
-        },
-      ],
-    },
-    null,
-    2,
-  );
+  return { id, ref };
 }
 
 /**
@@ -284,7 +91,9 @@ export function keyVaultName(base: string, seed: string): string {
  * An AKS cluster: resource group, VNet with a separate node Subnet, a user-assigned control-plane identity
  * (Network Contributor on the subnet), the ManagedCluster (Azure CNI Overlay + Cilium, Entra ID + Azure
  * RBAC, OIDC issuer + workload identity), user node pools as separate AgentPools, a kubelogin (Azure CLI)
- * kubeconfig, and Azure workload identity / Key Vault for Vault auto-unseal.
+ * kubeconfig, and Azure workload identity / Key Vault for Vault auto-unseal. For the first `pulumi up`:
+ * the deploying identity's AKS RBAC Cluster Admin grant (and its propagation wait), the peering and DNS
+ * link to the deployer's VNet of a private cluster, and the planned-maintenance windows (aks-access.ts).
  */
 export class AksCluster extends pulumi.ComponentResource implements ManagedCluster {
   readonly target = "aks" as const;
@@ -309,6 +118,8 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
   readonly controlPlaneIdentity: managedidentity.UserAssignedIdentity;
   readonly cluster: containerservice.ManagedCluster;
   readonly userPools: containerservice.AgentPool[];
+  /** Planned-maintenance windows: auto-upgrade channel and node OS channel. */
+  readonly maintenance: containerservice.MaintenanceConfiguration[];
 
   constructor(name: string, settings: AksSettings, opts?: ClusterComponentOptions) {
     super("kube-platform:cluster:AksCluster", name, {}, opts);
@@ -317,6 +128,12 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
     const tags = { ...settings.tags };
     this.region = settings.location;
     const clientConfig = authorization.getClientConfigOutput({ parent: this });
+    const deployerVnet = aksDeployerVnet(settings);
+    if (!settings.grantDeployerClusterAdmin && settings.adminGroupObjectIds.length === 0) {
+      throw new Error(
+        "AKS: with grantDeployerClusterAdmin false, adminGroupObjectIds must name a group of the deploying identity",
+      );
+    }
 
     this.resourceGroup = new resources.ResourceGroup(
       `${name}-rg`,
@@ -407,8 +224,11 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
           tenantID: clientConfig.tenantId,
         },
         // CKV_AZURE_115 (private API server) or CKV_AZURE_6 (authorized ranges; not allowed with private).
+        // A private cluster keeps the AKS-managed private DNS zone ("system", the API default, stated because
+        // the deployer's VNet is linked to it) rather than "none", which would publish the private IP in
+        // public DNS and can never be changed back (AKS "Create a private AKS cluster").
         apiServerAccessProfile: settings.privateCluster
-          ? { enablePrivateCluster: true }
+          ? { enablePrivateCluster: true, privateDNSZone: "system" }
           : { enablePrivateCluster: false, authorizedIPRanges: settings.authorizedIpRanges },
         // CKV2_AZURE_29 Azure CNI, in overlay mode (pods get podCidr addresses, not VNet ones) with the
         // Cilium eBPF dataplane; CKV_AZURE_7 network policy enforced by Cilium.
@@ -470,7 +290,43 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
       { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.id },
       { parent: this },
     );
-    this.ready = [this.cluster, ...this.userPools];
+    // What every Kubernetes object waits for: the pools, the deployer's Kubernetes permissions (propagated)
+    // and, for a private cluster, the deployer's network path and name resolution.
+    const deployerAccess = settings.grantDeployerClusterAdmin
+      ? [
+          grantDeployerClusterAdmin(
+            name,
+            {
+              cluster: this.cluster,
+              principalId: clientConfig.objectId,
+              principalType:
+                settings.deployerPrincipalType ?? clientConfig.clientId.apply(deployerPrincipalType),
+              subscriptionId: clientConfig.subscriptionId,
+            },
+            this,
+          ).propagated,
+        ]
+      : [];
+    const deployerPath = deployerVnet
+      ? deployerNetworkPath(
+          name,
+          {
+            deployer: deployerVnet.ref,
+            deployerVnetId: deployerVnet.id,
+            resourceGroupName: rgName,
+            vnet: this.vnet,
+            cluster: this.cluster,
+            subscriptionId: clientConfig.subscriptionId,
+          },
+          this,
+        )
+      : [];
+    this.ready = [this.cluster, ...this.userPools, ...deployerAccess, ...deployerPath];
+    this.maintenance = aksMaintenanceConfigurations(
+      name,
+      { resourceGroupName: rgName, clusterName: this.cluster.name, window: settings.maintenanceWindow },
+      this,
+    );
     this.defaultStorageClass = pulumi.output("managed-csi");
 
     const cluster = this.cluster;

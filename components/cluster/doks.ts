@@ -118,6 +118,22 @@ export function doksPoolArgs(
   };
 }
 
+/**
+ * The control-plane firewall from the allowed addresses. Non-empty: on, and only those public addresses
+ * (IPv4 or CIDR, DigitalOcean API `control_plane_firewall.allowed_addresses`) reach the API server; the
+ * nodes reach the control plane inside the VPC (DOKS "Managed elements": the cluster's VPC firewall covers
+ * control plane and workers) and are not listed. Empty: explicitly off, so the API server is open to the
+ * internet; sent rather than omitted because the provider keeps the last value of this computed block
+ * when it is absent (terraform-provider-digitalocean resource_kubernetes_cluster.go), which would leave
+ * an emptied list enforcing the old addresses.
+ */
+export function doksControlPlaneFirewall(allowed: string[]): {
+  enabled: boolean;
+  allowedAddresses: string[];
+} {
+  return { enabled: allowed.length > 0, allowedAddresses: [...allowed] };
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The component.                                                                             */
 /* ------------------------------------------------------------------------------------------ */
@@ -130,8 +146,8 @@ export function doksPoolArgs(
  * Inputs that replace the cluster (terraform-provider-digitalocean, resource_kubernetes_cluster.go and
  * kubernetes.go): `region`, `vpcUuid`, `clusterSubnet`, `serviceSubnet`, the inline pool's `size`
  * (nodePools[0].machineType!) and a `version` lower than the current one. `name`, `ha`, `autoUpgrade`,
- * `surgeUpgrade`, `maintenancePolicy`, tags and the pool's name/min/max/labels/taints update in place, a
- * higher `version` is an in-place upgrade. A KubernetesNodePool is replaced when its `size` changes.
+ * `surgeUpgrade`, `maintenancePolicy`, `controlPlaneFirewall`, tags and the pool's name/min/max/labels/taints
+ * update in place, a higher `version` is an in-place upgrade. A KubernetesNodePool is replaced when its `size` changes.
  */
 export class DoksCluster extends pulumi.ComponentResource implements ManagedCluster {
   readonly target = "doks" as const;
@@ -205,6 +221,8 @@ export class DoksCluster extends pulumi.ComponentResource implements ManagedClus
           day: settings.maintenanceWindow.day.toLowerCase(),
           startTime: settings.maintenanceWindow.startTime,
         },
+        // Only the listed addresses reach the API server (the deployer's must be one); none: open (dev).
+        controlPlaneFirewall: doksControlPlaneFirewall(settings.apiAllowedAddresses),
         nodePool: doksPoolArgs(firstPool, true, settings.tags),
         tags: doTags(settings.tags),
       },

@@ -13,7 +13,34 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
-import { apiTaint, assertNodePools, serviceAccountSubject, shortHash } from "./shared";
+import { apiTaint, assertNodePools, shortHash } from "./shared";
+import {
+  SECURITY_GROUP_ID,
+  TRANSIT_GATEWAY_ID,
+  adminPrincipalArnProblem,
+  deployerPathProblems,
+  kubeconfigRoleArnProblem,
+  perZoneNodes,
+} from "./eks/checks";
+import {
+  IRSA_AUDIENCE,
+  UNSEAL_KEY_ACTIONS,
+  autoScalingGroupArn,
+  clusterAutoscalerPolicy,
+  irsaTrustPolicy,
+  kmsKeyUsePolicy,
+  principalSuffix,
+  roleNameFromArn,
+  serviceTrustPolicy,
+  unsealKeyPolicy,
+} from "./eks/iam";
+import { buildKubeconfig } from "./eks/kubeconfig";
+import { deployerAccess, eksZones, subnetCidrs } from "./eks/network";
+
+export * from "./eks/checks";
+export * from "./eks/iam";
+export * from "./eks/kubeconfig";
+export * from "./eks/network";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                         */
@@ -28,63 +55,10 @@ export const EKS_CONTROL_PLANE_LOG_TYPES = [
   "scheduler",
 ];
 
-/** The audience IRSA tokens are issued for. */
-export const IRSA_AUDIENCE = "sts.amazonaws.com";
-
 /** The in-tree (cloud-controller-manager) annotation that makes a LoadBalancer Service an NLB. */
 export const NLB_SERVICE_ANNOTATIONS: Record<string, string> = {
   "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
 };
-
-/** Most availability zones the subnet layout has room for (the largest AWS regions have 6). */
-export const MAX_AVAILABILITY_ZONES = 6;
-
-function ipv4ToInt(ip: string): number {
-  const parts = ip.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
-    throw new Error(`invalid IPv4 address "${ip}"`);
-  }
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-function intToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-}
-
-/**
- * Carves the VPC CIDR into one private and one public subnet per availability zone.
- *
- * The layout does not depend on `azCount`, so adding a zone later never moves an existing subnet:
- * the VPC is split into eighths; eighths 0–5 are the private subnets (one per zone, large: nodes and
- * pods take their IPs from the VPC CNI), eighth 6 is split into eight public subnets (small: NAT
- * gateways and load balancers only), eighth 7 stays free. A /16 gives private /19s (8187 usable
- * addresses) and public /22s (1019 usable).
- */
-export function subnetCidrs(vpcCidr: string, azCount: number): { private: string[]; public: string[] } {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(vpcCidr.trim());
-  if (!m) throw new Error(`invalid VPC CIDR "${vpcCidr}"`);
-  const base = ipv4ToInt(m[1]);
-  const prefix = Number(m[2]);
-  if (prefix < 16 || prefix > 22) {
-    throw new Error(
-      `VPC CIDR ${vpcCidr}: the prefix must be between /16 and /22 (public subnets need at least /28)`,
-    );
-  }
-  const size = 2 ** (32 - prefix);
-  if (base % size !== 0) throw new Error(`VPC CIDR ${vpcCidr} is not aligned to its prefix length`);
-  if (!Number.isInteger(azCount) || azCount < 2 || azCount > MAX_AVAILABILITY_ZONES) {
-    throw new Error(
-      `availabilityZoneCount must be an integer between 2 and ${MAX_AVAILABILITY_ZONES}, got ${azCount}`,
-    );
-  }
-  const eighth = size / 8;
-  const publicSize = eighth / 8;
-  const zones = [...Array(azCount).keys()];
-  return {
-    private: zones.map((i) => `${intToIpv4(base + i * eighth)}/${prefix + 3}`),
-    public: zones.map((i) => `${intToIpv4(base + 6 * eighth + i * publicSize)}/${prefix + 6}`),
-  };
-}
 
 /** The EKS managed node group AMI type (Amazon Linux 2023) for an EC2 instance type. */
 export function amiTypeFor(machineType: string): string {
@@ -125,214 +99,6 @@ export const NODE_GROUP_NAME_PREFIX_MAX = 37;
 /** Launch template `namePrefix`: 128 characters minus the 26-character unique suffix. */
 export const LAUNCH_TEMPLATE_NAME_PREFIX_MAX = 102;
 
-/** A stable, URN-safe resource-name suffix for an IAM principal ARN (ARNs contain "::"). */
-export function principalSuffix(arn: string): string {
-  const last = arn.split(/[/:]/).pop() ?? "";
-  const slug = last
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 32);
-  const hash = shortHash(arn, 8);
-  return slug ? `${slug}-${hash}` : hash;
-}
-
-/** The role name in an IAM role ARN (`arn:<partition>:iam::<account>:role/<path/>name`). */
-export function roleNameFromArn(arn: string): string {
-  const m = /^arn:[^:]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  if (!m) throw new Error(`not an IAM role ARN: "${arn}"`);
-  return m[1];
-}
-
-/** The issuer URL without its scheme: the prefix of IRSA condition keys. */
-export function issuerHostPath(issuerUrl: string): string {
-  return issuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "");
-}
-
-/** A trust policy letting an AWS service (eks.amazonaws.com, ec2.amazonaws.com, …) assume a role. */
-export function serviceTrustPolicy(service: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-  });
-}
-
-/** The IRSA trust policy: only the ServiceAccount `sa` of this cluster's OIDC issuer may assume the role. */
-export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, sa: ServiceAccountRef): string {
-  const issuer = issuerHostPath(issuerUrl);
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: serviceAccountSubject(sa),
-            [`${issuer}:aud`]: IRSA_AUDIENCE,
-          },
-        },
-      },
-    ],
-  });
-}
-
-/** An identity policy allowing `actions` on one KMS key only. */
-export function kmsKeyUsePolicy(keyArn: string, actions: string[]): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: actions, Resource: keyArn }],
-  });
-}
-
-/** What Vault's awskms seal needs on its key. */
-export const UNSEAL_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"];
-
-/** Administrative KMS actions (no encrypt/decrypt): what the account keeps on an unseal key. */
-export const KMS_ADMIN_ACTIONS = [
-  // Not "kms:Create*": kms:CreateGrant would let the account hand the key's use to anyone.
-  "kms:CreateAlias",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-];
-
-/**
- * The unseal key's key policy: the account administers the key (through IAM, so it can never become
- * unmanageable) but only `roleArn` may use it for cryptography.
- */
-export function unsealKeyPolicy(partition: string, accountId: string, roleArn: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "AccountAdministersTheKey",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: KMS_ADMIN_ACTIONS,
-        Resource: "*",
-      },
-      {
-        Sid: "OnlyTheBoundIdentityUsesTheKey",
-        Effect: "Allow",
-        Principal: { AWS: roleArn },
-        Action: UNSEAL_KEY_ACTIONS,
-        Resource: "*",
-      },
-    ],
-  });
-}
-
-/**
- * The cluster-autoscaler's permissions (its documented minimum for auto-discovery): scaling actions
- * only on the given Auto Scaling groups; read-only calls, which IAM cannot scope, on "*".
- */
-export function clusterAutoscalerPolicy(autoScalingGroupArns: string[], clusterArn: string): string {
-  const nodegroupArn = clusterArn.replace(":cluster/", ":nodegroup/") + "/*";
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "ScaleOwnNodeGroupsOnly",
-        Effect: "Allow",
-        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-        Resource: autoScalingGroupArns,
-      },
-      {
-        Sid: "DescribeForAutoDiscovery",
-        Effect: "Allow",
-        Action: [
-          "autoscaling:DescribeAutoScalingGroups",
-          "autoscaling:DescribeAutoScalingInstances",
-          "autoscaling:DescribeLaunchConfigurations",
-          "autoscaling:DescribeScalingActivities",
-          "autoscaling:DescribeTags",
-          "ec2:DescribeImages",
-          "ec2:DescribeInstanceTypes",
-          "ec2:DescribeLaunchTemplateVersions",
-          "ec2:GetInstanceTypesFromInstanceRequirements",
-        ],
-        Resource: "*",
-      },
-      {
-        Sid: "DescribeOwnNodeGroups",
-        Effect: "Allow",
-        Action: ["eks:DescribeNodegroup"],
-        Resource: nodegroupArn,
-      },
-    ],
-  });
-}
-
-/** The ARN pattern of an Auto Scaling group (the group's UUID is a wildcard). */
-export function autoScalingGroupArn(
-  partition: string,
-  region: string,
-  accountId: string,
-  asgName: string,
-): string {
-  return `arn:${partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${asgName}`;
-}
-
-export interface KubeconfigArgs {
-  clusterName: string;
-  endpoint: string;
-  certificateAuthorityData: string;
-  region: string;
-  profile?: string;
-  roleArn?: string;
-}
-
-/**
- * An exec-based kubeconfig: kubectl / the Kubernetes provider run `aws eks get-token` for a
- * short-lived token at every use, so the kubeconfig itself never changes when credentials rotate.
- */
-export function buildKubeconfig(a: KubeconfigArgs): string {
-  const args = ["eks", "get-token", "--cluster-name", a.clusterName, "--region", a.region];
-  if (a.roleArn) args.push("--role-arn", a.roleArn);
-  if (a.profile) args.push("--profile", a.profile);
-  // Guard against a user-level `output = text|yaml` in ~/.aws/config.
-  args.push("--output", "json");
-  return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [
-      {
-        name: a.clusterName,
-        cluster: { server: a.endpoint, "certificate-authority-data": a.certificateAuthorityData },
-      },
-    ],
-    contexts: [{ name: a.clusterName, context: { cluster: a.clusterName, user: a.clusterName } }],
-    "current-context": a.clusterName,
-    users: [
-      {
-        name: a.clusterName,
-        user: {
-          exec: {
-            apiVersion: "client.authentication.k8s.io/v1beta1",
-            command: "aws",
-            args,
-            interactiveMode: "Never",
-          },
-        },
-      },
-    ],
-    preferences: {},
-  });
-}
-
 /**
  * Checks what the cloud would only reject halfway through a deployment. Throws on the first problem.
  */
@@ -343,12 +109,29 @@ export function validateEksSettings(s: EksSettings): void {
       `clusterName "${s.clusterName}": 1-100 letters, digits, "-" or "_", starting alphanumeric`,
     );
   }
-  if (s.endpointPublicAccess && s.publicAccessCidrs.length === 0) {
-    throw new Error("endpointPublicAccess needs publicAccessCidrs (EKS would default to 0.0.0.0/0)");
+  // The same rules stack config reports per key (eks/checks.ts).
+  const [problem] = deployerPathProblems(s);
+  if (problem) throw new Error(`${problem.path.join(".")}: ${problem.message}`);
+  const dn = s.deployerNetwork;
+  for (const sg of dn?.securityGroupIds ?? []) {
+    if (!SECURITY_GROUP_ID.test(sg))
+      throw new Error(`deployerNetwork.securityGroupIds: "${sg}" is not an sg- ID`);
+  }
+  if (dn?.transitGatewayId !== undefined && !TRANSIT_GATEWAY_ID.test(dn.transitGatewayId)) {
+    throw new Error(`deployerNetwork.transitGatewayId: "${dn.transitGatewayId}" is not a tgw- ID`);
   }
   assertNodePools("EKS", s.nodePools);
   if (new Set(s.adminPrincipalArns).size !== s.adminPrincipalArns.length) {
     throw new Error("adminPrincipalArns contains duplicates");
+  }
+  for (const arn of s.adminPrincipalArns) {
+    const p = adminPrincipalArnProblem(arn);
+    if (p) throw new Error(`adminPrincipalArns: "${arn}" ${p}`);
+  }
+  const roleProblem = s.kubeconfigRoleArn && kubeconfigRoleArnProblem(s.kubeconfigRoleArn);
+  if (roleProblem) throw new Error(`kubeconfigRoleArn: "${s.kubeconfigRoleArn}" ${roleProblem}`);
+  if (s.supportType !== "STANDARD" && s.supportType !== "EXTENDED") {
+    throw new Error(`supportType: "${String(s.supportType)}" must be STANDARD or EXTENDED`);
   }
 }
 
@@ -419,25 +202,8 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
     const managedPolicy = (policy: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
 
     /* ---------------------------------- network ---------------------------------- */
-    const zones = aws
-      .getAvailabilityZonesOutput(
-        {
-          // Regular zones only (no Local/Wavelength zones). No `state: "available"` filter on purpose:
-          // an impaired zone would drop out of the list during an incident, shift the zones of the
-          // subnets after it and force their (and the cluster's) replacement on the next update.
-          region: settings.region,
-          filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-        },
-        invokeOpts,
-      )
-      .names.apply((names) => {
-        if (names.length < azCount) {
-          throw new Error(
-            `region ${settings.region} has ${names.length} availability zones, availabilityZoneCount is ${azCount}`,
-          );
-        }
-        return names.slice(0, azCount);
-      });
+    // Regular zones EKS accepts for cluster subnets (eks/network.ts).
+    const zones = eksZones(settings.region, azCount, invokeOpts);
     const zone = (i: number) => zones.apply((z) => z[i]);
     const clusterTag = `kubernetes.io/cluster/${clusterName}`;
 
@@ -538,7 +304,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
     });
     // One private route table per zone in both modes, so switching single <-> perAz only edits routes.
     const privateRouting: pulumi.Resource[] = [];
-    this.privateSubnets.forEach((s, i) => {
+    const privateRouteTables = this.privateSubnets.map((s, i) => {
       const rt = new aws.ec2.RouteTable(
         `${name}-private-rt-${i}`,
         { vpcId: this.vpc.id, tags: { Name: pulumi.interpolate`${clusterName}-private-${zone(i)}` } },
@@ -557,6 +323,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
           child,
         ),
       );
+      return rt;
     });
 
     /* -------------------------- encryption and logging --------------------------- */
@@ -642,18 +409,45 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
         enabledClusterLogTypes: EKS_CONTROL_PLANE_LOG_TYPES,
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        // Unset, EKS puts the cluster on EXTENDED support (and pricing) when standard support ends
+        // (EKS user guide, "Cluster upgrade policy"); STANDARD upgrades it instead.
+        upgradePolicy: { supportType: settings.supportType },
         deletionProtection: protect,
       },
       {
         ...child,
         protect,
         dependsOn: [clusterPolicy, clusterEncryption, logGroup],
-        // Only read at creation; EKS reports false afterwards (pulumi-eks ignores it too).
-        ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+        ignoreChanges: [
+          // Only read at creation; EKS reports false afterwards (pulumi-eks ignores it too).
+          "accessConfig.bootstrapClusterCreatorAdminPermissions",
+          // The control plane keeps its creation-time subnets: terraform-provider-aws updates
+          // vpc_config.subnet_ids in place (UpdateClusterConfig), and EKS rejects subnets outside the
+          // AZs given at creation (EKS user guide, "VPC and subnet requirements"), so a raised
+          // availabilityZoneCount reaches the node groups only.
+          "vpcConfig.subnetIds",
+        ],
       },
     );
     const cluster = this.cluster;
     this.clusterName = cluster.name;
+
+    // A private endpoint: the declared deployer network's path to it (none with a public endpoint).
+    const deployerPath =
+      !settings.endpointPublicAccess && settings.deployerNetwork
+        ? deployerAccess(
+            name,
+            {
+              network: settings.deployerNetwork,
+              clusterSecurityGroupId: cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId),
+              vpcId: this.vpc.id,
+              privateSubnetIds: this.privateSubnets.map((sn) => sn.id),
+              privateRouteTableIds: privateRouteTables.map((rt) => rt.id),
+              clusterName,
+            },
+            child,
+          )
+        : [];
 
     const adminAccess = settings.adminPrincipalArns.map((principalArn) => {
       const suffix = principalSuffix(principalArn);
@@ -725,8 +519,8 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
     const kubeProxy = addon("kube-proxy", {}, []);
 
     /* -------------------------------- node groups -------------------------------- */
-    this.nodeGroups = settings.nodePools.map((pool) =>
-      this.nodeGroup(name, pool, nodeRole, [...nodePolicies, ...privateRouting, vpcCni, kubeProxy]),
+    this.nodeGroups = settings.nodePools.flatMap((pool) =>
+      this.zonalNodeGroups(name, pool, nodeRole, [...nodePolicies, ...privateRouting, vpcCni, kubeProxy]),
     );
 
     // Deployments: they need nodes to become ACTIVE.
@@ -778,11 +572,11 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
       },
-      { parent: this, provider: this.provider, dependsOn: [ebsCsi, ...adminAccess] },
+      { parent: this, provider: this.provider, dependsOn: [ebsCsi, ...adminAccess, ...deployerPath] },
     );
 
     // Volumes need the CSI driver and gp3; nothing else waits for them.
-    this.ready = [...this.nodeGroups, vpcCni, kubeProxy, coreDns, ...adminAccess];
+    this.ready = [...this.nodeGroups, vpcCni, kubeProxy, coreDns, ...adminAccess, ...deployerPath];
     this.storageReady = [ebsCsi, storageClass];
     this.defaultStorageClass = storageClass.metadata.name;
     this.loadBalancer = { addressKind: "hostname", serviceAnnotations: { ...NLB_SERVICE_ANNOTATIONS } };
@@ -812,12 +606,20 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
     });
   }
 
-  private nodeGroup(
+  /**
+   * One managed node group per zone for `pool`, all from one launch template. A group spanning
+   * zones lets cluster-autoscaler add a node in any of them, not in the zone of a pending pod's EBS
+   * volume (EKS best practices, "Cluster Autoscaler": one node group per AZ, with
+   * --balance-similar-node-groups). The groups are alike but for the zone, which cluster-autoscaler
+   * ignores when balancing (it ignores eks.amazonaws.com/nodegroup and zone labels; the shared
+   * launch template keeps the other EKS labels equal).
+   */
+  private zonalNodeGroups(
     name: string,
     pool: NodePoolSettings,
     nodeRole: aws.iam.Role,
     dependsOn: pulumi.Resource[],
-  ): aws.eks.NodeGroup {
+  ): aws.eks.NodeGroup[] {
     const s = this.settings;
     const child = { parent: this, provider: this.awsProvider };
     const instanceTags = { ...s.tags, Name: `${s.clusterName}-${pool.name}` };
@@ -847,30 +649,46 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
       },
       child,
     );
-    return new aws.eks.NodeGroup(
-      `${name}-${pool.name}`,
-      {
-        clusterName: this.cluster.name,
-        nodeGroupNamePrefix: namePrefix([pool.name], NODE_GROUP_NAME_PREFIX_MAX),
-        nodeRoleArn: nodeRole.arn,
-        subnetIds: this.privateSubnets.map((sn) => sn.id),
-        version: s.kubernetesVersion,
-        amiType: amiTypeFor(pool.machineType),
-        instanceTypes: [pool.machineType],
-        capacityType: "ON_DEMAND",
-        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-        scalingConfig: { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.minNodes },
-        updateConfig: { maxUnavailablePercentage: 33 },
-        nodeRepairConfig: { enabled: true },
-        labels: pool.labels,
-        taints: pool.taints.map(parseTaint),
-        tags: {
-          "k8s.io/cluster-autoscaler/enabled": "true",
-          [`k8s.io/cluster-autoscaler/${s.clusterName}`]: "owned",
-        },
-      },
-      // cluster-autoscaler owns the current size; Pulumi only sets min/max.
-      { ...child, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
+    const zones = this.privateSubnets.length;
+    // Per zone: ceil(pool size / zones), so the zones together never allow less than the pool asks.
+    const minSize = perZoneNodes(pool.minNodes, zones);
+    const maxSize = perZoneNodes(pool.maxNodes, zones);
+    return this.privateSubnets.map(
+      (subnet, i) =>
+        new aws.eks.NodeGroup(
+          // "." cannot occur in a pool name (a DNS label), so no pool's group can take another's name.
+          `${name}-${pool.name}.${i}`,
+          {
+            clusterName: this.cluster.name,
+            nodeGroupNamePrefix: namePrefix([pool.name, String(i)], NODE_GROUP_NAME_PREFIX_MAX),
+            nodeRoleArn: nodeRole.arn,
+            subnetIds: [subnet.id],
+            version: s.kubernetesVersion,
+            amiType: amiTypeFor(pool.machineType),
+            instanceTypes: [pool.machineType],
+            capacityType: "ON_DEMAND",
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            scalingConfig: { minSize, maxSize, desiredSize: minSize },
+            updateConfig: { maxUnavailablePercentage: 33 },
+            nodeRepairConfig: { enabled: true },
+            labels: pool.labels,
+            taints: pool.taints.map(parseTaint),
+            tags: {
+              "k8s.io/cluster-autoscaler/enabled": "true",
+              [`k8s.io/cluster-autoscaler/${s.clusterName}`]: "owned",
+            },
+          },
+          {
+            ...child,
+            dependsOn,
+            // cluster-autoscaler owns the current size; Pulumi only sets min/max.
+            ignoreChanges: ["scalingConfig.desiredSize"],
+            // The zone-0 group takes over the URN of the former one-group-per-pool layout: subnetIds
+            // force a new group (terraform-provider-aws node_group: subnet_ids ForceNew), so an
+            // upgrade replaces that group (create first, delete last) instead of deleting it.
+            aliases: i === 0 ? [{ name: `${name}-${pool.name}` }] : [],
+          },
+        ),
     );
   }
 

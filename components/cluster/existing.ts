@@ -17,6 +17,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Managed
   readonly defaultStorageClass: pulumi.Output<string>;
   readonly loadBalancer: ManagedCluster["loadBalancer"];
   readonly hasMetricsApi: boolean;
+  readonly kubeletCertsTrusted: boolean;
   readonly nodeAutoscaling = { kind: "native" } as const;
   readonly workloadIdentity = undefined;
   readonly unsealKms = undefined;
@@ -36,8 +37,16 @@ export class ExistingCluster extends pulumi.ComponentResource implements Managed
       { parent: this },
     );
     this.defaultStorageClass = pulumi.output(settings.defaultStorageClass);
-    this.loadBalancer = { addressKind: settings.loadBalancerAddressKind, serviceAnnotations: {} };
+    const lb = { addressKind: settings.loadBalancerAddressKind, serviceAnnotations: {} };
+    // Without a LoadBalancer implementation (plain kind: "Services stay pending without
+    // cloud-provider-kind or MetalLB") Helm's wait never ends (helm pkg/kube/ready.go waits for
+    // `status.loadBalancer.ingress` of LoadBalancer Services): the ingress uses fixed node ports.
+    this.loadBalancer =
+      settings.loadBalancer === "none"
+        ? { ...lb, available: false, nodePorts: settings.ingressNodePorts, address: settings.ingressAddress }
+        : { ...lb, available: true };
     this.hasMetricsApi = settings.hasMetricsApi;
+    this.kubeletCertsTrusted = settings.kubeletServingCerts === "trusted";
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
   }
 }

@@ -97,6 +97,15 @@ export function initialNodeCountPerZone(totalMinNodes: number, zones = GKE_DEFAU
   return Math.max(1, Math.ceil(totalMinNodes / zones));
 }
 
+/**
+ * The IAM member of the GKE service agent: the email the ServiceIdentity returned, or the name the
+ * GKE docs give it (`service-<project number>@container-engine-robot.iam.gserviceaccount.com`)
+ * when the API returned none.
+ */
+export function gkeServiceAgentMember(email: string | undefined, projectNumber: string): string {
+  return `serviceAccount:${email || `service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`}`;
+}
+
 /** The kubeconfig context name gcloud uses. */
 export function gkeContextName(project: string, location: string, clusterName: string): string {
   return `gke_${project}_${location}_${clusterName}`;
@@ -175,6 +184,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
   readonly network: gcp.compute.Network;
   readonly subnetwork: gcp.compute.Subnetwork;
   readonly nodeServiceAccount: gcp.serviceaccount.Account;
+  /** The GKE service agent (service-<number>@container-engine-robot), created explicitly. */
+  readonly gkeServiceAgent: gcp.projects.ServiceIdentity;
   readonly keyRing: gcp.kms.KeyRing;
   readonly secretsKey: gcp.kms.CryptoKey;
   readonly cluster: gcp.container.Cluster;
@@ -183,6 +194,14 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
   constructor(name: string, settings: GkeSettings, opts?: ClusterComponentOptions) {
     super("kube-platform:cluster:GkeCluster", name, {}, opts);
     assertNodePools("GKE", settings.nodePools);
+    // Authorized networks are always on: with no cidrBlocks GKE "disallows all external traffic" to
+    // the endpoint (GKE API MasterAuthorizedNetworksConfig), so the deployer could not create a
+    // single Kubernetes object. Stack config reports it first (cluster.masterAuthorizedNetworks).
+    if (settings.masterAuthorizedNetworks.length === 0) {
+      throw new Error(
+        "GKE: masterAuthorizedNetworks must list at least one network, the public address of the machine running `pulumi up` among them: with none, GKE refuses all external access to the API server",
+      );
+    }
     const { project, region, protect } = settings;
     this.region = region;
 
@@ -296,12 +315,22 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
       { projectId: project },
       { parent: this, provider },
     );
-    const gkeServiceAgent = pulumi.interpolate`serviceAccount:service-${projectInfo.number}@container-engine-robot.iam.gserviceaccount.com`;
+    // In a fresh project the GKE service agent is created lazily, some time after the container
+    // API is enabled: a grant to it right away fails with "service account does not exist". The
+    // Service Usage API's services.generateServiceIdentity creates it now (google_project_service_identity;
+    // the provider notes the API may return no email, hence the documented name as fallback).
+    this.gkeServiceAgent = new gcp.projects.ServiceIdentity(
+      `${name}-gke-agent`,
+      { project, service: "container.googleapis.com" },
+      gopts({ dependsOn: [services["container.googleapis.com"]] }),
+    );
+    const gkeServiceAgent = pulumi
+      .all([this.gkeServiceAgent.email, projectInfo.number])
+      .apply(([email, number]) => gkeServiceAgentMember(email, number));
     const secretsKeyGrant = new gcp.kms.CryptoKeyIAMMember(
       `${name}-secrets-gke-agent`,
       { cryptoKeyId: this.secretsKey.id, role: KMS_ENCRYPTER_DECRYPTER, member: gkeServiceAgent },
-      // The GKE service agent exists once the container API is enabled.
-      gopts({ dependsOn: [services["container.googleapis.com"]] }),
+      gopts({ dependsOn: [this.gkeServiceAgent] }),
     );
 
     // The shielded, metadata-concealing node configuration shared by every pool (and by the

@@ -44,11 +44,29 @@ export interface EksSettings extends ManagedClusterCommon {
   endpointPublicAccess: boolean;
   /** CIDRs allowed to reach the public endpoint (only when endpointPublicAccess). */
   publicAccessCidrs: string[];
+  /**
+   * Where `pulumi up` reaches a private endpoint from (required when !endpointPublicAccess):
+   * sources allowed on tcp 443 of the cluster security group, and optionally a transit gateway the
+   * VPC's private subnets attach to, with a route per deployer CIDR.
+   */
+  deployerNetwork?: EksDeployerNetwork;
+  /** EKS upgrade policy: STANDARD (upgraded at the end of standard support) or EXTENDED (paid). */
+  supportType: "STANDARD" | "EXTENDED";
   /** IAM principal ARNs (roles/users) granted cluster admin through access entries. */
   adminPrincipalArns: string[];
   /** Optional AWS CLI profile / role used by the exec-based kubeconfig. */
   kubeconfigProfile?: string;
   kubeconfigRoleArn?: string;
+}
+
+/** The deploying machine's network, for a private EKS endpoint. */
+export interface EksDeployerNetwork {
+  /** IPv4 CIDRs of the deployer (a runner subnet in the VPC, a peered/connected network). */
+  cidrs: string[];
+  /** Security groups of a runner inside the cluster's VPC. */
+  securityGroupIds: string[];
+  /** A transit gateway (tgw-…) connecting the deployer's network to the cluster's VPC. */
+  transitGatewayId?: string;
 }
 
 export interface GkeSettings extends ManagedClusterCommon {
@@ -72,13 +90,40 @@ export interface AksSettings extends ManagedClusterCommon {
   dnsServiceIp: string;
   authorizedIpRanges: string[];
   privateCluster: boolean;
+  /**
+   * The existing VNet `pulumi up` runs in, for a private cluster (required then): it is peered with the
+   * cluster VNet both ways and linked to the cluster's private DNS zone. Same subscription as the cluster.
+   */
+  deployerNetwork?: { vnetId: string };
   skuTier: "Free" | "Standard" | "Premium";
   upgradeChannel: "patch" | "stable" | "rapid" | "node-image";
   disableLocalAccounts: boolean;
   /** Entra ID group object IDs that become cluster admins. */
   adminGroupObjectIds: string[];
+  /**
+   * Grant the identity that runs `pulumi up` "Azure Kubernetes Service RBAC Cluster Admin" on the cluster
+   * (with Azure RBAC for Kubernetes nothing else gives it Kubernetes permissions). When false,
+   * `adminGroupObjectIds` must hold a group of that identity.
+   */
+  grantDeployerClusterAdmin: boolean;
+  /** The deployer's principal type for that grant; default: detected from the signed-in client. */
+  deployerPrincipalType?: "User" | "ServicePrincipal";
+  /** The weekly window for cluster (auto-upgrade channel) and node OS upgrades. */
+  maintenanceWindow: AksMaintenanceWindow;
   /** The system pool (critical add-ons only); `nodePools` are the user pools. */
   systemPool: NodePoolSettings;
+}
+
+/** A weekly AKS planned-maintenance window. */
+export interface AksMaintenanceWindow {
+  /** Lowercase day of the week, e.g. "sunday". */
+  day: string;
+  /** "HH:MM" in `utcOffset`. */
+  startTime: string;
+  /** 4–24 (the AKS API range; auto-upgrade needs at least 4). */
+  durationHours: number;
+  /** "+HH:MM" / "-HH:MM". */
+  utcOffset: string;
 }
 
 export interface DoksSettings extends ManagedClusterCommon {
@@ -88,6 +133,12 @@ export interface DoksSettings extends ManagedClusterCommon {
   autoUpgrade: boolean;
   surgeUpgrade: boolean;
   maintenanceWindow: { day: string; startTime: string };
+  /**
+   * Public CIDRs allowed through the control-plane firewall to the API server. Non-empty: the firewall is
+   * on and only these reach the API (include the address `pulumi up` runs from); empty: the firewall is
+   * off and the API server is open to the internet (dev only; the config refuses it in prod).
+   */
+  apiAllowedAddresses: string[];
 }
 
 export interface ExistingSettings {
@@ -99,8 +150,32 @@ export interface ExistingSettings {
   clusterName: string;
   defaultStorageClass: string;
   loadBalancerAddressKind: LoadBalancerAddressKind;
+  /**
+   * "available": LoadBalancer Services get an address (a cloud, MetalLB, cloud-provider-kind);
+   * "none": they never do (plain kind, minikube without `tunnel`), so the ingress runs behind a
+   * NodePort Service on `ingressNodePorts`.
+   */
+  loadBalancer: "available" | "none";
+  /** With loadBalancer "none": the fixed node ports of the ingress controller's Service. */
+  ingressNodePorts: IngressNodePorts;
+  /**
+   * With loadBalancer "none": the address clients reach those ports at (an IP or a DNS name),
+   * reported in every Ingress status and exported as loadBalancerAddress (kind: 127.0.0.1).
+   */
+  ingressAddress: string;
   /** Whether the cluster already serves the metrics API (metrics-server). */
   hasMetricsApi: boolean;
+  /**
+   * "trusted": kubelet serving certificates are signed by the cluster CA; "selfSigned" (kind,
+   * kubeadm defaults): metrics-server must run with --kubelet-insecure-tls.
+   */
+  kubeletServingCerts: "trusted" | "selfSigned";
+}
+
+/** The node ports an ingress controller listens on where no LoadBalancer implementation exists. */
+export interface IngressNodePorts {
+  http: number;
+  https: number;
 }
 
 /** The cluster section of the stack config, discriminated by target. */
@@ -172,6 +247,22 @@ export interface ClusterAutoscalerTarget {
   bindServiceAccount(name: string, sa: ServiceAccountRef, parent: pulumi.Resource): BoundIdentity;
 }
 
+interface LoadBalancerCommon {
+  addressKind: LoadBalancerAddressKind;
+  /** Annotations for LoadBalancer Services (e.g. NLB on AWS). */
+  serviceAnnotations: Record<string, string>;
+}
+
+/**
+ * How traffic reaches the ingress controller. `available` absent or true: LoadBalancer Services
+ * get an address (every cloud target). false: the cluster has no LoadBalancer implementation (Helm
+ * would wait for an address forever), so the controller runs behind a NodePort Service on
+ * `nodePorts` and reports `address` in Ingress status.
+ */
+export type ClusterLoadBalancer =
+  | (LoadBalancerCommon & { available?: true })
+  | (LoadBalancerCommon & { available: false; nodePorts: IngressNodePorts; address: string });
+
 /** The one contract between a cluster target and everything installed on it. */
 export interface ManagedCluster {
   target: ClusterTarget;
@@ -192,13 +283,14 @@ export interface ManagedCluster {
   storageReady: pulumi.Resource[];
   /** The StorageClass that is the cluster default. */
   defaultStorageClass: pulumi.Output<string>;
-  loadBalancer: {
-    addressKind: LoadBalancerAddressKind;
-    /** Annotations for LoadBalancer Services (e.g. NLB on AWS). */
-    serviceAnnotations: Record<string, string>;
-  };
+  loadBalancer: ClusterLoadBalancer;
   /** Whether the cluster serves the metrics API already (else metrics-server must be installed). */
   hasMetricsApi: boolean;
+  /**
+   * Whether kubelet serving certificates are signed by the cluster CA (absent: true, as on every
+   * managed target); false: metrics-server runs with --kubelet-insecure-tls.
+   */
+  kubeletCertsTrusted?: boolean;
   /** "native": the cloud scales node pools itself; "cluster-autoscaler": it must be installed. */
   nodeAutoscaling: { kind: "native" } | ({ kind: "cluster-autoscaler" } & ClusterAutoscalerTarget);
   /** Cloud identity for ServiceAccounts, or undefined where the target has none (DOKS, existing). */

@@ -10,6 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { spreadAcrossNodesAndZones } from "../addons/base";
+import { VAULT_INJECTION_NAMESPACE_LABELS } from "../addons/vault";
 import { AppSettings, WorkloadContext } from "./types";
 
 type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
@@ -136,6 +137,19 @@ export function vaultAnnotations(
     a["vault.hashicorp.com/ca-cert"] = `${VAULT_TLS_MOUNT}/ca.crt`;
   }
   return a;
+}
+
+/**
+ * The label the Vault injector's namespaceSelector matches, for a namespace holding an app with
+ * `vault:` (none otherwise: the injector never sees the pods of other namespaces).
+ */
+export function vaultInjectionNamespaceLabels(
+  apps: AppSettings[],
+  namespace: string,
+): Record<string, string> {
+  return apps.some((a) => a.namespace === namespace && a.vault !== undefined)
+    ? { ...VAULT_INJECTION_NAMESPACE_LABELS }
+    : {};
 }
 
 /** The Secret (in the app namespace) whose ca.crt the Vault agents trust. */

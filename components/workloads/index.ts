@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../addons/base";
-import { App, AppCaller, NAMESPACE_NAME_LABEL } from "./app";
+import { App, AppCaller, NAMESPACE_NAME_LABEL, vaultInjectionNamespaceLabels } from "./app";
 import { AppSettings, WorkloadContext } from "./types";
 
 export * from "./app";
@@ -115,7 +115,12 @@ export class Workloads extends pulumi.ComponentResource {
     for (const namespace of [...new Set(apps.map((a) => a.namespace))]) {
       const ns = new k8s.core.v1.Namespace(
         `${name}-ns-${namespace}`,
-        { metadata: { name: namespace, labels: appNamespaceLabels() } },
+        {
+          metadata: {
+            name: namespace,
+            labels: { ...appNamespaceLabels(), ...vaultInjectionNamespaceLabels(apps, namespace) },
+          },
+        },
         child(ctx.dependsOn),
       );
       this.namespaces[namespace] = ns;

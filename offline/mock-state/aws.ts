@@ -32,6 +32,26 @@ function arn(service: string, region: string, resource: string): string {
   return `arn:aws:${service}:${region}:${MOCK_AWS_ACCOUNT}:${resource}`;
 }
 
+const DIRECTIONS: Record<string, string> = {
+  north: "n",
+  south: "s",
+  east: "e",
+  west: "w",
+  central: "c",
+  northeast: "ne",
+  northwest: "nw",
+  southeast: "se",
+  southwest: "sw",
+};
+
+/** The AZ ID prefix of a region, as AWS spells it: us-east-1 → use1, ap-northeast-2 → apne2. */
+export function zoneIdPrefix(region: string): string {
+  return region
+    .split("-")
+    .map((p, i) => (i === 0 || /^\d+$/.test(p) ? p : (DIRECTIONS[p] ?? p[0])))
+    .join("");
+}
+
 export const aws: MockTables = {
   resources: {
     "aws:ec2/vpc:Vpc": (name, inputs) => ({
@@ -79,6 +99,11 @@ export const aws: MockTables = {
       return {
         name: clusterName,
         arn: arn("eks", region, `cluster/${clusterName}`),
+        // EKS creates the cluster security group and reports it in vpcConfig.
+        vpcConfig: {
+          ...(inputs.vpcConfig as Inputs | undefined),
+          clusterSecurityGroupId: `sg-${hex(`${clusterName}-cluster`, 17)}`,
+        },
         endpoint: `https://${hex(clusterName, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
         certificateAuthority: { data: Buffer.from(`mock CA of ${clusterName}`).toString("base64") },
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/EXAMPLE` }] }],
@@ -116,18 +141,19 @@ export const aws: MockTables = {
   },
   calls: {
     "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs) => {
+      // Four zones a-d with IDs <region id>-az1…az4 (real accounts map names to IDs per account),
+      // minus the IDs in excludeZoneIds, as the provider filters them.
       const region = regionOf(inputs);
-      const short = region
-        .split("-")
-        .map((p) => (/^\d+$/.test(p) ? p : p[0]))
-        .join("");
-      const letters = ["a", "b", "c", "d"];
+      const excluded = Array.isArray(inputs.excludeZoneIds) ? (inputs.excludeZoneIds as unknown[]) : [];
+      const zones = ["a", "b", "c", "d"]
+        .map((l, i) => ({ name: `${region}${l}`, zoneId: `${zoneIdPrefix(region)}-az${i + 1}` }))
+        .filter((z) => !excluded.includes(z.zoneId));
       return {
         id: region,
         region,
-        names: letters.map((l) => `${region}${l}`),
-        zoneIds: letters.map((_, i) => `${short}-az${i + 1}`),
-        groupNames: letters.map(() => region),
+        names: zones.map((z) => z.name),
+        zoneIds: zones.map((z) => z.zoneId),
+        groupNames: zones.map(() => region),
       };
     },
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({

@@ -23,6 +23,11 @@ export function mockAksFqdn(dnsPrefix: string, location: string): string {
   return `${dnsPrefix}-k3x9q2ab.hcp.${location}.azmk8s.io`;
 }
 
+/** The private API server FQDN AKS gives a private cluster (in its "system" private DNS zone). */
+export function mockAksPrivateFqdn(dnsPrefix: string, location: string, seed: string): string {
+  return `${dnsPrefix}-p7h2k9sd.${mockGuid(`zone/${seed}`)}.privatelink.${location}.azmk8s.io`;
+}
+
 /**
  * The kubeconfig AKS returns from listClusterUserCredential with format=exec on an Entra ID cluster:
  * an interactive kubelogin (devicecode) exec user. Other formats return the legacy auth-provider config.
@@ -121,11 +126,18 @@ export const azure: MockTables = {
     "azure-native:containerservice:ManagedCluster": (name, inputs) => {
       const clusterName = str(inputs.resourceName) ?? name;
       const location = str(inputs.location) ?? "westeurope";
-      const fqdn = mockAksFqdn(str(inputs.dnsPrefix) ?? clusterName, location);
+      const dnsPrefix = str(inputs.dnsPrefix) ?? clusterName;
+      const fqdn = mockAksFqdn(dnsPrefix, location);
+      const access = (inputs.apiServerAccessProfile as Record<string, unknown> | undefined) ?? {};
       return {
         name: clusterName,
         fqdn,
         azurePortalFQDN: fqdn,
+        // AKS sets privateFQDN only on private clusters: "<prefix>-<hash>.<guid>.privatelink.<region>.azmk8s.io".
+        privateFQDN:
+          access.enablePrivateCluster === true ? mockAksPrivateFqdn(dnsPrefix, location, name) : "",
+        // The default node resource group name, MC_<group>_<cluster>_<location>.
+        nodeResourceGroup: `MC_${str(inputs.resourceGroupName) ?? "rg"}_${clusterName}_${location}`,
         currentKubernetesVersion: `${str(inputs.kubernetesVersion) ?? "1.34"}.3`,
         oidcIssuerProfile: {
           enabled: true,

@@ -6,6 +6,11 @@ export const MOCK_GCP_PROJECT_NUMBER = "123456789012";
 export const MOCK_GKE_ENDPOINT = "203.0.113.10";
 export const MOCK_GKE_CA = Buffer.from("mock-gke-cluster-ca").toString("base64");
 
+/** Service agent domains of the APIs whose ServiceIdentity the mocks answer with an email. */
+const SERVICE_AGENT_DOMAINS: Record<string, string> = {
+  "container.googleapis.com": "container-engine-robot.iam.gserviceaccount.com",
+};
+
 const str = (v: unknown, fallback: string): string => (typeof v === "string" && v !== "" ? v : fallback);
 
 /** Resource names the provider would auto-name (KMS keys and rings): the Pulumi name under mocks. */
@@ -41,6 +46,19 @@ export const gcp: MockTables = {
         name: `projects/${project}/serviceAccounts/${email}`,
         member: `serviceAccount:${email}`,
         uniqueId: "100000000000000000001",
+      };
+    },
+    // services.generateServiceIdentity: the service agent's email where the API returns one
+    // (the container API's agent is service-<number>@container-engine-robot.iam.gserviceaccount.com).
+    "gcp:projects/serviceIdentity:ServiceIdentity": (_name, inputs) => {
+      const project = str(inputs.project, "mock-project");
+      const service = str(inputs.service, "");
+      const email = SERVICE_AGENT_DOMAINS[service]
+        ? `service-${MOCK_GCP_PROJECT_NUMBER}@${SERVICE_AGENT_DOMAINS[service]}`
+        : undefined;
+      return {
+        project,
+        ...(email ? { email, member: `serviceAccount:${email}` } : {}),
       };
     },
     "gcp:kms/keyRing:KeyRing": (name, inputs) => {

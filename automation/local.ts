@@ -1,0 +1,302 @@
+// `npm run local [-- up | destroy]`: the whole platform on a kind cluster on this machine, in one
+// command, with no cloud account and no Pulumi login. It creates the kind cluster from
+// examples/kind-cluster.yaml when it does not exist, writes that cluster's kubeconfig where
+// Pulumi.dev.yaml reads it, and runs the pipeline driver (./driver) on stack `dev` with the file
+// backend in .pulumi-local/ and the passphrase secrets provider (an empty passphrase unless
+// PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE is set). `destroy` destroys the stack,
+// then deletes the kind cluster.
+
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { DEFAULT_LOCAL_DIR } from "./args";
+import { type DriverIO, REPO_ROOT, runDriver } from "./driver";
+import { EXIT, type Report } from "./report";
+
+/** The stack the local path deploys (Pulumi.dev.yaml). */
+export const LOCAL_STACK = "dev";
+/** kind's cluster name; kind names the kubeconfig context `kind-<name>` (Pulumi.dev.yaml: kind-kind). */
+export const KIND_CLUSTER = "kind";
+/** The shipped kind cluster config, relative to the repository. */
+export const KIND_CONFIG = "examples/kind-cluster.yaml";
+/** Where the kind cluster's kubeconfig is written: Pulumi.dev.yaml's cluster.kubeconfigPath. */
+export const KIND_KUBECONFIG = path.join(DEFAULT_LOCAL_DIR, "kind-kubeconfig.yaml");
+
+export const LOCAL_USAGE = `Usage: npm run local [-- up | destroy]
+
+Runs the whole platform (stack dev, Pulumi.dev.yaml) on a local kind cluster. Needs Docker,
+kind and the Pulumi CLI; no cloud account, no Pulumi login.
+
+  up (default)  create the kind cluster "${KIND_CLUSTER}" from ${KIND_CONFIG} if it does not exist,
+                then pulumi up --refresh on stack ${LOCAL_STACK} (state in ${DEFAULT_LOCAL_DIR}/)
+  destroy       pulumi destroy on stack ${LOCAL_STACK}, then delete the kind cluster
+
+Secrets use the passphrase in PULUMI_CONFIG_PASSPHRASE (or _FILE); an empty one if neither is set.`;
+
+export interface LocalIO extends DriverIO {
+  /** Sets a variable in the environment the Pulumi CLI inherits (the Automation API passes its own). */
+  setEnv(name: string, value: string): void;
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+class MissingTool extends Error {}
+
+/** Runs a command; its stderr (and stdout unless captured) goes to `io.stderr` as it comes. */
+function run(io: LocalIO, cmd: string, args: string[], capture: boolean): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      env: io.env as NodeJS.ProcessEnv,
+      cwd: io.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    child.stdout.on("data", (d: Buffer) => (capture ? out.push(d.toString()) : io.stderr(d.toString())));
+    child.stderr.on("data", (d: Buffer) => {
+      err.push(d.toString());
+      if (!capture) io.stderr(d.toString());
+    });
+    child.on("error", (e: NodeJS.ErrnoException) => reject(e.code === "ENOENT" ? new MissingTool(cmd) : e));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout: out.join(""), stderr: err.join("") }));
+  });
+}
+
+const INSTALL: Record<string, string> = {
+  docker: "install Docker: https://docs.docker.com/get-docker/",
+  kind: "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation",
+};
+
+/** The host ports the shipped kind config maps: containerPort → "listenAddress:hostPort". */
+function expectedPortMappings(repoRoot: string): Map<number, string> {
+  const doc = parse(fs.readFileSync(path.join(repoRoot, KIND_CONFIG), "utf8")) as {
+    nodes?: { extraPortMappings?: { containerPort: number; hostPort: number; listenAddress?: string }[] }[];
+  };
+  const mappings = (doc.nodes ?? []).flatMap((n) => n.extraPortMappings ?? []);
+  return new Map(mappings.map((m) => [m.containerPort, `${m.listenAddress ?? "0.0.0.0"}:${m.hostPort}`]));
+}
+
+function readReport(file: string): Report | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The local command. Returns the exit code (the driver's codes: 0, 1, 3 setup, 64 usage, 130). */
+export async function runLocal(
+  argv: readonly string[],
+  io: LocalIO,
+  repoRoot: string = REPO_ROOT,
+): Promise<number> {
+  const log = (line: string): void => io.stderr(`[local] ${line}\n`);
+  if (argv.length === 1 && (argv[0] === "-h" || argv[0] === "--help")) {
+    io.stdout(`${LOCAL_USAGE}\n`);
+    return EXIT.success;
+  }
+  if (argv.length > 1 || (argv.length === 1 && argv[0] !== "up" && argv[0] !== "destroy")) {
+    io.stderr(`error: unexpected arguments "${argv.join(" ")}"\n${LOCAL_USAGE}\n`);
+    return EXIT.usage;
+  }
+  const command = argv[0] === "destroy" ? "destroy" : "up";
+  const env: Record<string, string | undefined> = { ...io.env };
+  const setEnv = (name: string, value: string): void => {
+    env[name] = value;
+    io.setEnv(name, value);
+  };
+  if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
+    log("secrets use an empty passphrase (set PULUMI_CONFIG_PASSPHRASE to choose one)");
+    setEnv("PULUMI_CONFIG_PASSPHRASE", "");
+  }
+  const localDir = path.join(repoRoot, DEFAULT_LOCAL_DIR);
+  const kubeconfigFile = path.join(repoRoot, KIND_KUBECONFIG);
+  const sub: LocalIO = { ...io, env };
+  // kind can run on podman/nerdctl (KIND_EXPERIMENTAL_PROVIDER); Docker is checked only when used.
+  const provider = env.KIND_EXPERIMENTAL_PROVIDER;
+  const usesDocker = provider === undefined || provider === "" || provider === "docker";
+
+  try {
+    if (usesDocker) {
+      const docker = await run(sub, "docker", ["info", "--format", "{{.ServerVersion}}"], true);
+      if (docker.code !== 0) {
+        log(`error: Docker is not running (docker info: ${docker.stderr.trim().split("\n")[0] ?? ""})`);
+        log("  hint: start Docker Desktop or the docker service, then run npm run local again");
+        return EXIT.setup;
+      }
+    }
+    const clusters = await run(sub, "kind", ["get", "clusters"], true);
+    if (clusters.code !== 0) {
+      log(`error: kind get clusters failed: ${clusters.stderr.trim()}`);
+      return EXIT.setup;
+    }
+    const exists = clusters.stdout.split("\n").some((l) => l.trim() === KIND_CLUSTER);
+    const report = path.join(os.tmpdir(), `kp-local-${process.pid}-${Date.now()}.json`);
+    const driver = async (args: string[]): Promise<{ code: number; report?: Report }> => {
+      const code = await runDriver(
+        [args[0], "--stack", LOCAL_STACK, "--local", localDir, ...args.slice(1), "--json", report],
+        sub,
+        repoRoot,
+      );
+      const r = readReport(report);
+      fs.rmSync(report, { force: true });
+      return { code, report: r };
+    };
+    const writeKubeconfig = async (): Promise<boolean> => {
+      // Only this cluster's credentials reach the stack (and its state), not all of ~/.kube/config.
+      const k = await run(sub, "kind", ["get", "kubeconfig", "--name", KIND_CLUSTER], true);
+      if (k.code !== 0) {
+        log(`error: kind get kubeconfig failed: ${k.stderr.trim()}`);
+        return false;
+      }
+      fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });
+      fs.writeFileSync(kubeconfigFile, k.stdout, { mode: 0o600 });
+      return true;
+    };
+
+    if (command === "up") {
+      if (!exists) {
+        log(
+          `creating the kind cluster "${KIND_CLUSTER}" from ${KIND_CONFIG} (the first time pulls the node image)`,
+        );
+        const created = await run(
+          sub,
+          "kind",
+          [
+            "create",
+            "cluster",
+            "--name",
+            KIND_CLUSTER,
+            "--config",
+            path.join(repoRoot, KIND_CONFIG),
+            "--wait",
+            "120s",
+          ],
+          false,
+        );
+        if (created.code !== 0) {
+          log("error: kind create cluster failed (see above)");
+          log(`  hint: ports 80 and 443 on 127.0.0.1 must be free (or change hostPort in ${KIND_CONFIG})`);
+          return EXIT.setup;
+        }
+        // A new cluster: whatever the state still holds about Kubernetes objects belongs to an
+        // earlier one (deleted outside this command). The refresh below reaches that cluster through
+        // the provider's old kubeconfig and, with this set, drops those objects instead of failing
+        // (pulumi-kubernetes: PULUMI_K8S_DELETE_UNREACHABLE), so that `up` recreates them here.
+        setEnv("PULUMI_K8S_DELETE_UNREACHABLE", "true");
+      } else {
+        log(`using the existing kind cluster "${KIND_CLUSTER}"`);
+        if (usesDocker) await checkPortMappings(sub, repoRoot, log);
+      }
+      if (!(await writeKubeconfig())) return EXIT.setup;
+      // --refresh: a cluster recreated outside this command leaves state about objects that are gone.
+      const { code, report: r } = await driver(["up", "--refresh"]);
+      if (code === EXIT.success) printNextSteps(r, localDir, log);
+      return code;
+    }
+
+    // destroy
+    if (exists) {
+      if (!(await writeKubeconfig())) return EXIT.setup;
+    } else {
+      // The cluster is gone: drop its objects from the state instead of failing to delete them
+      // (pulumi-kubernetes: PULUMI_K8S_DELETE_UNREACHABLE, applied when refreshing).
+      log(`the kind cluster "${KIND_CLUSTER}" does not exist: removing its objects from the stack's state`);
+      setEnv("PULUMI_K8S_DELETE_UNREACHABLE", "true");
+    }
+    const { code, report: r } = await driver(exists ? ["destroy"] : ["destroy", "--refresh"]);
+    const missing = r?.stacks[0]?.error?.kind === "missing-stack";
+    if (missing) log(`stack ${LOCAL_STACK} does not exist in ${DEFAULT_LOCAL_DIR}/: nothing to destroy`);
+    if (code !== EXIT.success && !missing) {
+      log(`error: pulumi destroy failed; the kind cluster "${KIND_CLUSTER}" is kept so that you can look`);
+      return code;
+    }
+    if (exists) {
+      log(`deleting the kind cluster "${KIND_CLUSTER}"`);
+      const deleted = await run(sub, "kind", ["delete", "cluster", "--name", KIND_CLUSTER], false);
+      if (deleted.code !== 0) {
+        log("error: kind delete cluster failed (see above)");
+        return EXIT.failed;
+      }
+    }
+    fs.rmSync(kubeconfigFile, { force: true });
+    log("done: the stack is empty and the kind cluster is gone");
+    return EXIT.success;
+  } catch (e) {
+    if (e instanceof MissingTool) {
+      log(`error: ${e.message} not found on PATH; ${INSTALL[e.message] ?? ""}`);
+      return EXIT.setup;
+    }
+    throw e;
+  }
+}
+
+/** Warns when an existing cluster lacks the shipped port mappings (the ingress is then not on localhost). */
+async function checkPortMappings(io: LocalIO, repoRoot: string, log: (line: string) => void): Promise<void> {
+  const ports = await run(io, "docker", ["port", `${KIND_CLUSTER}-control-plane`], true);
+  const published = ports.stdout.split("\n").map((l) => l.trim());
+  for (const [containerPort, host] of expectedPortMappings(repoRoot)) {
+    if (!published.includes(`${containerPort}/tcp -> ${host}`)) {
+      log(
+        `warning: the cluster does not map ${host} to node port ${containerPort} (it was not created from ` +
+          `${KIND_CONFIG}): the deploy completes, but the ingress is not reachable on localhost; ` +
+          "npm run local -- destroy, then npm run local, recreates it",
+      );
+    }
+  }
+}
+
+function printNextSteps(r: Report | undefined, localDir: string, log: (line: string) => void): void {
+  const outputs = r?.stacks[0]?.outputs ?? {};
+  const apps = (outputs.apps ?? {}) as Record<string, { url?: string }>;
+  log(`the platform runs on kind (kubectl --context kind-${KIND_CLUSTER}):`);
+  for (const [name, a] of Object.entries(apps)) {
+    if (a.url) log(`  ${name}: ${a.url} (self-signed certificate: curl -k, or trust the platform's CA)`);
+  }
+  log(`  Grafana: kubectl --context kind-${KIND_CLUSTER} -n monitoring port-forward svc/kps-grafana 3000:80`);
+  log(
+    `  the Pulumi CLI on this stack: PULUMI_BACKEND_URL=file://${localDir} pulumi stack output -s ${LOCAL_STACK} ` +
+      "(with the same PULUMI_CONFIG_PASSPHRASE)",
+  );
+  log("  tear down: npm run local -- destroy");
+}
+
+function main(): void {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  runLocal(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    setEnv: (name, value) => {
+      process.env[name] = value;
+    },
+    onSignal: (handler) => {
+      // As in ./cli.ts: Ctrl-C in a terminal already reaches Pulumi (the whole process group).
+      const listeners = signals.map((signal) => {
+        const listener = (): void => handler(signal, signal === "SIGINT" && process.stdin.isTTY === true);
+        process.on(signal, listener);
+        return [signal, listener] as const;
+      });
+      return () => {
+        for (const [signal, listener] of listeners) process.off(signal, listener);
+      };
+    },
+  }).then(
+    (code) => process.stdout.write("", () => process.exit(code)),
+    (error: unknown) => {
+      process.stderr.write(
+        `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) main();

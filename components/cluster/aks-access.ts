@@ -1,0 +1,222 @@
+/**
+ * What a first `pulumi up` on AKS needs besides the cluster itself: a network path from the deploying
+ * machine to a private API server, Kubernetes permissions for the deploying identity (Azure RBAC for
+ * Kubernetes), and the planned-maintenance windows that keep auto-upgrades out of working hours.
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import { AZURE_ROLES, VnetRef, aksPrivateDnsZoneName, roleDefinitionId } from "./azure-ids";
+import { AksMaintenanceWindow } from "./types";
+
+/**
+ * How long Kubernetes objects wait after the deployer's role assignment: "New role assignments can take
+ * up to five minutes to propagate and be updated by the authorization server" (AKS "Use Azure RBAC for
+ * Kubernetes Authorization", before you begin). Until then every request is Forbidden.
+ */
+export const AKS_RBAC_PROPAGATION = "5m";
+
+/**
+ * Public client applications a user signs in through (their app id is the token's `appid`, which
+ * azure-native's getClientConfig returns as clientId, provider auth_getclientconfig.go): the Azure CLI
+ * and Visual Studio (Microsoft's first-party app ids). Any other client id is a service principal or
+ * managed identity (ARM_CLIENT_ID, OIDC, MSI).
+ */
+export const USER_SIGN_IN_APPS: ReadonlySet<string> = new Set([
+  "04b07795-8ddb-461a-bbee-02f9e1bf7b46", // Azure CLI (`az login`, also under DefaultAzureCredential)
+  "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", // Visual Studio
+]);
+
+/**
+ * The role assignment's principalType for the deploying identity. It must match the principal: ARM
+ * refuses a mismatch ("UnmatchedPrincipalType: … has type 'ServicePrincipal', which is different from
+ * specified PrincipalType 'User'", Azure/modern-web-app-pattern-dotnet #129), and the azure-native SDK
+ * sends "User" when it is unset (authorization/roleAssignment.js): every CI service principal would fail.
+ */
+export function deployerPrincipalType(clientId: string): "User" | "ServicePrincipal" {
+  return USER_SIGN_IN_APPS.has(clientId.toLowerCase()) ? "User" : "ServicePrincipal";
+}
+
+/**
+ * Grants the identity that runs `pulumi up` (azure-native getClientConfig objectId, a user after
+ * `az login` or a service principal in CI) "Azure Kubernetes Service RBAC Cluster Admin" on the cluster:
+ * with Azure RBAC for Kubernetes, data-plane access comes only from Azure role assignments (or the admin
+ * groups; AKS "Use Azure RBAC for Kubernetes Authorization").
+ *
+ * Returns the assignment and a time.Sleep that waits for its propagation. The Sleep is created once, with
+ * the assignment; a new assignment (another deployer, a replaced cluster) changes its trigger and waits
+ * again. Every Kubernetes object waits for the Sleep through the cluster's `ready`.
+ */
+export function grantDeployerClusterAdmin(
+  name: string,
+  args: {
+    cluster: containerservice.ManagedCluster;
+    principalId: pulumi.Input<string>;
+    principalType: pulumi.Input<"User" | "ServicePrincipal">;
+    subscriptionId: pulumi.Output<string>;
+  },
+  parent: pulumi.Resource,
+): { assignment: authorization.RoleAssignment; propagated: time.Sleep } {
+  const assignment = new authorization.RoleAssignment(
+    `${name}-deployer-admin`,
+    {
+      principalId: args.principalId,
+      principalType: args.principalType,
+      roleDefinitionId: args.subscriptionId.apply((s) =>
+        roleDefinitionId(s, AZURE_ROLES.aksRbacClusterAdmin),
+      ),
+      scope: args.cluster.id,
+    },
+    { parent },
+  );
+  const propagated = new time.Sleep(
+    `${name}-deployer-admin-propagation`,
+    { createDuration: AKS_RBAC_PROPAGATION, triggers: { roleAssignmentId: assignment.id } },
+    { parent, dependsOn: [assignment] },
+  );
+  return { assignment, propagated };
+}
+
+/**
+ * The deployer's path to a private API server (AKS "Establish network connectivity to a private AKS
+ * cluster", connect using virtual network peering): the cluster VNet and the deployer's VNet peered both
+ * ways, and the AKS-managed private DNS zone (privateDNSZone "system", in the node resource group) linked
+ * to the deployer's VNet so that the API server's private FQDN (the kubeconfig's server) resolves there.
+ *
+ * The peerings wait for the cluster: peering a VNet while subnets and private endpoints are written to it
+ * fails (hashicorp/terraform-provider-azurerm #2605, "Concurrently peering vnets and adding subnets to
+ * them fails"), and AKS adds the API server's private endpoint to the node subnet. The reverse peering is
+ * written with the stack's Azure provider, so the deployer's VNet must be in the same subscription.
+ */
+export function deployerNetworkPath(
+  name: string,
+  args: {
+    deployer: VnetRef;
+    deployerVnetId: string;
+    resourceGroupName: pulumi.Input<string>;
+    vnet: network.VirtualNetwork;
+    cluster: containerservice.ManagedCluster;
+    subscriptionId: pulumi.Output<string>;
+  },
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
+  const { deployer } = args;
+  // Both directions allow VNet access only: no forwarded traffic, no gateway transit.
+  const peeringFlags = {
+    allowVirtualNetworkAccess: true,
+    allowForwardedTraffic: false,
+    allowGatewayTransit: false,
+    useRemoteGateways: false,
+  };
+  const toDeployer = new network.VirtualNetworkPeering(
+    `${name}-to-deployer`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      virtualNetworkName: args.vnet.name,
+      remoteVirtualNetwork: { id: args.deployerVnetId },
+      ...peeringFlags,
+    },
+    { parent, dependsOn: [args.cluster] },
+  );
+  const deployerResourceGroup = args.subscriptionId.apply((current) =>
+    deployerVnetResourceGroup(current, deployer),
+  );
+  const fromDeployer = new network.VirtualNetworkPeering(
+    `${name}-from-deployer`,
+    {
+      resourceGroupName: deployerResourceGroup,
+      virtualNetworkName: deployer.name,
+      remoteVirtualNetwork: { id: args.vnet.id },
+      ...peeringFlags,
+    },
+    { parent, dependsOn: [args.cluster] },
+  );
+  const dnsLink = new privatedns.VirtualNetworkLink(
+    `${name}-deployer-dns`,
+    {
+      resourceGroupName: args.cluster.nodeResourceGroup.apply((rg) => {
+        if (!rg) throw new Error(`AKS cluster ${name} reports no node resource group`);
+        return rg;
+      }),
+      privateZoneName: args.cluster.privateFQDN.apply(aksPrivateDnsZoneName),
+      virtualNetwork: { id: args.deployerVnetId },
+      // Resolution only: the runner's VMs are not registered in the cluster's zone.
+      registrationEnabled: false,
+      // Private DNS zones and their links are global resources.
+      location: "global",
+    },
+    { parent },
+  );
+  return [toDeployer, fromDeployer, dnsLink];
+}
+
+/**
+ * The resource group of the deployer's VNet, where the reverse peering is written with the stack's own
+ * Azure provider: refused (before anything is created) when that VNet is in another subscription.
+ */
+export function deployerVnetResourceGroup(currentSubscription: string, deployer: VnetRef): string {
+  if (currentSubscription.toLowerCase() !== deployer.subscriptionId) {
+    throw new Error(
+      `cluster.deployerNetwork.vnetId is in subscription ${deployer.subscriptionId}, but this stack deploys to ` +
+        `subscription ${currentSubscription}: the peering from that VNet cannot be created here; use a runner ` +
+        `VNet in subscription ${currentSubscription}`,
+    );
+  }
+  return deployer.resourceGroup;
+}
+
+/** The AKS API's `dayOfWeek` ("Sunday") from the config's lowercase day. */
+function weekDay(day: string): string {
+  return day.charAt(0).toUpperCase() + day.slice(1).toLowerCase();
+}
+
+/**
+ * One weekly window as the maintenanceConfigurations API takes it (AKS "Use Planned Maintenance to
+ * schedule and control upgrades": weekly schedule with dayOfWeek and intervalWeeks, durationHours 4-24,
+ * startTime in utcOffset; weekly is the recommended cadence for the NodeImage channel).
+ */
+export function aksMaintenanceWindowArgs(w: AksMaintenanceWindow) {
+  return {
+    schedule: { weekly: { dayOfWeek: weekDay(w.day), intervalWeeks: 1 } },
+    durationHours: w.durationHours,
+    startTime: w.startTime,
+    utcOffset: w.utcOffset,
+  };
+}
+
+/** The configuration names AKS reads for the auto-upgrade channel and the node OS channel. */
+export const AKS_MAINTENANCE_CONFIGS = {
+  upgrades: "aksManagedAutoUpgradeSchedule",
+  "node-os": "aksManagedNodeOSUpgradeSchedule",
+} as const;
+
+/**
+ * Without these, AKS runs channel upgrades and node image upgrades at any hour. Both share one window
+ * (AKS orders overlapping configurations itself, planned-maintenance FAQ).
+ */
+export function aksMaintenanceConfigurations(
+  name: string,
+  args: {
+    resourceGroupName: pulumi.Input<string>;
+    clusterName: pulumi.Input<string>;
+    window: AksMaintenanceWindow;
+  },
+  parent: pulumi.Resource,
+): containerservice.MaintenanceConfiguration[] {
+  return Object.entries(AKS_MAINTENANCE_CONFIGS).map(
+    ([suffix, configName]) =>
+      new containerservice.MaintenanceConfiguration(
+        `${name}-maintenance-${suffix}`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          resourceName: args.clusterName,
+          configName,
+          maintenanceWindow: aksMaintenanceWindowArgs(args.window),
+        },
+        { parent },
+      ),
+  );
+}

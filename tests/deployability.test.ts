@@ -1,0 +1,455 @@
+/**
+ * The deployability rules of ../rules/deployability: one compliant and at least one violating set
+ * per rule, and every example stack evaluated through the real program with the facts its config
+ * gives (zero mandatory violations).
+ */
+import * as assert from "assert";
+import {
+  ClusterFacts,
+  DEPLOYABILITY_RULES,
+  DeployContext,
+  ResourceUnderTest,
+  WEBHOOK_PORTS,
+  evaluate,
+} from "../rules";
+import { capabilitiesOf } from "../components/cluster/capabilities";
+import { underTest } from "../offline/mocks";
+import { EXAMPLE_STACKS, exampleConfig, runExample } from "../offline/stacks";
+import { stackConfigOf } from "../preflight/plan";
+
+type Inputs = Record<string, unknown>;
+
+function res(
+  type: string,
+  name: string,
+  inputs: Inputs,
+  extra: Partial<Pick<ResourceUnderTest, "urn" | "dependsOn">> & { ignoreChanges?: string[] } = {},
+): ResourceUnderTest {
+  return {
+    type,
+    name,
+    inputs,
+    urn: extra.urn ?? `urn:pulumi:s::p::${type}::${name}`,
+    dependsOn: extra.dependsOn ?? [],
+    options: { ignoreChanges: extra.ignoreChanges ?? [] },
+  };
+}
+
+const DEV: DeployContext = { profile: "dev" };
+const KIND: ClusterFacts = {
+  target: "existing",
+  loadBalancer: false,
+  metricsApi: false,
+  kubeletCertsTrusted: false,
+};
+const ON_KIND: DeployContext = { profile: "dev", cluster: KIND };
+
+/* ------------------------------------------------------------------------------------------ */
+/* Fixtures                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+const EKS = "aws:eks/cluster:Cluster";
+const eks = (vpcConfig: Inputs, extra: Inputs = {}, ignoreChanges = ["vpcConfig.subnetIds"]) =>
+  res(
+    EKS,
+    "kp-eks",
+    {
+      vpcConfig,
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      upgradePolicy: { supportType: "STANDARD" },
+      ...extra,
+    },
+    { ignoreChanges },
+  );
+const eksPublic = eks({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+const eksPrivate = eks({ endpointPublicAccess: false, endpointPrivateAccess: true });
+const sgRule = (from: number, to: number, ipProtocol = "tcp") =>
+  res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `kp-deployer-${from}`, {
+    securityGroupId: "sg-cluster",
+    ipProtocol,
+    fromPort: from,
+    toPort: to,
+    cidrIpv4: "10.100.0.0/16",
+  });
+const subnet = (zoneId?: string) =>
+  res("aws:ec2/subnet:Subnet", `kp-private-${zoneId ?? "x"}`, {
+    cidrBlock: "10.0.0.0/19",
+    ...(zoneId ? { availabilityZoneId: zoneId } : { availabilityZone: "eu-west-1a" }),
+  });
+const nodeGroup = (subnetIds: string[]) =>
+  res("aws:eks/nodeGroup:NodeGroup", `kp-general-${subnetIds.length}`, { subnetIds });
+const accessEntry = (principalArn: string) =>
+  res("aws:eks/accessEntry:AccessEntry", "kp-admin", { principalArn, type: "STANDARD" });
+
+const GKE = "gcp:container/cluster:Cluster";
+const gke = (man: unknown, privateNodes = true) =>
+  res(GKE, "kp-gke", {
+    privateClusterConfig: { enablePrivateNodes: privateNodes, masterIpv4CidrBlock: "172.16.0.0/28" },
+    ...(man === undefined ? {} : { masterAuthorizedNetworksConfig: man }),
+  });
+const office = { cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "office" }] };
+const release = (chart: string, values: Inputs = {}) =>
+  res("kubernetes:helm.sh/v3:Release", `kp-${chart.split("/").pop()}`, { chart, values });
+const firewall = (ports: string[], sourceRanges = ["172.16.0.0/28"], protocol = "tcp") =>
+  res("gcp:compute/firewall:Firewall", "kp-webhooks", {
+    direction: "INGRESS",
+    sourceRanges,
+    allows: [{ protocol, ports }],
+  });
+
+const AKS = "azure-native:containerservice:ManagedCluster";
+const aks = (inputs: Inputs) =>
+  res(AKS, "kp-aks", {
+    aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [] },
+    apiServerAccessProfile: { enablePrivateCluster: false, authorizedIPRanges: ["203.0.113.0/24"] },
+    autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+    ...inputs,
+  });
+const deployerAdmin = res("azure-native:authorization:RoleAssignment", "kp-deployer-admin", {
+  roleDefinitionId:
+    "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+  principalId: "deployer",
+});
+const peering = res("azure-native:network:VirtualNetworkPeering", "kp-to-runner", {
+  remoteVirtualNetwork: {},
+});
+const maintenance = (configName: string) =>
+  res("azure-native:containerservice:MaintenanceConfiguration", `kp-${configName}`, { configName });
+const AKS_WINDOWS = [
+  maintenance("aksManagedAutoUpgradeSchedule"),
+  maintenance("aksManagedNodeOSUpgradeSchedule"),
+];
+
+const doks = (controlPlaneFirewall?: Inputs) =>
+  res("digitalocean:index/kubernetesCluster:KubernetesCluster", "kp-doks", {
+    ...(controlPlaneFirewall ? { controlPlaneFirewall } : {}),
+  });
+
+const service = (type: string) => res("kubernetes:core/v1:Service", `kp-svc-${type}`, { spec: { type } });
+const hpa = res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kp-hello", {
+  spec: { minReplicas: 2 },
+});
+
+const identity = res("gcp:projects/serviceIdentity:ServiceIdentity", "kp-gke-agent", {
+  service: "container.googleapis.com",
+});
+const agentGrant = (dependsOn: string[]) =>
+  res(
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+    "kp-secrets-gke-agent",
+    { member: "serviceAccount:service-123@container-engine-robot.iam.gserviceaccount.com" },
+    { dependsOn },
+  );
+const gcpProvider = (defaultLabels: Inputs) => res("pulumi:providers:gcp", "kp-gcp", { defaultLabels });
+
+interface Case {
+  ctx?: DeployContext;
+  compliant: ResourceUnderTest[][];
+  violating: ResourceUnderTest[][];
+}
+
+const CASES: Record<string, Case> = {
+  "deploy-api-reachable": {
+    compliant: [
+      [eksPublic],
+      [eksPrivate, sgRule(443, 443)],
+      [eksPrivate, sgRule(0, 65535)],
+      [eksPrivate, sgRule(-1, -1, "-1")],
+      [gke(office)],
+      [gke(undefined)],
+      [gke({ cidrBlocks: [], gcpPublicCidrsAccessEnabled: true })],
+      [aks({})],
+      [aks({ apiServerAccessProfile: { enablePrivateCluster: true } }), peering],
+      [doks()],
+      [doks({ enabled: false, allowedAddresses: [] })],
+      [doks({ enabled: true, allowedAddresses: ["203.0.113.0/24"] })],
+    ],
+    violating: [
+      [eksPrivate],
+      [eksPrivate, sgRule(22, 22)],
+      [eksPrivate, sgRule(443, 443, "udp")],
+      [gke({ cidrBlocks: [] })],
+      [gke({})],
+      [aks({ apiServerAccessProfile: { enablePrivateCluster: true } })],
+      [doks({ enabled: true, allowedAddresses: [] })],
+    ],
+  },
+  "deploy-kubernetes-rbac": {
+    compliant: [
+      [eksPublic],
+      [
+        eks(
+          { endpointPublicAccess: true },
+          { accessConfig: { bootstrapClusterCreatorAdminPermissions: false } },
+        ),
+        accessEntry("arn:aws:iam::111122223333:role/admins"),
+      ],
+      [aks({}), deployerAdmin],
+      [
+        aks({
+          aadProfile: {
+            enableAzureRBAC: true,
+            adminGroupObjectIDs: ["00000000-0000-0000-0000-000000000001"],
+          },
+        }),
+      ],
+      [aks({ aadProfile: { enableAzureRBAC: false } })],
+    ],
+    violating: [
+      [
+        eks(
+          { endpointPublicAccess: true },
+          { accessConfig: { bootstrapClusterCreatorAdminPermissions: false } },
+        ),
+      ],
+      [aks({})],
+      [
+        aks({}),
+        res("azure-native:authorization:RoleAssignment", "kp-reader", {
+          roleDefinitionId:
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        }),
+      ],
+    ],
+  },
+  "deploy-webhooks-reachable": {
+    compliant: [
+      [gke(office), release("vault", { injector: { port: 10250 } }), release("cert-manager")],
+      [gke(office), release("vault"), firewall(["8080"])],
+      [gke(office), release("vault"), firewall(["8000-9000"])],
+      [gke(office), release("vault", { injector: { enabled: false } })],
+      [gke(office), release("vault", { global: { enabled: false } })],
+      [gke(office, false), release("vault")],
+      [gke(office), release("kube-prometheus-stack"), release("metrics-server"), release("traefik")],
+      [gke(office), release("traefik", { hub: { apimanagement: { enabled: true } } })],
+      [
+        gke(office),
+        release("cert-manager", { webhook: { securePort: 9443, config: { securePort: 10250 } } }),
+      ],
+      [eksPublic, release("vault")],
+    ],
+    violating: [
+      [gke(office), release("vault")],
+      [gke(office), release("vault", { injector: { enabled: true, port: 8443 } })],
+      [gke(office), release("vault"), firewall(["8080"], ["10.0.0.0/8"])],
+      [gke(office), release("vault"), firewall(["9090"])],
+      [gke(office), release("cert-manager", { webhook: { securePort: 9443 } })],
+      [
+        gke(office),
+        release("kube-prometheus-stack", { prometheusOperator: { tls: { internalPort: 8443 } } }),
+      ],
+      [gke(office), release("metrics-server", { containerPort: 4443 })],
+      [
+        gke(office),
+        release("cert-manager", { webhook: { securePort: 10250, config: { securePort: 6443 } } }),
+      ],
+      [gke(office), release("kube-prometheus-stack", { prometheusOperator: { tls: { enabled: false } } })],
+      [gke(office), release("traefik", { hub: { token: "hub-token", apimanagement: { enabled: true } } })],
+    ],
+  },
+  "deploy-loadbalancer-available": {
+    ctx: ON_KIND,
+    compliant: [
+      [release("traefik", { service: { spec: { type: "NodePort" } } })],
+      [
+        release("oci://ghcr.io/nginx/charts/nginx-ingress", {
+          controller: { service: { type: "NodePort" } },
+        }),
+      ],
+      [release("traefik", { service: { enabled: false } })],
+      [service("ClusterIP"), service("NodePort")],
+    ],
+    violating: [
+      [release("traefik")],
+      [release("traefik", { service: { spec: { type: "LoadBalancer" } } })],
+      [release("traefik", { service: { type: "NodePort" } })],
+      [release("oci://ghcr.io/nginx/charts/nginx-ingress")],
+      [service("LoadBalancer")],
+    ],
+  },
+  "deploy-metrics-api": {
+    ctx: ON_KIND,
+    compliant: [[hpa, release("metrics-server")], [release("traefik")]],
+    violating: [[hpa]],
+  },
+  "deploy-kubelet-tls": {
+    ctx: ON_KIND,
+    compliant: [[release("metrics-server", { args: ["--kubelet-insecure-tls"] })], [release("traefik")]],
+    violating: [[release("metrics-server")], [release("metrics-server", { args: ["--v=2"] })]],
+  },
+  "deploy-eks-zones": {
+    compliant: [[eksPublic, subnet("euw1-az1")], [eksPublic, subnet()], [subnet("use1-az3")]],
+    violating: [
+      [eksPublic, subnet("use1-az3")],
+      [eksPublic, subnet("usw1-az2")],
+      [eksPublic, subnet("cac1-az3")],
+    ],
+  },
+  "deploy-eks-control-plane-subnets": {
+    compliant: [[eksPublic], [eks({ endpointPublicAccess: true }, {}, ["vpcConfig"])]],
+    violating: [
+      [eks({ endpointPublicAccess: true }, {}, [])],
+      [eks({ endpointPublicAccess: true }, {}, ["tags"])],
+    ],
+  },
+  "deploy-eks-node-group-per-zone": {
+    compliant: [[eksPublic, nodeGroup(["subnet-a"]), nodeGroup(["subnet-b"])]],
+    violating: [[eksPublic, nodeGroup(["subnet-a", "subnet-b", "subnet-c"])]],
+  },
+  "deploy-eks-support-type": {
+    compliant: [[eksPublic], [eks({}, { upgradePolicy: { supportType: "EXTENDED" } })]],
+    violating: [[eks({}, { upgradePolicy: undefined })], [eks({}, { upgradePolicy: {} })]],
+  },
+  "deploy-eks-principal-arns": {
+    compliant: [
+      [accessEntry("arn:aws:iam::111122223333:role/platform-admins")],
+      [accessEntry("arn:aws:iam::111122223333:user/ci")],
+    ],
+    violating: [[accessEntry("arn:aws:sts::111122223333:assumed-role/platform-admins/alice")]],
+  },
+  "deploy-gcp-labels": {
+    compliant: [
+      [gcpProvider({ "managed-by": "pulumi", "kube-platform-stack": "team_a-prod-1" })],
+      [
+        res("gcp:container/nodePool:NodePool", "kp-pool", {
+          nodeConfig: { resourceLabels: { env: "prod" } },
+        }),
+      ],
+      [res("aws:ec2/vpc:Vpc", "kp-vpc", { tags: { Stack: "Team.A" } })],
+    ],
+    violating: [
+      [gcpProvider({ "kube-platform-stack": "team.a-prod" })],
+      [gcpProvider({ "kube-platform-stack": "x".repeat(64) })],
+      [gcpProvider({ Env: "prod" })],
+      [
+        res("gcp:container/nodePool:NodePool", "kp-pool", {
+          nodeConfig: { resourceLabels: { env: "Prod" } },
+        }),
+      ],
+      [res("gcp:compute/network:Network", "kp-net", { labels: { team: "a b" } })],
+    ],
+  },
+  "deploy-gke-service-agent": {
+    compliant: [
+      [identity, agentGrant([identity.urn!])],
+      [
+        res("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "kp-unseal", {
+          member: "serviceAccount:vault@p.iam.gserviceaccount.com",
+        }),
+      ],
+    ],
+    violating: [
+      [identity, agentGrant([])],
+      [agentGrant(["urn:pulumi:s::p::gcp:projects/service:Service::container"])],
+    ],
+  },
+  "deploy-aks-maintenance-window": {
+    compliant: [
+      [aks({}), ...AKS_WINDOWS],
+      [aks({ autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "None" } })],
+    ],
+    violating: [[aks({})], [aks({}), AKS_WINDOWS[0]], [aks({}), AKS_WINDOWS[1]]],
+  },
+};
+
+describe("deployability rules: one compliant and one violating case per rule", () => {
+  it("every rule has a case and names its source", () => {
+    assert.deepStrictEqual(DEPLOYABILITY_RULES.map((r) => r.id).sort(), Object.keys(CASES).sort());
+    for (const rule of DEPLOYABILITY_RULES) {
+      assert.match(rule.id, /^deploy-[a-z0-9-]+$/, rule.id);
+      assert.match(rule.description, /\(.{10,}\)$/, `${rule.id} names its source`);
+    }
+  });
+
+  for (const rule of DEPLOYABILITY_RULES) {
+    describe(`${rule.id} [${rule.severity}]`, () => {
+      const c = CASES[rule.id];
+      if (!c) return;
+      const ctx = c.ctx ?? DEV;
+      it("compliant sets yield no violation", () => {
+        for (const [i, set] of c.compliant.entries()) {
+          assert.deepStrictEqual(evaluate(set, ctx, [rule]), [], `compliant set #${i}`);
+        }
+      });
+      it("violating sets yield violations of this rule only", () => {
+        for (const [i, set] of c.violating.entries()) {
+          const found = evaluate(set, ctx, [rule]);
+          assert.ok(found.length > 0, `violating set #${i} passed`);
+          for (const v of found) {
+            assert.strictEqual(v.ruleId, rule.id);
+            assert.strictEqual(v.severity, "mandatory");
+            assert.ok(!v.message.startsWith("rule failed"), v.message);
+          }
+        }
+      });
+    });
+  }
+
+  it("the facts-dependent rules are silent without facts (the policy pack sees only resources)", () => {
+    const set = [release("traefik"), release("metrics-server"), hpa, service("LoadBalancer")];
+    assert.deepStrictEqual(evaluate(set, DEV, DEPLOYABILITY_RULES), []);
+    const ids = evaluate(set, ON_KIND, DEPLOYABILITY_RULES).map((v) => v.ruleId);
+    assert.deepStrictEqual([...new Set(ids)].sort(), ["deploy-kubelet-tls", "deploy-loadbalancer-available"]);
+  });
+
+  it("a managed cluster has a load balancer and trusted kubelet certificates", () => {
+    const set = [release("traefik"), release("metrics-server"), hpa];
+    const onEks: DeployContext = {
+      profile: "prod",
+      cluster: { ...KIND, target: "eks", loadBalancer: true, kubeletCertsTrusted: true },
+    };
+    assert.deepStrictEqual(evaluate(set, onEks, DEPLOYABILITY_RULES), []);
+  });
+
+  it("messages name the config key to change", () => {
+    const [v] = evaluate([eksPrivate], DEV, DEPLOYABILITY_RULES);
+    assert.match(v.message, /cluster\.deployerNetwork/);
+    assert.match(v.message, /cluster\.endpointPublicAccess: false/);
+    const [g] = evaluate([gke({ cidrBlocks: [] })], DEV, DEPLOYABILITY_RULES);
+    assert.match(g.message, /cluster\.masterAuthorizedNetworks/);
+    const [w] = evaluate([gke(office), release("vault")], DEV, DEPLOYABILITY_RULES);
+    assert.match(w.message, /tcp 8080/);
+    assert.match(w.message, /injector\.port/);
+  });
+});
+
+describe("webhook ports of the pinned charts (defaults read from the charts' values.yaml)", () => {
+  it("has the defaults of each chart literally", () => {
+    assert.deepStrictEqual(WEBHOOK_PORTS.vault({}), [
+      { what: "the Vault agent injector webhook", key: "injector.port", port: 8080 },
+    ]);
+    assert.deepStrictEqual(
+      WEBHOOK_PORTS["cert-manager"]({}).map((w) => w.port),
+      [10250],
+    );
+    assert.deepStrictEqual(
+      WEBHOOK_PORTS["kube-prometheus-stack"]({}).map((w) => w.port),
+      [10250],
+    );
+    assert.deepStrictEqual(
+      WEBHOOK_PORTS["metrics-server"]({}).map((w) => w.port),
+      [10250],
+    );
+    assert.deepStrictEqual(
+      WEBHOOK_PORTS["kube-prometheus-stack"]({
+        prometheusOperator: { admissionWebhooks: { enabled: false } },
+      }),
+      [],
+    );
+  });
+});
+
+describe("deployability rules on every example stack", () => {
+  for (const stack of Object.keys(EXAMPLE_STACKS)) {
+    it(`${stack}: zero violations with the facts its config gives`, async () => {
+      const cfg = stackConfigOf(exampleConfig(stack), stack);
+      const run = await runExample(stack);
+      const found = evaluate(
+        run.resources.map(underTest),
+        { profile: cfg.profile, cluster: capabilitiesOf(cfg.cluster) },
+        DEPLOYABILITY_RULES,
+      );
+      assert.deepStrictEqual(found, []);
+    });
+  }
+});
