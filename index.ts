@@ -14,4 +14,6 @@ export const {
   clusterIssuer,
   vaultAddress,
   grafanaAdminPassword,
+  // Per app: its public URL and in-cluster address (README "Stack outputs"; no secrets in it).
+  apps,
 } = platform.outputs;

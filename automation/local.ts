@@ -3,8 +3,9 @@
 // examples/kind-cluster.yaml when it does not exist, writes that cluster's kubeconfig where
 // Pulumi.dev.yaml reads it, and runs the pipeline driver (./driver) on stack `dev` with the file
 // backend in .pulumi-local/ and the passphrase secrets provider (an empty passphrase unless
-// PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE is set). `destroy` destroys the stack,
-// then deletes the kind cluster.
+// PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE is set), after the offline preflight has
+// passed on Pulumi.dev.yaml. `destroy` destroys the stack, then deletes the kind cluster. It only
+// deploys into, and deletes, a cluster it created (./local-kind: the cluster's name and node label).
 
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -13,12 +14,22 @@ import * as path from "path";
 import { parse } from "yaml";
 import { DEFAULT_LOCAL_DIR } from "./args";
 import { type DriverIO, REPO_ROOT, runDriver } from "./driver";
+import {
+  KIND_CLUSTER,
+  KIND_CONTEXT,
+  KIND_NODE,
+  type RunResult,
+  clusterState,
+  kindVersionWarning,
+  refusal,
+} from "./local-kind";
+import { localPreflight } from "./local-preflight";
 import { EXIT, type Report } from "./report";
+
+export { KIND_CLUSTER, KIND_CONTEXT } from "./local-kind";
 
 /** The stack the local path deploys (Pulumi.dev.yaml). */
 export const LOCAL_STACK = "dev";
-/** kind's cluster name; kind names the kubeconfig context `kind-<name>` (Pulumi.dev.yaml: kind-kind). */
-export const KIND_CLUSTER = "kind";
 /** The shipped kind cluster config, relative to the repository. */
 export const KIND_CONFIG = "examples/kind-cluster.yaml";
 /** Where the kind cluster's kubeconfig is written: Pulumi.dev.yaml's cluster.kubeconfigPath. */
@@ -29,21 +40,18 @@ export const LOCAL_USAGE = `Usage: npm run local [-- up | destroy]
 Runs the whole platform (stack dev, Pulumi.dev.yaml) on a local kind cluster. Needs Docker,
 kind and the Pulumi CLI; no cloud account, no Pulumi login.
 
-  up (default)  create the kind cluster "${KIND_CLUSTER}" from ${KIND_CONFIG} if it does not exist,
-                then pulumi up --refresh on stack ${LOCAL_STACK} (state in ${DEFAULT_LOCAL_DIR}/)
+  up (default)  run the preflight on Pulumi.${LOCAL_STACK}.yaml, create the kind cluster "${KIND_CLUSTER}" from
+                ${KIND_CONFIG} if it does not exist, then pulumi up --refresh on stack ${LOCAL_STACK}
+                (state in ${DEFAULT_LOCAL_DIR}/)
   destroy       pulumi destroy on stack ${LOCAL_STACK}, then delete the kind cluster
+
+Only a cluster this command created (its node has the label set in ${KIND_CONFIG}) is used or deleted.
 
 Secrets use the passphrase in PULUMI_CONFIG_PASSPHRASE (or _FILE); an empty one if neither is set.`;
 
 export interface LocalIO extends DriverIO {
   /** Sets a variable in the environment the Pulumi CLI inherits (the Automation API passes its own). */
   setEnv(name: string, value: string): void;
-}
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 class MissingTool extends Error {}
@@ -90,7 +98,10 @@ function readReport(file: string): Report | undefined {
   }
 }
 
-/** The local command. Returns the exit code (the driver's codes: 0, 1, 3 setup, 64 usage, 130). */
+/**
+ * The local command. Returns the exit code: the driver's (0, 1, 3 setup, 64 usage, 130), and the
+ * preflight's before any change (1 mandatory violations, 2 invalid config).
+ */
 export async function runLocal(
   argv: readonly string[],
   io: LocalIO,
@@ -117,10 +128,22 @@ export async function runLocal(
   }
   const localDir = path.join(repoRoot, DEFAULT_LOCAL_DIR);
   const kubeconfigFile = path.join(repoRoot, KIND_KUBECONFIG);
-  const sub: LocalIO = { ...io, env };
+  // Whether the output (the engine's diagnostics included) carried the provider's unreachable hint.
+  const unreachableHint = { seen: false };
+  const sub: LocalIO = {
+    ...io,
+    env,
+    stderr: (text) => {
+      if (text.includes("PULUMI_K8S_DELETE_UNREACHABLE")) unreachableHint.seen = true;
+      io.stderr(text);
+    },
+  };
   // kind can run on podman/nerdctl (KIND_EXPERIMENTAL_PROVIDER); Docker is checked only when used.
+  // The node container is inspected with the provider's own CLI: the variable's value is that
+  // binary's name (kind pkg/internal/runtime: podman, docker, nerdctl, finch, nerdctl.lima).
   const provider = env.KIND_EXPERIMENTAL_PROVIDER;
   const usesDocker = provider === undefined || provider === "" || provider === "docker";
+  const runtime = usesDocker ? "docker" : provider;
 
   try {
     if (usesDocker) {
@@ -131,12 +154,28 @@ export async function runLocal(
         return EXIT.setup;
       }
     }
+    if (command === "up") {
+      const version = await run(sub, "kind", ["version"], true);
+      const warning = kindVersionWarning(version.stdout);
+      if (warning) log(`warning: ${warning}`);
+    }
     const clusters = await run(sub, "kind", ["get", "clusters"], true);
     if (clusters.code !== 0) {
       log(`error: kind get clusters failed: ${clusters.stderr.trim()}`);
       return EXIT.setup;
     }
     const exists = clusters.stdout.split("\n").some((l) => l.trim() === KIND_CLUSTER);
+    if (exists) {
+      // Only a running cluster this command created: never a user's own, never a stopped one (whose
+      // objects would look gone to the refresh).
+      const state = await clusterState((cmd, args) => run(sub, cmd, args, true), runtime);
+      const refused = refusal(state, runtime, command);
+      if (refused) {
+        log(`error: ${refused[0]}`);
+        for (const line of refused.slice(1)) log(line);
+        return EXIT.setup;
+      }
+    }
     const report = path.join(os.tmpdir(), `kp-local-${process.pid}-${Date.now()}.json`);
     const driver = async (args: string[]): Promise<{ code: number; report?: Report }> => {
       const code = await runDriver(
@@ -161,6 +200,13 @@ export async function runLocal(
     };
 
     if (command === "up") {
+      // The deployability and security rules, before anything is created (preflight/plan.ts).
+      const checked = await localPreflight(
+        path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`),
+        LOCAL_STACK,
+        log,
+      );
+      if (checked !== 0) return checked;
       if (!exists) {
         log(
           `creating the kind cluster "${KIND_CLUSTER}" from ${KIND_CONFIG} (the first time pulls the node image)`,
@@ -191,17 +237,29 @@ export async function runLocal(
         // (pulumi-kubernetes: PULUMI_K8S_DELETE_UNREACHABLE), so that `up` recreates them here.
         setEnv("PULUMI_K8S_DELETE_UNREACHABLE", "true");
       } else {
-        log(`using the existing kind cluster "${KIND_CLUSTER}"`);
-        if (usesDocker) await checkPortMappings(sub, repoRoot, log);
+        log(`using the existing kind cluster "${KIND_CLUSTER}" (created by this command)`);
+        if (usesDocker) await checkPortMappings(sub, runtime, repoRoot, log);
       }
       if (!(await writeKubeconfig())) return EXIT.setup;
       // --refresh: a cluster recreated outside this command leaves state about objects that are gone.
       const { code, report: r } = await driver(["up", "--refresh"]);
       if (code === EXIT.success) printNextSteps(r, localDir, log);
+      else if (exists && (unreachableHint.seen || /unreachable/i.test(r?.stacks[0]?.error?.message ?? ""))) {
+        // The provider suggests PULUMI_K8S_DELETE_UNREACHABLE; here the cluster exists and holds
+        // every object: dropping them from the state would make the next `up` collide with them.
+        log(
+          `note: the kind cluster "${KIND_CLUSTER}" exists, so do not set PULUMI_K8S_DELETE_UNREACHABLE: ` +
+            "it would drop from the state objects that are still in the cluster",
+        );
+        log(
+          `  hint: check that it answers (kubectl --context ${KIND_CONTEXT} get nodes); if Docker was ` +
+            `restarted or paused: ${runtime} start ${KIND_NODE}, then npm run local again`,
+        );
+      }
       return code;
     }
 
-    // destroy
+    // destroy (the cluster, if it exists, is this command's: checked above)
     if (exists) {
       if (!(await writeKubeconfig())) return EXIT.setup;
     } else {
@@ -218,7 +276,7 @@ export async function runLocal(
       return code;
     }
     if (exists) {
-      log(`deleting the kind cluster "${KIND_CLUSTER}"`);
+      log(`deleting the kind cluster "${KIND_CLUSTER}" (created by this command)`);
       const deleted = await run(sub, "kind", ["delete", "cluster", "--name", KIND_CLUSTER], false);
       if (deleted.code !== 0) {
         log("error: kind delete cluster failed (see above)");
@@ -238,8 +296,13 @@ export async function runLocal(
 }
 
 /** Warns when an existing cluster lacks the shipped port mappings (the ingress is then not on localhost). */
-async function checkPortMappings(io: LocalIO, repoRoot: string, log: (line: string) => void): Promise<void> {
-  const ports = await run(io, "docker", ["port", `${KIND_CLUSTER}-control-plane`], true);
+async function checkPortMappings(
+  io: LocalIO,
+  runtime: string,
+  repoRoot: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const ports = await run(io, runtime, ["port", KIND_NODE], true);
   const published = ports.stdout.split("\n").map((l) => l.trim());
   for (const [containerPort, host] of expectedPortMappings(repoRoot)) {
     if (!published.includes(`${containerPort}/tcp -> ${host}`)) {
@@ -255,11 +318,11 @@ async function checkPortMappings(io: LocalIO, repoRoot: string, log: (line: stri
 function printNextSteps(r: Report | undefined, localDir: string, log: (line: string) => void): void {
   const outputs = r?.stacks[0]?.outputs ?? {};
   const apps = (outputs.apps ?? {}) as Record<string, { url?: string }>;
-  log(`the platform runs on kind (kubectl --context kind-${KIND_CLUSTER}):`);
+  log(`the platform runs on kind (kubectl --context ${KIND_CONTEXT}):`);
   for (const [name, a] of Object.entries(apps)) {
     if (a.url) log(`  ${name}: ${a.url} (self-signed certificate: curl -k, or trust the platform's CA)`);
   }
-  log(`  Grafana: kubectl --context kind-${KIND_CLUSTER} -n monitoring port-forward svc/kps-grafana 3000:80`);
+  log(`  Grafana: kubectl --context ${KIND_CONTEXT} -n monitoring port-forward svc/kps-grafana 3000:80`);
   log(
     `  the Pulumi CLI on this stack: PULUMI_BACKEND_URL=file://${localDir} pulumi stack output -s ${LOCAL_STACK} ` +
       "(with the same PULUMI_CONFIG_PASSPHRASE)",

@@ -136,9 +136,9 @@ export function requirementsOf(cfg: PlatformConfig): string[] {
     );
   }
   const hpas = cfg.apps.some((a) => a.autoscaling !== undefined);
-  if (c.hasMetricsApi)
+  if (c.hasMetricsApi) {
     out.push("the metrics API (cluster.hasMetricsApi: true): the platform installs no metrics-server");
-  else if (cfg.addons.metricsServer.enabled !== false) {
+  } else if (cfg.addons.metricsServer.enabled !== false) {
     out.push(
       `no metrics API needed: the platform installs metrics-server${c.kubeletServingCerts === "selfSigned" ? " with --kubelet-insecure-tls (cluster.kubeletServingCerts: selfSigned)" : ", which must verify the kubelets' serving certificates (kind: set cluster.kubeletServingCerts: selfSigned)"}`,
     );

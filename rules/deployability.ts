@@ -33,6 +33,8 @@ import { EKS_UNSUPPORTED_ZONE_IDS } from "../components/cluster/eks/checks";
 
 export const SECURITY_GROUP_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 export const SUBNET = "aws:ec2/subnet:Subnet";
+export const TGW_ATTACHMENT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment";
+export const ROUTE = "aws:ec2/route:Route";
 export const EKS_ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry";
 export const GCP_FIREWALL = "gcp:compute/firewall:Firewall";
 export const GCP_SERVICE_IDENTITY = "gcp:projects/serviceIdentity:ServiceIdentity";
@@ -116,16 +118,24 @@ function coversTcp(proto: unknown, from: unknown, to: unknown, port: number): bo
 function eksApiProblems(cluster: ResourceUnderTest, all: ResourceUnderTest[]): string[] {
   const vpc = rec(cluster.inputs.vpcConfig);
   if (!isFalse(vpc.endpointPublicAccess)) return [];
-  const allowed = ofType(all, SECURITY_GROUP_INGRESS).some((r) =>
-    coversTcp(r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, 443),
-  );
-  return allowed
-    ? []
-    : [
-        "the API endpoint is private (cluster.endpointPublicAccess: false) and no deployer network may reach it on " +
-          "tcp 443 of the cluster security group: set cluster.deployerNetwork (the CIDRs or security groups of a " +
-          "runner in the VPC or a connected network), or endpointPublicAccess: true with publicAccessCidrs",
-      ];
+  // The program creates the VPC: on a first deploy only a transit gateway attachment with routes to
+  // the deployer's CIDRs connects it (a security group rule alone is no path), and the cluster
+  // security group must allow tcp 443 from those CIDRs.
+  const sources = ofType(all, SECURITY_GROUP_INGRESS)
+    .filter((r) => coversTcp(r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, 443))
+    .map((r) => str(r.inputs.cidrIpv4))
+    .filter((c): c is string => c !== undefined);
+  const attached = ofType(all, TGW_ATTACHMENT).some((a) => str(a.inputs.transitGatewayId));
+  const routed = ofType(all, ROUTE)
+    .filter((r) => str(r.inputs.transitGatewayId))
+    .map((r) => String(r.inputs.destinationCidrBlock ?? ""));
+  if (attached && sources.some((c) => routed.includes(c))) return [];
+  return [
+    "the API endpoint is private (cluster.endpointPublicAccess: false) and no deployer network is both routed " +
+      "to the VPC through a transit gateway and allowed on tcp 443 of the cluster security group: set " +
+      "cluster.deployerNetwork.transitGatewayId with deployerNetwork.cidrs, or endpointPublicAccess: true " +
+      "with publicAccessCidrs",
+  ];
 }
 
 function gkeApiProblems(cluster: ResourceUnderTest): string[] {
@@ -305,7 +315,14 @@ export const deployLoadBalancerAvailable = stackRule({
     const out: Violation[] = [];
     for (const s of ofType(all, SERVICE)) {
       if (get(s.inputs, "spec.type") === "LoadBalancer") {
-        out.push(v(s, "is of type LoadBalancer but the cluster has none (cluster.loadBalancer: none)"));
+        out.push(
+          v(
+            s,
+            "is of type LoadBalancer but the cluster has none (cluster.loadBalancer: none): it never gets an " +
+              "address; use a NodePort Service, or install MetalLB / cloud-provider-kind and set " +
+              "cluster.loadBalancer: available",
+          ),
+        );
       }
     }
     for (const r of ofType(all, HELM_RELEASE)) {
@@ -366,7 +383,8 @@ export const deployKubeletTls = stackRule({
         v(
           r,
           "the kubelets' serving certificates are self-signed (cluster.kubeletServingCerts: selfSigned) and " +
-            "metrics-server runs without --kubelet-insecure-tls: it never becomes ready",
+            "metrics-server runs without --kubelet-insecure-tls: it never becomes ready; keep the flag in " +
+            "addons.metricsServer.values.args (it replaces the list the platform sets)",
         ),
       );
   },

@@ -609,7 +609,12 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
         .default({}),
     })
     .superRefine((c, ctx) => {
-      checkAddonsFitCluster(c.cluster?.target, c.addons, ctx);
+      checkAddonsFitCluster(
+        c.cluster?.target,
+        (c.cluster as { hasMetricsApi?: unknown } | undefined)?.hasMetricsApi,
+        c.addons,
+        ctx,
+      );
       checkAppsFitAddons(c.apps, c.addons, c.secrets, ctx);
     }, ALWAYS);
 }
@@ -666,6 +671,7 @@ const NATIVE_NODE_AUTOSCALING = ["gke", "aks", "doks", "existing"];
 
 function checkAddonsFitCluster(
   target: string | undefined,
+  hasMetricsApi: unknown,
   addons: { metricsServer?: { enabled?: unknown }; clusterAutoscaler?: { enabled?: unknown } } | undefined,
   ctx: z.RefinementCtx,
 ): void {
@@ -674,6 +680,14 @@ function checkAddonsFitCluster(
       code: "custom",
       path: ["addons", "metricsServer", "enabled"],
       message: `${target} already serves the metrics API (a second metrics-server would clash); use "auto" or false`,
+    });
+  }
+  if (target === "existing" && hasMetricsApi === true && addons?.metricsServer?.enabled === true) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["addons", "metricsServer", "enabled"],
+      message:
+        'the cluster already serves the metrics API (cluster.hasMetricsApi: true): a second metrics-server would clash over its APIService; use "auto" or false',
     });
   }
   if (target && NATIVE_NODE_AUTOSCALING.includes(target) && addons?.clusterAutoscaler?.enabled === true) {

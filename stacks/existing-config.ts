@@ -3,7 +3,9 @@
  * cluster provides is declared here, because the program cannot create it.
  */
 import { z } from "zod";
-import { dnsLabel } from "./validation";
+import { dnsLabel, kubernetesVersion } from "./validation";
+// Read when the schema is built (after both modules have loaded), so the import cycle is harmless.
+import { DEFAULT_KUBERNETES_VERSION } from "./config";
 
 /** Node ports of the ingress controller when the cluster has no LoadBalancer implementation. */
 export const DEFAULT_INGRESS_NODE_PORTS = { http: 30080, https: 30443 } as const;
@@ -26,6 +28,8 @@ export function existingClusterSchema(defaultClusterName: string) {
     .strictObject({
       target: z.literal("existing"),
       clusterName: dnsLabel(63).default(defaultClusterName),
+      // The adopted cluster's minor (`kubectl version`): Pod Security versions are pinned to it.
+      kubernetesVersion: kubernetesVersion.default(DEFAULT_KUBERNETES_VERSION),
       kubeconfigPath: z.string().min(1).optional(),
       context: z.string().min(1).optional(),
       defaultStorageClass: dnsLabel(253).default("standard"),

@@ -74,6 +74,7 @@ export function workloadContext(cluster: ManagedCluster, addons: PlatformAddOns)
     provider: cluster.provider,
     dependsOn: cluster.ready,
     highAvailability: addons.highAvailability,
+    kubernetesVersion: cluster.kubernetesVersion,
     ingress: ingress
       ? { className: ingress.className, namespace: ingress.namespace, controller: ingress.controller }
       : undefined,

@@ -42,7 +42,7 @@ function testCtx(highAvailability: boolean): AddonContext {
   const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
   // A custom resource: a childless ComponentResource in dependsOn expands to nothing.
   const ready = new Dummy("test:index:ClusterReady", "cluster-ready", {});
-  return { provider, dependsOn: [ready], highAvailability };
+  return { provider, dependsOn: [ready], highAvailability, kubernetesVersion: "1.34" };
 }
 
 /** `ingressClassName` null: no ingress controller. */
@@ -270,7 +270,7 @@ describe("cert-manager add-on", () => {
     assert.deepStrictEqual(
       component.metrics.map((m) => [m.name, m.namespace, m.port, m.selector["app.kubernetes.io/component"]]),
       [
-        ["cert-manager-controller", "cert-manager", "tcp-prometheus-servicemonitor", "controller"],
+        ["cert-manager-controller", "cert-manager", "http-metrics", "controller"],
         ["cert-manager-webhook", "cert-manager", "metrics", "webhook"],
         ["cert-manager-cainjector", "cert-manager", "http-metrics", "cainjector"],
       ],

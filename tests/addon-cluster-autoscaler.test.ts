@@ -3,15 +3,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AddonContext, podSecurityLabels } from "../components/addons/base";
 import {
+  CLUSTER_AUTOSCALER_IMAGE_TAGS,
   CLUSTER_AUTOSCALER_POD_LABELS,
   CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
   ClusterAutoscaler,
+  clusterAutoscalerImageTag,
   clusterAutoscalerValues,
 } from "../components/addons/cluster-autoscaler";
 import { HelmValues } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { BoundIdentity, ClusterAutoscalerTarget, ServiceAccountRef } from "../components/cluster/types";
-import { chartValueProblems } from "./helpers/chart-values";
+import { chartData, chartValueProblems } from "./helpers/chart-values";
+import { DEFAULT_KUBERNETES_VERSION } from "../stacks/config";
+import { MIN_KUBERNETES_MINOR } from "../stacks/validation";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { ProgramRun, runResources } from "../offline/mocks";
 import { get } from "../rules";
@@ -38,7 +42,7 @@ function testCtx(ha: boolean): AddonContext {
   const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
   const cluster = new pulumi.ComponentResource("test:index:Cluster", "cluster", {});
   new TestResource(T.pool, "pool", { parent: cluster });
-  return { provider, dependsOn: [cluster], highAvailability: ha };
+  return { provider, dependsOn: [cluster], highAvailability: ha, kubernetesVersion: "1.34" };
 }
 
 interface Binding {
@@ -48,10 +52,11 @@ interface Binding {
 }
 
 /** An EKS-like target: bindServiceAccount creates an IAM role (child of `parent`) and returns its ARN. */
-function testTarget(bindings: Binding[]): ClusterAutoscalerTarget {
+function testTarget(bindings: Binding[], kubernetesVersion: string): ClusterAutoscalerTarget {
   return {
     clusterName: pulumi.output("kp-prod"),
     region: "eu-west-1",
+    kubernetesVersion,
     autoScalingGroupArns: pulumi.output([]),
     bindServiceAccount(name: string, sa: ServiceAccountRef, parent: pulumi.Resource): BoundIdentity {
       bindings.push({ name, sa, parent });
@@ -74,7 +79,7 @@ interface CaRun {
   bindings: Binding[];
 }
 
-async function deploy(ha: boolean, values: HelmValues = {}): Promise<CaRun> {
+async function deploy(ha: boolean, values: HelmValues = {}, kubernetesVersion = "1.34"): Promise<CaRun> {
   let component: ClusterAutoscaler | undefined;
   const bindings: Binding[] = [];
   const run = await runResources(() => {
@@ -82,7 +87,7 @@ async function deploy(ha: boolean, values: HelmValues = {}): Promise<CaRun> {
     component = new ClusterAutoscaler("cluster-autoscaler", {
       values,
       ctx: testCtx(ha),
-      target: testTarget(bindings),
+      target: testTarget(bindings, kubernetesVersion),
     });
     return { namespace: component.namespace, principal: component.principal };
   });
@@ -118,6 +123,48 @@ describe("cluster-autoscaler add-on", () => {
     }
   });
 
+  it("runs the cluster-autoscaler release of the cluster's Kubernetes minor, not the chart's default", async () => {
+    // The chart's own default (9.59.0 values.yaml image.tag) fits only Kubernetes 1.35.
+    assert.equal(get(chartData("clusterAutoscaler").defaults, "image.tag"), "v1.35.0");
+    assert.equal(get(releaseValues(dev.run), "image.tag"), "v1.34.5");
+    assert.equal(get(releaseValues(prod.run), "image.tag"), "v1.34.5");
+    assert.equal(
+      get(releaseValues(dev.run), "image.repository"),
+      undefined,
+      "the chart's registry.k8s.io image",
+    );
+    const older = await deploy(false, {}, "1.32");
+    assert.equal(get(releaseValues(older.run), "image.tag"), "v1.32.7");
+    assert.deepEqual(chartValueProblems("clusterAutoscaler", releaseValues(older.run)), []);
+  });
+
+  it("lists a v1.<minor>.<patch> release for every minor config accepts, from the oldest to the newest listed", () => {
+    assert.deepEqual(CLUSTER_AUTOSCALER_IMAGE_TAGS, {
+      "1.32": "v1.32.7",
+      "1.33": "v1.33.6",
+      "1.34": "v1.34.5",
+      "1.35": "v1.35.2",
+      "1.36": "v1.36.1",
+    });
+    const minors = Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).map((k) => Number(k.split(".")[1]));
+    assert.equal(minors[0], MIN_KUBERNETES_MINOR, "the oldest minor config accepts has a release");
+    minors.forEach((m, i) => assert.equal(m, MIN_KUBERNETES_MINOR + i, "no minor skipped"));
+    assert.ok(DEFAULT_KUBERNETES_VERSION in CLUSTER_AUTOSCALER_IMAGE_TAGS, "the default minor has a release");
+    for (const [minor, tag] of Object.entries(CLUSTER_AUTOSCALER_IMAGE_TAGS))
+      assert.match(tag, new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`), minor);
+  });
+
+  it("refuses a minor the table lacks, naming the key and the way out; a tag pinned in values is used instead", async () => {
+    const message =
+      "cluster-autoscaler: no release is listed for Kubernetes 1.37 (cluster.kubernetesVersion); " +
+      "listed: 1.32, 1.33, 1.34, 1.35, 1.36. Use one of those, or pin a cluster-autoscaler release of " +
+      'that minor with addons.clusterAutoscaler.values.image.tag (e.g. "v1.37.0").';
+    assert.throws(() => clusterAutoscalerImageTag("1.37"), { message });
+    await assert.rejects(deploy(false, {}, "1.37"), { message });
+    const pinned = await deploy(false, { image: { tag: "v1.37.0" } }, "1.37");
+    assert.equal(get(releaseValues(pinned.run), "image.tag"), "v1.37.0");
+  });
+
   it("binds exactly its ServiceAccount to the cloud identity, created under the component", () => {
     assert.equal(dev.bindings.length, 1);
     const [b] = dev.bindings;
@@ -140,6 +187,7 @@ describe("cluster-autoscaler add-on", () => {
     const azureLike = clusterAutoscalerValues({
       clusterName: "c",
       region: "r",
+      imageTag: "v1.34.5",
       serviceAccountAnnotations: { "azure.workload.identity/client-id": "id" },
       podLabels: { "azure.workload.identity/use": "true" },
       ha: false,
@@ -209,6 +257,7 @@ describe("cluster-autoscaler add-on", () => {
     const pure = clusterAutoscalerValues({
       clusterName: "kp",
       region: "us-east-1",
+      imageTag: "v1.34.5",
       serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": ROLE_ARN },
       podLabels: {},
       ha: true,
@@ -241,7 +290,7 @@ describe("cluster-autoscaler add-on", () => {
     const ns = dev.run.one(T.namespace).inputs;
     const metadata = ns.metadata as { name: string; labels: Record<string, string> };
     assert.equal(metadata.name, "cluster-autoscaler");
-    for (const [k, val] of Object.entries(podSecurityLabels("restricted")))
+    for (const [k, val] of Object.entries(podSecurityLabels("restricted", "1.34")))
       assert.equal(metadata.labels[k], val);
     validateKubernetesObject(ns);
     assert.equal(dev.run.outputs.namespace, "cluster-autoscaler");

@@ -56,7 +56,7 @@ async function deploy(
       original(req, cb);
     };
     const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
-    const ctx: AddonContext = { provider, dependsOn: [], highAvailability: false };
+    const ctx: AddonContext = { provider, dependsOn: [], highAvailability: false, kubernetesVersion: "1.34" };
     const c = new IngressController("ingress", { settings: settings(controller), ctx, loadBalancer: lb });
     return { loadBalancerAddress: c.loadBalancerAddress };
   });

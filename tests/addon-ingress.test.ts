@@ -101,7 +101,7 @@ function testCtx(ha: boolean): AddonContext {
   const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
   const cluster = new pulumi.ComponentResource("test:index:Cluster", "cluster", {});
   new TestResource(T.pool, "pool", { parent: cluster });
-  return { provider, dependsOn: [cluster], highAvailability: ha };
+  return { provider, dependsOn: [cluster], highAvailability: ha, kubernetesVersion: "1.34" };
 }
 
 interface IngressRun {
@@ -483,7 +483,7 @@ describe("ingress add-on", () => {
       const metadata = ns.metadata as { name: string; labels: Record<string, string> };
       assert.equal(metadata.name, INGRESS_NAMESPACE);
       assert.equal(metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
-      for (const [k, val] of Object.entries(podSecurityLabels("restricted")))
+      for (const [k, val] of Object.entries(podSecurityLabels("restricted", "1.34")))
         assert.equal(metadata.labels[k], val);
       validateKubernetesObject(ns);
       assert.equal(dev.run.outputs.namespace, "ingress");

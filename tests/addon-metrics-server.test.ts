@@ -35,7 +35,7 @@ function testCtx(ha: boolean): AddonContext {
   const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
   const cluster = new pulumi.ComponentResource("test:index:Cluster", "cluster", {});
   new TestResource(T.pool, "pool", { parent: cluster });
-  return { provider, dependsOn: [cluster], highAvailability: ha };
+  return { provider, dependsOn: [cluster], highAvailability: ha, kubernetesVersion: "1.34" };
 }
 
 async function deploy(
@@ -181,7 +181,7 @@ describe("metrics-server add-on", () => {
     const ns = dev.run.one(T.namespace).inputs;
     const metadata = ns.metadata as { name: string; labels: Record<string, string> };
     assert.equal(metadata.name, METRICS_SERVER_NAMESPACE);
-    for (const [k, val] of Object.entries(podSecurityLabels("restricted")))
+    for (const [k, val] of Object.entries(podSecurityLabels("restricted", "1.34")))
       assert.equal(metadata.labels[k], val);
     validateKubernetesObject(ns);
   });

@@ -10,9 +10,11 @@ import {
   MONITORING_RELEASE,
   Monitoring,
   NODE_EXPORTER_NAMESPACE,
+  clusterScrapeTargets,
   monitoringValues,
   prometheusRetentionSize,
 } from "../components/addons/monitoring";
+import { ClusterDns, clusterDnsOf } from "../components/cluster/capabilities";
 import { MonitoringSettings } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { chartValueProblems } from "./helpers/chart-values";
@@ -69,6 +71,7 @@ async function build(
   settings: MonitoringSettings,
   ha: boolean,
   endpoints: (other: pulumi.Resource) => MetricsEndpoint[] = () => [],
+  clusterDns: ClusterDns = "coredns",
 ): Promise<Built> {
   const run = await runResources(() => {
     const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
@@ -77,8 +80,13 @@ async function build(
     new Dummy("test:index:NodePool", "ready-pool", ready);
     const other = new pulumi.ComponentResource("test:index:OtherAddon", "other");
     new Dummy("test:index:OtherRelease", "other-release", other);
-    const ctx: AddonContext = { provider, dependsOn: [ready], highAvailability: ha };
-    const m = new Monitoring("kp-monitoring", { settings, ctx, storageClass: STORAGE_CLASS });
+    const ctx: AddonContext = {
+      provider,
+      dependsOn: [ready],
+      highAvailability: ha,
+      kubernetesVersion: "1.34",
+    };
+    const m = new Monitoring("kp-monitoring", { settings, ctx, storageClass: STORAGE_CLASS, clusterDns });
     for (const e of endpoints(other)) m.serviceMonitor(e);
     return {
       grafanaAdminPassword: m.grafanaAdminPassword,
@@ -190,7 +198,13 @@ describe("monitoring add-on (kube-prometheus-stack)", () => {
   });
 
   it("HA with a single replica gets no PDB (it would block node drains)", () => {
-    const v = monitoringValues({ ...prod, prometheusReplicas: 1, alertmanagerReplicas: 1 }, true, "sc", "s");
+    const v = monitoringValues(
+      { ...prod, prometheusReplicas: 1, alertmanagerReplicas: 1 },
+      true,
+      "sc",
+      "s",
+      "coredns",
+    );
     assert.strictEqual(get(v, "prometheus.podDisruptionBudget.enabled"), false);
     assert.strictEqual(get(v, "alertmanager.podDisruptionBudget.enabled"), false);
     assert.deepStrictEqual(get(v, "prometheus.prometheusSpec.topologySpreadConstraints"), []);
@@ -253,8 +267,46 @@ describe("monitoring add-on (kube-prometheus-stack)", () => {
       [prod, false],
       [{ ...prod, prometheusReplicas: 1, alertmanagerReplicas: 1 }, true],
     ] as const) {
-      assert.deepStrictEqual(chartValueProblems("monitoring", monitoringValues(s, ha, "sc", "secret")), []);
+      for (const dns of ["coredns", "kube-dns"] as const) {
+        assert.deepStrictEqual(
+          chartValueProblems("monitoring", monitoringValues(s, ha, "sc", "secret", dns)),
+          [],
+        );
+      }
     }
+  });
+
+  it("scrapes the cluster's own DNS (kube-dns on GKE, CoreDNS elsewhere) and no unreachable control plane", async () => {
+    const off = { enabled: false };
+    const controlPlane = { kubeControllerManager: off, kubeScheduler: off, kubeEtcd: off, kubeProxy: off };
+    assert.deepStrictEqual(clusterScrapeTargets("coredns"), {
+      ...controlPlane,
+      coreDns: { enabled: true },
+      kubeDns: { enabled: false },
+    });
+    assert.deepStrictEqual(clusterScrapeTargets("kube-dns"), {
+      ...controlPlane,
+      coreDns: { enabled: false },
+      kubeDns: { enabled: true },
+    });
+    // Per target, from the cluster capabilities the add-ons receive.
+    const dnsOf = Object.fromEntries(
+      (["eks", "gke", "aks", "doks", "existing"] as const).map((t) => [t, clusterDnsOf(t)]),
+    );
+    assert.deepStrictEqual(dnsOf, {
+      eks: "coredns",
+      gke: "kube-dns",
+      aks: "coredns",
+      doks: "coredns",
+      existing: "coredns",
+    });
+    const { values } = await memo("dev-kube-dns", () => build(dev, false, undefined, "kube-dns"));
+    assert.deepStrictEqual(values.coreDns, { enabled: false });
+    assert.deepStrictEqual(values.kubeDns, { enabled: true });
+    assert.deepStrictEqual(values.kubeEtcd, { enabled: false });
+    // kubelet and the API server stay at the chart's defaults (on).
+    assert.strictEqual(values.kubelet, undefined);
+    assert.strictEqual(values.kubeApiServer, undefined);
   });
 
   it("reports a typo under grafana. in settings.values", async () => {
@@ -274,7 +326,7 @@ describe("monitoring add-on (kube-prometheus-stack)", () => {
     };
     const labels = (n: string) => get(byName(n).inputs, "metadata.labels") as Obj;
     assert.deepStrictEqual(labels(MONITORING_NAMESPACE), {
-      ...podSecurityLabels("restricted"),
+      ...podSecurityLabels("restricted", "1.34"),
       "app.kubernetes.io/part-of": "kube-platform",
     });
     assert.strictEqual(labels("monitoring")["pod-security.kubernetes.io/enforce"], "restricted");

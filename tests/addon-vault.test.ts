@@ -57,7 +57,7 @@ const HA = (o: Partial<VaultSettings> = {}) => settings({ mode: "ha", injectorRe
 function testCtx(highAvailability: boolean): AddonContext {
   const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
   const ready = new Dummy("test:index:ClusterReady", "cluster-ready", {});
-  return { provider, dependsOn: [ready], highAvailability };
+  return { provider, dependsOn: [ready], highAvailability, kubernetesVersion: "1.34" };
 }
 
 const STANZA: SealStanza = {

@@ -11,6 +11,7 @@ import {
   schemaErrors,
   unknownKeys,
 } from "./helpers/chart-values";
+import { OBJECTS_FILE } from "./helpers/chart-objects";
 
 /** Every file below `root`, as sorted paths relative to it. */
 function filesUnder(root: string, dir = root): string[] {
@@ -28,7 +29,9 @@ describe("chart values checker", () => {
   it("uses a copy of ../shared/charts that is current", function () {
     if (!fs.existsSync(SHARED_CHART_DATA)) this.skip();
     const shared = filesUnder(SHARED_CHART_DATA);
-    assert.deepStrictEqual(filesUnder(CHART_DATA), shared);
+    // objects.json (what each chart creates, tests/helpers/chart-objects.ts) is the repo's own data.
+    const copied = filesUnder(CHART_DATA).filter((f) => path.basename(f) !== OBJECTS_FILE);
+    assert.deepStrictEqual(copied, shared);
     for (const f of shared) {
       assert.ok(
         fs.readFileSync(path.join(CHART_DATA, f)).equals(fs.readFileSync(path.join(SHARED_CHART_DATA, f))),

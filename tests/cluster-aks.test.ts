@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import {
   AZURE_ROLES,
@@ -15,16 +17,18 @@ import {
   parseAksKubeconfig,
 } from "../components/cluster/aks";
 import {
-  AKS_RBAC_PROPAGATION,
   aksMaintenanceWindowArgs,
+  deployerGrantNotice,
   deployerPrincipalType,
   deployerVnetResourceGroup,
+  grantDeployerClusterAdmin,
 } from "../components/cluster/aks-access";
+import { deployerVnetProblems, overlappingPrefixes } from "../components/cluster/aks-deployer-vnet";
 import { aksPrivateDnsZoneName, parseVnetId } from "../components/cluster/azure-ids";
 import { serviceAccountSubject } from "../components/cluster/shared";
 import { AksSettings } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
-import { AZURE_MOCK, mockAksPrivateFqdn, mockAksUserKubeconfig, mockGuid } from "../offline/mock-state/azure";
+import { AZURE_MOCK, AZURE_SESSION, mockAksUserKubeconfig, mockGuid } from "../offline/mock-state/azure";
 
 const T = {
   rg: "azure-native:resources:ResourceGroup",
@@ -627,7 +631,15 @@ describe("AksCluster", function () {
         roleDefinitionId: `/subscriptions/${AZURE_MOCK.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`,
         scope: `${clusterOf(run).name}-id`,
       });
-      assert.equal(AZURE_ROLES.aksRbacClusterAdmin, "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b");
+    });
+
+    it("keeps the grant with the identity that created it: a later deployer does not replace it", function () {
+      // principalId forces a replacement (azure-native replacement.go): without this, B's `pulumi up`
+      // would delete A's grant.
+      assert.deepEqual(run.one(T.role, "-deployer-admin").ignoreChanges, ["principalId", "principalType"]);
+      for (const r of run.ofType(T.role).filter((x) => !x.name.endsWith("-deployer-admin"))) {
+        assert.deepEqual(r.ignoreChanges, [], r.name);
+      }
     });
 
     it("waits 5 minutes for the assignment to propagate, again only when the assignment changes", function () {
@@ -638,7 +650,6 @@ describe("AksCluster", function () {
         createDuration: "5m",
         triggers: { roleAssignmentId: "kp-deployer-admin-id" },
       });
-      assert.equal(AKS_RBAC_PROPAGATION, "5m");
       assert.ok(run.dependsOnTransitively(sleep, grant), "the sleep starts after the assignment");
     });
 
@@ -648,10 +659,79 @@ describe("AksCluster", function () {
       assert.ok(run.dependsOnTransitively(probe, run.one(T.role, "-deployer-admin")), "waits for the grant");
     });
 
-    it("detects a user signed in through the Azure CLI; deployerPrincipalType overrides the detection", async function () {
+    it("the k8s provider itself waits for the grant and its propagation (it is configured once)", function () {
+      const deps = run.one(T.k8s).dependsOn;
+      assert.ok(deps.includes(run.one(T.role, "-deployer-admin").urn), "provider dependsOn the grant");
+      assert.ok(deps.includes(run.one(T.sleep).urn), "provider dependsOn the propagation wait");
+      // …and not on the other grants (the control plane's subnet role is no concern of the deployer).
+      assert.ok(!deps.includes(run.one(T.role, "-cp-subnet").urn));
+    });
+
+    it("warns when another identity runs `pulumi up` and no admin group exists; quiet otherwise", async function () {
+      const warned: unknown[] = [];
+      const original = console.warn;
+      console.warn = (...args: unknown[]) => void warned.push(args.join(" "));
+      try {
+        const notices = await runResources(() => {
+          const cluster = new containerservice.ManagedCluster("c", { resourceGroupName: "rg" });
+          const notice = (current: string, groups: string[]) =>
+            grantDeployerClusterAdmin(
+              `g-${current}-${groups.length}`,
+              {
+                cluster,
+                principalId: "aaaaaaaa-0000-0000-0000-00000000000a",
+                principalType: "User",
+                subscriptionId: pulumi.output(AZURE_MOCK.subscriptionId),
+                currentPrincipalId: current,
+                adminGroupObjectIds: groups,
+              },
+              cluster,
+            ).notice;
+          return {
+            other: notice("bbbbbbbb-0000-0000-0000-00000000000b", []),
+            otherWithGroup: notice("bbbbbbbb-0000-0000-0000-00000000000b", [
+              "cccccccc-0000-0000-0000-00000000000c",
+            ]),
+            creator: notice("AAAAAAAA-0000-0000-0000-00000000000A", []),
+          };
+        });
+        const expected =
+          "AKS: the deployer grant (AKS RBAC Cluster Admin) belongs to aaaaaaaa-0000-0000-0000-00000000000a, the " +
+          "identity that created it; this run is by bbbbbbbb-0000-0000-0000-00000000000b, and " +
+          "cluster.adminGroupObjectIds is empty, so its Kubernetes calls will be Forbidden: add an Entra ID group " +
+          "of this identity to cluster.adminGroupObjectIds, or run `pulumi up` as the granted identity";
+        assert.equal(notices.outputs.other, expected);
+        assert.equal(notices.outputs.otherWithGroup, undefined);
+        assert.equal(notices.outputs.creator, undefined);
+        assert.deepEqual(warned, [`warning: [runtime] ${expected}`]);
+      } finally {
+        console.warn = original;
+      }
+      assert.equal(deployerGrantNotice("a", "A", 0), undefined);
+      assert.equal(deployerGrantNotice("a", "b", 1), undefined);
+      assert.match(deployerGrantNotice("a", "b", 0) ?? "", /^AKS: the deployer grant .* belongs to a,/);
+    });
+
+    it("detects a user signed in through the Azure CLI or Visual Studio; any other client is a service principal", function () {
       assert.equal(deployerPrincipalType("04b07795-8ddb-461a-bbee-02f9e1bf7b46"), "User");
       assert.equal(deployerPrincipalType("04B07795-8DDB-461A-BBEE-02F9E1BF7B46"), "User");
-      assert.equal(deployerPrincipalType(AZURE_MOCK.clientId), "ServicePrincipal");
+      assert.equal(deployerPrincipalType("872cd9fa-d31f-45e0-9eab-6e460a02d1f1"), "User");
+      assert.equal(deployerPrincipalType("3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"), "ServicePrincipal");
+    });
+
+    it("the grant's principal type follows the session's client: `az login` as a user gives User", async function () {
+      AZURE_SESSION.clientId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+      try {
+        const asUser = await evaluate(prodSettings);
+        assert.equal(asUser.one(T.role, "-deployer-admin").inputs.principalType, "User");
+      } finally {
+        AZURE_SESSION.clientId = AZURE_MOCK.clientId;
+      }
+      // The default mocked session is a CI service principal (its own app id).
+      assert.equal(run.one(T.role, "-deployer-admin").inputs.principalType, "ServicePrincipal");
+    });
+
+    it("deployerPrincipalType overrides the detection", async function () {
       const user = await evaluate({ ...prodSettings, deployerPrincipalType: "User" });
       assert.equal(user.one(T.role, "-deployer-admin").inputs.principalType, "User");
     });
@@ -708,19 +788,15 @@ describe("AksCluster", function () {
     });
 
     it("links the cluster's private DNS zone (node resource group) to the runner's VNet", function () {
-      const link = run.one(T.dnsLink);
-      const zone = mockAksPrivateFqdn("kp-prod", "westeurope", clusterOf(run).name)
-        .split(".")
-        .slice(1)
-        .join(".");
-      assert.deepEqual(link.inputs, {
+      // The mocked cluster reports privateFQDN "kp-prod-2fc44ihq.ec2ccfad-dd02-4ef6-8ce0-e3f276ae86aa.
+      // privatelink.westeurope.azmk8s.io", the shape AKS gives a private cluster's API server.
+      assert.deepEqual(run.one(T.dnsLink).inputs, {
         resourceGroupName: "MC_kp-rg_kp-prod_westeurope",
-        privateZoneName: zone,
+        privateZoneName: "ec2ccfad-dd02-4ef6-8ce0-e3f276ae86aa.privatelink.westeurope.azmk8s.io",
         virtualNetwork: { id: RUNNER_VNET_ID },
         registrationEnabled: false,
         location: "global",
       });
-      assert.match(zone, /^[0-9a-f-]{36}\.privatelink\.westeurope\.azmk8s\.io$/);
     });
 
     it("every Kubernetes object waits for both peerings and the DNS link", function () {
@@ -728,6 +804,20 @@ describe("AksCluster", function () {
       for (const r of [...run.ofType(T.peering), run.one(T.dnsLink)]) {
         assert.ok(run.dependsOnTransitively(probe, r), r.name);
       }
+    });
+
+    it("the k8s provider waits for both peerings, the DNS link and the deployer grant before it is configured", function () {
+      // pulumi-kubernetes marks the cluster unreachable for the whole run when its Configure cannot
+      // reach the API server; the objects' own dependsOn cannot undo that.
+      const deps = run.one(T.k8s).dependsOn;
+      const expected = [
+        run.one(T.peering, "-to-deployer"),
+        run.one(T.peering, "-from-deployer"),
+        run.one(T.dnsLink),
+        run.one(T.role, "-deployer-admin"),
+        run.one(T.sleep),
+      ];
+      for (const r of expected) assert.ok(deps.includes(r.urn), `provider dependsOn ${r.name}`);
     });
 
     it("a public API server gets no peering and no DNS link", function () {
@@ -755,6 +845,113 @@ describe("AksCluster", function () {
     });
   });
 
+  describe("the deployer's VNet is checked before the cluster is built", function () {
+    const vnetNamed = (name: string) => RUNNER_VNET_ID.replace("runner-vnet", name);
+    /** Registers the component only: a refused check leaves the cluster (and what follows) unregistered. */
+    const register = (settings: AksSettings) =>
+      runResources(() => {
+        new AksCluster("kp", settings);
+      });
+    /** Registers and returns the run with the program errors Pulumi reports (logged, as in a real run). */
+    async function registerLoggingErrors(settings: AksSettings) {
+      const errors: string[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+      try {
+        return { run: await register(settings), errors: errors.join("\n") };
+      } finally {
+        console.error = original;
+      }
+    }
+    const withRunner = (name: string, vnetCidr = "10.20.0.0/16"): AksSettings => ({
+      ...privateSettings,
+      vnetCidr,
+      nodeSubnetCidr: vnetCidr.replace(/\/16$/, "/20"),
+      deployerNetwork: { vnetId: vnetNamed(name) },
+    });
+
+    it("a runner VNet clear of vnetCidr: the cluster is registered, its tags unchanged", async function () {
+      const run = await register(withRunner("runner-vnet"));
+      assert.deepEqual(clusterOf(run).inputs.tags, prodSettings.tags);
+    });
+
+    it("a runner VNet whose own space overlaps vnetCidr: no cluster is built", async function () {
+      const { run, errors } = await registerLoggingErrors(withRunner("hub-overlap"));
+      assert.deepEqual(run.ofType(T.cluster), []);
+      assert.match(
+        errors,
+        /cluster\.vnetCidr: got "10\.20\.0\.0\/16"; it overlaps the address space of cluster\.deployerNetwork\.vnetId \(\S+\/virtualNetworks\/hub-overlap: 10\.20\.128\.0\/24\)/,
+      );
+      assert.equal(run.ofType(T.vnet).length, 1, "only what precedes the cluster is registered");
+      // The same runner VNet with a vnetCidr outside 10.20.128.0/24 passes.
+      const clear = await register(withRunner("hub-overlap", "10.50.0.0/16"));
+      assert.equal(clear.ofType(T.cluster).length, 1);
+    });
+
+    it("a runner VNet already peered with an overlapping VNet (another stack's): no cluster is built", async function () {
+      const { run: refused, errors } = await registerLoggingErrors(withRunner("runner-peered"));
+      assert.deepEqual(refused.ofType(T.cluster), []);
+      assert.match(
+        errors,
+        /is already peered \(peering "to-staging"\) with \S+\/virtualNetworks\/staging-vnet \(10\.20\.0\.0\/16\)/,
+      );
+      assert.doesNotMatch(errors, /to-tools/);
+      const clear = await register(withRunner("runner-peered", "10.50.0.0/16"));
+      assert.equal(clear.ofType(T.cluster).length, 1);
+    });
+
+    it("the runner VNet's peering to this cluster's own VNet (a later run) is not a conflict", async function () {
+      const run = await register(withRunner("runner-own-peering"));
+      assert.equal(run.ofType(T.cluster).length, 1);
+    });
+
+    it("a public API server reads no deployer VNet", async function () {
+      const run = await register({ ...prodSettings, vnetCidr: "10.20.0.0/16" });
+      assert.equal(run.ofType(T.cluster).length, 1);
+    });
+
+    const facts = {
+      id: vnetNamed("runner-peered"),
+      addressPrefixes: ["10.100.0.0/16", "fd00:db8::/48"],
+      peerings: [
+        {
+          name: "to-staging",
+          remoteVnetId:
+            "/subscriptions/x/resourceGroups/platform-staging/providers/Microsoft.Network/virtualNetworks/staging-vnet",
+          remotePrefixes: ["10.30.0.0/16"],
+        },
+        { name: "to-self", remoteVnetId: "KP-VNET-ID", remotePrefixes: ["10.30.0.0/16"] },
+      ],
+    };
+
+    it("deployerVnetProblems names vnetCidr, the deployer VNet and the conflicting range", function () {
+      assert.deepEqual(
+        deployerVnetProblems({ ...facts, addressPrefixes: ["10.30.4.0/24"] }, "10.30.0.0/16"),
+        [
+          `cluster.vnetCidr: got "10.30.0.0/16"; it overlaps the address space of cluster.deployerNetwork.vnetId (${vnetNamed("runner-peered")}: 10.30.4.0/24), and Azure cannot peer overlapping VNets: choose a vnetCidr outside the deployer VNet's address space`,
+        ],
+      );
+      assert.deepEqual(deployerVnetProblems(facts, "10.30.0.0/16", "kp-vnet-id"), [
+        `cluster.vnetCidr: got "10.30.0.0/16"; cluster.deployerNetwork.vnetId (${vnetNamed("runner-peered")}) is already peered (peering "to-staging") with /subscriptions/x/resourceGroups/platform-staging/providers/Microsoft.Network/virtualNetworks/staging-vnet (10.30.0.0/16), which overlaps it, and Azure refuses a peering to a VNet that overlaps an already peered one (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet): choose a vnetCidr outside the address spaces the deployer VNet is peered with (each AKS stack peered with the same runner VNet needs its own vnetCidr), or remove that peering`,
+      ]);
+      // Peerings wait for the cluster VNet's id (its own peering overlaps by definition).
+      assert.deepEqual(deployerVnetProblems(facts, "10.30.0.0/16"), []);
+      assert.deepEqual(deployerVnetProblems(facts, "10.31.0.0/16", "kp-vnet-id"), []);
+    });
+
+    it("overlappingPrefixes: any shared address, both directions; IPv6 prefixes skipped", function () {
+      assert.deepEqual(
+        overlappingPrefixes(["10.0.0.0/8", "10.31.0.0/16", "10.30.255.0/24"], "10.30.0.0/16"),
+        ["10.0.0.0/8", "10.30.255.0/24"],
+      );
+      assert.deepEqual(
+        overlappingPrefixes(["10.29.255.255/32", "10.31.0.0/16", "fd00::/8"], "10.30.0.0/16"),
+        [],
+      );
+      assert.deepEqual(overlappingPrefixes(["10.30.0.0/16"], "fd00::/8"), []);
+    });
+  });
+
   describe("planned maintenance", function () {
     it("schedules channel upgrades and node OS upgrades in the configured weekly window", function () {
       const configs = prod.ofType(T.maintenance);
@@ -774,6 +971,14 @@ describe("AksCluster", function () {
           startTime: "03:00",
           utcOffset: "+00:00",
         });
+      }
+    });
+
+    it("is written after the user pools (AKS refuses cluster writes during an agent pool operation)", function () {
+      const pools = prod.ofType(T.pool).map((p) => p.urn);
+      assert.equal(pools.length, 2);
+      for (const m of prod.ofType(T.maintenance)) {
+        for (const pool of pools) assert.ok(m.dependsOn.includes(pool), `${m.name} after ${pool}`);
       }
     });
 

@@ -176,8 +176,12 @@ describe("DoksCluster", function () {
       });
     });
 
-    it("no allowed addresses: the firewall is explicitly off, the API server open (dev)", function () {
-      assert.deepEqual(clusterOf(dev).inputs.controlPlaneFirewall, { enabled: false, allowedAddresses: [] });
+    it("no allowed addresses: the firewall is explicitly off, the API server open (dev), with a non-empty list", function () {
+      // Never `allowedAddresses: []`: the provider would send `"allowed_addresses": null` for the Required list.
+      assert.deepEqual(clusterOf(dev).inputs.controlPlaneFirewall, {
+        enabled: false,
+        allowedAddresses: ["0.0.0.0/0"],
+      });
     });
 
     it("a maintenance window is set (day normalized to the API's lowercase)", function () {
@@ -398,7 +402,11 @@ describe("DoksCluster", function () {
         enabled: true,
         allowedAddresses: ["192.0.2.1/32"],
       });
-      assert.deepEqual(doksControlPlaneFirewall([]), { enabled: false, allowedAddresses: [] });
+      assert.deepEqual(doksControlPlaneFirewall([]), { enabled: false, allowedAddresses: ["0.0.0.0/0"] });
+      assert.deepEqual(doksControlPlaneFirewall(["0.0.0.0/0"]), {
+        enabled: true,
+        allowedAddresses: ["0.0.0.0/0"],
+      });
     });
 
     it("doksPoolArgs keeps the inline pool at >= 1 node and rejects max < min", function () {

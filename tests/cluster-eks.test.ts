@@ -19,6 +19,8 @@ import {
   roleNameFromArn,
   adminPrincipalArnProblem,
   kubeconfigRoleArnProblem,
+  perZoneMaxNodes,
+  perZoneMinNodes,
   subnetCidrs,
   validateEksSettings,
 } from "../components/cluster/eks";
@@ -40,8 +42,9 @@ const prodSettings: EksSettings = {
     {
       name: "general",
       machineType: "m7i.large",
+      // Pulumi.prod.yaml's general pool: its per-zone split would change with the zone count.
       minNodes: 3,
-      maxNodes: 9,
+      maxNodes: 12,
       diskSizeGb: 100,
       labels: { "kube-platform/pool": "general" },
       taints: [],
@@ -62,8 +65,12 @@ const prodSettings: EksSettings = {
   natGateways: "perAz",
   endpointPublicAccess: false,
   publicAccessCidrs: [],
-  // A CI runner in a network connected to the VPC, and runners inside it.
-  deployerNetwork: { cidrs: ["10.100.0.0/16"], securityGroupIds: ["sg-0123456789abcdef0"] },
+  // A CI runner in a network connected through a transit gateway, and (later) runners inside the VPC.
+  deployerNetwork: {
+    cidrs: ["10.100.0.0/16"],
+    securityGroupIds: ["sg-0123456789abcdef0"],
+    transitGatewayId: "tgw-0123456789abcdef0",
+  },
   supportType: "STANDARD",
   adminPrincipalArns: [
     `arn:aws:iam::${ACCOUNT}:role/PlatformAdmin`,
@@ -163,7 +170,7 @@ describe("EksCluster", function () {
   });
 
   describe("resources", function () {
-    it("registers exactly the expected resources for prod (3 AZ, NAT per AZ, 2 pools × 3 zones, 2 admins, 2 deployer sources)", function () {
+    it("registers exactly the expected resources for prod (3 AZ, NAT per AZ, 2 pools × 3 zones, 2 admins, 2 deployer sources, a transit gateway)", function () {
       assert.deepStrictEqual(prod.typeCounts(), {
         "kube-platform:cluster:EksCluster": 1,
         "pulumi:providers:aws": 1,
@@ -172,7 +179,8 @@ describe("EksCluster", function () {
         "aws:ec2/internetGateway:InternetGateway": 1,
         "aws:ec2/subnet:Subnet": 6,
         "aws:ec2/routeTable:RouteTable": 4,
-        "aws:ec2/route:Route": 4,
+        // The public and 3 private default routes, and the deployer CIDR to the transit gateway × 3.
+        "aws:ec2/route:Route": 7,
         "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
         "aws:ec2/eip:Eip": 3,
         "aws:ec2/natGateway:NatGateway": 3,
@@ -190,6 +198,7 @@ describe("EksCluster", function () {
         "aws:ec2/launchTemplate:LaunchTemplate": 2,
         "aws:eks/nodeGroup:NodeGroup": 6,
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
+        "aws:ec2transitgateway/vpcAttachment:VpcAttachment": 1,
         "pulumi:providers:kubernetes": 1,
         "kubernetes:storage.k8s.io/v1:StorageClass": 1,
       });
@@ -434,7 +443,7 @@ describe("EksCluster", function () {
         nats.map((n) => n.inputs.subnetId),
         ["kp-public-0-id", "kp-public-1-id", "kp-public-2-id"],
       );
-      const routes = prod.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("private"));
+      const routes = prod.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-private-default-"));
       assert.deepStrictEqual(
         routes.map((r) => r.inputs.natGatewayId),
         ["kp-nat-0-id", "kp-nat-1-id", "kp-nat-2-id"],
@@ -456,7 +465,7 @@ describe("EksCluster", function () {
         nats.map((n) => n.inputs.subnetId),
         ["kp-public-0-id"],
       );
-      const routes = dev.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("private"));
+      const routes = dev.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-private-default-"));
       assert.deepStrictEqual(
         routes.map((r) => [r.inputs.destinationCidrBlock, r.inputs.natGatewayId]),
         [
@@ -543,16 +552,16 @@ describe("EksCluster", function () {
   describe("autoscaling", function () {
     it("node groups scale between min and max, start at min, and ignore the autoscaler's desiredSize", function () {
       const groups = nodeGroups(prod);
-      // batch 0-6 and general 3-9 over 3 zones: ceil(min / 3)-ceil(max / 3) per zone.
+      // batch 0-6 and general 3-12 over 3 zones: ceil(min / 3) - ceil(max / 2) per zone.
       assert.deepStrictEqual(
         groups.map((g) => g.inputs.scalingConfig),
         [
-          { minSize: 0, maxSize: 2, desiredSize: 0 },
-          { minSize: 0, maxSize: 2, desiredSize: 0 },
-          { minSize: 0, maxSize: 2, desiredSize: 0 },
-          { minSize: 1, maxSize: 3, desiredSize: 1 },
-          { minSize: 1, maxSize: 3, desiredSize: 1 },
-          { minSize: 1, maxSize: 3, desiredSize: 1 },
+          { minSize: 0, maxSize: 3, desiredSize: 0 },
+          { minSize: 0, maxSize: 3, desiredSize: 0 },
+          { minSize: 0, maxSize: 3, desiredSize: 0 },
+          { minSize: 1, maxSize: 6, desiredSize: 1 },
+          { minSize: 1, maxSize: 6, desiredSize: 1 },
+          { minSize: 1, maxSize: 6, desiredSize: 1 },
         ],
       );
       for (const g of groups) assert.deepStrictEqual(g.ignoreChanges, ["scalingConfig.desiredSize"]);
@@ -642,7 +651,7 @@ describe("EksCluster", function () {
     });
 
     it("node groups wait for the networking add-ons, NAT routes and node role policies", function () {
-      const routes = prod.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("private"));
+      const routes = prod.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-private-default-"));
       const nodePolicies = prod
         .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         .filter((a) => a.name.startsWith("kp-node-"));
@@ -716,6 +725,8 @@ describe("EksCluster", function () {
         ...prod.ofType("aws:eks/addon:Addon").filter((a) => a !== csi),
         ...prod.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"),
         ...prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
+        prod.one("aws:ec2transitgateway/vpcAttachment:VpcAttachment"),
+        ...prod.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-deployer-")),
       ].map((r) => r.urn);
       assert.deepStrictEqual([...(prod.outputs.readyUrns as string[])].sort(), expected.sort());
       assert.deepStrictEqual(
@@ -995,6 +1006,46 @@ describe("EksCluster", function () {
   });
 
   describe("pure functions", function () {
+    it("per-zone sizes: the maximum never depends on the zone count, the minimum only falls as zones are added", function () {
+      const zones = [2, 3, 4, 5, 6];
+      // Pulumi.prod.yaml (3-12, 0-6), eks-dev (1-3) and an odd pool (4-7).
+      assert.deepStrictEqual(
+        [12, 6, 3, 7].map((max) => zones.map(() => perZoneMaxNodes(max))),
+        [
+          [6, 6, 6, 6, 6],
+          [3, 3, 3, 3, 3],
+          [2, 2, 2, 2, 2],
+          [4, 4, 4, 4, 4],
+        ],
+      );
+      assert.deepStrictEqual(
+        [3, 0, 1, 4].map((min) => zones.map((z) => perZoneMinNodes(min, z))),
+        [
+          [2, 1, 1, 1, 1],
+          [0, 0, 0, 0, 0],
+          [1, 1, 1, 1, 1],
+          [2, 2, 1, 1, 1],
+        ],
+      );
+      // Together the zones never start fewer nodes than the pool's minimum, nor allow fewer than its
+      // maximum, and no group's minimum exceeds its maximum.
+      for (const z of zones) {
+        for (const [min, max] of [
+          [3, 12],
+          [0, 6],
+          [1, 3],
+          [4, 7],
+          [5, 5],
+        ]) {
+          assert.ok(
+            perZoneMinNodes(min, z) * z >= min && perZoneMaxNodes(max) * z >= max,
+            `${min}-${max}/${z}`,
+          );
+          assert.ok(perZoneMinNodes(min, z) <= perZoneMaxNodes(max), `${min}-${max}/${z}`);
+        }
+      }
+    });
+
     it("subnetCidrs: private /19s and public /22s for a /16", function () {
       assert.deepStrictEqual(subnetCidrs("10.0.0.0/16", 3), {
         private: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
@@ -1236,20 +1287,28 @@ describe("EksCluster", function () {
         assert.ok(prod.dependsOnTransitively(r, prod.one("aws:eks/cluster:Cluster")));
       }
       assert.strictEqual(rules[0].inputs.securityGroupId, rules[1].inputs.securityGroupId);
-      assert.deepStrictEqual(prod.ofType(TGW_ATTACHMENT), []);
+      assert.strictEqual(prod.one(TGW_ATTACHMENT).inputs.transitGatewayId, "tgw-0123456789abcdef0");
     });
 
-    it("the first Kubernetes object waits for the deployer's path", function () {
-      const sc = prod.one("kubernetes:storage.k8s.io/v1:StorageClass");
-      for (const r of prod.ofType(INGRESS)) assert.ok(sc.dependsOn.includes(r.urn), r.name);
-      const scTgw = tgw.one("kubernetes:storage.k8s.io/v1:StorageClass");
-      const path = [
-        ...tgw.ofType(INGRESS),
-        tgw.one(TGW_ATTACHMENT),
-        ...tgw.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-deployer-")),
-      ];
-      assert.strictEqual(path.length, 2 + 1 + 6);
-      for (const r of path) assert.ok(scTgw.dependsOn.includes(r.urn), r.name);
+    it("the Kubernetes provider waits for the admin access entries and the deployer's whole path", function () {
+      // pulumi-kubernetes loads the API schema once, in Configure, and marks the cluster unreachable
+      // for the whole run if that fails: the provider itself must wait, not only the first object.
+      for (const run of [prod, tgw]) {
+        const provider = run.one("pulumi:providers:kubernetes");
+        const path = [
+          ...run.ofType("aws:eks/accessEntry:AccessEntry"),
+          ...run.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"),
+          ...run.ofType(INGRESS),
+          run.one(TGW_ATTACHMENT),
+          ...run.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-deployer-")),
+        ];
+        assert.strictEqual(path.length, run === prod ? 2 + 2 + 2 + 1 + 3 : 2 + 2 + 2 + 1 + 6);
+        for (const r of path) assert.ok(provider.dependsOn.includes(r.urn), `${r.type} ${r.name}`);
+      }
+      const devProvider = dev.one("pulumi:providers:kubernetes");
+      for (const r of dev.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+        assert.ok(devProvider.dependsOn.includes(r.urn), r.name);
+      }
     });
 
     it("with a transit gateway: attaches the private subnets and routes each deployer CIDR to it from each private route table", function () {
@@ -1333,7 +1392,7 @@ describe("EksCluster", function () {
       const { deployerNetwork: _dn, ...noPath } = prodSettings;
       assert.throws(
         () => validateEksSettings(noPath),
-        /^Error: deployerNetwork: is required when endpointPublicAccess is false.*endpointPublicAccess: true with publicAccessCidrs.*declare deployerNetwork/,
+        /^Error: deployerNetwork: is required when endpointPublicAccess is false: this program creates the VPC.*set deployerNetwork\.transitGatewayId.*or set endpointPublicAccess: true with publicAccessCidrs/,
       );
       assert.throws(
         () => validateEksSettings({ ...devSettings, deployerNetwork: prodSettings.deployerNetwork }),
@@ -1341,7 +1400,7 @@ describe("EksCluster", function () {
       );
       assert.throws(
         () => validateEksSettings({ ...prodSettings, deployerNetwork: { cidrs: [], securityGroupIds: [] } }),
-        /deployerNetwork: must list at least one of cidrs or securityGroupIds/,
+        /^Error: deployerNetwork\.transitGatewayId: is required when endpointPublicAccess is false/,
       );
       assert.throws(
         () =>
@@ -1353,7 +1412,7 @@ describe("EksCluster", function () {
               transitGatewayId: "tgw-0123456789abcdef0",
             },
           }),
-        /deployerNetwork\.cidrs: must list the deployer network's CIDRs when transitGatewayId is set/,
+        /^Error: deployerNetwork\.cidrs: must list the deployer network's CIDRs: the private subnets route each one to the transit gateway/,
       );
       assert.throws(
         () =>
@@ -1371,7 +1430,11 @@ describe("EksCluster", function () {
         () =>
           validateEksSettings({
             ...prodSettings,
-            deployerNetwork: { cidrs: ["10.100.0.0/16", "10.100.0.0/16"], securityGroupIds: [] },
+            deployerNetwork: {
+              cidrs: ["10.100.0.0/16", "10.100.0.0/16"],
+              securityGroupIds: [],
+              transitGatewayId: "tgw-0123456789abcdef0",
+            },
           }),
         /deployerNetwork\.cidrs\.1: is listed twice/,
       );
@@ -1379,18 +1442,29 @@ describe("EksCluster", function () {
         () =>
           validateEksSettings({
             ...prodSettings,
-            deployerNetwork: { cidrs: [], securityGroupIds: ["default"] },
+            deployerNetwork: {
+              cidrs: ["10.100.0.0/16"],
+              securityGroupIds: ["default"],
+              transitGatewayId: "tgw-0123456789abcdef0",
+            },
           }),
         /deployerNetwork\.securityGroupIds: "default" is not an sg- ID/,
       );
       assert.doesNotThrow(() => validateEksSettings(viaTgw));
-      // A runner inside the VPC may sit in the VPC's own range when no transit gateway is involved.
-      assert.doesNotThrow(() =>
-        validateEksSettings({
-          ...prodSettings,
-          deployerNetwork: { cidrs: ["10.20.8.0/24"], securityGroupIds: [] },
-        }),
-      );
+      assert.doesNotThrow(() => validateEksSettings(prodSettings));
+      // The VPC is created by this program: on the first deploy no runner is inside it, so security
+      // groups or CIDRs without a transit gateway are no path, whatever they name.
+      for (const deployerNetwork of [
+        { cidrs: ["10.20.8.0/24"], securityGroupIds: [] },
+        { cidrs: ["10.100.0.0/16"], securityGroupIds: ["sg-0123456789abcdef0"] },
+        { cidrs: [], securityGroupIds: ["sg-0123456789abcdef0"] },
+      ]) {
+        assert.throws(
+          () => validateEksSettings({ ...prodSettings, deployerNetwork }),
+          /^Error: deployerNetwork\.transitGatewayId: is required when endpointPublicAccess is false: this program creates the VPC, so on the first `pulumi up` nothing is inside it and only a transit gateway connects the deployer to it/,
+          JSON.stringify(deployerNetwork),
+        );
+      }
     });
   });
 
@@ -1456,7 +1530,22 @@ describe("EksCluster", function () {
           ["kp-general.3", ["kp-private-3-id"]],
         ],
       );
-      // ceil over 4 zones: general 3-9 → 1-3, batch 0-6 → 0-2 (the same as over 3 zones).
+      // general 3-12 and batch 0-6 (Pulumi.prod.yaml): ceil(12 / 3) = 4 but ceil(12 / 4) = 3, so a
+      // maximum that followed the zone count would shrink the existing groups below a size they may
+      // have (EKS refuses it); per zone the maximum is ceil(max / 2) for any zone count.
+      assert.deepStrictEqual(
+        nodeGroups(four).map((g) => [g.name, g.inputs.scalingConfig]),
+        [
+          ["kp-batch.0", { minSize: 0, maxSize: 3, desiredSize: 0 }],
+          ["kp-batch.1", { minSize: 0, maxSize: 3, desiredSize: 0 }],
+          ["kp-batch.2", { minSize: 0, maxSize: 3, desiredSize: 0 }],
+          ["kp-batch.3", { minSize: 0, maxSize: 3, desiredSize: 0 }],
+          ["kp-general.0", { minSize: 1, maxSize: 6, desiredSize: 1 }],
+          ["kp-general.1", { minSize: 1, maxSize: 6, desiredSize: 1 }],
+          ["kp-general.2", { minSize: 1, maxSize: 6, desiredSize: 1 }],
+          ["kp-general.3", { minSize: 1, maxSize: 6, desiredSize: 1 }],
+        ],
+      );
       assert.deepStrictEqual(
         nodeGroups(four)
           .filter((g) => !g.name.endsWith(".3"))

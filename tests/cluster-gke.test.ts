@@ -2,7 +2,9 @@ import * as assert from "assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import {
+  GKE_AGENT_GRANT_PROPAGATION,
   GKE_NODE_SERVICE_ACCOUNT_ROLES,
+  GKE_SERVICE_AGENT_ROLE,
   GkeCluster,
   KMS_ROTATION_PERIOD,
   gcpServiceAccountId,
@@ -15,7 +17,12 @@ import {
 } from "../components/cluster/gke";
 import { GkeSettings } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
-import { MOCK_GCP_PROJECT_NUMBER, MOCK_GKE_CA, MOCK_GKE_ENDPOINT } from "../offline/mock-state/gcp";
+import {
+  MOCK_GCP_PROJECT_NUMBER,
+  MOCK_GKE_CA,
+  MOCK_GKE_ENDPOINT,
+  MOCK_GKE_SERVICE_AGENT_EMAIL,
+} from "../offline/mock-state/gcp";
 
 const T = {
   component: "kube-platform:cluster:GkeCluster",
@@ -35,6 +42,7 @@ const T = {
   keyIam: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
   cluster: "gcp:container/cluster:Cluster",
   nodePool: "gcp:container/nodePool:NodePool",
+  sleep: "time:index/sleep:Sleep",
 };
 
 const prodSettings: GkeSettings = {
@@ -168,7 +176,8 @@ describe("GkeCluster", function () {
       [T.nat]: 1,
       // the node service account + the Vault binding's account
       [T.account]: 2,
-      [T.projectIam]: 2,
+      // the node service account's two roles + the GKE service agent's role
+      [T.projectIam]: 3,
       [T.saIam]: 1,
       [T.keyRing]: 1,
       // cluster secrets key + Vault unseal key
@@ -177,6 +186,8 @@ describe("GkeCluster", function () {
       [T.keyIam]: 3,
       [T.cluster]: 1,
       [T.k8sProvider]: 1,
+      // the wait for the GKE service agent's grants to propagate
+      [T.sleep]: 1,
       "test:addons:Vault": 1,
     };
 
@@ -368,7 +379,7 @@ describe("GkeCluster", function () {
           assert.doesNotMatch(String(nc.serviceAccount), /-compute@developer\.gserviceaccount\.com$/);
           assert.deepEqual(nc.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
         }
-        const grants = run.ofType(T.projectIam);
+        const grants = run.ofType(T.projectIam).filter((g) => g.name.startsWith("kp-nodes-"));
         assert.deepEqual(grants.map((g) => g.inputs.role).sort(), [...GKE_NODE_SERVICE_ACCOUNT_ROLES].sort());
         for (const g of grants) assert.equal(g.inputs.member, `serviceAccount:${email}`);
         // the cluster (hence its default pool) is created only once the node account has its roles
@@ -393,10 +404,7 @@ describe("GkeCluster", function () {
       const grant = prod.ofType(T.keyIam).filter((g) => g.inputs.cryptoKeyId === idOf(key));
       assert.equal(grant.length, 1);
       assert.equal(grant[0].inputs.role, "roles/cloudkms.cryptoKeyEncrypterDecrypter");
-      assert.equal(
-        grant[0].inputs.member,
-        `serviceAccount:service-${MOCK_GCP_PROJECT_NUMBER}@container-engine-robot.iam.gserviceaccount.com`,
-      );
+      assert.equal(grant[0].inputs.member, `serviceAccount:${MOCK_GKE_SERVICE_AGENT_EMAIL}`);
       assert.ok(prod.dependsOnTransitively(c, grant[0]), "cluster must wait for the key grant");
     });
 
@@ -408,11 +416,52 @@ describe("GkeCluster", function () {
       assert.ok(agent.dependsOn.includes(prod.one(T.service, "-container-api").urn), "after the API");
       const grant = prod.one(T.keyIam, "-secrets-gke-agent");
       assert.ok(grant.dependsOn.includes(agent.urn), "the grant waits for the service agent");
-      // the member is the email the ServiceIdentity returned
+      // the member is the email the ServiceIdentity returned, not the documented fallback name
       assert.equal(
+        grant.inputs.member,
+        "serviceAccount:service-123456789012-identity@container-engine-robot.iam.gserviceaccount.com",
+      );
+      assert.notEqual(
         grant.inputs.member,
         `serviceAccount:service-${MOCK_GCP_PROJECT_NUMBER}@container-engine-robot.iam.gserviceaccount.com`,
       );
+    });
+
+    it("grants the service agent its project role explicitly, kept on destroy (an agent created on request has none)", () => {
+      for (const run of [prod, dev]) {
+        const agent = run.one(T.serviceIdentity);
+        const role = run.one(T.projectIam, "-gke-agent-role");
+        assert.equal(role.name, "kp-gke-agent-role");
+        assert.deepEqual(
+          [role.inputs.project, role.inputs.role, role.inputs.member],
+          [
+            agent.inputs.project,
+            "roles/container.serviceAgent",
+            "serviceAccount:service-123456789012-identity@container-engine-robot.iam.gserviceaccount.com",
+          ],
+        );
+        assert.equal(GKE_SERVICE_AGENT_ROLE, "roles/container.serviceAgent");
+        assert.ok(role.dependsOn.includes(agent.urn), "the role waits for the service agent");
+        // Other clusters of the project rely on the agent's role: destroying this stack keeps it.
+        assert.equal(role.retainOnDelete, true);
+        assert.ok(cluster(run).dependsOn.includes(role.urn), "the cluster waits for the role");
+      }
+    });
+
+    it("the cluster is created only after the agent's grants had time to propagate (IAM is eventually consistent)", () => {
+      for (const run of [prod, dev]) {
+        const sleep = run.one(T.sleep);
+        const keyGrant = run.one(T.keyIam, "-secrets-gke-agent");
+        const role = run.one(T.projectIam, "-gke-agent-role");
+        assert.equal(sleep.name, "kp-gke-agent-propagation");
+        assert.equal(sleep.inputs.createDuration, "2m");
+        assert.equal(GKE_AGENT_GRANT_PROPAGATION, "2m");
+        // A new grant (new key, new agent) changes the trigger and waits again.
+        assert.deepEqual(sleep.inputs.triggers, { keyGrant: idOf(keyGrant), agentRole: idOf(role) });
+        assert.ok(sleep.dependsOn.includes(keyGrant.urn) && sleep.dependsOn.includes(role.urn));
+        assert.equal(sleep.parent, run.one(T.component).urn);
+        assert.ok(cluster(run).dependsOn.includes(sleep.urn), "the cluster waits for the propagation");
+      }
     });
   });
 

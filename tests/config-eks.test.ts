@@ -13,6 +13,7 @@ const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-p
 const EKS = { target: "eks", region: "eu-west-1" };
 const OFFICE = ["203.0.113.0/24"];
 const RUNNER = { cidrs: ["10.100.0.0/16"] };
+const TGW = "tgw-0123456789abcdef0";
 
 function problemsOf(raw: Record<string, unknown>): string[] {
   try {
@@ -29,8 +30,13 @@ function eksOf(cfg: PlatformConfig): EksSettings {
   return cfg.cluster;
 }
 
-const DEPLOYER_REQUIRED =
-  "cluster.deployerNetwork: is required when endpointPublicAccess is false: a private endpoint is reachable only from the cluster's VPC or a network connected to it, so `pulumi up` from anywhere else cannot create the first Kubernetes object; either set endpointPublicAccess: true with publicAccessCidrs (the deployer's egress CIDRs), or declare deployerNetwork {cidrs and/or securityGroupIds, optionally transitGatewayId} of the machine that runs `pulumi up`";
+/** Why a private endpoint has no path on the first deploy, and the fixes. */
+const NO_PATH =
+  "is required when endpointPublicAccess is false: this program creates the VPC, so on the first `pulumi up` nothing is inside it and only a transit gateway connects the deployer to it (security group or CIDR rules alone are no path); set deployerNetwork.transitGatewayId (a transit gateway that reaches the deployer's network and auto-accepts VPC attachments) with deployerNetwork.cidrs (the deployer's CIDRs behind it), or set endpointPublicAccess: true with publicAccessCidrs (the deployer's egress CIDRs); a cluster created public can switch to private once a runner inside or connected to the VPC exists, with the same transit gateway declaration (securityGroupIds of a runner inside the VPC only add to it)";
+const DEPLOYER_REQUIRED = `cluster.deployerNetwork: ${NO_PATH}`;
+const TGW_REQUIRED = `cluster.deployerNetwork.transitGatewayId: ${NO_PATH}`;
+const CIDRS_REQUIRED =
+  "cluster.deployerNetwork.cidrs: must list the deployer network's CIDRs: the private subnets route each one to the transit gateway and the cluster security group allows tcp 443 from it";
 
 describe("EKS config: the deployer's path to the API server", () => {
   it("prod defaults to a public endpoint limited to publicAccessCidrs", () => {
@@ -65,11 +71,11 @@ describe("EKS config: the deployer's path to the API server", () => {
     ]);
   });
 
-  it("a private endpoint with a deployer network is accepted (CIDRs, security groups, transit gateway)", () => {
+  it("a private endpoint with a transit gateway and its CIDRs is accepted (security groups may add to it)", () => {
     const network = {
       cidrs: ["10.100.0.0/16"],
       securityGroupIds: ["sg-0123456789abcdef0"],
-      transitGatewayId: "tgw-0123456789abcdef0",
+      transitGatewayId: TGW,
     };
     const eks = eksOf(
       parseConfig(
@@ -79,20 +85,39 @@ describe("EKS config: the deployer's path to the API server", () => {
     );
     assert.deepStrictEqual(eks.deployerNetwork, network);
     assert.doesNotThrow(() => validateEksSettings(eks));
-    const sgOnly = eksOf(
+    const tgwOnly = eksOf(
       parseConfig(
         {
           cluster: {
             ...EKS,
             endpointPublicAccess: false,
-            deployerNetwork: { securityGroupIds: ["sg-0123456789abcdef0"] },
+            deployerNetwork: { ...RUNNER, transitGatewayId: TGW },
           },
         },
         ctx,
       ),
     );
-    assert.deepStrictEqual(sgOnly.deployerNetwork, { cidrs: [], securityGroupIds: ["sg-0123456789abcdef0"] });
+    assert.deepStrictEqual(tgwOnly.deployerNetwork, {
+      cidrs: ["10.100.0.0/16"],
+      securityGroupIds: [],
+      transitGatewayId: TGW,
+    });
   });
+
+  // The program creates the VPC: on the first deploy no runner is inside it, and nothing but the
+  // transit gateway attachment connects another network to it.
+  for (const [what, network] of [
+    ["security groups", { securityGroupIds: ["sg-0123456789abcdef0"] }],
+    ["CIDRs", RUNNER],
+    ["CIDRs and security groups", { ...RUNNER, securityGroupIds: ["sg-0123456789abcdef0"] }],
+  ] as const) {
+    it(`${what} without a transit gateway are no path on the first deploy: one error naming the key and the fixes`, () => {
+      const problems = problemsOf({
+        cluster: { ...EKS, endpointPublicAccess: false, deployerNetwork: network },
+      });
+      assert.deepStrictEqual(problems, "cidrs" in network ? [TGW_REQUIRED] : [TGW_REQUIRED, CIDRS_REQUIRED]);
+    });
+  }
 
   const cases: [string, Record<string, unknown>, string[]][] = [
     [
@@ -105,9 +130,7 @@ describe("EKS config: the deployer's path to the API server", () => {
     [
       "an empty deployer network",
       { ...EKS, endpointPublicAccess: false, deployerNetwork: {} },
-      [
-        "cluster.deployerNetwork: got {}; must list at least one of cidrs or securityGroupIds: the deployer's sources allowed on tcp 443 of the cluster security group",
-      ],
+      [TGW_REQUIRED, CIDRS_REQUIRED],
     ],
     [
       "a transit gateway without CIDRs to route",
@@ -119,9 +142,7 @@ describe("EKS config: the deployer's path to the API server", () => {
           transitGatewayId: "tgw-0123456789abcdef0",
         },
       },
-      [
-        "cluster.deployerNetwork.cidrs: must list the deployer network's CIDRs when transitGatewayId is set: the private subnets get one route per CIDR to the transit gateway",
-      ],
+      [CIDRS_REQUIRED],
     ],
     [
       "a transit-gateway CIDR inside the VPC",
@@ -136,7 +157,11 @@ describe("EKS config: the deployer's path to the API server", () => {
     ],
     [
       "a CIDR listed twice",
-      { ...EKS, endpointPublicAccess: false, deployerNetwork: { cidrs: ["10.100.0.0/16", "10.100.0.0/16"] } },
+      {
+        ...EKS,
+        endpointPublicAccess: false,
+        deployerNetwork: { cidrs: ["10.100.0.0/16", "10.100.0.0/16"], transitGatewayId: TGW },
+      },
       ['cluster.deployerNetwork.cidrs[1]: got "10.100.0.0/16"; is listed twice'],
     ],
     [
@@ -157,7 +182,11 @@ describe("EKS config: the deployer's path to the API server", () => {
     ],
     [
       "an unknown key in deployerNetwork",
-      { ...EKS, endpointPublicAccess: false, deployerNetwork: { cidrs: ["10.100.0.0/16"], vpnId: "x" } },
+      {
+        ...EKS,
+        endpointPublicAccess: false,
+        deployerNetwork: { cidrs: ["10.100.0.0/16"], transitGatewayId: TGW, vpnId: "x" },
+      },
       [
         "cluster.deployerNetwork.vpnId: unknown key; allowed keys here: cidrs, securityGroupIds, transitGatewayId",
       ],
@@ -170,9 +199,14 @@ describe("EKS config: the deployer's path to the API server", () => {
   it("prod refuses a deployer network open to the whole internet", () => {
     const problems = problemsOf({
       ...PROD,
-      cluster: { ...EKS, endpointPublicAccess: false, deployerNetwork: { cidrs: ["0.0.0.0/0"] } },
+      cluster: {
+        ...EKS,
+        endpointPublicAccess: false,
+        deployerNetwork: { cidrs: ["0.0.0.0/0"], transitGatewayId: TGW },
+      },
     });
     assert.deepStrictEqual(problems, [
+      'cluster.deployerNetwork.cidrs[0]: got "0.0.0.0/0"; overlaps vpcCidr (10.0.0.0/16): traffic to it stays in the VPC, a route to the transit gateway cannot carry it',
       'cluster.deployerNetwork.cidrs[0]: got "0.0.0.0/0"; the deployer network must not be open to the whole internet in prod; list your office/VPN/CI CIDRs',
     ]);
   });
@@ -182,6 +216,16 @@ describe("EKS config: the deployer's path to the API server", () => {
     assert.throws(
       () => validateEksSettings({ ...eks, endpointPublicAccess: false, publicAccessCidrs: [] }),
       new Error(DEPLOYER_REQUIRED.replace(/^cluster\./, "")),
+    );
+    assert.throws(
+      () =>
+        validateEksSettings({
+          ...eks,
+          endpointPublicAccess: false,
+          publicAccessCidrs: [],
+          deployerNetwork: { cidrs: ["10.100.0.0/16"], securityGroupIds: ["sg-0123456789abcdef0"] },
+        }),
+      new Error(TGW_REQUIRED.replace(/^cluster\./, "")),
     );
   });
 });

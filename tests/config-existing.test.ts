@@ -109,7 +109,7 @@ describe("the local dev stack (Pulumi.dev.yaml) and its kind cluster (examples/k
     kind: string;
     apiVersion: string;
     name: string;
-    nodes: { role: string; extraPortMappings?: Record<string, unknown>[] }[];
+    nodes: { role: string; labels?: Record<string, string>; extraPortMappings?: Record<string, unknown>[] }[];
   };
 
   it("declares kind as it is: no LoadBalancer, self-signed kubelet certificates, no metrics API", () => {
@@ -132,7 +132,7 @@ describe("the local dev stack (Pulumi.dev.yaml) and its kind cluster (examples/k
         c.kubeletServingCerts,
         c.hasMetricsApi,
       ],
-      ["kind", "kind-kind", "standard", "none", "selfSigned", false],
+      ["kube-platform", "kind-kube-platform", "standard", "none", "selfSigned", false],
     );
     assert.deepStrictEqual(
       [c.ingressNodePorts, c.ingressAddress],
@@ -145,7 +145,7 @@ describe("the local dev stack (Pulumi.dev.yaml) and its kind cluster (examples/k
   it("the kind config maps exactly the stack's node ports to 127.0.0.1:80 and :443 on its one node", () => {
     assert.deepStrictEqual(
       [kind.kind, kind.apiVersion, kind.name],
-      ["Cluster", "kind.x-k8s.io/v1alpha4", "kind"],
+      ["Cluster", "kind.x-k8s.io/v1alpha4", "kube-platform"],
     );
     assert.deepStrictEqual(
       kind.nodes.map((n) => n.role),
@@ -162,5 +162,11 @@ describe("the local dev stack (Pulumi.dev.yaml) and its kind cluster (examples/k
   it("the context is the one kind names after the cluster (kind-<name>)", () => {
     assert.strictEqual(cluster.context, `kind-${kind.name}`);
     assert.strictEqual(cluster.clusterName, kind.name);
+  });
+
+  it("the cluster is not kind's default one, and its node carries the label npm run local checks", () => {
+    // "kind" is the name `kind create cluster` gives when none is passed: a user's own cluster.
+    assert.notStrictEqual(kind.name, "kind");
+    assert.deepStrictEqual(kind.nodes[0].labels, { "kube-platform/created-by": "npm-run-local" });
   });
 });

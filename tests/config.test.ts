@@ -343,6 +343,15 @@ const bad: BadCase[] = [
     [/^addons\.metricsServer\.enabled:/, /got true/, /gke already serves the metrics API/],
   ],
   [
+    "metrics-server forced on an existing cluster that serves the metrics API",
+    {
+      cluster: { target: "existing", hasMetricsApi: true },
+      kubeconfig: "apiVersion: v1",
+      addons: { metricsServer: { enabled: true } },
+    },
+    [/^addons\.metricsServer\.enabled:/, /got true/, /cluster\.hasMetricsApi: true/, /"auto" or false/],
+  ],
+  [
     "cluster-autoscaler forced on DOKS",
     { cluster: valid.doks, addons: { clusterAutoscaler: { enabled: true } } },
     [/^addons\.clusterAutoscaler\.enabled:/, /got true/, /cluster-autoscaler is for eks/],
@@ -517,7 +526,11 @@ const bad: BadCase[] = [
     "EKS public CIDRs with a private endpoint",
     {
       ...PROD,
-      cluster: { ...valid.eks, endpointPublicAccess: false, deployerNetwork: { cidrs: ["10.100.0.0/16"] } },
+      cluster: {
+        ...valid.eks,
+        endpointPublicAccess: false,
+        deployerNetwork: { cidrs: ["10.100.0.0/16"], transitGatewayId: "tgw-0123456789abcdef0" },
+      },
     },
     [/publicAccessCidrs:/, /only used when endpointPublicAccess is true/],
   ],

@@ -71,6 +71,16 @@ const sgRule = (from: number, to: number, ipProtocol = "tcp") =>
     toPort: to,
     cidrIpv4: "10.100.0.0/16",
   });
+const tgwAttachment = res("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "kp-deployer-tgw", {
+  transitGatewayId: "tgw-0123456789abcdef0",
+  subnetIds: ["subnet-a", "subnet-b"],
+});
+const tgwRoute = (destinationCidrBlock: string) =>
+  res("aws:ec2/route:Route", `kp-private-0-deployer-${destinationCidrBlock}`, {
+    destinationCidrBlock,
+    transitGatewayId: "tgw-0123456789abcdef0",
+  });
+const TGW_PATH = [tgwAttachment, tgwRoute("10.100.0.0/16")];
 const subnet = (zoneId?: string) =>
   res("aws:ec2/subnet:Subnet", `kp-private-${zoneId ?? "x"}`, {
     cidrBlock: "10.0.0.0/19",
@@ -152,9 +162,9 @@ const CASES: Record<string, Case> = {
   "deploy-api-reachable": {
     compliant: [
       [eksPublic],
-      [eksPrivate, sgRule(443, 443)],
-      [eksPrivate, sgRule(0, 65535)],
-      [eksPrivate, sgRule(-1, -1, "-1")],
+      [eksPrivate, sgRule(443, 443), ...TGW_PATH],
+      [eksPrivate, sgRule(0, 65535), ...TGW_PATH],
+      [eksPrivate, sgRule(-1, -1, "-1"), ...TGW_PATH],
       [gke(office)],
       [gke(undefined)],
       [gke({ cidrBlocks: [], gcpPublicCidrsAccessEnabled: true })],
@@ -166,8 +176,12 @@ const CASES: Record<string, Case> = {
     ],
     violating: [
       [eksPrivate],
-      [eksPrivate, sgRule(22, 22)],
-      [eksPrivate, sgRule(443, 443, "udp")],
+      [eksPrivate, sgRule(443, 443)],
+      [eksPrivate, sgRule(443, 443), tgwAttachment],
+      [eksPrivate, sgRule(443, 443), tgwAttachment, tgwRoute("10.200.0.0/16")],
+      [eksPrivate, sgRule(443, 443), tgwRoute("10.100.0.0/16")],
+      [eksPrivate, sgRule(22, 22), ...TGW_PATH],
+      [eksPrivate, sgRule(443, 443, "udp"), ...TGW_PATH],
       [gke({ cidrBlocks: [] })],
       [gke({})],
       [aks({ apiServerAccessProfile: { enablePrivateCluster: true } })],
@@ -403,7 +417,7 @@ describe("deployability rules: one compliant and one violating case per rule", (
 
   it("messages name the config key to change", () => {
     const [v] = evaluate([eksPrivate], DEV, DEPLOYABILITY_RULES);
-    assert.match(v.message, /cluster\.deployerNetwork/);
+    assert.match(v.message, /cluster\.deployerNetwork\.transitGatewayId/);
     assert.match(v.message, /cluster\.endpointPublicAccess: false/);
     const [g] = evaluate([gke({ cidrBlocks: [] })], DEV, DEPLOYABILITY_RULES);
     assert.match(g.message, /cluster\.masterAuthorizedNetworks/);

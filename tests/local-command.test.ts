@@ -1,206 +1,38 @@
-// The local command (`npm run local`, automation/local.ts) against fakes: `kind` and `docker`
-// written into a temporary PATH, and the fake pulumi CLI (tests/fixtures/fake-pulumi) behind a
-// wrapper that also records the values of the variables the command sets for Pulumi. The tests
-// assert the exact calls, their environment, the files written and the exit codes.
+// The local command (`npm run local`, automation/local.ts) against fakes (tests/helpers/local-machine):
+// creating its kind cluster, deploying, destroying, setup errors and usage. The tests assert the
+// exact calls, their environment, the files written and the exit codes.
 
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { PULUMI_ROOT_ENV, REPO_ROOT } from "../automation/driver";
-import { KIND_CLUSTER, KIND_CONFIG, KIND_KUBECONFIG, LOCAL_STACK, runLocal } from "../automation/local";
-
-const FAKE_PULUMI = path.join(__dirname, "fixtures", "fake-pulumi", "bin", "pulumi");
-const KUBECONFIG = "apiVersion: v1\nkind: Config\ncurrent-context: kind-kind\n";
-const SHIPPED_PORTS = "30080/tcp -> 127.0.0.1:80\n30443/tcp -> 127.0.0.1:443\n6443/tcp -> 127.0.0.1:41234\n";
-
-/** One fake for both tools: its name is the tool; state (the clusters) lives in $FAKE_TOOLS_DIR. */
-const FAKE_TOOL = `#!/usr/bin/env node
-"use strict";
-const fs = require("fs");
-const path = require("path");
-const tool = path.basename(process.argv[1]);
-const args = process.argv.slice(2);
-const dir = process.env.FAKE_TOOLS_DIR;
-const scenario = JSON.parse(fs.readFileSync(path.join(dir, "tools.json"), "utf8"));
-fs.appendFileSync(path.join(dir, "tools.jsonl"), JSON.stringify({ tool, args }) + "\\n");
-const clustersFile = path.join(dir, "clusters.json");
-const clusters = fs.existsSync(clustersFile) ? JSON.parse(fs.readFileSync(clustersFile, "utf8")) : scenario.clusters;
-const save = (c) => fs.writeFileSync(clustersFile, JSON.stringify(c));
-const done = (code, out, err) => { if (out) process.stdout.write(out); if (err) process.stderr.write(err); process.exitCode = code; };
-const cmd = args.slice(0, 2).join(" ");
-if (tool === "docker" && args[0] === "info") done(scenario.dockerDown ? 1 : 0, scenario.dockerDown ? "" : "27.3.1\\n", scenario.dockerDown ? "Cannot connect to the Docker daemon\\n" : "");
-else if (tool === "docker" && args[0] === "port") done(0, scenario.ports, "");
-else if (tool === "kind" && cmd === "get clusters") done(0, clusters.map((c) => c + "\\n").join(""), clusters.length ? "" : "No kind clusters found.\\n");
-else if (tool === "kind" && cmd === "create cluster") {
-  if (scenario.createFails) done(1, "", "ERROR: failed to create cluster: port is already allocated\\n");
-  else { save([...clusters, args[args.indexOf("--name") + 1]]); done(0, "", "Creating cluster \\"kind\\" ...\\n"); }
-}
-else if (tool === "kind" && cmd === "get kubeconfig") done(0, ${JSON.stringify(KUBECONFIG)}, "");
-else if (tool === "kind" && cmd === "delete cluster") { save(clusters.filter((c) => c !== args[args.indexOf("--name") + 1])); done(0, "", "Deleting cluster \\"kind\\" ...\\n"); }
-else done(2, "", "fake " + tool + ": unsupported " + args.join(" ") + "\\n");
-`;
-
-/** The pulumi wrapper: records the values the command sets, then runs the shared fake. */
-const PULUMI_WRAPPER = `#!/usr/bin/env node
-"use strict";
-require("fs").appendFileSync(process.env.FAKE_TOOLS_DIR + "/pulumi-env.jsonl", JSON.stringify({
-  args: process.argv.slice(2),
-  passphrase: process.env.PULUMI_CONFIG_PASSPHRASE === undefined ? null : process.env.PULUMI_CONFIG_PASSPHRASE,
-  deleteUnreachable: process.env.PULUMI_K8S_DELETE_UNREACHABLE === undefined ? null : process.env.PULUMI_K8S_DELETE_UNREACHABLE,
-}) + "\\n");
-require(${JSON.stringify(FAKE_PULUMI)});
-`;
-
-interface ToolScenario {
-  clusters: string[];
-  dockerDown?: boolean;
-  createFails?: boolean;
-  ports?: string;
-}
-
-interface PulumiCall {
-  args: string[];
-  backendUrl?: string;
-  passphrase: string | null;
-  deleteUnreachable: string | null;
-}
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-  tools: string[];
-  pulumi: PulumiCall[];
-}
-
-class Machine {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-local-"));
-  /** A stand-in for the repository (the driver's work dir, where .pulumi-local goes). */
-  readonly root = path.join(this.dir, "repo");
-  readonly bin = path.join(this.dir, "bin");
-  readonly pulumiRoot = path.join(this.dir, "pulumi");
-
-  constructor(tools: ToolScenario, stacks: Record<string, unknown> = {}, omit: string[] = []) {
-    fs.mkdirSync(path.join(this.root, "examples"), { recursive: true });
-    fs.copyFileSync(path.join(REPO_ROOT, KIND_CONFIG), path.join(this.root, KIND_CONFIG));
-    fs.mkdirSync(this.bin);
-    for (const tool of ["kind", "docker"].filter((t) => !omit.includes(t))) {
-      fs.writeFileSync(path.join(this.bin, tool), FAKE_TOOL, { mode: 0o755 });
-    }
-    fs.mkdirSync(path.join(this.pulumiRoot, "bin"), { recursive: true });
-    fs.writeFileSync(path.join(this.pulumiRoot, "bin", "pulumi"), PULUMI_WRAPPER, { mode: 0o755 });
-    fs.writeFileSync(path.join(this.dir, "tools.json"), JSON.stringify({ ports: SHIPPED_PORTS, ...tools }));
-    fs.writeFileSync(path.join(this.dir, "scenario.json"), JSON.stringify({ stacks }));
-  }
-
-  get kubeconfigFile(): string {
-    return path.join(this.root, KIND_KUBECONFIG);
-  }
-
-  async run(argv: string[], env: Record<string, string> = {}): Promise<Result> {
-    // The fake pulumi is run by the Automation API with this process's environment, which in
-    // `npm run local` is also the command's own (io.env): the user's variables go to both.
-    const fakeEnv = {
-      FAKE_TOOLS_DIR: this.dir,
-      FAKE_PULUMI_LOG: path.join(this.dir, "pulumi.jsonl"),
-      FAKE_PULUMI_SCENARIO: path.join(this.dir, "scenario.json"),
-      FAKE_PULUMI_STATE: this.dir,
-    };
-    Object.assign(process.env, fakeEnv, env);
-    for (const log of ["tools.jsonl", "pulumi.jsonl", "pulumi-env.jsonl"])
-      fs.rmSync(path.join(this.dir, log), { force: true });
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await runLocal(
-      argv,
-      {
-        stdout: (t) => stdout.push(t),
-        stderr: (t) => stderr.push(t),
-        // kind and docker are found on this PATH only (plus node for their shebang).
-        env: {
-          PATH: `${this.bin}${path.delimiter}${path.dirname(process.execPath)}`,
-          HOME: this.dir,
-          [PULUMI_ROOT_ENV]: this.pulumiRoot,
-          ...fakeEnv,
-          ...env,
-        },
-        cwd: this.dir,
-        setEnv: (name, value) => {
-          process.env[name] = value;
-        },
-        onSignal: () => () => undefined,
-      },
-      this.root,
-    );
-    const lines = (f: string): unknown[] =>
-      fs.existsSync(path.join(this.dir, f))
-        ? fs
-            .readFileSync(path.join(this.dir, f), "utf8")
-            .split("\n")
-            .filter((l) => l !== "")
-            .map((l) => JSON.parse(l) as unknown)
-        : [];
-    const fake = lines("pulumi.jsonl") as { args: string[]; backendUrl?: string }[];
-    const values = lines("pulumi-env.jsonl") as PulumiCall[];
-    return {
-      code,
-      stdout: stdout.join(""),
-      stderr: stderr.join(""),
-      tools: (lines("tools.jsonl") as { tool: string; args: string[] }[]).map(
-        (c) => `${c.tool} ${c.args.join(" ")}`,
-      ),
-      pulumi: values.map((v, i) => ({ ...v, backendUrl: fake[i]?.backendUrl })),
-    };
-  }
-
-  cleanup(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** The operation calls (up/destroy) without the Automation API's volatile event-log flags. */
-function operations(r: Result): string[] {
-  return r.pulumi
-    .filter(
-      (c) => c.args[0] === "up" || c.args[0] === "destroy" || c.args[0] === "stack" || c.args[0] === "config",
-    )
-    .map((c) => {
-      const a = [...c.args];
-      const i = a.indexOf("--event-log");
-      if (i >= 0) a.splice(i, 2);
-      return a.join(" ");
-    });
-}
-
-const HELLO = {
-  apps: { hello: { url: "https://hello.localtest.me", serviceHost: "hello.hello.svc.cluster.local" } },
-};
+import { REPO_ROOT } from "../automation/driver";
+import { KIND_CONFIG, KIND_KUBECONFIG, LOCAL_STACK } from "../automation/local";
+import { runExample } from "../offline/stacks";
+import { CLUSTER_CHECKS, KUBECONFIG, operations, useMachine } from "./helpers/local-machine";
 
 describe("the local command (npm run local) against fake kind, docker and pulumi", function () {
   this.timeout(60000);
-  let m: Machine | undefined;
-  const machine = (tools: ToolScenario, stacks: Record<string, unknown> = {}, omit: string[] = []): Machine =>
-    (m = new Machine(tools, stacks, omit));
-  const saved = { ...process.env };
-  afterEach(() => {
-    m?.cleanup();
-    m = undefined;
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  });
+  const machine = useMachine();
 
-  it("up on a machine without the cluster: creates it from the shipped config, then deploys stack dev", async () => {
-    const t = machine({ clusters: [] }, { dev: { outputs: HELLO } });
+  it("up next to the user's own default cluster: creates kube-platform from the shipped config, deploys stack dev", async () => {
+    // The fake CLI returns what the real program exports for stack dev (its `apps` output).
+    const { outputs } = await runExample("dev");
+    const t = machine({ clusters: ["kind"] }, { dev: { outputs: { apps: outputs.apps } } });
     const r = await t.run([]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.deepStrictEqual(r.tools, [
       "docker info --format {{.ServerVersion}}",
+      "kind version",
       "kind get clusters",
-      `kind create cluster --name kind --config ${path.join(t.root, "examples/kind-cluster.yaml")} --wait 120s`,
-      "kind get kubeconfig --name kind",
+      `kind create cluster --name kube-platform --config ${path.join(t.root, "examples/kind-cluster.yaml")} --wait 120s`,
+      "kind get kubeconfig --name kube-platform",
     ]);
+    // The user's cluster "kind" is never looked into, deployed into or deleted.
+    assert.ok(
+      r.tools.every((c) => !/--name kind\b|kind-control-plane/.test(c)),
+      r.tools.join("\n"),
+    );
     // Only the kind cluster's kubeconfig, where Pulumi.dev.yaml reads it, readable by the user only.
     assert.strictEqual(fs.readFileSync(t.kubeconfigFile, "utf8"), KUBECONFIG);
     assert.strictEqual(fs.statSync(t.kubeconfigFile).mode & 0o777, 0o600);
@@ -224,22 +56,36 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
       assert.strictEqual(c.deleteUnreachable, "true", c.args.join(" "));
     }
     assert.match(r.stderr, /^\[local\] secrets use an empty passphrase/m);
-    assert.match(r.stderr, /^\[local\] creating the kind cluster "kind" from examples\/kind-cluster\.yaml/m);
-    assert.match(r.stderr, /^Creating cluster "kind" \.\.\.$/m, "kind's own progress is shown");
-    assert.match(r.stderr, /^\[local\]   hello: https:\/\/hello\.localtest\.me \(self-signed certificate/m);
-    assert.match(r.stderr, /^\[local\]   tear down: npm run local -- destroy$/m);
+    assert.match(r.stderr, /^\[local\] preflight of Pulumi\.dev\.yaml: passed \(\d+ resources\)$/m);
+    assert.match(
+      r.stderr,
+      /^\[local\] creating the kind cluster "kube-platform" from examples\/kind-cluster\.yaml/m,
+    );
+    assert.match(r.stderr, /^Creating cluster "kube-platform" \.\.\.$/m, "kind's own progress is shown");
+    assert.match(
+      r.stderr,
+      /^\[local\] the platform runs on kind \(kubectl --context kind-kube-platform\):$/m,
+    );
+    assert.match(
+      r.stderr,
+      /^\[local\] {3}hello: https:\/\/hello\.localtest\.me\/ \(self-signed certificate/m,
+    );
+    assert.match(r.stderr, /^\[local\] {3}tear down: npm run local -- destroy$/m);
+    assert.doesNotMatch(r.stderr, /warning/);
     assert.strictEqual(r.stdout, "");
   });
 
-  it("up with the cluster already there: no create, port mappings checked, the stack reused", async () => {
-    const t = machine({ clusters: ["other", "kind"] }, { dev: { exists: true } });
+  it("up with its own cluster already there: checks it runs and is ours, no create, the stack reused", async () => {
+    const t = machine({ clusters: ["other", "kube-platform"] }, { dev: { exists: true } });
     const r = await t.run(["up"]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.deepStrictEqual(r.tools, [
       "docker info --format {{.ServerVersion}}",
+      "kind version",
       "kind get clusters",
-      "docker port kind-control-plane",
-      "kind get kubeconfig --name kind",
+      ...CLUSTER_CHECKS,
+      "docker port kube-platform-control-plane",
+      "kind get kubeconfig --name kube-platform",
     ]);
     assert.doesNotMatch(r.stderr, /warning/);
     assert.deepStrictEqual(
@@ -251,9 +97,9 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
     assert.ok(operations(r).some((o) => o.startsWith("up --yes --skip-preview --refresh")));
   });
 
-  it("up on a kind cluster made without the shipped config: warns per missing mapping, still deploys", async () => {
+  it("up on its cluster made without the shipped port mappings: warns per missing mapping, still deploys", async () => {
     const t = machine(
-      { clusters: ["kind"], ports: "6443/tcp -> 127.0.0.1:41234\n" },
+      { clusters: ["kube-platform"], ports: "6443/tcp -> 127.0.0.1:41234\n" },
       { dev: { exists: true } },
     );
     const r = await t.run(["up"]);
@@ -265,7 +111,7 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
   });
 
   it("keeps the user's passphrase (or passphrase file) and sets none of its own", async () => {
-    const t = machine({ clusters: ["kind"] }, { dev: { exists: true } });
+    const t = machine({ clusters: ["kube-platform"] }, { dev: { exists: true } });
     const r = await t.run(["up"], { PULUMI_CONFIG_PASSPHRASE: "chosen-by-the-user" });
     assert.strictEqual(r.code, 0, r.stderr);
     assert.ok(r.pulumi.length > 0);
@@ -278,8 +124,8 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
     assert.ok(f.pulumi.every((c) => c.passphrase === null));
   });
 
-  it("destroy: destroys the stack, then deletes the cluster and its kubeconfig file", async () => {
-    const t = machine({ clusters: ["kind"] }, { dev: { exists: true } });
+  it("destroy: destroys the stack, then deletes its cluster and the kubeconfig file", async () => {
+    const t = machine({ clusters: ["kind", "kube-platform"] }, { dev: { exists: true } });
     fs.mkdirSync(path.dirname(t.kubeconfigFile), { recursive: true });
     fs.writeFileSync(t.kubeconfigFile, "stale");
     const r = await t.run(["destroy"]);
@@ -287,8 +133,9 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
     assert.deepStrictEqual(r.tools, [
       "docker info --format {{.ServerVersion}}",
       "kind get clusters",
-      "kind get kubeconfig --name kind",
-      "kind delete cluster --name kind",
+      ...CLUSTER_CHECKS,
+      "kind get kubeconfig --name kube-platform",
+      "kind delete cluster --name kube-platform",
     ]);
     assert.deepStrictEqual(
       operations(r).filter((o) => o.startsWith("destroy")),
@@ -297,6 +144,16 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
     for (const c of r.pulumi) assert.strictEqual(c.deleteUnreachable, null);
     assert.ok(!fs.existsSync(t.kubeconfigFile));
     assert.match(r.stderr, /^\[local\] done: the stack is empty and the kind cluster is gone$/m);
+    // The user's default cluster survives.
+    assert.deepStrictEqual((await t.run(["destroy"])).tools.slice(0, 2), [
+      "docker info --format {{.ServerVersion}}",
+      "kind get clusters",
+    ]);
+    const left = JSON.parse(fs.readFileSync(path.join(t.dir, "clusters.json"), "utf8")) as { name: string }[];
+    assert.deepStrictEqual(
+      left.map((c) => c.name),
+      ["kind"],
+    );
   });
 
   it("destroy after the cluster was deleted by hand: drops the unreachable objects from the state", async () => {
@@ -311,20 +168,30 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
     for (const c of r.pulumi) assert.strictEqual(c.deleteUnreachable, "true", c.args.join(" "));
   });
 
-  it("destroy without a stack: nothing to destroy, the cluster is still deleted", async () => {
-    const t = machine({ clusters: ["kind"] });
-    const r = await t.run(["destroy"]);
-    assert.strictEqual(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^\[local\] stack dev does not exist in \.pulumi-local\/: nothing to destroy$/m);
-    assert.strictEqual(r.tools[r.tools.length - 1], "kind delete cluster --name kind");
+  it("destroy without a stack: deletes the cluster only because npm run local created it", async () => {
+    const ours = await machine({ clusters: ["kube-platform"] }).run(["destroy"]);
+    assert.strictEqual(ours.code, 0, ours.stderr);
+    assert.match(
+      ours.stderr,
+      /^\[local\] stack dev does not exist in \.pulumi-local\/: nothing to destroy$/m,
+    );
+    assert.strictEqual(ours.tools[ours.tools.length - 1], "kind delete cluster --name kube-platform");
+    const theirs = await machine({ clusters: ["kube-platform"], foreign: ["kube-platform"] }).run([
+      "destroy",
+    ]);
+    assert.strictEqual(theirs.code, 3, theirs.stderr);
+    assert.ok(!theirs.tools.some((c) => c.startsWith("kind delete")), theirs.tools.join("\n"));
   });
 
   it("a failed destroy keeps the cluster and exits 1", async () => {
-    const t = machine({ clusters: ["kind"] }, { dev: { exists: true, fail: { destroy: "error: boom" } } });
+    const t = machine(
+      { clusters: ["kube-platform"] },
+      { dev: { exists: true, fail: { destroy: "error: boom" } } },
+    );
     const r = await t.run(["destroy"]);
     assert.strictEqual(r.code, 1, r.stderr);
-    assert.ok(!r.tools.includes("kind delete cluster --name kind"));
-    assert.match(r.stderr, /the kind cluster "kind" is kept/);
+    assert.ok(!r.tools.includes("kind delete cluster --name kube-platform"));
+    assert.match(r.stderr, /the kind cluster "kube-platform" is kept/);
   });
 
   it("setup errors stop before Pulumi (exit 3): Docker down, kind missing, kind create failing", async () => {
@@ -333,13 +200,11 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
     assert.deepStrictEqual(down.tools, ["docker info --format {{.ServerVersion}}"]);
     assert.match(down.stderr, /Docker is not running \(docker info: Cannot connect to the Docker daemon\)/);
     assert.deepStrictEqual(down.pulumi, []);
-    m?.cleanup();
 
     const noKind = await machine({ clusters: [] }, {}, ["kind"]).run([]);
     assert.strictEqual(noKind.code, 3);
     assert.match(noKind.stderr, /error: kind not found on PATH; install kind: https:\/\/kind\.sigs\.k8s\.io/);
     assert.deepStrictEqual(noKind.pulumi, []);
-    m?.cleanup();
 
     const busy = await machine({ clusters: [], createFails: true }).run([]);
     assert.strictEqual(busy.code, 3);
@@ -353,6 +218,7 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
     const help = await t.run(["--help"]);
     assert.strictEqual(help.code, 0);
     assert.match(help.stdout, /^Usage: npm run local \[-- up \| destroy\]/);
+    assert.match(help.stdout, /create the kind cluster "kube-platform"/);
     const bad = await t.run(["deploy"]);
     assert.strictEqual(bad.code, 64);
     assert.match(bad.stderr, /^error: unexpected arguments "deploy"/);
@@ -367,7 +233,7 @@ describe("the local command's shipped wiring", () => {
     };
     const cluster = stack.config["kube-platform:cluster"];
     assert.strictEqual(cluster.kubeconfigPath, KIND_KUBECONFIG);
-    assert.strictEqual(cluster.context, `kind-${KIND_CLUSTER}`);
+    assert.strictEqual(cluster.context, "kind-kube-platform");
     assert.strictEqual(LOCAL_STACK, "dev");
     assert.ok(fs.existsSync(path.join(REPO_ROOT, KIND_CONFIG)));
   });

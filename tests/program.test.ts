@@ -111,6 +111,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:MetricsServer": 1,
     "kube-platform:addons:Monitoring": 1,
     "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:PlatformPriorityClasses": 1,
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:EksCluster": 1,
     "kube-platform:index:Platform": 1,
@@ -126,7 +127,9 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kubernetes:helm.sh/v3:Release": 6,
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 6,
     "kubernetes:networking.k8s.io/v1:Ingress": 1,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
+    // No ACME HTTP-01 solver policy: these stacks issue from the internal CA (no solver pods).
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 4,
+    "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "pulumi:providers:aws": 1,
     "pulumi:providers:kubernetes": 1,
@@ -161,6 +164,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:MetricsServer": 1,
     "kube-platform:addons:Monitoring": 1,
     "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:PlatformPriorityClasses": 1,
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:EksCluster": 1,
     "kube-platform:index:Platform": 1,
@@ -179,6 +183,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kubernetes:networking.k8s.io/v1:Ingress": 1,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
+    "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "pulumi:providers:aws": 1,
     "pulumi:providers:kubernetes": 1,
@@ -194,7 +199,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "gcp:kms/cryptoKey:CryptoKey": 2,
     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 3,
     "gcp:kms/keyRing:KeyRing": 1,
-    "gcp:projects/iAMMember:IAMMember": 2,
+    "gcp:projects/iAMMember:IAMMember": 3,
     "gcp:projects/service:Service": 4,
     "gcp:projects/serviceIdentity:ServiceIdentity": 1,
     "gcp:serviceaccount/account:Account": 2,
@@ -203,6 +208,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:IngressController": 1,
     "kube-platform:addons:Monitoring": 1,
     "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:PlatformPriorityClasses": 1,
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:GkeCluster": 1,
     "kube-platform:index:Platform": 1,
@@ -221,9 +227,11 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kubernetes:networking.k8s.io/v1:Ingress": 1,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
+    "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
     "pulumi:providers:gcp": 1,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
+    "time:index/sleep:Sleep": 1,
   },
   aks: {
     "azure-native:authorization:RoleAssignment": 3,
@@ -241,6 +249,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:IngressController": 1,
     "kube-platform:addons:Monitoring": 1,
     "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:PlatformPriorityClasses": 1,
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:AksCluster": 1,
     "kube-platform:index:Platform": 1,
@@ -259,6 +268,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kubernetes:networking.k8s.io/v1:Ingress": 1,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
+    "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
     "time:index/sleep:Sleep": 1,
@@ -272,6 +282,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:MetricsServer": 1,
     "kube-platform:addons:Monitoring": 1,
     "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:PlatformPriorityClasses": 1,
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:DoksCluster": 1,
     "kube-platform:index:Platform": 1,
@@ -290,6 +301,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kubernetes:networking.k8s.io/v1:Ingress": 1,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
+    "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
   },
@@ -299,6 +311,7 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kube-platform:addons:MetricsServer": 1,
     "kube-platform:addons:Monitoring": 1,
     "kube-platform:addons:PlatformAddOns": 1,
+    "kube-platform:addons:PlatformPriorityClasses": 1,
     "kube-platform:addons:Vault": 1,
     "kube-platform:cluster:ExistingCluster": 1,
     "kube-platform:index:Platform": 1,
@@ -314,7 +327,9 @@ const EXPECTED_RESOURCES: Record<string, Record<string, number>> = {
     "kubernetes:helm.sh/v3:Release": 5,
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
     "kubernetes:networking.k8s.io/v1:Ingress": 1,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 5,
+    // No ACME HTTP-01 solver policy: these stacks issue from the internal CA (no solver pods).
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 4,
+    "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
     "pulumi:providers:kubernetes": 1,
     "random:index/randomPassword:RandomPassword": 1,
   },
@@ -539,11 +554,12 @@ describe("existing cluster (the local dev stack on kind)", () => {
     );
     const provider = r.one("pulumi:providers:kubernetes");
     assert.strictEqual(provider.inputs.kubeconfig, SAMPLE_KUBECONFIG);
-    assert.strictEqual(provider.inputs.context, "kind-kind");
-    assert.strictEqual(provider.inputs.clusterIdentifier, "existing/kind");
+    // The command's own kind cluster, not kind's default "kind" (which may be a user's own).
+    assert.strictEqual(provider.inputs.context, "kind-kube-platform");
+    assert.strictEqual(provider.inputs.clusterIdentifier, "existing/kube-platform");
     assert.deepStrictEqual(
       { storage: r.outputs.defaultStorageClass, target: r.outputs.target, name: r.outputs.clusterName },
-      { storage: "standard", target: "existing", name: "kind" },
+      { storage: "standard", target: "existing", name: "kube-platform" },
     );
   });
 

@@ -116,8 +116,9 @@ function fakeCtx(p: CtxParts): FakeCtx {
     provider,
     dependsOn: [ready],
     highAvailability: false,
+    kubernetesVersion: "1.34",
     ingress: p.ingress ? { className: "traefik", namespace: "ingress", controller: "traefik" } : undefined,
-    clusterIssuer: p.issuer ? "letsencrypt" : undefined,
+    clusterIssuer: p.issuer ? "letsencrypt-prod" : undefined,
     monitoring: monitoringRelease ? { namespace: "monitoring", release: monitoringRelease } : undefined,
     vault: vaultRelease
       ? {
@@ -196,6 +197,7 @@ const pureCtx = (over: Partial<WorkloadContext> = {}): WorkloadContext => ({
   provider: undefined as unknown as k8s.Provider,
   dependsOn: [],
   highAvailability: false,
+  kubernetesVersion: "1.34",
   ...over,
 });
 
@@ -518,7 +520,7 @@ describe("workloads: traffic", () => {
   it("Ingress: class, host/path Prefix → service http port, TLS from the cluster issuer", async () => {
     const { r } = await runApp("prod", PROD_APP);
     const ing = inputs(r.one(T.ingress));
-    assert.strictEqual(ing.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
+    assert.strictEqual(ing.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
     assert.deepStrictEqual(ing.spec, {
       ingressClassName: "traefik",
       tls: [{ hosts: ["shop.example.com"], secretName: "shop-tls" }],
@@ -721,7 +723,7 @@ describe("workloads: namespaces", () => {
         ns.dependsOn.includes(r.one("test:index:ClusterReady").urn),
         "namespaces wait for the cluster",
       );
-      for (const [k, v] of Object.entries(podSecurityLabels("restricted"))) {
+      for (const [k, v] of Object.entries(podSecurityLabels("restricted", "1.34"))) {
         assert.strictEqual(inputs(ns).metadata.labels[k], v, k);
       }
       assert.strictEqual(inputs(ns).metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
@@ -773,6 +775,19 @@ describe("workloads: namespaces", () => {
       assert.ok(d.dependsOn.includes(shopNs.urn));
       assert.ok(d.dependsOn.includes(dns.urn), `${app} starts after DNS is allowed`);
     }
+  });
+
+  it("no ACME solver policy with the internal CA issuer: cert-manager starts no solver pods then", async () => {
+    const r = await runResources(() => {
+      const { ctx } = fakeCtx(ALL);
+      const app = fromConfig("dev", { ...DEV_APP, host: "web.example.com" });
+      new Workloads("apps", { apps: [app], ctx: { ...ctx, clusterIssuer: "selfsigned" } });
+    });
+    const names = r.ofType(T.netpol).map((p) => inputs(p).metadata.name);
+    assert.deepStrictEqual(
+      names.filter((n) => n.startsWith("allow-")),
+      ["allow-dns"],
+    );
   });
 });
 

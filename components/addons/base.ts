@@ -9,17 +9,34 @@ export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
 /**
  * Pod Security admission labels: `enforce` at the strictest level the add-on supports; `warn` and
- * `audit` always at restricted, so anything weaker shows up.
+ * `audit` always at restricted, so anything weaker shows up. Every mode is pinned to the cluster's
+ * minor ("v1.34"), not "latest": with "latest" a control-plane upgrade applies the new release's
+ * policy checks to pods already running and to every pod recreated later (Kubernetes docs, "Enforce
+ * Pod Security Standards with Namespace Labels"); pinned, the policy moves only when the stack's
+ * kubernetesVersion does.
  */
-export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+export function podSecurityLabels(
+  level: PodSecurityLevel,
+  kubernetesVersion: string,
+): Record<string, string> {
+  const version = podSecurityVersion(kubernetesVersion);
   return {
     "pod-security.kubernetes.io/enforce": level,
-    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/enforce-version": version,
     "pod-security.kubernetes.io/warn": "restricted",
-    "pod-security.kubernetes.io/warn-version": "latest",
+    "pod-security.kubernetes.io/warn-version": version,
     "pod-security.kubernetes.io/audit": "restricted",
-    "pod-security.kubernetes.io/audit-version": "latest",
+    "pod-security.kubernetes.io/audit-version": version,
   };
+}
+
+/** The Pod Security version label value ("v1.34") of a Kubernetes minor ("1.34"). */
+export function podSecurityVersion(kubernetesVersion: string): string {
+  if (!/^1\.\d+$/.test(kubernetesVersion))
+    throw new Error(
+      `Pod Security version: expected a Kubernetes minor like "1.34", got "${kubernetesVersion}"`,
+    );
+  return `v${kubernetesVersion}`;
 }
 
 /** Deep-merges plain objects (arrays and scalars of `override` replace those of `base`). */
@@ -44,6 +61,8 @@ export interface AddonContext {
   dependsOn: pulumi.Input<pulumi.Resource>[];
   /** Replicas, PodDisruptionBudgets and spreading. */
   highAvailability: boolean;
+  /** The cluster's Kubernetes minor ("1.34"): namespace Pod Security versions are pinned to it. */
+  kubernetesVersion: string;
 }
 
 /** A namespace for an add-on, labelled for Pod Security admission. */
@@ -59,7 +78,10 @@ export function addonNamespace(
     {
       metadata: {
         name: namespace,
-        labels: { ...podSecurityLabels(level), "app.kubernetes.io/part-of": "kube-platform" },
+        labels: {
+          ...podSecurityLabels(level, ctx.kubernetesVersion),
+          "app.kubernetes.io/part-of": "kube-platform",
+        },
       },
     },
     { parent, provider: ctx.provider, dependsOn: ctx.dependsOn },

@@ -14,6 +14,7 @@ import {
   resources,
   spreadAcrossNodesAndZones,
 } from "./base";
+import { PLATFORM_PRIORITY } from "./priority";
 import { CertManagerSettings, HelmValues, IssuerName } from "./types";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -58,7 +59,12 @@ export function certManagerValues(highAvailability: boolean): HelmValues {
     // CRDs from the chart; kept on uninstall so removing the release never deletes every Certificate.
     crds: { enabled: true, keep: true },
     // Leader-election leases in our own namespace, not kube-system (no RBAC there; GKE Autopilot forbids it).
-    global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
+    // global.priorityClassName: every pod (controller, webhook, cainjector, startupapicheck) renders it
+    // (templates/*deployment.yaml, startupapicheck-job.yaml); apps cannot preempt the webhook (priority.ts).
+    global: {
+      leaderElection: { namespace: CERT_MANAGER_NAMESPACE },
+      priorityClassName: PLATFORM_PRIORITY.critical.name,
+    },
     ...availability(2, ha, "controller"),
     resources: resources("50m", "128Mi", "512Mi"),
     // Metrics Services on; the platform creates the ServiceMonitors once the monitoring CRDs exist.
@@ -89,7 +95,9 @@ export function certManagerMetrics(release: pulumi.Resource): MetricsEndpoint[] 
     release,
   });
   return [
-    endpoint("controller", "cert-manager", "tcp-prometheus-servicemonitor"),
+    // The controller's Service names its port http-metrics (9402): deploy/charts/cert-manager
+    // templates/service.yaml at v1.21.1 (tcp-prometheus-servicemonitor is a port name of older charts).
+    endpoint("controller", "cert-manager", "http-metrics"),
     endpoint("webhook", "webhook", "metrics"),
     endpoint("cainjector", "cainjector", "http-metrics"),
   ];

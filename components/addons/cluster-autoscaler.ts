@@ -29,9 +29,44 @@ export const CLUSTER_AUTOSCALER_POD_LABELS = {
   "app.kubernetes.io/name": "aws-cluster-autoscaler",
 };
 
+/**
+ * The cluster-autoscaler release per Kubernetes minor. Its scheduler simulation is built from that
+ * minor's Kubernetes code, and the project tests each minor only against the same Kubernetes minor
+ * and asks for "the latest Cluster Autoscaler release that corresponds to the minor version of
+ * Kubernetes that their cluster is running" (kubernetes/autoscaler cluster-autoscaler/README.md,
+ * "Releases"); the chart's default image (9.59.0 values.yaml `image.tag`: v1.35.0) fits only 1.35.
+ * Patches: the newest tag cluster-autoscaler-1.<minor>.<patch> of kubernetes/autoscaler as of
+ * 2026-08-22 (1.33.6, 1.34.5, 1.35.2, 1.36.1 promoted to registry.k8s.io in kubernetes/k8s.io#9760,
+ * 2026-07-22; 1.32.7 tagged 2026-02-13). Keys: the minors stacks/validation.ts accepts (1.32 and
+ * newer) that have a release; a newer minor needs a row here (or addons.clusterAutoscaler.values.image.tag).
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  "1.32": "v1.32.7",
+  "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
+  "1.36": "v1.36.1",
+};
+
+/** The image tag for a Kubernetes minor ("1.34" → "v1.34.5"); throws for a minor the table lacks. */
+export function clusterAutoscalerImageTag(kubernetesVersion: string): string {
+  const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesVersion];
+  if (tag === undefined) {
+    const listed = Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ");
+    throw new Error(
+      `cluster-autoscaler: no release is listed for Kubernetes ${kubernetesVersion} (cluster.kubernetesVersion); ` +
+        `listed: ${listed}. Use one of those, or pin a cluster-autoscaler release of that minor with ` +
+        `addons.clusterAutoscaler.values.image.tag (e.g. "v${kubernetesVersion}.0").`,
+    );
+  }
+  return tag;
+}
+
 export interface ClusterAutoscalerValuesArgs {
   clusterName: pulumi.Input<string>;
   region: string;
+  /** The image tag (clusterAutoscalerImageTag of the cluster's minor). */
+  imageTag: string;
   /** Annotations binding the ServiceAccount to its cloud identity (IRSA role ARN). */
   serviceAccountAnnotations: pulumi.Input<Record<string, string>>;
   /** Labels the pods need for the identity (none for IRSA). */
@@ -51,6 +86,8 @@ export function clusterAutoscalerValues(a: ClusterAutoscalerValuesArgs): HelmVal
     // Discovers the ASGs tagged k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<name>.
     autoDiscovery: { clusterName: a.clusterName },
     fullnameOverride: CLUSTER_AUTOSCALER_RELEASE,
+    // The release of the cluster's minor, not the chart's default (see CLUSTER_AUTOSCALER_IMAGE_TAGS).
+    image: { tag: a.imageTag },
     rbac: {
       create: true,
       serviceAccount: {
@@ -113,6 +150,10 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     super("kube-platform:addons:ClusterAutoscaler", name, {}, opts);
     const { ctx, target } = args;
     const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
+    // A tag pinned in values wins (and a minor the table lacks is then no error); checked before any resource.
+    const pinned = (args.values.image as HelmValues | undefined)?.tag;
+    const imageTag =
+      typeof pinned === "string" ? pinned : clusterAutoscalerImageTag(target.kubernetesVersion);
     const identity = target.bindServiceAccount(name, sa, this);
     const namespace = addonNamespace(name, sa.namespace, "restricted", ctx, this);
     this.release = chartRelease(
@@ -123,6 +164,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       clusterAutoscalerValues({
         clusterName: target.clusterName,
         region: target.region,
+        imageTag,
         serviceAccountAnnotations: identity.serviceAccountAnnotations,
         podLabels: identity.podLabels,
         ha: ctx.highAvailability,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { clusterDnsOf } from "../cluster/capabilities";
 import { ManagedCluster } from "../cluster/types";
 import { AddonContext, MetricsEndpoint } from "./base";
 import { CertManager } from "./cert-manager";
@@ -6,6 +7,7 @@ import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { IngressController } from "./ingress";
 import { MetricsServer } from "./metrics-server";
 import { Monitoring } from "./monitoring";
+import { PlatformPriorityClasses } from "./priority";
 import { AddonsSettings, AutoToggle } from "./types";
 import { Vault } from "./vault";
 
@@ -33,6 +35,8 @@ export class PlatformAddOns extends pulumi.ComponentResource {
   readonly monitoring?: Monitoring;
   readonly metricsServer?: MetricsServer;
   readonly clusterAutoscaler?: ClusterAutoscaler;
+  /** The platform's PriorityClasses (always created: the add-on charts name them). */
+  readonly priorityClasses: PlatformPriorityClasses;
 
   /** What workloads use: the IngressClass, the ClusterIssuer, Vault's in-cluster address. */
   readonly ingressClass?: string;
@@ -47,14 +51,21 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     super("kube-platform:addons:PlatformAddOns", name, {}, opts);
     const { cluster, settings: s } = args;
     this.highAvailability = s.highAvailability;
-    const ctx: AddonContext = {
+    const child = { parent: this };
+    const clusterCtx: AddonContext = {
       provider: cluster.provider,
       dependsOn: cluster.ready,
       highAvailability: s.highAvailability,
+      kubernetesVersion: cluster.kubernetesVersion,
     };
-    const child = { parent: this };
+    // A pod naming a PriorityClass that does not exist yet is rejected at admission: the add-ons wait for them.
+    this.priorityClasses = new PlatformPriorityClasses(`${name}-priority`, { ctx: clusterCtx }, child);
+    const ctx: AddonContext = {
+      ...clusterCtx,
+      dependsOn: [...cluster.ready, ...Object.values(this.priorityClasses.classes)],
+    };
     // Only the add-ons with persistent volumes wait for the cluster's storage (CSI driver, StorageClass).
-    const withVolumes: AddonContext = { ...ctx, dependsOn: [...cluster.ready, ...cluster.storageReady] };
+    const withVolumes: AddonContext = { ...ctx, dependsOn: [...ctx.dependsOn, ...cluster.storageReady] };
 
     if (s.ingress.enabled) {
       this.ingress = new IngressController(
@@ -100,7 +111,12 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     if (s.monitoring.enabled) {
       this.monitoring = new Monitoring(
         `${name}-monitoring`,
-        { settings: s.monitoring, ctx: withVolumes, storageClass: cluster.defaultStorageClass },
+        {
+          settings: s.monitoring,
+          ctx: withVolumes,
+          storageClass: cluster.defaultStorageClass,
+          clusterDns: clusterDnsOf(cluster.target),
+        },
         child,
       );
       this.grafanaAdminPassword = this.monitoring.grafanaAdminPassword;

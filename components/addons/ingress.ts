@@ -14,6 +14,7 @@ import {
   resources,
   spreadAcrossNodesAndZones,
 } from "./base";
+import { PLATFORM_PRIORITY } from "./priority";
 import { HelmValues, IngressSettings } from "./types";
 import { ChartKey } from "./versions";
 
@@ -126,6 +127,8 @@ export function traefikValues(
   return {
     deployment: { replicas: ingressReplicas(settings, ha) },
     resources: CONTROLLER_RESOURCES,
+    // traefik _podtemplate.tpl renders `priorityClassName` (apps cannot preempt the ingress: priority.ts).
+    priorityClassName: PLATFORM_PRIORITY.critical.name,
     ingressClass: { enabled: true, isDefaultClass: true, name: settings.className },
     providers: {
       kubernetesIngress: {
@@ -193,6 +196,8 @@ export function nginxValues(
     controller: {
       replicaCount: ingressReplicas(settings, ha),
       resources: CONTROLLER_RESOURCES,
+      // controller-deployment.yaml renders `controller.priorityClassName` (priority.ts).
+      priorityClassName: PLATFORM_PRIORITY.critical.name,
       initContainerResources: resources("50m", "32Mi", "64Mi"),
       readOnlyRootFilesystem: true,
       ingressClass: { name: settings.className, create: true, setAsDefaultIngress: true },

@@ -14,6 +14,8 @@ import {
   resources,
   spreadAcrossNodesAndZones,
 } from "./base";
+import type { ClusterDns } from "../cluster/capabilities";
+import { PLATFORM_PRIORITY } from "./priority";
 import { HelmValues, MonitoringSettings } from "./types";
 
 /** Namespace of everything but node-exporter (Pod Security "restricted"). */
@@ -49,6 +51,38 @@ export interface MonitoringArgs {
   ctx: AddonContext;
   /** StorageClass of the Prometheus, Alertmanager and Grafana volumes. */
   storageClass: pulumi.Input<string>;
+  /** The cluster's DNS (a per-target capability): which of the chart's DNS targets is scraped. */
+  clusterDns: ClusterDns;
+}
+
+/**
+ * The chart's default scrape targets that depend on the cluster (kube-prometheus-stack 88.5.3
+ * templates/exporters/<target>/: a Service in kube-system selecting the component's pods, and a
+ * ServiceMonitor). A target that cannot be scraped stays down and fires TargetDown (and its own
+ * "…Down" alert) forever, so each is on only where it is reachable; `values` can re-enable one.
+ * - kubeApiServer (default/kubernetes) and kubelet (the operator's kube-system/kps-kubelet) stay on
+ *   (chart defaults): every target serves them.
+ * - kubeControllerManager, kubeScheduler, kubeEtcd: off everywhere. EKS, GKE, AKS and DOKS run them
+ *   outside the cluster, so the chart's Services select no pods (EKS serves controller-manager and
+ *   scheduler metrics only through the API server: EKS "Fetch control plane raw metrics in
+ *   Prometheus format"; GKE and AKS only to their managed Prometheus); kubeadm/kind bind them to
+ *   127.0.0.1 (--bind-address, etcd --listen-metrics-urls).
+ * - kubeProxy: off everywhere. kube-proxy's metricsBindAddress defaults to 127.0.0.1:10249 (EKS's
+ *   kube-proxy add-on, kubeadm); GKE Dataplane V2 and AKS with Cilium run no kube-proxy.
+ * - coreDns (port 9153) where the cluster runs CoreDNS (EKS, AKS, DOKS, kubeadm/kind); kubeDns
+ *   (dnsmasq 10054, skydns 10055) where it runs kube-dns (GKE): both select k8s-app=kube-dns, so
+ *   the wrong one selects the DNS pods on a port they do not serve.
+ * tests/integrity.test.ts checks each target's scrape chain against what its cluster runs.
+ */
+export function clusterScrapeTargets(clusterDns: ClusterDns): HelmValues {
+  return {
+    kubeControllerManager: { enabled: false },
+    kubeScheduler: { enabled: false },
+    kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: false },
+    coreDns: { enabled: clusterDns === "coredns" },
+    kubeDns: { enabled: clusterDns === "kube-dns" },
+  };
 }
 
 /** The Prometheus volume share at which it deletes its oldest blocks (a full volume crashes it). */
@@ -110,6 +144,7 @@ export function monitoringValues(
   ha: boolean,
   storageClass: pulumi.Input<string>,
   grafanaSecretName: pulumi.Input<string>,
+  clusterDns: ClusterDns,
 ): HelmValues {
   const prometheusPods = {
     "app.kubernetes.io/name": "prometheus",
@@ -137,14 +172,10 @@ export function monitoringValues(
         resources: resources("50m", "128Mi", "512Mi"),
       },
     },
-    // Managed control planes (EKS, GKE, AKS, DOKS) expose none of these to in-cluster scraping; their
-    // targets would stay down and their "…Down" alerts fire forever. kube-proxy binds its metrics to
-    // localhost (or does not exist, with eBPF dataplanes). Re-enable through `values` where reachable.
-    kubeControllerManager: { enabled: false },
-    kubeScheduler: { enabled: false },
-    kubeEtcd: { enabled: false },
-    kubeProxy: { enabled: false },
+    ...clusterScrapeTargets(clusterDns),
     prometheusOperator: {
+      // prometheus-operator/deployment.yaml, prometheus.yaml, alertmanager.yaml render these (priority.ts).
+      priorityClassName: PLATFORM_PRIORITY.high.name,
       resources: resources("50m", "128Mi", "512Mi"),
       prometheusConfigReloader: { resources: resources("10m", "32Mi", "64Mi") },
       admissionWebhooks: { patch: { resources: resources("10m", "32Mi", "128Mi") } },
@@ -152,6 +183,7 @@ export function monitoringValues(
     prometheus: {
       podDisruptionBudget: disruptionBudget(ha, promReplicas),
       prometheusSpec: {
+        priorityClassName: PLATFORM_PRIORITY.high.name,
         replicas: promReplicas,
         retention: settings.retention,
         retentionSize: prometheusRetentionSize(settings.prometheusStorageSize),
@@ -164,6 +196,7 @@ export function monitoringValues(
     alertmanager: {
       podDisruptionBudget: disruptionBudget(ha, amReplicas),
       alertmanagerSpec: {
+        priorityClassName: PLATFORM_PRIORITY.high.name,
         replicas: amReplicas,
         storage: volumeClaim(storageClass, settings.alertmanagerStorageSize),
         resources: resources("20m", "64Mi", "256Mi"),
@@ -271,7 +304,13 @@ export class Monitoring extends pulumi.ComponentResource {
       "monitoring",
       MONITORING_RELEASE,
       this.namespace,
-      monitoringValues(settings, ctx.highAvailability, args.storageClass, adminSecret.metadata.name),
+      monitoringValues(
+        settings,
+        ctx.highAvailability,
+        args.storageClass,
+        adminSecret.metadata.name,
+        args.clusterDns,
+      ),
       settings.values,
       ctx,
       this,

@@ -20,6 +20,7 @@ import {
   resources,
   spreadAcrossNodesAndZones,
 } from "./base";
+import { PLATFORM_PRIORITY } from "./priority";
 import { HelmValues, VaultSettings } from "./types";
 import { SealStanza, UnsealKms, WorkloadIdentity } from "../cluster/types";
 
@@ -248,6 +249,8 @@ export function vaultValues(
       enabled: true,
       replicas: injectorReplicas,
       port: VAULT_INJECTOR_PORT,
+      // injector-deployment.yaml / server-statefulset.yaml render these (priority.ts).
+      priorityClassName: PLATFORM_PRIORITY.critical.name,
       webhook: { namespaceSelector: { matchLabels: { ...VAULT_INJECTION_NAMESPACE_LABELS } } },
       resources: resources("50m", "64Mi", "128Mi"),
       securityContext: { pod: podSecurity, container: containerSecurity },
@@ -271,6 +274,7 @@ export function vaultValues(
     },
     server: {
       enabled: true,
+      priorityClassName: PLATFORM_PRIORITY.critical.name,
       // ha: RollingUpdate only with auto-unseal (a restarted pod unseals itself and must be Ready —
       // unsealed — before the next one rolls); with Shamir every restarted pod stays sealed until an
       // operator unseals it, so pods are replaced by hand (OnDelete, HashiCorp's upgrade procedure).

@@ -46,9 +46,18 @@ export function deployerPrincipalType(clientId: string): "User" | "ServicePrinci
  * with Azure RBAC for Kubernetes, data-plane access comes only from Azure role assignments (or the admin
  * groups; AKS "Use Azure RBAC for Kubernetes Authorization").
  *
- * Returns the assignment and a time.Sleep that waits for its propagation. The Sleep is created once, with
- * the assignment; a new assignment (another deployer, a replaced cluster) changes its trigger and waits
- * again. Every Kubernetes object waits for the Sleep through the cluster's `ready`.
+ * The grant stays with the identity that created it, like the creator's access entry on EKS: principalId
+ * and principalType are ignored after creation. Otherwise a `pulumi up` by another identity (CI after a
+ * laptop, a colleague) would replace the assignment (principalId forces a replacement, pulumi-azure-native
+ * provider/pkg/gen/replacement.go) and delete the previous deployer's access, so that its next
+ * `pulumi up --refresh` or `pulumi destroy` fails with Forbidden on the first Kubernetes object.
+ * With ignoreChanges the engine sends the value from the state and the property cannot trigger a replacement
+ * (Pulumi "Resource option: ignoreChanges"). Every other identity reaches the cluster through the admin groups.
+ *
+ * Returns the assignment, a time.Sleep that waits for its propagation (created once, with the assignment;
+ * a replaced assignment changes its trigger and waits again; the k8s provider and every Kubernetes object
+ * wait for it), and `notice`: the warning logged when `currentPrincipalId` is not the granted principal
+ * and no admin group exists (then that identity has no Kubernetes access from this program).
  */
 export function grantDeployerClusterAdmin(
   name: string,
@@ -57,9 +66,16 @@ export function grantDeployerClusterAdmin(
     principalId: pulumi.Input<string>;
     principalType: pulumi.Input<"User" | "ServicePrincipal">;
     subscriptionId: pulumi.Output<string>;
+    /** The identity running this `pulumi up` (the same as principalId, except in tests). */
+    currentPrincipalId: pulumi.Input<string>;
+    adminGroupObjectIds: string[];
   },
   parent: pulumi.Resource,
-): { assignment: authorization.RoleAssignment; propagated: time.Sleep } {
+): {
+  assignment: authorization.RoleAssignment;
+  propagated: time.Sleep;
+  notice: pulumi.Output<string | undefined>;
+} {
   const assignment = new authorization.RoleAssignment(
     `${name}-deployer-admin`,
     {
@@ -70,14 +86,41 @@ export function grantDeployerClusterAdmin(
       ),
       scope: args.cluster.id,
     },
-    { parent },
+    { parent, ignoreChanges: ["principalId", "principalType"] },
   );
   const propagated = new time.Sleep(
     `${name}-deployer-admin-propagation`,
     { createDuration: AKS_RBAC_PROPAGATION, triggers: { roleAssignmentId: assignment.id } },
     { parent, dependsOn: [assignment] },
   );
-  return { assignment, propagated };
+  const notice = pulumi.all([assignment.principalId, args.currentPrincipalId]).apply(([granted, current]) => {
+    const text = deployerGrantNotice(granted, current, args.adminGroupObjectIds.length);
+    if (text) void pulumi.log.warn(text, assignment);
+    return text;
+  });
+  return { assignment, propagated, notice };
+}
+
+/**
+ * The warning for a `pulumi up` by an identity other than the one holding the deployer grant, when no admin
+ * group exists: it has no Kubernetes access from this program (unless an AKS RBAC role reaches it at a wider
+ * scope, which the program cannot see), so its first Kubernetes call is Forbidden. Not an error: group
+ * membership and wider assignments cannot be read here. With admin groups, it is a member or not: undefined.
+ */
+export function deployerGrantNotice(
+  grantedPrincipalId: string,
+  currentPrincipalId: string,
+  adminGroupCount: number,
+): string | undefined {
+  if (adminGroupCount > 0 || grantedPrincipalId.toLowerCase() === currentPrincipalId.toLowerCase()) {
+    return undefined;
+  }
+  return (
+    `AKS: the deployer grant (AKS RBAC Cluster Admin) belongs to ${grantedPrincipalId}, the identity that ` +
+    `created it; this run is by ${currentPrincipalId}, and cluster.adminGroupObjectIds is empty, so its ` +
+    "Kubernetes calls will be Forbidden: add an Entra ID group of this identity to cluster.adminGroupObjectIds, " +
+    "or run `pulumi up` as the granted identity"
+  );
 }
 
 /**
@@ -203,6 +246,8 @@ export function aksMaintenanceConfigurations(
     resourceGroupName: pulumi.Input<string>;
     clusterName: pulumi.Input<string>;
     window: AksMaintenanceWindow;
+    /** The user pools: written after them, see below. */
+    after: pulumi.Resource[];
   },
   parent: pulumi.Resource,
 ): containerservice.MaintenanceConfiguration[] {
@@ -216,7 +261,10 @@ export function aksMaintenanceConfigurations(
           configName,
           maintenanceWindow: aksMaintenanceWindowArgs(args.window),
         },
-        { parent },
+        // After the user pools: AKS refuses a cluster-level write while an agent pool operation runs
+        // ("OperationNotAllowed ... another operation is in progress", cilium/cilium #25944,
+        // Azure/azure-workload-identity #417). The PUT is quick, so the wait costs nothing.
+        { parent, dependsOn: args.after },
       ),
   );
 }

@@ -16,18 +16,21 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "./types";
-import { assertNodePools, serviceAccountSubject, shortHash } from "./shared";
-import { AZURE_ROLES, VnetRef, parseVnetId, roleDefinitionId } from "./azure-ids";
+import { assertNodePools, serviceAccountSubject } from "./shared";
+import { AZURE_ROLES, keyVaultName, roleDefinitionId } from "./azure-ids";
 import { aksAzureCliKubeconfig } from "./aks-kubeconfig";
 import { aksPoolArgs, aksVersionManagedByChannel } from "./aks-pools";
 import {
   aksMaintenanceConfigurations,
   deployerNetworkPath,
   deployerPrincipalType,
+  deployerVnetResourceGroup,
   grantDeployerClusterAdmin,
 } from "./aks-access";
+import { aksDeployerVnet, checkDeployerVnet } from "./aks-deployer-vnet";
 
-export { AZURE_ROLES, roleDefinitionId } from "./azure-ids";
+export { AZURE_ROLES, keyVaultName, roleDefinitionId } from "./azure-ids";
+export { aksDeployerVnet } from "./aks-deployer-vnet";
 export { aksAzureCliKubeconfig, parseAksKubeconfig } from "./aks-kubeconfig";
 export type { AksKubeconfigParts } from "./aks-kubeconfig";
 export {
@@ -48,41 +51,6 @@ export type { AksPoolArgs } from "./aks-pools";
 /** The audience Entra ID expects on projected service account tokens (Azure workload identity). */
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
-/**
- * The deployer's VNet of a private cluster (which needs one: the API server has only a private endpoint,
- * AKS "Create a private AKS cluster"), parsed; undefined for a public API server.
- */
-export function aksDeployerVnet(
-  settings: Pick<AksSettings, "privateCluster" | "deployerNetwork">,
-): { id: string; ref: VnetRef } | undefined {
-  if (!settings.privateCluster) return undefined;
-  const id = settings.deployerNetwork?.vnetId;
-  const ref = id === undefined ? undefined : parseVnetId(id);
-  if (id === undefined || !ref) {
-    throw new Error(
-      `AKS privateCluster needs cluster.deployerNetwork.vnetId, the ARM id of the VNet \`pulumi up\` runs in (got ${JSON.stringify(id)})`,
-    );
-  }
-  return { id, ref };
-}
-
-/**
- * A Key Vault name (3-24 characters, letters/digits/hyphens, starting with a letter, no "--") made of
- * `base` and a hash of `seed`: vault names are global across Azure, so the hash (of the resource group
- * id, which contains the subscription) keeps two platforms from colliding.
- */
-export function keyVaultName(base: string, seed: string): string {
-  const hash = shortHash(seed, 8);
-  let prefix = base
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^[^a-z]+/, "");
-  prefix = prefix.slice(0, 24 - hash.length - 1).replace(/-+$/, "");
-  if (!prefix) prefix = "kv";
-  return `${prefix}-${hash}`;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* The component.                                                                             */
 /* ------------------------------------------------------------------------------------------ */
@@ -99,6 +67,7 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
   readonly target = "aks" as const;
   readonly clusterName: pulumi.Output<string>;
   readonly region: string;
+  readonly kubernetesVersion: string;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
@@ -127,6 +96,7 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
     const protect = settings.protect;
     const tags = { ...settings.tags };
     this.region = settings.location;
+    this.kubernetesVersion = settings.kubernetesVersion;
     const clientConfig = authorization.getClientConfigOutput({ parent: this });
     const deployerVnet = aksDeployerVnet(settings);
     if (!settings.grantDeployerClusterAdmin && settings.adminGroupObjectIds.length === 0) {
@@ -181,6 +151,23 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
       },
       { parent: this },
     );
+
+    // A private cluster's deployer VNet is read first: a peering Azure would refuse fails here, before the
+    // cluster build, rather than after it (aks-deployer-vnet.ts). The cluster's tags wait for the check.
+    const deployerVnetOk = deployerVnet
+      ? checkDeployerVnet(
+          {
+            deployer: deployerVnet.ref,
+            deployerVnetId: deployerVnet.id,
+            resourceGroupName: clientConfig.subscriptionId.apply((s) =>
+              deployerVnetResourceGroup(s, deployerVnet.ref),
+            ),
+            vnetCidr: settings.vnetCidr,
+            clusterVnetId: this.vnet.id,
+          },
+          this,
+        )
+      : pulumi.output(true as const);
 
     const system = aksPoolArgs(settings.systemPool, "System", settings);
     const versionByChannel = aksVersionManagedByChannel(settings.upgradeChannel);
@@ -249,7 +236,7 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
         autoUpgradeProfile: { upgradeChannel: settings.upgradeChannel, nodeOSUpgradeChannel: "NodeImage" },
         storageProfile: { diskCSIDriver: { enabled: true } },
         agentPoolProfiles: [{ name: settings.systemPool.name, vnetSubnetID: this.subnet.id, ...system }],
-        tags,
+        tags: deployerVnetOk.apply(() => tags),
       },
       { parent: this, protect, dependsOn: [subnetNetworkContributor], ignoreChanges: clusterIgnore },
     );
@@ -284,29 +271,24 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
         );
       }),
     );
-    this.provider = new k8s.Provider(
-      `${name}-k8s`,
-      // The ARM id never changes with credentials, so the provider (and everything under it) is never replaced.
-      { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.id },
-      { parent: this },
-    );
     // What every Kubernetes object waits for: the pools, the deployer's Kubernetes permissions (propagated)
     // and, for a private cluster, the deployer's network path and name resolution.
-    const deployerAccess = settings.grantDeployerClusterAdmin
-      ? [
-          grantDeployerClusterAdmin(
-            name,
-            {
-              cluster: this.cluster,
-              principalId: clientConfig.objectId,
-              principalType:
-                settings.deployerPrincipalType ?? clientConfig.clientId.apply(deployerPrincipalType),
-              subscriptionId: clientConfig.subscriptionId,
-            },
-            this,
-          ).propagated,
-        ]
-      : [];
+    const grant = settings.grantDeployerClusterAdmin
+      ? grantDeployerClusterAdmin(
+          name,
+          {
+            cluster: this.cluster,
+            principalId: clientConfig.objectId,
+            principalType:
+              settings.deployerPrincipalType ?? clientConfig.clientId.apply(deployerPrincipalType),
+            subscriptionId: clientConfig.subscriptionId,
+            currentPrincipalId: clientConfig.objectId,
+            adminGroupObjectIds: settings.adminGroupObjectIds,
+          },
+          this,
+        )
+      : undefined;
+    const deployerAccess = grant ? [grant.propagated] : [];
     const deployerPath = deployerVnet
       ? deployerNetworkPath(
           name,
@@ -321,10 +303,25 @@ export class AksCluster extends pulumi.ComponentResource implements ManagedClust
           this,
         )
       : [];
+    // The provider waits for the deployer's grant and path too, not only the objects using it: its Configure
+    // fetches the API server's schema once, and a failure (no route or name yet) marks the cluster
+    // unreachable for the whole run, after which every Create and Update is refused (pulumi-kubernetes
+    // provider/pkg/provider/provider.go, Configure: getResources sets clusterUnreachable; Create/Update).
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      // The ARM id never changes with credentials, so the provider (and everything under it) is never replaced.
+      { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.id },
+      { parent: this, dependsOn: [...(grant ? [grant.assignment] : []), ...deployerAccess, ...deployerPath] },
+    );
     this.ready = [this.cluster, ...this.userPools, ...deployerAccess, ...deployerPath];
     this.maintenance = aksMaintenanceConfigurations(
       name,
-      { resourceGroupName: rgName, clusterName: this.cluster.name, window: settings.maintenanceWindow },
+      {
+        resourceGroupName: rgName,
+        clusterName: this.cluster.name,
+        window: settings.maintenanceWindow,
+        after: this.userPools,
+      },
       this,
     );
     this.defaultStorageClass = pulumi.output("managed-csi");

@@ -2,6 +2,7 @@
  * Pure Azure helpers without Pulumi imports, shared by stacks/config.ts (validation) and the AKS
  * component (one home per rule).
  */
+import { shortHash } from "./shared";
 
 /** Built-in Azure role definition ids (identical in every subscription and tenant; "Azure built-in roles"). */
 export const AZURE_ROLES = {
@@ -59,4 +60,21 @@ export function aksPrivateDnsZoneName(privateFqdn: string): string {
     );
   }
   return zone.join(".");
+}
+
+/**
+ * A Key Vault name (3-24 characters, letters/digits/hyphens, starting with a letter, no "--") made of
+ * `base` and a hash of `seed`: vault names are global across Azure, so the hash (of the resource group
+ * id, which contains the subscription) keeps two platforms from colliding.
+ */
+export function keyVaultName(base: string, seed: string): string {
+  const hash = shortHash(seed, 8);
+  let prefix = base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^[^a-z]+/, "");
+  prefix = prefix.slice(0, 24 - hash.length - 1).replace(/-+$/, "");
+  if (!prefix) prefix = "kv";
+  return `${prefix}-${hash}`;
 }

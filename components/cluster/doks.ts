@@ -118,6 +118,9 @@ export function doksPoolArgs(
   };
 }
 
+/** What the firewall carries when it is off: with the firewall off the API server is open to every address anyway. */
+export const DOKS_FIREWALL_OFF_ADDRESSES = ["0.0.0.0/0"];
+
 /**
  * The control-plane firewall from the allowed addresses. Non-empty: on, and only those public addresses
  * (IPv4 or CIDR, DigitalOcean API `control_plane_firewall.allowed_addresses`) reach the API server; the
@@ -126,12 +129,22 @@ export function doksPoolArgs(
  * internet; sent rather than omitted because the provider keeps the last value of this computed block
  * when it is absent (terraform-provider-digitalocean resource_kubernetes_cluster.go), which would leave
  * an emptied list enforcing the old addresses.
+ *
+ * Off still sends a non-empty list (DOKS_FIREWALL_OFF_ADDRESSES), never []: `allowed_addresses` is Required in
+ * the TF schema, and an empty list reaches the provider as an empty Go slice (pulumi-terraform-bridge
+ * makeTerraformInput), which the provider's expandAllowedAddresses turns into nil and godo sends as
+ * `"allowed_addresses": null` (no omitempty). Upstream never sends that: its acceptance test turns the
+ * firewall off with `enabled = false` and a non-empty list, and reads the list back unchanged
+ * (resource_kubernetes_cluster_test.go, TestAccDigitalOceanKubernetesCluster_ControlPlaneFirewall), so a
+ * non-empty list is also what a refresh returns (no permanent diff).
  */
 export function doksControlPlaneFirewall(allowed: string[]): {
   enabled: boolean;
   allowedAddresses: string[];
 } {
-  return { enabled: allowed.length > 0, allowedAddresses: [...allowed] };
+  return allowed.length > 0
+    ? { enabled: true, allowedAddresses: [...allowed] }
+    : { enabled: false, allowedAddresses: [...DOKS_FIREWALL_OFF_ADDRESSES] };
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -153,6 +166,7 @@ export class DoksCluster extends pulumi.ComponentResource implements ManagedClus
   readonly target = "doks" as const;
   readonly clusterName: pulumi.Output<string>;
   readonly region: string;
+  readonly kubernetesVersion: string;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
@@ -180,6 +194,7 @@ export class DoksCluster extends pulumi.ComponentResource implements ManagedClus
     super("kube-platform:cluster:DoksCluster", name, {}, opts);
     const protect = settings.protect;
     this.region = settings.region;
+    this.kubernetesVersion = settings.kubernetesVersion;
     assertNodePools("DOKS", settings.nodePools);
     const [firstPool, ...otherPools] = settings.nodePools;
 

@@ -20,7 +20,8 @@ import {
   adminPrincipalArnProblem,
   deployerPathProblems,
   kubeconfigRoleArnProblem,
-  perZoneNodes,
+  perZoneMaxNodes,
+  perZoneMinNodes,
 } from "./eks/checks";
 import {
   IRSA_AUDIENCE,
@@ -150,6 +151,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
   readonly target = "eks" as const;
   readonly clusterName: pulumi.Output<string>;
   readonly region: string;
+  readonly kubernetesVersion: string;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
@@ -180,6 +182,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
     validateEksSettings(settings);
     this.settings = settings;
     this.region = settings.region;
+    this.kubernetesVersion = settings.kubernetesVersion;
     const protect = settings.protect;
     const clusterName = settings.clusterName;
     const cidrs = subnetCidrs(settings.vpcCidr, settings.availabilityZoneCount);
@@ -449,6 +452,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
           )
         : [];
 
+    const adminEntries: aws.eks.AccessEntry[] = [];
     const adminAccess = settings.adminPrincipalArns.map((principalArn) => {
       const suffix = principalSuffix(principalArn);
       const entry = new aws.eks.AccessEntry(
@@ -456,6 +460,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
         { clusterName: cluster.name, principalArn, type: "STANDARD" },
         child,
       );
+      adminEntries.push(entry);
       return new aws.eks.AccessPolicyAssociation(
         `${name}-admin-${suffix}`,
         {
@@ -552,6 +557,10 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
         }),
       ),
     );
+    // The provider is configured only once the deployer can reach and use the API: pulumi-kubernetes
+    // loads the API schema once in Configure and, if that fails, marks the cluster unreachable for the
+    // whole run (provider/pkg/provider/provider.go, Configure: clusterUnreachable, "unable to load
+    // schema information from the API server"), so a later dependsOn on single objects cannot help.
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
@@ -559,7 +568,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
         // The cluster ARN is stable: credential or endpoint changes never replace the provider.
         clusterIdentifier: cluster.arn,
       },
-      { parent: this },
+      { parent: this, dependsOn: [...adminEntries, ...adminAccess, ...deployerPath] },
     );
 
     const storageClass = new k8s.storage.v1.StorageClass(
@@ -586,6 +595,7 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
       kind: "cluster-autoscaler",
       clusterName: cluster.name,
       region: settings.region,
+      kubernetesVersion: settings.kubernetesVersion,
       bindServiceAccount: (bindName, sa, parent) => this.bindClusterAutoscaler(bindName, sa, parent),
       autoScalingGroupArns: pulumi
         .all([partition, accountId, pulumi.all(this.nodeGroups.map((ng) => ng.resources))])
@@ -649,10 +659,9 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
       },
       child,
     );
-    const zones = this.privateSubnets.length;
-    // Per zone: ceil(pool size / zones), so the zones together never allow less than the pool asks.
-    const minSize = perZoneNodes(pool.minNodes, zones);
-    const maxSize = perZoneNodes(pool.maxNodes, zones);
+    // A raised availabilityZoneCount never lowers an existing group's maximum (eks/checks.ts).
+    const minSize = perZoneMinNodes(pool.minNodes, this.privateSubnets.length);
+    const maxSize = perZoneMaxNodes(pool.maxNodes);
     return this.privateSubnets.map(
       (subnet, i) =>
         new aws.eks.NodeGroup(
@@ -681,7 +690,11 @@ export class EksCluster extends pulumi.ComponentResource implements ManagedClust
           {
             ...child,
             dependsOn,
-            // cluster-autoscaler owns the current size; Pulumi only sets min/max.
+            // cluster-autoscaler owns the current size; Pulumi only sets min/max. On a min/max change
+            // the provider sends the whole scaling config with the desired size of the *state*
+            // (pulumi-terraform-bridge drops the ignored path from the diff; terraform-provider-aws
+            // node_group.go expandNodegroupScalingConfig): run such changes with `pulumi up --refresh`
+            // so that it is the live size, not the one of the last refresh (Pulumi docs, ignoreChanges).
             ignoreChanges: ["scalingConfig.desiredSize"],
             // The zone-0 group takes over the URN of the former one-group-per-pool layout: subnetIds
             // force a new group (terraform-provider-aws node_group: subnet_ids ForceNew), so an

@@ -10,6 +10,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Managed
   readonly target = "existing" as const;
   readonly clusterName: pulumi.Output<string>;
   readonly region = "";
+  readonly kubernetesVersion: string;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[] = [];
@@ -26,6 +27,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Managed
     super("kube-platform:cluster:ExistingCluster", name, {}, opts);
     this.kubeconfig = pulumi.secret(settings.kubeconfig);
     this.clusterName = pulumi.output(settings.clusterName);
+    this.kubernetesVersion = settings.kubernetesVersion;
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {

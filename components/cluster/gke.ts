@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import {
   BoundIdentity,
   ClusterComponentOptions,
@@ -47,6 +48,22 @@ const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const KMS_ENCRYPTER_DECRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
 /** Vault's gcpckms seal calls GetCryptoKey at start-up (cloudkms.cryptoKeys.get), which the encrypter role lacks. */
 const KMS_VIEWER = "roles/cloudkms.viewer";
+
+/**
+ * The project role the GKE service agent normally gets when GCP creates it: a service agent created on
+ * request (services.generateServiceIdentity) may have none ("service agents that are created at a
+ * user's request aren't automatically granted roles", IAM "Create and grant roles to service agents").
+ */
+export const GKE_SERVICE_AGENT_ROLE = "roles/container.serviceAgent";
+
+/**
+ * How long the cluster waits after the grants to the GKE service agent: IAM policy changes are
+ * eventually consistent, "typically 2 minutes, potentially 7 minutes or longer" (IAM "Access change
+ * propagation"), and GKE needs the key at creation ("you must first create a Cloud KMS key and give
+ * the GKE service account access to the key"; GKE encrypts every Secret with it from the start, GKE
+ * "Encrypt secrets at the application layer").
+ */
+export const GKE_AGENT_GRANT_PROPAGATION = "2m";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers                                                                               */
@@ -165,6 +182,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
   readonly target = "gke" as const;
   readonly clusterName: pulumi.Output<string>;
   readonly region: string;
+  readonly kubernetesVersion: string;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly ready: pulumi.Resource[];
@@ -204,6 +222,7 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
     }
     const { project, region, protect } = settings;
     this.region = region;
+    this.kubernetesVersion = settings.kubernetesVersion;
 
     const provider = new gcp.Provider(
       `${name}-gcp`,
@@ -332,6 +351,21 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
       { cryptoKeyId: this.secretsKey.id, role: KMS_ENCRYPTER_DECRYPTER, member: gkeServiceAgent },
       gopts({ dependsOn: [this.gkeServiceAgent] }),
     );
+    // Kept on destroy: other clusters of the project rely on the agent's project role.
+    const agentRole = new gcp.projects.IAMMember(
+      `${name}-gke-agent-role`,
+      { project, role: GKE_SERVICE_AGENT_ROLE, member: gkeServiceAgent },
+      gopts({ dependsOn: [this.gkeServiceAgent], retainOnDelete: true }),
+    );
+    // Created once with the grants; new grants (a new key, a new agent) change the trigger and wait again.
+    const agentGrantsPropagated = new time.Sleep(
+      `${name}-gke-agent-propagation`,
+      {
+        createDuration: GKE_AGENT_GRANT_PROPAGATION,
+        triggers: { keyGrant: secretsKeyGrant.id, agentRole: agentRole.id },
+      },
+      { parent: this, dependsOn: [secretsKeyGrant, agentRole] },
+    );
 
     // The shielded, metadata-concealing node configuration shared by every pool (and by the
     // default pool, which GKE creates with the cluster and this program deletes right away).
@@ -397,7 +431,13 @@ export class GkeCluster extends pulumi.ComponentResource implements ManagedClust
       },
       gopts({
         protect,
-        dependsOn: [services["container.googleapis.com"], secretsKeyGrant, ...nodeSaRoles],
+        dependsOn: [
+          services["container.googleapis.com"],
+          secretsKeyGrant,
+          agentRole,
+          agentGrantsPropagated,
+          ...nodeSaRoles,
+        ],
         // The API reports the first node pool's config as the cluster's nodeConfig once the default
         // pool is gone, and the size of the deleted default pool: neither may trigger a replacement.
         ignoreChanges: ["initialNodeCount", "nodeConfig", "nodePools"],

@@ -59,13 +59,16 @@ export interface EksSettings extends ManagedClusterCommon {
   kubeconfigRoleArn?: string;
 }
 
-/** The deploying machine's network, for a private EKS endpoint. */
+/**
+ * The deploying machine's network, for a private EKS endpoint. The program creates the VPC, so the
+ * transit gateway is the path on the first deploy: required with a private endpoint.
+ */
 export interface EksDeployerNetwork {
-  /** IPv4 CIDRs of the deployer (a runner subnet in the VPC, a peered/connected network). */
+  /** IPv4 CIDRs of the deployer's network behind the transit gateway (required, routed to it). */
   cidrs: string[];
-  /** Security groups of a runner inside the cluster's VPC. */
+  /** Security groups of a later runner inside the cluster's VPC (an addition, never the path alone). */
   securityGroupIds: string[];
-  /** A transit gateway (tgw-…) connecting the deployer's network to the cluster's VPC. */
+  /** The transit gateway (tgw-…, auto-accepting attachments) connecting the deployer's network. */
   transitGatewayId?: string;
 }
 
@@ -142,6 +145,8 @@ export interface DoksSettings extends ManagedClusterCommon {
 }
 
 export interface ExistingSettings {
+  /** The adopted cluster's Kubernetes minor, e.g. "1.34" (declared: the program cannot read it). */
+  kubernetesVersion: string;
   /** Kubeconfig contents, a Pulumi secret (the stack layer reads a configured path into it). */
   kubeconfig: pulumi.Output<string>;
   /** The kubeconfig context to use (default: the kubeconfig's current context). */
@@ -238,6 +243,8 @@ export interface UnsealKms {
 export interface ClusterAutoscalerTarget {
   clusterName: pulumi.Output<string>;
   region: string;
+  /** The cluster's Kubernetes minor, e.g. "1.34": cluster-autoscaler's image follows it. */
+  kubernetesVersion: string;
   /** ARNs of the Auto Scaling groups behind the node groups (the IAM policy is scoped to them). */
   autoScalingGroupArns: pulumi.Output<string[]>;
   /**
@@ -270,6 +277,8 @@ export interface ManagedCluster {
   clusterName: pulumi.Output<string>;
   /** Region / location, or "" for an existing cluster. */
   region: string;
+  /** The Kubernetes minor the stack config declares, e.g. "1.34" (Pod Security versions are pinned to it). */
+  kubernetesVersion: string;
   /** Kubeconfig (always a Pulumi secret). */
   kubeconfig: pulumi.Output<string>;
   /** The Kubernetes provider every in-cluster resource must use. */

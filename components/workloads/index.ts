@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../addons/base";
+import { LETSENCRYPT_SERVERS } from "../addons/cert-manager";
 import { App, AppCaller, NAMESPACE_NAME_LABEL, vaultInjectionNamespaceLabels } from "./app";
 import { AppSettings, WorkloadContext } from "./types";
 
@@ -13,10 +14,10 @@ export * from "./types";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
-/** Labels of the namespaces the workloads layer creates. */
-export function appNamespaceLabels(): Record<string, string> {
+/** Labels of the namespaces the workloads layer creates (Pod Security pinned to the cluster's minor). */
+export function appNamespaceLabels(kubernetesVersion: string): Record<string, string> {
   return {
-    ...podSecurityLabels("restricted"),
+    ...podSecurityLabels("restricted", kubernetesVersion),
     "app.kubernetes.io/part-of": "kube-platform",
     "app.kubernetes.io/managed-by": "pulumi",
   };
@@ -118,7 +119,10 @@ export class Workloads extends pulumi.ComponentResource {
         {
           metadata: {
             name: namespace,
-            labels: { ...appNamespaceLabels(), ...vaultInjectionNamespaceLabels(apps, namespace) },
+            labels: {
+              ...appNamespaceLabels(ctx.kubernetesVersion),
+              ...vaultInjectionNamespaceLabels(apps, namespace),
+            },
           },
         },
         child(ctx.dependsOn),
@@ -141,7 +145,10 @@ export class Workloads extends pulumi.ComponentResource {
           child([ns]),
         );
       const ready = [policy("default-deny", defaultDenySpec()), policy("allow-dns", dnsEgressSpec())];
-      if (ctx.ingress && apps.some((a) => a.namespace === namespace && a.host)) {
+      // Solver pods exist only for ACME issuers (cert-manager v1.21.1 pkg/issuer/acme/http/pod.go):
+      // with the internal CA the policy would select nothing (tests/integrity.test.ts).
+      const acme = ctx.clusterIssuer !== undefined && Object.hasOwn(LETSENCRYPT_SERVERS, ctx.clusterIssuer);
+      if (ctx.ingress && acme && apps.some((a) => a.namespace === namespace && a.host)) {
         ready.push(policy("allow-acme-http01-solver", acmeSolverSpec(ctx.ingress.namespace)));
       }
       namespaceReady[namespace] = ready;

@@ -76,6 +76,8 @@ export interface WorkloadContext {
   dependsOn: pulumi.Input<pulumi.Resource>[];
   /** Production-grade defaults (spread, PDBs) — the platform's addons.highAvailability. */
   highAvailability: boolean;
+  /** The cluster's Kubernetes minor ("1.34"): the namespaces' Pod Security versions are pinned to it. */
+  kubernetesVersion: string;
   /**
    * The ingress controller: its IngressClass, its namespace (allowed in by NetworkPolicy) and which
    * controller it is (F5 NGINX needs HTTP-01 solved inside the app's own Ingress).

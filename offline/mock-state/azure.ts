@@ -12,6 +12,49 @@ export const AZURE_MOCK = {
   caData: Buffer.from("-----BEGIN CERTIFICATE-----\nMIIAKS\n-----END CERTIFICATE-----\n").toString("base64"),
 };
 
+/**
+ * The signed-in client of the mocked session, which tests may switch (e.g. to the Azure CLI's app id, as
+ * after `az login` as a user) and must restore: getClientConfig returns it as clientId.
+ */
+export const AZURE_SESSION = { clientId: AZURE_MOCK.clientId };
+
+/**
+ * Deployer VNets the mocked `network.getVirtualNetwork` knows, by name; any other name is a VNet with
+ * 10.100.0.0/16 and no peerings. Peerings carry the remote VNet's address space, as ARM returns it.
+ */
+export const AZURE_MOCK_VNETS: Record<
+  string,
+  { addressPrefixes: string[]; peerings: { name: string; remoteId: string; remotePrefixes: string[] }[] }
+> = {
+  /** A hub whose own space holds 10.20.128.0/24 (inside the AKS tests' vnetCidr 10.20.0.0/16). */
+  "hub-overlap": { addressPrefixes: ["10.100.0.0/16", "10.20.128.0/24"], peerings: [] },
+  /** A runner VNet already peered with another stack's cluster VNet on 10.20.0.0/16, and with one on 10.40.0.0/16. */
+  "runner-peered": {
+    addressPrefixes: ["10.100.0.0/16"],
+    peerings: [
+      {
+        name: "to-staging",
+        remoteId:
+          "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/platform-staging/providers/Microsoft.Network/virtualNetworks/staging-vnet",
+        remotePrefixes: ["10.20.0.0/16"],
+      },
+      {
+        name: "to-tools",
+        remoteId:
+          "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/tools/providers/Microsoft.Network/virtualNetworks/tools-vnet",
+        remotePrefixes: ["10.40.0.0/16"],
+      },
+    ],
+  },
+  /** A runner VNet whose only overlapping peering is the AKS tests' own (the mocked VNet id of "kp-vnet"). */
+  "runner-own-peering": {
+    addressPrefixes: ["10.100.0.0/16"],
+    peerings: [
+      { name: "kp-from-deployer1a2b3c4d", remoteId: "kp-vnet-id", remotePrefixes: ["10.20.0.0/16"] },
+    ],
+  },
+};
+
 /** A deterministic GUID derived from `seed` (mock client / principal ids). */
 export function mockGuid(seed: string): string {
   const h = createHash("sha256").update(seed).digest("hex");
@@ -23,9 +66,12 @@ export function mockAksFqdn(dnsPrefix: string, location: string): string {
   return `${dnsPrefix}-k3x9q2ab.hcp.${location}.azmk8s.io`;
 }
 
-/** The private API server FQDN AKS gives a private cluster (in its "system" private DNS zone). */
-export function mockAksPrivateFqdn(dnsPrefix: string, location: string, seed: string): string {
-  return `${dnsPrefix}-p7h2k9sd.${mockGuid(`zone/${seed}`)}.privatelink.${location}.azmk8s.io`;
+/**
+ * The private API server FQDN AKS gives a private cluster, in its "system" private DNS zone: the shape of a
+ * real one, `<dnsPrefix>-<hash>.<zone guid>.privatelink.<region>.azmk8s.io` (zone guid fixed here).
+ */
+export function mockAksPrivateFqdn(dnsPrefix: string, location: string): string {
+  return `${dnsPrefix}-2fc44ihq.ec2ccfad-dd02-4ef6-8ce0-e3f276ae86aa.privatelink.${location}.azmk8s.io`;
 }
 
 /**
@@ -134,8 +180,7 @@ export const azure: MockTables = {
         fqdn,
         azurePortalFQDN: fqdn,
         // AKS sets privateFQDN only on private clusters: "<prefix>-<hash>.<guid>.privatelink.<region>.azmk8s.io".
-        privateFQDN:
-          access.enablePrivateCluster === true ? mockAksPrivateFqdn(dnsPrefix, location, name) : "",
+        privateFQDN: access.enablePrivateCluster === true ? mockAksPrivateFqdn(dnsPrefix, location) : "",
         // The default node resource group name, MC_<group>_<cluster>_<location>.
         nodeResourceGroup: `MC_${str(inputs.resourceGroupName) ?? "rg"}_${clusterName}_${location}`,
         currentKubernetesVersion: `${str(inputs.kubernetesVersion) ?? "1.34"}.3`,
@@ -172,11 +217,25 @@ export const azure: MockTables = {
   },
   calls: {
     "azure-native:authorization:getClientConfig": () => ({
-      clientId: AZURE_MOCK.clientId,
+      clientId: AZURE_SESSION.clientId,
       objectId: AZURE_MOCK.objectId,
       subscriptionId: AZURE_MOCK.subscriptionId,
       tenantId: AZURE_MOCK.tenantId,
     }),
+    "azure-native:network:getVirtualNetwork": (inputs) => {
+      const name = str(inputs.virtualNetworkName) ?? "vnet";
+      const known = AZURE_MOCK_VNETS[name] ?? { addressPrefixes: ["10.100.0.0/16"], peerings: [] };
+      return {
+        name,
+        addressSpace: { addressPrefixes: known.addressPrefixes },
+        virtualNetworkPeerings: known.peerings.map((p) => ({
+          name: p.name,
+          remoteVirtualNetwork: { id: p.remoteId },
+          remoteAddressSpace: { addressPrefixes: p.remotePrefixes },
+          remoteVirtualNetworkAddressSpace: { addressPrefixes: p.remotePrefixes },
+        })),
+      };
+    },
     "azure-native:containerservice:listManagedClusterUserCredentials": (inputs) => {
       const clusterName = str(inputs.resourceName) ?? "cluster";
       const server = `https://${mockAksFqdn(clusterName, "westeurope")}:443`;

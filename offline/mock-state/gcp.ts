@@ -6,9 +6,17 @@ export const MOCK_GCP_PROJECT_NUMBER = "123456789012";
 export const MOCK_GKE_ENDPOINT = "203.0.113.10";
 export const MOCK_GKE_CA = Buffer.from("mock-gke-cluster-ca").toString("base64");
 
-/** Service agent domains of the APIs whose ServiceIdentity the mocks answer with an email. */
-const SERVICE_AGENT_DOMAINS: Record<string, string> = {
-  "container.googleapis.com": "container-engine-robot.iam.gserviceaccount.com",
+/**
+ * The email the mocked ServiceIdentity of the container API returns. The real agent is
+ * service-<project number>@container-engine-robot.iam.gserviceaccount.com, the name the component
+ * falls back to when the API returns none; the mock's local part differs from that fallback so that
+ * tests can tell which of the two the component used.
+ */
+export const MOCK_GKE_SERVICE_AGENT_EMAIL = `service-${MOCK_GCP_PROJECT_NUMBER}-identity@container-engine-robot.iam.gserviceaccount.com`;
+
+/** Service agent emails of the APIs whose ServiceIdentity the mocks answer with an email. */
+const SERVICE_AGENT_EMAILS: Record<string, string> = {
+  "container.googleapis.com": MOCK_GKE_SERVICE_AGENT_EMAIL,
 };
 
 const str = (v: unknown, fallback: string): string => (typeof v === "string" && v !== "" ? v : fallback);
@@ -48,14 +56,11 @@ export const gcp: MockTables = {
         uniqueId: "100000000000000000001",
       };
     },
-    // services.generateServiceIdentity: the service agent's email where the API returns one
-    // (the container API's agent is service-<number>@container-engine-robot.iam.gserviceaccount.com).
+    // services.generateServiceIdentity: the service agent's email where the API returns one.
     "gcp:projects/serviceIdentity:ServiceIdentity": (_name, inputs) => {
       const project = str(inputs.project, "mock-project");
       const service = str(inputs.service, "");
-      const email = SERVICE_AGENT_DOMAINS[service]
-        ? `service-${MOCK_GCP_PROJECT_NUMBER}@${SERVICE_AGENT_DOMAINS[service]}`
-        : undefined;
+      const email: string | undefined = SERVICE_AGENT_EMAILS[service];
       return {
         project,
         ...(email ? { email, member: `serviceAccount:${email}` } : {}),

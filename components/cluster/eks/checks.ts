@@ -106,11 +106,27 @@ function duplicates(values: string[], at: (string | number)[]): EksProblem[] {
 }
 
 /**
+ * Why a private endpoint has no path on the first deploy, and the fixes (the message of the
+ * `deployerNetwork` / `deployerNetwork.transitGatewayId` problem).
+ */
+const NO_FIRST_DEPLOY_PATH =
+  "this program creates the VPC, so on the first `pulumi up` nothing is inside it and only a transit gateway connects the deployer to it (security group or CIDR rules alone are no path); " +
+  "set deployerNetwork.transitGatewayId (a transit gateway that reaches the deployer's network and auto-accepts VPC attachments) with deployerNetwork.cidrs (the deployer's CIDRs behind it), " +
+  "or set endpointPublicAccess: true with publicAccessCidrs (the deployer's egress CIDRs); " +
+  "a cluster created public can switch to private once a runner inside or connected to the VPC exists, with the same transit gateway declaration (securityGroupIds of a runner inside the VPC only add to it)";
+
+/**
  * The deployer's path to the API server (EKS user guide, "Cluster API server endpoint"): with public
- * access off, the API is reachable only from the cluster's VPC or a connected network, and the
- * cluster security group must allow tcp 443 from it; with public access on, EKS opens the endpoint
- * to 0.0.0.0/0 unless publicAccessCidrs lists the allowed sources. A program that creates the VPC
- * cannot reach a private endpoint from outside unless that path is declared.
+ * access off, the API is reachable only from the cluster's VPC or a connected network ("connect your
+ * network to the VPC with a transit gateway or other connectivity option"), and the cluster security
+ * group must allow tcp 443 from it; with public access on, EKS opens the endpoint to 0.0.0.0/0 unless
+ * publicAccessCidrs lists the allowed sources.
+ *
+ * This program creates the VPC, so on a first deploy nothing is inside it and nothing is connected to
+ * it but what the program itself attaches: a transit gateway (deployerNetwork.transitGatewayId). A
+ * security group can only be referenced from the same VPC or an active peering (VPC peering guide,
+ * "Reference peer security groups"), so securityGroupIds serve a later runner inside the VPC and never
+ * satisfy the rule alone.
  */
 export function deployerPathProblems(c: DeployerPathShape): EksProblem[] {
   const out: EksProblem[] = [];
@@ -135,8 +151,7 @@ export function deployerPathProblems(c: DeployerPathShape): EksProblem[] {
     if (isPrivate) {
       out.push({
         path: ["deployerNetwork"],
-        message:
-          "is required when endpointPublicAccess is false: a private endpoint is reachable only from the cluster's VPC or a network connected to it, so `pulumi up` from anywhere else cannot create the first Kubernetes object; either set endpointPublicAccess: true with publicAccessCidrs (the deployer's egress CIDRs), or declare deployerNetwork {cidrs and/or securityGroupIds, optionally transitGatewayId} of the machine that runs `pulumi up`",
+        message: `is required when endpointPublicAccess is false: ${NO_FIRST_DEPLOY_PATH}`,
       });
     }
     return out;
@@ -148,37 +163,35 @@ export function deployerPathProblems(c: DeployerPathShape): EksProblem[] {
       message:
         "is only used with a private endpoint (endpointPublicAccess: false); remove it, or set endpointPublicAccess: false",
     });
+    return out;
   }
   const d = dn as DeployerNetworkShape;
   const sources = stringsOf(d.cidrs);
   const groups = stringsOf(d.securityGroupIds);
-  if (sources.length === 0 && groups.length === 0) {
+  if (isPrivate && d.transitGatewayId === undefined) {
     out.push({
-      path: ["deployerNetwork"],
+      path: ["deployerNetwork", "transitGatewayId"],
+      message: `is required when endpointPublicAccess is false: ${NO_FIRST_DEPLOY_PATH}`,
+    });
+  }
+  if (isPrivate && sources.length === 0) {
+    out.push({
+      path: ["deployerNetwork", "cidrs"],
       message:
-        "must list at least one of cidrs or securityGroupIds: the deployer's sources allowed on tcp 443 of the cluster security group",
+        "must list the deployer network's CIDRs: the private subnets route each one to the transit gateway and the cluster security group allows tcp 443 from it",
     });
   }
   out.push(...duplicates(sources, ["deployerNetwork", "cidrs"]));
   out.push(...duplicates(groups, ["deployerNetwork", "securityGroupIds"]));
-  if (typeof d.transitGatewayId === "string") {
-    if (sources.length === 0) {
+  const vpc = typeof c.vpcCidr === "string" ? c.vpcCidr : undefined;
+  sources.forEach((s, i) => {
+    if (vpc && overlaps(s, vpc)) {
       out.push({
-        path: ["deployerNetwork", "cidrs"],
-        message:
-          "must list the deployer network's CIDRs when transitGatewayId is set: the private subnets get one route per CIDR to the transit gateway",
+        path: ["deployerNetwork", "cidrs", i],
+        message: `overlaps vpcCidr (${vpc}): traffic to it stays in the VPC, a route to the transit gateway cannot carry it`,
       });
     }
-    const vpc = typeof c.vpcCidr === "string" ? c.vpcCidr : undefined;
-    sources.forEach((s, i) => {
-      if (vpc && overlaps(s, vpc)) {
-        out.push({
-          path: ["deployerNetwork", "cidrs", i],
-          message: `overlaps vpcCidr (${vpc}): traffic to it stays in the VPC, a route to the transit gateway cannot carry it`,
-        });
-      }
-    });
-  }
+  });
   return out;
 }
 
@@ -189,10 +202,28 @@ export function deployerPathProblems(c: DeployerPathShape): EksProblem[] {
  */
 export const EKS_UNSUPPORTED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"];
 
+/** The fewest availability zones an EKS stack may have (stack config, cluster.availabilityZoneCount). */
+export const MIN_AVAILABILITY_ZONES = 2;
+
 /**
- * A pool's min or max split over its per-zone node groups: ceil(total / zones), so the zones
- * together never allow fewer nodes than the pool asks for (they may allow up to zones-1 more).
+ * A pool's minimum split over its per-zone node groups: ceil(minNodes / zones), so the zones together
+ * never start fewer nodes than the pool asks for. Raising the zone count can only lower it, which EKS
+ * always accepts (UpdateNodegroupConfig refuses a minimum above the current desired size, never one
+ * below it).
  */
-export function perZoneNodes(total: number, zones: number): number {
-  return Math.ceil(total / zones);
+export function perZoneMinNodes(minNodes: number, zones: number): number {
+  return Math.ceil(minNodes / zones);
+}
+
+/**
+ * The maximum of each per-zone node group of a pool: ceil(maxNodes / MIN_AVAILABILITY_ZONES), the same
+ * for every zone count. A maximum that followed the zone count (ceil(maxNodes / zones)) would shrink on
+ * every existing group when availabilityZoneCount grows, and EKS refuses a maximum below a group's
+ * current desired size ("desiredSize can't be greater than maxSize"; terraform-provider-aws
+ * node_group.go sends the whole scaling_config on any min/max change). The zones together may
+ * therefore run up to zones × ceil(maxNodes / 2) nodes: cluster-autoscaler balances the groups
+ * (--balance-similar-node-groups) and only scales for pending pods.
+ */
+export function perZoneMaxNodes(maxNodes: number): number {
+  return Math.ceil(maxNodes / MIN_AVAILABILITY_ZONES);
 }

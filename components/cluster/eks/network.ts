@@ -108,8 +108,16 @@ export interface DeployerAccessArgs {
  * The deployer's path to a private API endpoint (EKS user guide, "Cluster API server endpoint",
  * "Accessing a private only API server": from a connected network, the cluster security group must
  * allow tcp 443 from it; the endpoint's name resolves, through public DNS, to private IPs in the
- * VPC). One ingress rule per deployer CIDR / security group; with a transit gateway, the private
- * subnets attach to it and route each deployer CIDR to it. Kubernetes objects must wait for these.
+ * VPC). One ingress rule per deployer CIDR / security group; the private subnets attach to the transit
+ * gateway and route each deployer CIDR to it. The Kubernetes provider waits for all of these.
+ *
+ * Security group rules reference groups of this VPC only (VPC peering guide, "Reference peer security
+ * groups": same VPC or an active peering; across a transit gateway only with security group
+ * referencing enabled on it): they serve a runner inside the VPC. The transit gateway must accept the
+ * attachment automatically: the provider's create waits for `available` or `pendingAcceptance`
+ * (terraform-provider-aws transitgateway waitTransitGatewayVPCAttachmentCreated), so on a shared gateway
+ * without auto-accept the routes below fail with InvalidTransitGatewayID.NotFound
+ * (hashicorp/terraform-provider-aws#10025).
  */
 export function deployerAccess(
   name: string,
@@ -134,6 +142,7 @@ export function deployerAccess(
     ...a.network.securityGroupIds.map((sg) => rule(sg, { referencedSecurityGroupId: sg })),
   ];
   const tgw = a.network.transitGatewayId;
+  // Refused by validateEksSettings for a private endpoint; kept for the type.
   if (tgw === undefined) return out;
   // One subnet per zone (a transit gateway attachment takes at most one subnet per AZ). The route
   // tables and associations on the transit gateway's side belong to its owner.
