@@ -566,6 +566,61 @@ export const deployAksMaintenanceWindow = stackRule({
   },
 });
 
+/* ------------------------------------------------------------------------------------------ */
+/* Placeholders left from the examples                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/** RFC 5737 documentation ranges: no real machine has these addresses (the examples use them). */
+const DOCUMENTATION_RANGES = ["192.0.2.", "198.51.100.", "203.0.113."];
+const isDocumentationRange = (cidr: string) => DOCUMENTATION_RANGES.some((p) => cidr.trim().startsWith(p));
+
+/** The API allow-lists of each cluster type, as registered. */
+function apiAllowLists(r: ResourceUnderTest): [string, string[]][] {
+  const i = rec(r.inputs);
+  if (r.type === EKS_CLUSTER)
+    return [["cluster.publicAccessCidrs", strings(get(i, "vpcConfig.publicAccessCidrs"))]];
+  if (r.type === GKE_CLUSTER) {
+    const blocks = recs(get(i, "masterAuthorizedNetworksConfig.cidrBlocks")).map((b) =>
+      String(b.cidrBlock ?? ""),
+    );
+    return [["cluster.masterAuthorizedNetworks", blocks]];
+  }
+  if (isAksCluster(r.type)) {
+    return [["cluster.authorizedIpRanges", strings(get(i, "apiServerAccessProfile.authorizedIPRanges"))]];
+  }
+  if (r.type === DOKS_CLUSTER && isTrue(get(i, "controlPlaneFirewall.enabled"))) {
+    return [["cluster.apiAllowedAddresses", strings(get(i, "controlPlaneFirewall.allowedAddresses"))]];
+  }
+  return [];
+}
+
+export const deployNoPlaceholders = stackRule({
+  id: "deploy-no-placeholders",
+  severity: "advisory",
+  description:
+    "the API allow-lists hold real networks, not the documentation ranges the examples ship (no machine has them)",
+  source: "RFC 5737, 'IPv4 Address Blocks Reserved for Documentation'",
+  check(all, _ctx, v) {
+    const out: Violation[] = [];
+    for (const r of all) {
+      for (const [key, cidrs] of apiAllowLists(r)) {
+        const placeholders = cidrs.filter(isDocumentationRange);
+        if (placeholders.length > 0) {
+          out.push(
+            v(
+              r,
+              `${key} lists ${placeholders.join(", ")}, a documentation range (RFC 5737) that no machine has: ` +
+                "replace it with the egress address of the machine that runs `pulumi up`, or every Kubernetes " +
+                "call times out after the cluster is built",
+            ),
+          );
+        }
+      }
+    }
+    return out;
+  },
+});
+
 export const DEPLOYABILITY_RULES: StackRule[] = [
   deployApiReachable,
   deployKubernetesRbac,
@@ -581,4 +636,5 @@ export const DEPLOYABILITY_RULES: StackRule[] = [
   deployGcpLabels,
   deployGkeServiceAgent,
   deployAksMaintenanceWindow,
+  deployNoPlaceholders,
 ];

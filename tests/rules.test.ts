@@ -1140,6 +1140,7 @@ describe("evaluate()", () => {
     const found = evaluate(
       [mut(gkePool, "management.autoRepair", false), mut(gkeCluster, "enableLegacyAbac", true)],
       DEV,
+      SECURITY_RULES,
     );
     assert.deepStrictEqual(
       found.map((v) => v.ruleId),
