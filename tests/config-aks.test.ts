@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../stacks/config";
+import { parseConfig } from "../stacks/config";
+import { oneProblem as oneProblemIn } from "./helpers/config-problems";
 
 const ctx = { project: "kube-platform", stack: "aks" };
 const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
@@ -8,22 +9,8 @@ const RUNNER_VNET =
   "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/ci-runners/providers/Microsoft.Network/virtualNetworks/runner-vnet";
 const base = { target: "aks", location: "westeurope", adminGroupObjectIds: [GROUP] };
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw, ctx);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  return [];
-}
-
-/** The one problem of `raw`, which must match every pattern. */
-function oneProblem(raw: Record<string, unknown>, ...patterns: RegExp[]): void {
-  const problems = problemsOf(raw);
-  assert.equal(problems.length, 1, `expected exactly one problem, got:\n${problems.join("\n")}`);
-  for (const p of patterns) assert.match(problems[0], p);
-}
+const oneProblem = (raw: Record<string, unknown>, ...patterns: RegExp[]): void =>
+  oneProblemIn(raw, ctx, ...patterns);
 
 function clusterOf(raw: Record<string, unknown>): Record<string, unknown> {
   return parseConfig(raw, ctx).cluster as unknown as Record<string, unknown>;

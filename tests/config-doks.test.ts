@@ -1,25 +1,13 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../stacks/config";
+import { parseConfig } from "../stacks/config";
+import { oneProblem as oneProblemIn } from "./helpers/config-problems";
 
 const ctx = { project: "kube-platform", stack: "doks" };
 const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
 const base = { target: "doks", region: "ams3" };
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw, ctx);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  return [];
-}
-
-function oneProblem(raw: Record<string, unknown>, ...patterns: RegExp[]): void {
-  const problems = problemsOf(raw);
-  assert.equal(problems.length, 1, `expected exactly one problem, got:\n${problems.join("\n")}`);
-  for (const p of patterns) assert.match(problems[0], p);
-}
+const oneProblem = (raw: Record<string, unknown>, ...patterns: RegExp[]): void =>
+  oneProblemIn(raw, ctx, ...patterns);
 
 const allowedOf = (raw: Record<string, unknown>): unknown =>
   (parseConfig(raw, ctx).cluster as unknown as { apiAllowedAddresses: unknown }).apiAllowedAddresses;

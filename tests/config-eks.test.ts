@@ -3,10 +3,11 @@
  * example stacks' EKS settings.
  */
 import * as assert from "assert";
-import { ConfigError, PROFILE_DEFAULTS, PlatformConfig, parseConfig } from "../stacks/config";
+import { PROFILE_DEFAULTS, PlatformConfig, parseConfig } from "../stacks/config";
 import { EksSettings } from "../components/cluster/types";
 import { validateEksSettings } from "../components/cluster/eks";
 import { loadStackConfig } from "../offline/stacks";
+import { problemsOf as problemsIn } from "./helpers/config-problems";
 
 const ctx = { project: "kube-platform", stack: "eks" };
 const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
@@ -15,15 +16,7 @@ const OFFICE = ["203.0.113.0/24"];
 const RUNNER = { cidrs: ["10.100.0.0/16"] };
 const TGW = "tgw-0123456789abcdef0";
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw, ctx);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  return [];
-}
+const problemsOf = (raw: Record<string, unknown>, c = ctx): string[] => problemsIn(raw, c);
 
 function eksOf(cfg: PlatformConfig): EksSettings {
   assert.ok(cfg.cluster.target === "eks");

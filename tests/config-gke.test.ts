@@ -1,23 +1,16 @@
 /** GKE stack config: the deployer's path to the API server, and label values from the stack name. */
 import * as assert from "assert";
-import { ConfigError, parseConfig } from "../stacks/config";
+import { parseConfig } from "../stacks/config";
 import { CLOUD_LABEL_VALUE, cloudLabelValue } from "../components/cluster/labels";
 import { loadStackConfig } from "../offline/stacks";
+import { problemsOf as problemsIn } from "./helpers/config-problems";
 
 const ctx = { project: "kube-platform", stack: "gke" };
 const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
 const GKE = { target: "gke", project: "my-project-1", region: "europe-west1" };
 const OFFICE = { name: "office", cidr: "203.0.113.0/24" };
 
-function problemsOf(raw: Record<string, unknown>, c = ctx): string[] {
-  try {
-    parseConfig(raw, c);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  return [];
-}
+const problemsOf = (raw: Record<string, unknown>, c = ctx): string[] => problemsIn(raw, c);
 
 describe("GKE config: the deployer's path to the API server (masterAuthorizedNetworks)", () => {
   for (const [profile, base] of [

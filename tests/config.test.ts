@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, DEFAULT_MACHINE_TYPES, PROFILE_DEFAULTS, parseConfig } from "../stacks/config";
+import { DEFAULT_MACHINE_TYPES, PROFILE_DEFAULTS, parseConfig } from "../stacks/config";
 import { cidrContains, cidrsOverlap, formatPath, parseCidr } from "../stacks/validation";
 import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "../offline/stacks";
+import { problemsOf as problemsIn } from "./helpers/config-problems";
 
 const ctx = { project: "kube-platform", stack: "dev" };
 
@@ -28,15 +29,7 @@ const valid: Record<string, Record<string, unknown>> = {
   doks: { target: "doks", region: "ams3", apiAllowedAddresses: ["203.0.113.0/24"] },
 };
 
-function problemsOf(raw: Record<string, unknown>, c = ctx): string[] {
-  try {
-    parseConfig(raw, c);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  return [];
-}
+const problemsOf = (raw: Record<string, unknown>, c = ctx): string[] => problemsIn(raw, c);
 
 /** [description, raw config, patterns that the single problem must match (key, value, allowed)] */
 type BadCase = [string, Record<string, unknown>, RegExp[]];
