@@ -12,104 +12,49 @@ import {
   OPEN_CIDRS,
   Rec,
   ResourceUnderTest,
-  RuleContext,
   StackRule,
   Violation,
   get,
   isFalse,
-  isIgnored,
   isTrue,
   list,
-  num,
   rec,
   recs,
   str,
   strings,
-  violationOf,
 } from "./types";
-import { DOKS_CLUSTER, EKS_CLUSTER, EKS_NODE_GROUP, GKE_CLUSTER, isAksCluster } from "./cluster";
+import { DOKS_CLUSTER, EKS_CLUSTER, GKE_CLUSTER, isAksCluster } from "./cluster";
 import { WEBHOOK_PORTS, chartName } from "./webhooks";
-import { EKS_UNSUPPORTED_ZONE_IDS } from "../components/cluster/eks/checks";
+import {
+  AKS_RBAC_CLUSTER_ADMIN,
+  EKS_ACCESS_ENTRY,
+  GCP_FIREWALL,
+  GKE_CONTROL_PLANE_PORTS,
+  HELM_RELEASE,
+  HPA,
+  ROUTE,
+  SECURITY_GROUP_INGRESS,
+  SERVICE,
+  TGW_ATTACHMENT,
+  coversTcp,
+  isRoleAssignment,
+  isVnetPeering,
+  ofType,
+  stackRule,
+} from "./deployability-base";
+import {
+  deployAksMaintenanceWindow,
+  deployEksControlPlaneSubnets,
+  deployEksNodeGroupPerZone,
+  deployEksPrincipalArns,
+  deployEksSupportType,
+  deployEksZones,
+  deployGcpLabels,
+  deployGkeServiceAgent,
+} from "./deployability-clouds";
 
-export const SECURITY_GROUP_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-export const SUBNET = "aws:ec2/subnet:Subnet";
-export const TGW_ATTACHMENT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment";
-export const ROUTE = "aws:ec2/route:Route";
-export const EKS_ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry";
-export const GCP_FIREWALL = "gcp:compute/firewall:Firewall";
-export const GCP_SERVICE_IDENTITY = "gcp:projects/serviceIdentity:ServiceIdentity";
-export const GCP_KMS_KEY_MEMBER = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember";
-export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
-export const SERVICE = "kubernetes:core/v1:Service";
-export const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const isAzure = (resource: string) => (type: string) =>
-  new RegExp(`^azure-native:[a-z]+(/v[0-9a-z]+)?:${resource}$`).test(type);
-export const isVnetPeering = isAzure("VirtualNetworkPeering");
-export const isRoleAssignment = isAzure("RoleAssignment");
-export const isAksMaintenance = isAzure("MaintenanceConfiguration");
-
-/** "Azure Kubernetes Service RBAC Cluster Admin" (built-in role, the same id in every tenant). */
-export const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
-/** AZ IDs where EKS cannot place cluster subnets (the EKS target excludes them when it picks zones). */
-export const EKS_REFUSED_ZONE_IDS = EKS_UNSUPPORTED_ZONE_IDS;
-/**
- * Ports GKE's automatic firewall rule opens from the control plane to private nodes (GKE "Private
- * clusters: adding firewall rules for specific use cases": tcp 443 and 10250).
- */
-export const GKE_CONTROL_PLANE_PORTS = [443, 10250];
-/** GCP label keys and values: lowercase letters, digits, `_` and `-`, at most 63 (GCP "Labels" doc). */
-const GCP_LABEL = /^[a-z0-9_-]{0,63}$/;
-const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-
-/** What the stack config says of the cluster that its resources cannot show. */
-export interface ClusterFacts {
-  target: "eks" | "gke" | "aks" | "doks" | "existing";
-  /** LoadBalancer Services get an address (a cloud LB, MetalLB, cloud-provider-kind, …). */
-  loadBalancer: boolean;
-  /** The metrics API is served without the platform's metrics-server. */
-  metricsApi: boolean;
-  /** Kubelet serving certificates are signed by the cluster CA (kind's are self-signed). */
-  kubeletCertsTrusted: boolean;
-}
-
-export interface DeployContext extends RuleContext {
-  cluster?: ClusterFacts;
-}
-
-function stackRule(def: {
-  id: string;
-  description: string;
-  source: string;
-  severity?: StackRule["severity"];
-  check(
-    all: ResourceUnderTest[],
-    ctx: DeployContext,
-    v: (r: ResourceUnderTest, m: string) => Violation,
-  ): Violation[];
-}): StackRule {
-  const rule: StackRule = {
-    kind: "stack",
-    id: def.id,
-    scannerIds: [],
-    description: `${def.description} (${def.source})`,
-    severity: def.severity ?? "mandatory",
-    check: (all, ctx) => def.check(all, ctx, (r, m) => violationOf(rule, r, m)),
-  };
-  return rule;
-}
-
-const ofType = (all: ResourceUnderTest[], match: string | ((t: string) => boolean)) =>
-  all.filter((r) => (typeof match === "string" ? r.type === match : match(r.type)));
-
-/** Whether a port range `from`–`to` of protocol `proto` covers `port` over TCP. */
-function coversTcp(proto: unknown, from: unknown, to: unknown, port: number): boolean {
-  const p = String(proto ?? "").toLowerCase();
-  if (p !== "tcp" && p !== "-1" && p !== "all") return false;
-  if (p !== "tcp") return true;
-  const lo = num(from);
-  const hi = num(to) ?? lo;
-  return lo !== undefined && hi !== undefined && lo <= port && port <= hi;
-}
+export * from "./deployability-base";
+export * from "./deployability-clouds";
 
 /* ------------------------------------------------------------------------------------------ */
 /* The deployer reaches the API server                                                        */
@@ -387,182 +332,6 @@ export const deployKubeletTls = stackRule({
             "addons.metricsServer.values.args (it replaces the list the platform sets)",
         ),
       );
-  },
-});
-
-/* ------------------------------------------------------------------------------------------ */
-/* EKS: zones, control-plane subnets, node groups per zone, support type, ARNs                 */
-/* ------------------------------------------------------------------------------------------ */
-
-export const deployEksZones = stackRule({
-  id: "deploy-eks-zones",
-  description: `no EKS subnet in an AZ where EKS refuses cluster subnets (${EKS_REFUSED_ZONE_IDS.join(", ")})`,
-  source: "EKS user guide, 'View Amazon EKS networking requirements for VPC and subnets'",
-  check(all, _ctx, v) {
-    if (ofType(all, EKS_CLUSTER).length === 0) return [];
-    return ofType(all, SUBNET)
-      .filter((s) => EKS_REFUSED_ZONE_IDS.includes(String(s.inputs.availabilityZoneId ?? "")))
-      .map((s) =>
-        v(
-          s,
-          `is in ${String(s.inputs.availabilityZoneId)}, where EKS cannot place cluster subnets: CreateCluster fails`,
-        ),
-      );
-  },
-});
-
-export const deployEksControlPlaneSubnets = stackRule({
-  id: "deploy-eks-control-plane-subnets",
-  description:
-    "the EKS control-plane subnets stay on the zones given at creation when availabilityZoneCount grows",
-  source:
-    "EKS user guide, 'Subnet requirements for clusters' (subnets added later must be in the creation-time AZs)",
-  check(all, _ctx, v) {
-    return ofType(all, EKS_CLUSTER)
-      .filter((c) => !isIgnored(c, "vpcConfig.subnetIds"))
-      .map((c) =>
-        v(
-          c,
-          "vpcConfig.subnetIds follows every new zone: raising cluster.availabilityZoneCount would hand EKS a " +
-            "subnet outside the creation-time zones, which it rejects",
-        ),
-      );
-  },
-});
-
-export const deployEksNodeGroupPerZone = stackRule({
-  id: "deploy-eks-node-group-per-zone",
-  description:
-    "every EKS managed node group lives in one zone, so cluster-autoscaler can add a node where a zonal EBS volume is",
-  source:
-    "EKS best practices, 'Cluster Autoscaler' (one node group per AZ with --balance-similar-node-groups)",
-  check(all, _ctx, v) {
-    return ofType(all, EKS_NODE_GROUP)
-      .filter((g) => list(g.inputs.subnetIds).length > 1)
-      .map((g) =>
-        v(
-          g,
-          `spans ${list(g.inputs.subnetIds).length} subnets: after a node loss a pod bound to a zonal volume may find ` +
-            "no node in its zone; use one node group per zone",
-        ),
-      );
-  },
-});
-
-export const deployEksSupportType = stackRule({
-  id: "deploy-eks-support-type",
-  description: "the EKS support type is chosen explicitly (unset means EXTENDED support pricing, about 6×)",
-  source: "EKS user guide, 'Cluster upgrade policy' (upgradePolicy.supportType defaults to EXTENDED)",
-  check(all, _ctx, v) {
-    return ofType(all, EKS_CLUSTER)
-      .filter((c) => !str(get(c.inputs, "upgradePolicy.supportType")))
-      .map((c) => v(c, "upgradePolicy.supportType is unset: set cluster.supportType (STANDARD or EXTENDED)"));
-  },
-});
-
-export const deployEksPrincipalArns = stackRule({
-  id: "deploy-eks-principal-arns",
-  description: "EKS access entries name IAM roles or users, never sts assumed-role session ARNs",
-  source: "EKS API reference, CreateAccessEntry (principalArn: an IAM user or role)",
-  check(all, _ctx, v) {
-    return ofType(all, EKS_ACCESS_ENTRY)
-      .filter((e) => /:sts::\d{12}:assumed-role\//.test(String(e.inputs.principalArn ?? "")))
-      .map((e) =>
-        v(
-          e,
-          `principalArn ${String(e.inputs.principalArn)} is a session ARN, which CreateAccessEntry refuses: list ` +
-            "the role (arn:aws:iam::<account>:role/<name>) in cluster.adminPrincipalArns",
-        ),
-      );
-  },
-});
-
-/* ------------------------------------------------------------------------------------------ */
-/* GKE: label values, the service agent                                                       */
-/* ------------------------------------------------------------------------------------------ */
-
-/** The label maps a GCP resource (or the google provider) carries. */
-function gcpLabelMaps(r: ResourceUnderTest): [string, Rec][] {
-  const i = rec(r.inputs);
-  if (r.type === "pulumi:providers:gcp") return [["defaultLabels", rec(i.defaultLabels)]];
-  if (!r.type.startsWith("gcp:")) return [];
-  const maps: [string, Rec][] = [];
-  if (i.labels !== undefined) maps.push(["labels", rec(i.labels)]);
-  if (i.resourceLabels !== undefined) maps.push(["resourceLabels", rec(i.resourceLabels)]);
-  const nodeResourceLabels = get(i, "nodeConfig.resourceLabels");
-  if (nodeResourceLabels !== undefined) maps.push(["nodeConfig.resourceLabels", rec(nodeResourceLabels)]);
-  return maps;
-}
-
-export const deployGcpLabels = stackRule({
-  id: "deploy-gcp-labels",
-  description: "GCP label keys and values are lowercase letters, digits, '_' and '-', at most 63 characters",
-  source: "Google Cloud 'Labels' requirements",
-  check(all, _ctx, v) {
-    const out: Violation[] = [];
-    for (const r of all) {
-      for (const [where, labels] of gcpLabelMaps(r)) {
-        for (const [k, value] of Object.entries(labels)) {
-          if (!GCP_LABEL_KEY.test(k)) out.push(v(r, `${where} key "${k}" is not a valid GCP label key`));
-          else if (typeof value === "string" && !GCP_LABEL.test(value)) {
-            out.push(v(r, `${where}.${k} "${value}" is not a valid GCP label value (fix it in tags)`));
-          }
-        }
-      }
-    }
-    return out;
-  },
-});
-
-export const deployGkeServiceAgent = stackRule({
-  id: "deploy-gke-service-agent",
-  description:
-    "grants to the GKE service agent wait for its service identity (it may not exist right after the API is enabled)",
-  source: "GKE 'Encrypt secrets at the application layer' and google_project_service_identity",
-  check(all, _ctx, v) {
-    const identities = new Set(ofType(all, GCP_SERVICE_IDENTITY).map((r) => r.urn));
-    return ofType(all, GCP_KMS_KEY_MEMBER)
-      .filter((m) => /container-engine-robot/.test(String(m.inputs.member ?? "")))
-      .filter((m) => !(m.dependsOn ?? []).some((u) => identities.has(u)))
-      .map((m) =>
-        v(
-          m,
-          "grants the GKE service agent before gcp.projects.ServiceIdentity has created it (fresh projects fail)",
-        ),
-      );
-  },
-});
-
-/* ------------------------------------------------------------------------------------------ */
-/* AKS: maintenance window                                                                    */
-/* ------------------------------------------------------------------------------------------ */
-
-export const deployAksMaintenanceWindow = stackRule({
-  id: "deploy-aks-maintenance-window",
-  description: "AKS auto-upgrades run in a planned maintenance window, not at any hour",
-  source: "AKS 'Use Planned Maintenance to schedule and control upgrades'",
-  check(all, _ctx, v) {
-    const windows = ofType(all, isAksMaintenance).map((m) => String(m.inputs.configName ?? ""));
-    const out: Violation[] = [];
-    for (const c of ofType(all, isAksCluster)) {
-      const profile = rec(c.inputs.autoUpgradeProfile);
-      const wanted: [string, string][] = [];
-      if (str(profile.upgradeChannel) && profile.upgradeChannel !== "none") {
-        wanted.push(["aksManagedAutoUpgradeSchedule", "cluster upgrades"]);
-      }
-      if (
-        str(profile.nodeOSUpgradeChannel) &&
-        !["None", "Unmanaged"].includes(String(profile.nodeOSUpgradeChannel))
-      ) {
-        wanted.push(["aksManagedNodeOSUpgradeSchedule", "node OS upgrades"]);
-      }
-      for (const [name, what] of wanted) {
-        if (!windows.includes(name)) {
-          out.push(v(c, `${what} have no ${name} maintenance configuration: set cluster.maintenanceWindow`));
-        }
-      }
-    }
-    return out;
   },
 });
 
