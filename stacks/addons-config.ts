@@ -1,6 +1,7 @@
 /** The `addons` section of the stack config: schema, profile presets and cross-checks. */
 import { z } from "zod";
 import { AddonsSettings } from "../components/addons/types";
+import { markSecretValues } from "../components/addons/base";
 import { dnsLabel } from "./validation";
 import type { Profile } from "./config";
 
@@ -134,7 +135,15 @@ export function addonsSchema(profile: Profile) {
 
 export type AddonsConfig = z.output<ReturnType<typeof addonsSchema>>;
 
-/** The typed settings the add-on components take (the IngressClass is named after the controller by default). */
-export function toAddonsSettings(a: AddonsConfig): AddonsSettings {
+/**
+ * The typed settings the add-on components take (the IngressClass is named after the controller by
+ * default). `secret`: the `addons` config key is secret (some path set with `--secret`); every
+ * add-on's values are then marked so its Helm release's `values` input is a Pulumi secret.
+ */
+export function toAddonsSettings(a: AddonsConfig, secret = false): AddonsSettings {
+  if (secret) {
+    const all = [a.ingress, a.certManager, a.vault, a.monitoring, a.metricsServer, a.clusterAutoscaler];
+    for (const addon of all) markSecretValues(addon.values);
+  }
   return { ...a, ingress: { ...a.ingress, className: a.ingress.className ?? a.ingress.controller } };
 }

@@ -741,7 +741,9 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     .replace(/-+$/, "");
   const schema = platformSchema(profile, defaultClusterName);
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, raw, schema, SECRET_KEYS));
+  // Values under a key held secret (e.g. `addons` after `--secret --path addons.…`) are never echoed.
+  const hidden = [...SECRET_KEYS, ...(ctx.secretKeys ?? [])];
+  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, raw, schema, hidden));
 
   let cluster: ClusterSettings | undefined;
   if (parsed.success) {
@@ -776,7 +778,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     stack: ctx.stack,
     profile: parsed.data.profile,
     cluster,
-    addons: toAddonsSettings(parsed.data.addons),
+    addons: toAddonsSettings(parsed.data.addons, ctx.secretKeys?.has("addons") ?? false),
     apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
     waivers: parsed.data.waivers,
   };

@@ -97,8 +97,28 @@ export const RELEASE_DEFAULTS = {
 } as const;
 
 /**
+ * User values objects that come from secret stack config. Pulumi marks a whole top-level config key
+ * secret when any path under it was set with `--secret` (CLI: config.Map.Set stores the key as a
+ * secure object; SecureKeys lists the key; the SDK's isConfigSecret checks top-level keys only), so
+ * the program cannot tell which entry was secret: every release fed from such a key gets secret values.
+ */
+const SECRET_VALUES = new WeakSet<HelmValues>();
+
+/** Marks `values` (a user values object from secret config) so chartRelease keeps them secret. */
+export function markSecretValues(values: HelmValues): HelmValues {
+  SECRET_VALUES.add(values);
+  return values;
+}
+
+/** Whether `values` came from secret config (markSecretValues). */
+export function isSecretValues(values: HelmValues): boolean {
+  return SECRET_VALUES.has(values);
+}
+
+/**
  * The Helm release of a pinned chart (CHARTS) in `namespace`, with `values` and the user's
- * `extraValues` merged over them.
+ * `extraValues` merged over them. When `extraValues` came from secret config, the merged values are
+ * a Pulumi secret (encrypted in state, masked in previews); otherwise they stay readable.
  */
 export function chartRelease(
   name: string,
@@ -112,6 +132,7 @@ export function chartRelease(
   opts: { dependsOn?: pulumi.Input<pulumi.Resource>[] } = {},
 ): k8s.helm.v3.Release {
   const chart: { chart: string; version: string; repo?: string } = CHARTS[key];
+  const merged = deepMerge(values, extraValues);
   return new k8s.helm.v3.Release(
     `${name}-release`,
     {
@@ -120,7 +141,7 @@ export function chartRelease(
       version: chart.version,
       repositoryOpts: chart.repo ? { repo: chart.repo } : undefined,
       namespace: namespace.metadata.name,
-      values: deepMerge(values, extraValues),
+      values: isSecretValues(extraValues) ? pulumi.secret(merged) : merged,
       ...RELEASE_DEFAULTS,
     },
     { parent, provider: ctx.provider, dependsOn: [namespace, ...ctx.dependsOn, ...(opts.dependsOn ?? [])] },
