@@ -15,7 +15,7 @@ export interface DurationEntry {
   /** Pulumi type token, e.g. "aws:eks/cluster:Cluster". */
   type: string;
   /** Only when this input has this value (Helm chart name — last path segment —, EKS add-on name). */
-  when?: { input: "chart" | "addonName"; equals: string };
+  when?: { input: "chart" | "addonName" | "createDuration"; equals: string };
   seconds: number;
   /** The typical range the figure is taken from. */
   range: string;
@@ -294,11 +294,21 @@ export const DURATIONS: DurationEntry[] = [
   // --- Azure / AKS -----------------------------------------------------------------------------
   {
     type: "time:index/sleep:Sleep",
+    when: { input: "createDuration", equals: "5m" },
     seconds: 300,
     range: "300 s",
     basis: "vendor",
     source:
-      "the AKS deployer grant's propagation wait (createDuration 300s): Azure RBAC role assignments take up to five minutes to propagate (https://learn.microsoft.com/azure/aks/manage-azure-rbac)",
+      "the AKS deployer grant's propagation wait (createDuration 5m): Azure RBAC role assignments take up to five minutes to propagate (https://learn.microsoft.com/azure/aks/manage-azure-rbac)",
+  },
+  {
+    type: "time:index/sleep:Sleep",
+    when: { input: "createDuration", equals: "2m" },
+    seconds: 120,
+    range: "120 s",
+    basis: "vendor",
+    source:
+      "the GKE service agent's IAM propagation wait (createDuration 2m): IAM changes typically propagate in 2 minutes (https://cloud.google.com/iam/docs/access-change-propagation)",
   },
   {
     type: "azure-native:containerservice:ManagedCluster",
@@ -523,7 +533,7 @@ export function durationOf(
 ): { seconds: number; entry?: DurationEntry; rule: string } {
   if (!r.custom) return { seconds: 0, rule: "component (no provisioning)" };
   if (r.type.startsWith("pulumi:providers:")) return { seconds: 0, rule: "provider (local configuration)" };
-  const discriminator = (input: "chart" | "addonName"): string =>
+  const discriminator = (input: "chart" | "addonName" | "createDuration"): string =>
     input === "chart" ? chartName(r.inputs) : String(r.inputs[input] ?? "");
   const specific = table.find(
     (e) => e.type === r.type && e.when && discriminator(e.when.input) === e.when.equals,
