@@ -223,7 +223,7 @@ describe("Vault add-on", () => {
     assert.strictEqual(anti.labelSelector.matchLabels.component, "server");
     assert.strictEqual(v.server.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
     assert.strictEqual(v.server.extraLabels["kube-platform/not-for-production"], undefined);
-    assert.strictEqual(component.address, "https://vault.vault.svc:8200");
+    assert.strictEqual(component.address, "https://vault-active.vault.svc:8200");
   });
 
   it("ha config: TLS listener, raft retry_join per pod with the CA, kubernetes service registration", async () => {
@@ -471,7 +471,7 @@ describe("Vault add-on", () => {
       assert.ok(k.name.startsWith("vault-"), k.name);
     }
     assert.strictEqual(r.ofType("kubernetes:core/v1:Secret").length, 0);
-    assert.deepStrictEqual(r.outputs, { address: "https://vault.vault.svc:8200", namespace: "vault" });
+    assert.deepStrictEqual(r.outputs, { address: "https://vault-active.vault.svc:8200", namespace: "vault" });
     assert.deepStrictEqual(component.metrics, [], "no scrape target without a Vault token (see README)");
   });
 });

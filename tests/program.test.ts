@@ -525,7 +525,7 @@ describe("add-ons on every example stack", () => {
     assert.deepStrictEqual((await summary("prod")).slice(0, 3), [
       "traefik",
       "letsencrypt-prod",
-      "https://vault.vault.svc:8200",
+      "https://vault-active.vault.svc:8200",
     ]);
     assert.match(
       String((await run("prod")).outputs.loadBalancerAddress),

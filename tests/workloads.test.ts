@@ -46,7 +46,7 @@ const PROVIDER = "pulumi:providers:kubernetes";
 
 /** The value of the one secret env var: it must appear in the Secret only. */
 const SECRET_VALUE = "pa55-w0rd-7f3a9c";
-const VAULT_ADDRESS = "https://vault.vault.svc:8200";
+const VAULT_ADDRESS = "https://vault-active.vault.svc:8200";
 const TEMPLATE = '{{- with secret "secret/data/shop/config" -}}{{ .Data.data.api_key }}{{- end }}';
 
 /** A custom resource of any type (pulumi.CustomResource is abstract). */

@@ -65,9 +65,18 @@ const INJECTOR_LABELS = {
   component: "webhook",
 };
 
-/** The in-cluster address clients use (the chart's `vault` Service). */
+/**
+ * The in-cluster address clients use. In `ha` mode the chart's `vault-active` Service: it selects only
+ * the pod that Kubernetes service registration labels `vault-active: "true"` (vault-helm 0.34.1
+ * templates/server-ha-active-service.yaml; `service_registration "kubernetes"` in the server config),
+ * while the `vault` Service publishes not-ready addresses (`server.service.publishNotReadyAddresses`
+ * defaults to true), so clients would also reach sealed standbys. In `dev` mode the one server's
+ * `vault` Service.
+ */
 export function vaultAddress(mode: VaultSettings["mode"]): string {
-  return `${mode === "ha" ? "https" : "http"}://${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc:8200`;
+  return mode === "ha"
+    ? `https://${VAULT_RELEASE}-active.${VAULT_NAMESPACE}.svc:8200`
+    : `http://${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc:8200`;
 }
 
 /**
@@ -384,7 +393,7 @@ export interface VaultArgs {
 }
 
 export class Vault extends pulumi.ComponentResource {
-  /** In-cluster address: https://vault.vault.svc:8200 (ha), http://vault.vault.svc:8200 (dev). */
+  /** In-cluster address: https://vault-active.vault.svc:8200 (ha), http://vault.vault.svc:8200 (dev). */
   readonly address: string;
   readonly namespace: pulumi.Output<string>;
   readonly release: k8s.helm.v3.Release;
