@@ -705,6 +705,37 @@ describe("workloads: Vault", () => {
 });
 
 describe("workloads: namespaces", () => {
+  it("forbids app pods at the platform's priority classes: one zero-pod quota per namespace", async () => {
+    const apps = [
+      { ...DEV_APP, name: "api", namespace: "shop" },
+      { ...DEV_APP, name: "web", namespace: "shop" },
+      { ...DEV_APP, name: "blog" },
+    ];
+    const { r } = await runWorkloads(apps.map((raw) => ({ profile: "dev" as const, raw })));
+    const quotas = r.ofType("kubernetes:core/v1:ResourceQuota");
+    assert.deepStrictEqual(quotas.map((q) => q.name).sort(), [
+      "apps-ns-blog-platform-priority",
+      "apps-ns-shop-platform-priority",
+    ]);
+    for (const q of quotas) {
+      validateKubernetesObject(q.inputs);
+      assert.strictEqual(r.providerUrn(q), r.one(PROVIDER).urn);
+      assert.deepStrictEqual(inputs(q).spec, {
+        hard: { pods: "0" },
+        scopeSelector: {
+          matchExpressions: [
+            {
+              scopeName: "PriorityClass",
+              operator: "In",
+              values: ["kube-platform-critical", "kube-platform-high"],
+            },
+          ],
+        },
+      });
+    }
+    assert.deepStrictEqual(quotas.map((q) => inputs(q).metadata.namespace).sort(), ["blog", "shop"]);
+  });
+
   it("creates each namespace once, restricted, with default deny and DNS egress; apps share it", async () => {
     const apps = [
       { ...DEV_APP, name: "api", namespace: "shop" },

@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityLabels } from "../addons/base";
 import { LETSENCRYPT_SERVERS } from "../addons/cert-manager";
+import { PLATFORM_PRIORITY } from "../addons/priority";
 import { App, AppCaller, NAMESPACE_NAME_LABEL, vaultInjectionNamespaceLabels } from "./app";
 import { AppSettings, WorkloadContext } from "./types";
 
@@ -151,6 +152,35 @@ export class Workloads extends pulumi.ComponentResource {
       if (ctx.ingress && acme && apps.some((a) => a.namespace === namespace && a.host)) {
         ready.push(policy("allow-acme-http01-solver", acmeSolverSpec(ctx.ingress.namespace)));
       }
+      // Apps must not run at the platform's priorities (they would preempt the ingress, cert-manager,
+      // Vault and monitoring): zero pods for those classes (Kubernetes "Resource Quotas", "Resource
+      // Quota Per PriorityClass": a quota with a PriorityClass scopeSelector counts only such pods).
+      new k8s.core.v1.ResourceQuota(
+        `${name}-ns-${namespace}-platform-priority`,
+        {
+          metadata: {
+            name: "no-platform-priority",
+            namespace: ns.metadata.name,
+            labels: {
+              "app.kubernetes.io/part-of": "kube-platform",
+              "app.kubernetes.io/managed-by": "pulumi",
+            },
+          },
+          spec: {
+            hard: { pods: "0" },
+            scopeSelector: {
+              matchExpressions: [
+                {
+                  scopeName: "PriorityClass",
+                  operator: "In",
+                  values: Object.values(PLATFORM_PRIORITY).map((c) => c.name),
+                },
+              ],
+            },
+          },
+        },
+        child([ns]),
+      );
       namespaceReady[namespace] = ready;
     }
 
