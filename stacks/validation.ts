@@ -3,6 +3,9 @@
  * that names the key, the bad value and what is allowed.
  */
 import { z } from "zod";
+import { formatIp, networkOf, parseCidr } from "../components/cluster/net";
+
+export { cidrContains, cidrsOverlap, formatIp, isOpenToWorld, parseCidr } from "../components/cluster/net";
 
 /** A DNS-1123 label (RFC 1123): lowercase alphanumerics and '-', starting with a letter. */
 export function dnsLabel(max: number) {
@@ -25,30 +28,6 @@ export const kubernetesVersion = z
     (v) => !/^1\.\d{2}$/.test(v) || Number(v.split(".")[1]) >= MIN_KUBERNETES_MINOR,
     `must be 1.${MIN_KUBERNETES_MINOR} or newer (older versions are out of standard support)`,
   );
-
-/** Parses an IPv4 CIDR; returns undefined when malformed. */
-export function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const base = octets.reduce((acc, o) => acc * 256 + o, 0);
-  return { base, prefix };
-}
-
-function blockSize(prefix: number): number {
-  return 2 ** (32 - prefix);
-}
-
-export function formatIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-}
-
-/** The network address of a parsed CIDR (host bits cleared). */
-function networkOf(c: { base: number; prefix: number }): number {
-  return c.base - (c.base % blockSize(c.prefix));
-}
 
 /** An IPv4 CIDR in canonical form (no host bits set), optionally with a prefix-length range. */
 export function cidr(minPrefix = 0, maxPrefix = 32) {
@@ -74,30 +53,6 @@ export function cidr(minPrefix = 0, maxPrefix = 32) {
       });
     }
   });
-}
-
-/** Whether two canonical CIDRs overlap. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
-  if (!x || !y) return false;
-  const [xs, ys] = [networkOf(x), networkOf(y)];
-  return xs < ys + blockSize(y.prefix) && ys < xs + blockSize(x.prefix);
-}
-
-/** Whether `inner` lies entirely inside `outer` (an address is a /32). */
-export function cidrContains(outer: string, inner: string): boolean {
-  const o = parseCidr(outer);
-  const i = parseCidr(inner.includes("/") ? inner : `${inner}/32`);
-  if (!o || !i) return false;
-  const os = networkOf(o);
-  return i.prefix >= o.prefix && i.base >= os && i.base < os + blockSize(o.prefix);
-}
-
-/** CIDRs that open an endpoint to the whole internet. */
-export function isOpenToWorld(c: string): boolean {
-  const p = parseCidr(c);
-  return p !== undefined && p.prefix === 0;
 }
 
 export const ipv4 = z

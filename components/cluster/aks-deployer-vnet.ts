@@ -9,6 +9,7 @@
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { VnetRef, parseVnetId } from "./azure-ids";
+import { cidrsOverlap } from "./net";
 import { AksSettings } from "./types";
 
 /**
@@ -55,23 +56,10 @@ export function deployerVnetFacts(id: string, vnet: network.GetVirtualNetworkRes
   };
 }
 
-/** [first address, size] of an IPv4 CIDR, or undefined (IPv6 prefixes of a dual-stack VNet are skipped). */
-function ipv4Block(cidr: string): [number, number] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) return undefined;
-  const size = 2 ** (32 - Number(m[5]));
-  const base = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
-  return [base - (base % size), size];
-}
-
 /** The prefixes in `prefixes` that overlap `cidr`. */
 export function overlappingPrefixes(prefixes: string[], cidr: string): string[] {
-  const c = ipv4Block(cidr);
-  if (!c) return [];
-  return prefixes.filter((p) => {
-    const b = ipv4Block(p);
-    return b !== undefined && b[0] < c[0] + c[1] && c[0] < b[0] + b[1];
-  });
+  // cidrsOverlap is false for anything that is not IPv4 (the IPv6 prefixes of a dual-stack VNet).
+  return prefixes.filter((p) => cidrsOverlap(p, cidr));
 }
 
 /**

@@ -3,6 +3,7 @@
  * per key, the EksCluster component throws on the first one (it can be used without stack config).
  * No Pulumi imports here.
  */
+import { cidrsOverlap } from "../net";
 
 /** A problem at a key path relative to the `cluster` config block. */
 export interface EksProblem {
@@ -83,20 +84,6 @@ export interface DeployerPathShape {
 
 function stringsOf(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-function parseCidr(c: string): [number, number] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
-  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) return undefined;
-  const size = 2 ** (32 - Number(m[5]));
-  const base = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
-  return [base - (base % size), size];
-}
-
-function overlaps(a: string, b: string): boolean {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
-  return !!x && !!y && x[0] < y[0] + y[1] && y[0] < x[0] + x[1];
 }
 
 function duplicates(values: string[], at: (string | number)[]): EksProblem[] {
@@ -185,7 +172,7 @@ export function deployerPathProblems(c: DeployerPathShape): EksProblem[] {
   out.push(...duplicates(groups, ["deployerNetwork", "securityGroupIds"]));
   const vpc = typeof c.vpcCidr === "string" ? c.vpcCidr : undefined;
   sources.forEach((s, i) => {
-    if (vpc && overlaps(s, vpc)) {
+    if (vpc && cidrsOverlap(s, vpc)) {
       out.push({
         path: ["deployerNetwork", "cidrs", i],
         message: `overlaps vpcCidr (${vpc}): traffic to it stays in the VPC, a route to the transit gateway cannot carry it`,
