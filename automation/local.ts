@@ -14,6 +14,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { DEFAULT_LOCAL_DIR } from "./args";
 import { type DriverIO, REPO_ROOT, runDriver } from "./driver";
+import { exitWith, processIO } from "./process-io";
 import {
   KIND_CLUSTER,
   KIND_CONTEXT,
@@ -331,34 +332,13 @@ function printNextSteps(r: Report | undefined, localDir: string, log: (line: str
 }
 
 function main(): void {
-  const signals = ["SIGINT", "SIGTERM"] as const;
-  runLocal(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    cwd: process.cwd(),
-    setEnv: (name, value) => {
-      process.env[name] = value;
-    },
-    onSignal: (handler) => {
-      // As in ./cli.ts: Ctrl-C in a terminal already reaches Pulumi (the whole process group).
-      const listeners = signals.map((signal) => {
-        const listener = (): void => handler(signal, signal === "SIGINT" && process.stdin.isTTY === true);
-        process.on(signal, listener);
-        return [signal, listener] as const;
-      });
-      return () => {
-        for (const [signal, listener] of listeners) process.off(signal, listener);
-      };
-    },
-  }).then(
-    (code) => process.stdout.write("", () => process.exit(code)),
-    (error: unknown) => {
-      process.stderr.write(
-        `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
+  exitWith(
+    runLocal(process.argv.slice(2), {
+      ...processIO(),
+      setEnv: (name, value) => {
+        process.env[name] = value;
+      },
+    }),
   );
 }
 
