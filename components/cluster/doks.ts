@@ -1,7 +1,8 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterComponentOptions, DoksSettings, ManagedCluster, NodePoolSettings } from "./types";
+import { ClusterComponent } from "./contract";
+import { ClusterComponentOptions, DoksSettings, NodePoolSettings } from "./types";
 import { Taint, assertNodePools, parseTaint } from "./shared";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -162,39 +163,15 @@ export function doksControlPlaneFirewall(allowed: string[]): {
  * `surgeUpgrade`, `maintenancePolicy`, `controlPlaneFirewall`, tags and the pool's name/min/max/labels/taints
  * update in place, a higher `version` is an in-place upgrade. A KubernetesNodePool is replaced when its `size` changes.
  */
-export class DoksCluster extends pulumi.ComponentResource implements ManagedCluster {
+export class DoksCluster extends ClusterComponent {
   readonly target = "doks" as const;
-  readonly clusterName: pulumi.Output<string>;
-  readonly region: string;
-  readonly kubernetesVersion: string;
-  readonly kubeconfig: pulumi.Output<string>;
-  readonly provider: k8s.Provider;
-  readonly ready: pulumi.Resource[];
-  /** The cloud ships the CSI driver and the default StorageClass. */
-  readonly storageReady: pulumi.Resource[] = [];
-  readonly defaultStorageClass: pulumi.Output<string>;
-  readonly loadBalancer: ManagedCluster["loadBalancer"] = { addressKind: "ip", serviceAnnotations: {} };
-  /**
-   * DOKS does not ship metrics-server: DigitalOcean offers it as a separate 1-Click app
-   * ("Kubernetes Metrics Server", docs.digitalocean.com/products/marketplace/catalog/kubernetes-metrics-server,
-   * deployed with Helm), and its list of managed components (Cilium, CoreDNS, CSI, …) does not include it.
-   */
-  readonly hasMetricsApi = false;
-  readonly nodeAutoscaling = { kind: "native" } as const;
-  /** DigitalOcean has no workload identity federation for Kubernetes ServiceAccounts. */
-  readonly workloadIdentity = undefined;
-  /** DigitalOcean has no managed KMS: Vault uses Shamir unseal. */
-  readonly unsealKms = undefined;
-
   readonly vpc: digitalocean.Vpc;
   readonly cluster: digitalocean.KubernetesCluster;
   readonly extraPools: digitalocean.KubernetesNodePool[];
 
   constructor(name: string, settings: DoksSettings, opts?: ClusterComponentOptions) {
-    super("kube-platform:cluster:DoksCluster", name, {}, opts);
+    super("kube-platform:cluster:DoksCluster", name, opts);
     const protect = settings.protect;
-    this.region = settings.region;
-    this.kubernetesVersion = settings.kubernetesVersion;
     assertNodePools("DOKS", settings.nodePools);
     const [firstPool, ...otherPools] = settings.nodePools;
 
@@ -254,8 +231,7 @@ export class DoksCluster extends pulumi.ComponentResource implements ManagedClus
         ),
     );
 
-    this.clusterName = this.cluster.name;
-    this.kubeconfig = pulumi.secret(
+    const kubeconfig = pulumi.secret(
       pulumi
         .all([this.cluster.name, this.cluster.id, this.cluster.endpoint, this.cluster.kubeConfigs])
         .apply(([clusterName, clusterId, endpoint, kubeConfigs]) => {
@@ -264,14 +240,32 @@ export class DoksCluster extends pulumi.ComponentResource implements ManagedClus
           return doksExecKubeconfig({ clusterName, clusterId, endpoint, caCertificate: ca });
         }),
     );
-    this.provider = new k8s.Provider(
+    const provider = new k8s.Provider(
       `${name}-k8s`,
       // The cluster id never changes with credentials, so the provider is never replaced.
-      { kubeconfig: this.kubeconfig, clusterIdentifier: this.cluster.id },
+      { kubeconfig, clusterIdentifier: this.cluster.id },
       { parent: this },
     );
-    this.ready = [this.cluster, ...this.extraPools];
-    this.defaultStorageClass = pulumi.output("do-block-storage");
-    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+    this.publish({
+      clusterName: this.cluster.name,
+      region: settings.region,
+      kubernetesVersion: settings.kubernetesVersion,
+      kubeconfig,
+      provider,
+      ready: [this.cluster, ...this.extraPools],
+      // The cloud ships the CSI driver and the default StorageClass.
+      storageReady: [],
+      defaultStorageClass: pulumi.output("do-block-storage"),
+      loadBalancer: { addressKind: "ip", serviceAnnotations: {} },
+      // DOKS does not ship metrics-server: DigitalOcean offers it as a separate 1-Click app
+      // ("Kubernetes Metrics Server", docs.digitalocean.com/products/marketplace/catalog/kubernetes-metrics-server,
+      // deployed with Helm), and its list of managed components (Cilium, CoreDNS, CSI, …) does not include it.
+      hasMetricsApi: false,
+      nodeAutoscaling: { kind: "native" },
+      // DigitalOcean has no workload identity federation for Kubernetes ServiceAccounts.
+      workloadIdentity: undefined,
+      // DigitalOcean has no managed KMS: Vault uses Shamir unseal.
+      unsealKms: undefined,
+    });
   }
 }
