@@ -3,9 +3,9 @@
  * that names the key, the bad value and what is allowed.
  */
 import { z } from "zod";
-import { formatIp, networkOf, parseCidr } from "../components/cluster/net";
+import { formatIp, networkOf, parseCidr } from "../components/shared/net";
 
-export { cidrContains, cidrsOverlap, formatIp, isOpenToWorld, parseCidr } from "../components/cluster/net";
+export { cidrContains, cidrsOverlap, formatIp, isOpenToWorld, parseCidr } from "../components/shared/net";
 
 /** A DNS-1123 label (RFC 1123): lowercase alphanumerics and '-', starting with a letter. */
 export function dnsLabel(max: number) {

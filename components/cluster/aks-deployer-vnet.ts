@@ -9,7 +9,7 @@
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { VnetRef, parseVnetId } from "./azure-ids";
-import { cidrsOverlap } from "./net";
+import { cidrsOverlap } from "../shared/net";
 import { AksSettings } from "./types";
 
 /**

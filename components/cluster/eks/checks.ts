@@ -3,7 +3,7 @@
  * per key, the EksCluster component throws on the first one (it can be used without stack config).
  * No Pulumi imports here.
  */
-import { cidrsOverlap } from "../net";
+import { cidrsOverlap } from "../../shared/net";
 
 /** A problem at a key path relative to the `cluster` config block. */
 export interface EksProblem {
