@@ -5,7 +5,9 @@
  * mocked program run registered).
  */
 
-export type Profile = "dev" | "prod";
+import type { Profile } from "../components/shared/profile";
+
+export type { Profile };
 export type Severity = "mandatory" | "advisory";
 
 /** One registered resource, as the engine sees it: type token, logical name, inputs and options. */

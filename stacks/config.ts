@@ -36,7 +36,9 @@ import {
   parseCidr,
 } from "./validation";
 
-export type Profile = "dev" | "prod";
+import type { Profile } from "../components/shared/profile";
+
+export type { Profile };
 
 /**
  * Cross-field checks run even when other keys are invalid, so that every problem is reported in
