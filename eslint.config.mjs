@@ -19,4 +19,9 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Components and config use unions, guards or checked accessors instead of `!`.
+    files: ["components/**/*.ts", "stacks/**/*.ts"],
+    rules: { "@typescript-eslint/no-non-null-assertion": "error" },
+  },
 );

@@ -39,6 +39,11 @@ const TF_EKS_LOG = "https://github.com/terraform-aws-modules/terraform-aws-eks/i
 const HELM_WAIT = "https://helm.sh/docs/helm/helm_install/";
 const PULUMI_K8S_AWAIT = "https://www.pulumi.com/registry/packages/kubernetes/api-docs/apps/v1/deployment/";
 
+/** An entry of our own estimate: the figure and the reasoning behind it, no outside source. */
+function estimate(type: string, seconds: number, range: string, source: string): DurationEntry {
+  return { type, seconds, range, basis: "estimate", source };
+}
+
 export const DURATIONS: DurationEntry[] = [
   // --- AWS / EKS -------------------------------------------------------------------------------
   {
@@ -87,7 +92,7 @@ export const DURATIONS: DurationEntry[] = [
     basis: "estimate",
     source: "controller Deployment + node DaemonSet (several images) must be ready before ACTIVE",
   },
-  { type: EKS_ADDON, seconds: 60, range: "30–90 s", basis: "estimate", source: "other EKS managed add-ons" },
+  estimate(EKS_ADDON, 60, "30–90 s", "other EKS managed add-ons"),
   {
     type: "aws:ec2/natGateway:NatGateway",
     seconds: 120,
@@ -110,100 +115,27 @@ export const DURATIONS: DurationEntry[] = [
     basis: "observed",
     source: `${TF_EKS_LOG}: "aws_route_table_association.public[0]: Creation complete after 1s"`,
   },
-  {
-    type: "aws:ec2/vpc:Vpc",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "one API call + state poll",
-  },
-  {
-    type: "aws:ec2/internetGateway:InternetGateway",
-    seconds: 3,
-    range: "1–5 s",
-    basis: "estimate",
-    source: "create + attach",
-  },
-  {
-    type: "aws:ec2/routeTable:RouteTable",
-    seconds: 3,
-    range: "1–5 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  { type: "aws:ec2/route:Route", seconds: 3, range: "1–5 s", basis: "estimate", source: "one API call" },
-  { type: "aws:ec2/eip:Eip", seconds: 2, range: "1–3 s", basis: "estimate", source: "one API call" },
-  {
-    type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    seconds: 3,
-    range: "1–5 s",
-    basis: "estimate",
-    source: "adopt + revoke rules",
-  },
-  {
-    type: "aws:ec2/launchTemplate:LaunchTemplate",
-    seconds: 3,
-    range: "1–5 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "aws:iam/role:Role",
-    seconds: 3,
-    range: "1–5 s",
-    basis: "estimate",
-    source: "one API call (the provider retries on IAM eventual consistency)",
-  },
-  {
-    type: "aws:iam/rolePolicy:RolePolicy",
-    seconds: 2,
-    range: "1–3 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    seconds: 2,
-    range: "1–3 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-    seconds: 2,
-    range: "1–3 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "aws:kms/key:Key",
-    seconds: 10,
-    range: "5–15 s",
-    basis: "estimate",
-    source: "create + key policy + rotation",
-  },
-  { type: "aws:kms/alias:Alias", seconds: 2, range: "1–3 s", basis: "estimate", source: "one API call" },
-  {
-    type: "aws:cloudwatch/logGroup:LogGroup",
-    seconds: 2,
-    range: "1–3 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "aws:eks/accessEntry:AccessEntry",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "EKS API call",
-  },
-  {
-    type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "EKS API call",
-  },
+  estimate("aws:ec2/vpc:Vpc", 5, "2–10 s", "one API call + state poll"),
+  estimate("aws:ec2/internetGateway:InternetGateway", 3, "1–5 s", "create + attach"),
+  estimate("aws:ec2/routeTable:RouteTable", 3, "1–5 s", "one API call"),
+  estimate("aws:ec2/route:Route", 3, "1–5 s", "one API call"),
+  estimate("aws:ec2/eip:Eip", 2, "1–3 s", "one API call"),
+  estimate("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", 3, "1–5 s", "adopt + revoke rules"),
+  estimate("aws:ec2/launchTemplate:LaunchTemplate", 3, "1–5 s", "one API call"),
+  estimate(
+    "aws:iam/role:Role",
+    3,
+    "1–5 s",
+    "one API call (the provider retries on IAM eventual consistency)",
+  ),
+  estimate("aws:iam/rolePolicy:RolePolicy", 2, "1–3 s", "one API call"),
+  estimate("aws:iam/rolePolicyAttachment:RolePolicyAttachment", 2, "1–3 s", "one API call"),
+  estimate("aws:iam/openIdConnectProvider:OpenIdConnectProvider", 2, "1–3 s", "one API call"),
+  estimate("aws:kms/key:Key", 10, "5–15 s", "create + key policy + rotation"),
+  estimate("aws:kms/alias:Alias", 2, "1–3 s", "one API call"),
+  estimate("aws:cloudwatch/logGroup:LogGroup", 2, "1–3 s", "one API call"),
+  estimate("aws:eks/accessEntry:AccessEntry", 5, "2–10 s", "EKS API call"),
+  estimate("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", 5, "2–10 s", "EKS API call"),
   // --- Google Cloud / GKE ----------------------------------------------------------------------
   {
     type: "gcp:container/cluster:Cluster",
@@ -220,77 +152,22 @@ export const DURATIONS: DurationEntry[] = [
     basis: "observed",
     source: "managed instance groups in each zone + node registration; typical of Terraform/Pulumi runs",
   },
-  {
-    type: "gcp:projects/service:Service",
-    seconds: 60,
-    range: "30–90 s",
-    basis: "estimate",
-    source: "API enablement is a Service Usage long-running operation (instant when already enabled)",
-  },
-  {
-    type: "gcp:compute/network:Network",
-    seconds: 30,
-    range: "20–40 s",
-    basis: "estimate",
-    source: "Compute global operation",
-  },
-  {
-    type: "gcp:compute/subnetwork:Subnetwork",
-    seconds: 20,
-    range: "10–30 s",
-    basis: "estimate",
-    source: "Compute regional operation",
-  },
-  {
-    type: "gcp:compute/router:Router",
-    seconds: 15,
-    range: "10–20 s",
-    basis: "estimate",
-    source: "Compute operation",
-  },
-  {
-    type: "gcp:compute/routerNat:RouterNat",
-    seconds: 30,
-    range: "20–40 s",
-    basis: "estimate",
-    source: "router patch operation",
-  },
-  { type: "gcp:kms/keyRing:KeyRing", seconds: 2, range: "1–3 s", basis: "estimate", source: "one API call" },
-  {
-    type: "gcp:kms/cryptoKey:CryptoKey",
-    seconds: 3,
-    range: "1–5 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
-    seconds: 10,
-    range: "5–15 s",
-    basis: "estimate",
-    source: "IAM policy read-modify-write",
-  },
-  {
-    type: "gcp:projects/iAMMember:IAMMember",
-    seconds: 10,
-    range: "5–15 s",
-    basis: "estimate",
-    source: "IAM policy read-modify-write",
-  },
-  {
-    type: "gcp:serviceaccount/iAMMember:IAMMember",
-    seconds: 10,
-    range: "5–15 s",
-    basis: "estimate",
-    source: "IAM policy read-modify-write",
-  },
-  {
-    type: "gcp:serviceaccount/account:Account",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "one API call",
-  },
+  estimate(
+    "gcp:projects/service:Service",
+    60,
+    "30–90 s",
+    "API enablement is a Service Usage long-running operation (instant when already enabled)",
+  ),
+  estimate("gcp:compute/network:Network", 30, "20–40 s", "Compute global operation"),
+  estimate("gcp:compute/subnetwork:Subnetwork", 20, "10–30 s", "Compute regional operation"),
+  estimate("gcp:compute/router:Router", 15, "10–20 s", "Compute operation"),
+  estimate("gcp:compute/routerNat:RouterNat", 30, "20–40 s", "router patch operation"),
+  estimate("gcp:kms/keyRing:KeyRing", 2, "1–3 s", "one API call"),
+  estimate("gcp:kms/cryptoKey:CryptoKey", 3, "1–5 s", "one API call"),
+  estimate("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", 10, "5–15 s", "IAM policy read-modify-write"),
+  estimate("gcp:projects/iAMMember:IAMMember", 10, "5–15 s", "IAM policy read-modify-write"),
+  estimate("gcp:serviceaccount/iAMMember:IAMMember", 10, "5–15 s", "IAM policy read-modify-write"),
+  estimate("gcp:serviceaccount/account:Account", 5, "2–10 s", "one API call"),
   // --- Azure / AKS -----------------------------------------------------------------------------
   {
     type: "time:index/sleep:Sleep",
@@ -325,62 +202,19 @@ export const DURATIONS: DurationEntry[] = [
     basis: "observed",
     source: "VM scale set + node registration; typical of Terraform/Pulumi runs",
   },
-  {
-    type: "azure-native:keyvault:Vault",
-    seconds: 60,
-    range: "30–90 s",
-    basis: "estimate",
-    source: "ARM operation incl. DNS name registration",
-  },
-  {
-    type: "azure-native:keyvault:Key",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "azure-native:resources:ResourceGroup",
-    seconds: 3,
-    range: "1–5 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "azure-native:network:VirtualNetwork",
-    seconds: 10,
-    range: "5–15 s",
-    basis: "estimate",
-    source: "ARM operation",
-  },
-  {
-    type: "azure-native:network:Subnet",
-    seconds: 10,
-    range: "5–15 s",
-    basis: "estimate",
-    source: "ARM operation",
-  },
-  {
-    type: "azure-native:managedidentity:UserAssignedIdentity",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "azure-native:managedidentity:FederatedIdentityCredential",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "one API call",
-  },
-  {
-    type: "azure-native:authorization:RoleAssignment",
-    seconds: 10,
-    range: "5–15 s",
-    basis: "estimate",
-    source: "one API call (+ principal replication retries)",
-  },
+  estimate("azure-native:keyvault:Vault", 60, "30–90 s", "ARM operation incl. DNS name registration"),
+  estimate("azure-native:keyvault:Key", 5, "2–10 s", "one API call"),
+  estimate("azure-native:resources:ResourceGroup", 3, "1–5 s", "one API call"),
+  estimate("azure-native:network:VirtualNetwork", 10, "5–15 s", "ARM operation"),
+  estimate("azure-native:network:Subnet", 10, "5–15 s", "ARM operation"),
+  estimate("azure-native:managedidentity:UserAssignedIdentity", 5, "2–10 s", "one API call"),
+  estimate("azure-native:managedidentity:FederatedIdentityCredential", 5, "2–10 s", "one API call"),
+  estimate(
+    "azure-native:authorization:RoleAssignment",
+    10,
+    "5–15 s",
+    "one API call (+ principal replication retries)",
+  ),
   // --- DigitalOcean / DOKS ---------------------------------------------------------------------
   {
     type: "digitalocean:index/kubernetesCluster:KubernetesCluster",
@@ -397,13 +231,7 @@ export const DURATIONS: DurationEntry[] = [
     basis: "observed",
     source: "Droplets boot + join; typical of Terraform/Pulumi runs",
   },
-  {
-    type: "digitalocean:index/vpc:Vpc",
-    seconds: 5,
-    range: "2–10 s",
-    basis: "estimate",
-    source: "one API call",
-  },
+  estimate("digitalocean:index/vpc:Vpc", 5, "2–10 s", "one API call"),
   // --- Helm releases (pulumi-kubernetes waits like `helm install --wait` unless skipAwait) -------
   {
     type: HELM,
@@ -478,13 +306,12 @@ export const DURATIONS: DurationEntry[] = [
     source:
       "annotated pulumi.com/waitFor condition=Ready; CA issuance takes seconds, ACME 30–60 s (https://cert-manager.io/docs/usage/certificate/)",
   },
-  {
-    type: "kubernetes:cert-manager.io/v1:ClusterIssuer",
-    seconds: 5,
-    range: "1–10 s",
-    basis: "estimate",
-    source: "waitFor Ready: CA issuers check their secret, ACME issuers register an account",
-  },
+  estimate(
+    "kubernetes:cert-manager.io/v1:ClusterIssuer",
+    5,
+    "1–10 s",
+    "waitFor Ready: CA issuers check their secret, ACME issuers register an account",
+  ),
   {
     type: "kubernetes:core/v1:Service",
     seconds: 1,
@@ -502,13 +329,7 @@ export const DURATIONS: DurationEntry[] = [
       "pulumi-kubernetes waits for status.loadBalancer (networking/v1/ingress.d.ts): modeled as an await edge to the ingress controller release",
   },
   // --- Local / bookkeeping -----------------------------------------------------------------------
-  {
-    type: "random:index/randomPassword:RandomPassword",
-    seconds: 0,
-    range: "0 s",
-    basis: "estimate",
-    source: "computed by the engine, no API",
-  },
+  estimate("random:index/randomPassword:RandomPassword", 0, "0 s", "computed by the engine, no API"),
 ];
 
 /** Helm charts whose controller publishes Ingress status (an Ingress waits for them). */

@@ -10,7 +10,15 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { Profile, ResourceUnderTest, Rule, RuleContext, resourceLabel, ruleIsActive } from "../rules";
+import {
+  PROFILES,
+  Profile,
+  ResourceUnderTest,
+  Rule,
+  RuleContext,
+  resourceLabel,
+  ruleIsActive,
+} from "../rules";
 
 /** Configuration every policy accepts (`--policy-pack-config`): the stack's profile. */
 export interface RuleConfig {
@@ -21,7 +29,7 @@ export const CONFIG_SCHEMA = {
   properties: {
     profile: {
       type: "string" as const,
-      enum: ["dev", "prod"],
+      enum: [...PROFILES],
       default: "prod",
       description: "The stack's profile: prod applies the prod-only rules (the strictest is the default).",
     },

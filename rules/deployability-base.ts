@@ -2,7 +2,7 @@
  * The shared model of the deployability rules (./deployability.ts, ./deployability-clouds.ts): the
  * resource types they read, the facts an adopted cluster's config gives, and the rule builder.
  */
-import { ResourceUnderTest, RuleContext, StackRule, Violation, num, violationOf } from "./types";
+import { ResourceUnderTest, RuleContext, StackRule, Violation, defineStackRule, num } from "./types";
 import { EKS_UNSUPPORTED_ZONE_IDS } from "../components/cluster/eks/checks";
 
 export const SECURITY_GROUP_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -16,6 +16,10 @@ export const GCP_KMS_KEY_MEMBER = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 export const SERVICE = "kubernetes:core/v1:Service";
 export const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+/** azure-native tokens as the program registers them (the rules match any module and API version). */
+export const VNET_PEERING = "azure-native:network:VirtualNetworkPeering";
+export const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+export const AKS_MAINTENANCE = "azure-native:containerservice:MaintenanceConfiguration";
 const isAzure = (resource: string) => (type: string) =>
   new RegExp(`^azure-native:[a-z]+(/v[0-9a-z]+)?:${resource}$`).test(type);
 export const isVnetPeering = isAzure("VirtualNetworkPeering");
@@ -47,10 +51,13 @@ export interface DeployContext extends RuleContext {
   cluster?: ClusterFacts;
 }
 
+/** A deployability rule: a stack rule that names its source and the resource types it reads. */
 export function stackRule(def: {
   id: string;
   description: string;
   source: string;
+  /** The resource types the rule reads (documentation: `check` decides what it looks at). */
+  types: string[];
   severity?: StackRule["severity"];
   check(
     all: ResourceUnderTest[],
@@ -58,15 +65,15 @@ export function stackRule(def: {
     v: (r: ResourceUnderTest, m: string) => Violation,
   ): Violation[];
 }): StackRule {
-  const rule: StackRule = {
-    kind: "stack",
+  return defineStackRule({
     id: def.id,
     scannerIds: [],
     description: `${def.description} (${def.source})`,
-    severity: def.severity ?? "mandatory",
-    check: (all, ctx) => def.check(all, ctx, (r, m) => violationOf(rule, r, m)),
-  };
-  return rule;
+    severity: def.severity,
+    area: "deployability",
+    types: def.types,
+    check: def.check,
+  });
 }
 
 export const ofType = (all: ResourceUnderTest[], match: string | ((t: string) => boolean)) =>

@@ -3,12 +3,13 @@
  * type and ARNs; GCP labels and the GKE service agent; AKS maintenance windows). Each names its source.
  */
 import { Rec, ResourceUnderTest, Violation, get, isIgnored, list, rec, str } from "./types";
-import { EKS_CLUSTER, EKS_NODE_GROUP, isAksCluster } from "./cluster";
+import { AKS_CLUSTER, EKS_CLUSTER, EKS_NODE_GROUP, isAksCluster } from "./cluster";
 import {
   EKS_ACCESS_ENTRY,
   EKS_REFUSED_ZONE_IDS,
   GCP_KMS_KEY_MEMBER,
   GCP_SERVICE_IDENTITY,
+  AKS_MAINTENANCE,
   SUBNET,
   isAksMaintenance,
   ofType,
@@ -23,6 +24,7 @@ export const deployEksZones = stackRule({
   id: "deploy-eks-zones",
   description: `no EKS subnet in an AZ where EKS refuses cluster subnets (${EKS_REFUSED_ZONE_IDS.join(", ")})`,
   source: "EKS user guide, 'View Amazon EKS networking requirements for VPC and subnets'",
+  types: [EKS_CLUSTER, SUBNET],
   check(all, _ctx, v) {
     if (ofType(all, EKS_CLUSTER).length === 0) return [];
     return ofType(all, SUBNET)
@@ -42,6 +44,7 @@ export const deployEksControlPlaneSubnets = stackRule({
     "the EKS control-plane subnets stay on the zones given at creation when availabilityZoneCount grows",
   source:
     "EKS user guide, 'Subnet requirements for clusters' (subnets added later must be in the creation-time AZs)",
+  types: [EKS_CLUSTER],
   check(all, _ctx, v) {
     return ofType(all, EKS_CLUSTER)
       .filter((c) => !isIgnored(c, "vpcConfig.subnetIds"))
@@ -61,6 +64,7 @@ export const deployEksNodeGroupPerZone = stackRule({
     "every EKS managed node group lives in one zone, so cluster-autoscaler can add a node where a zonal EBS volume is",
   source:
     "EKS best practices, 'Cluster Autoscaler' (one node group per AZ with --balance-similar-node-groups)",
+  types: [EKS_NODE_GROUP],
   check(all, _ctx, v) {
     return ofType(all, EKS_NODE_GROUP)
       .filter((g) => list(g.inputs.subnetIds).length > 1)
@@ -78,6 +82,7 @@ export const deployEksSupportType = stackRule({
   id: "deploy-eks-support-type",
   description: "the EKS support type is chosen explicitly (unset means EXTENDED support pricing, about 6×)",
   source: "EKS user guide, 'Cluster upgrade policy' (upgradePolicy.supportType defaults to EXTENDED)",
+  types: [EKS_CLUSTER],
   check(all, _ctx, v) {
     return ofType(all, EKS_CLUSTER)
       .filter((c) => !str(get(c.inputs, "upgradePolicy.supportType")))
@@ -89,6 +94,7 @@ export const deployEksPrincipalArns = stackRule({
   id: "deploy-eks-principal-arns",
   description: "EKS access entries name IAM roles or users, never sts assumed-role session ARNs",
   source: "EKS API reference, CreateAccessEntry (principalArn: an IAM user or role)",
+  types: [EKS_ACCESS_ENTRY],
   check(all, _ctx, v) {
     return ofType(all, EKS_ACCESS_ENTRY)
       .filter((e) => /:sts::\d{12}:assumed-role\//.test(String(e.inputs.principalArn ?? "")))
@@ -110,10 +116,14 @@ const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 /* GKE: label values, the service agent                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
+/** What deploy-gcp-labels reads: every GCP resource, and the google provider's default labels. */
+const GCP_ANY = "gcp:*";
+const GCP_PROVIDER = "pulumi:providers:gcp";
+
 /** The label maps a GCP resource (or the google provider) carries. */
 function gcpLabelMaps(r: ResourceUnderTest): [string, Rec][] {
   const i = rec(r.inputs);
-  if (r.type === "pulumi:providers:gcp") return [["defaultLabels", rec(i.defaultLabels)]];
+  if (r.type === GCP_PROVIDER) return [["defaultLabels", rec(i.defaultLabels)]];
   if (!r.type.startsWith("gcp:")) return [];
   const maps: [string, Rec][] = [];
   if (i.labels !== undefined) maps.push(["labels", rec(i.labels)]);
@@ -127,6 +137,7 @@ export const deployGcpLabels = stackRule({
   id: "deploy-gcp-labels",
   description: "GCP label keys and values are lowercase letters, digits, '_' and '-', at most 63 characters",
   source: "Google Cloud 'Labels' requirements",
+  types: [GCP_ANY, GCP_PROVIDER],
   check(all, _ctx, v) {
     const out: Violation[] = [];
     for (const r of all) {
@@ -148,6 +159,7 @@ export const deployGkeServiceAgent = stackRule({
   description:
     "grants to the GKE service agent wait for its service identity (it may not exist right after the API is enabled)",
   source: "GKE 'Encrypt secrets at the application layer' and google_project_service_identity",
+  types: [GCP_KMS_KEY_MEMBER, GCP_SERVICE_IDENTITY],
   check(all, _ctx, v) {
     const identities = new Set(ofType(all, GCP_SERVICE_IDENTITY).map((r) => r.urn));
     return ofType(all, GCP_KMS_KEY_MEMBER)
@@ -170,6 +182,7 @@ export const deployAksMaintenanceWindow = stackRule({
   id: "deploy-aks-maintenance-window",
   description: "AKS auto-upgrades run in a planned maintenance window, not at any hour",
   source: "AKS 'Use Planned Maintenance to schedule and control upgrades'",
+  types: [AKS_CLUSTER, AKS_MAINTENANCE],
   check(all, _ctx, v) {
     const windows = ofType(all, isAksMaintenance).map((m) => String(m.inputs.configName ?? ""));
     const out: Violation[] = [];

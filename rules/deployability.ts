@@ -7,41 +7,44 @@
  * What the resources cannot show (whether an adopted cluster has a LoadBalancer implementation, a
  * metrics API, trusted kubelet certificates) comes from `ctx.cluster`; without it those checks are
  * skipped (the CrossGuard pack sees only resources).
+ *
+ * This file holds the rules on the deployer's access (API server reachable, Kubernetes RBAC, no
+ * placeholder allow-lists) and the list of all of them; ./deployability-addons.ts those on what the
+ * add-ons need, ./deployability-clouds.ts those of one cloud.
  */
 import {
-  OPEN_CIDRS,
-  Rec,
   ResourceUnderTest,
   StackRule,
   Violation,
   get,
   isFalse,
   isTrue,
-  list,
   rec,
   recs,
   str,
   strings,
 } from "./types";
-import { DOKS_CLUSTER, EKS_CLUSTER, GKE_CLUSTER, isAksCluster } from "./cluster";
-import { WEBHOOK_PORTS, chartName } from "./webhooks";
+import { AKS_CLUSTER, DOKS_CLUSTER, EKS_CLUSTER, GKE_CLUSTER, isAksCluster } from "./cluster";
 import {
   AKS_RBAC_CLUSTER_ADMIN,
   EKS_ACCESS_ENTRY,
-  GCP_FIREWALL,
-  GKE_CONTROL_PLANE_PORTS,
-  HELM_RELEASE,
-  HPA,
+  ROLE_ASSIGNMENT,
   ROUTE,
   SECURITY_GROUP_INGRESS,
-  SERVICE,
   TGW_ATTACHMENT,
+  VNET_PEERING,
   coversTcp,
   isRoleAssignment,
   isVnetPeering,
   ofType,
   stackRule,
 } from "./deployability-base";
+import {
+  deployKubeletTls,
+  deployLoadBalancerAvailable,
+  deployMetricsApi,
+  deployWebhooksReachable,
+} from "./deployability-addons";
 import {
   deployAksMaintenanceWindow,
   deployEksControlPlaneSubnets,
@@ -54,6 +57,7 @@ import {
 } from "./deployability-clouds";
 
 export * from "./deployability-base";
+export * from "./deployability-addons";
 export * from "./deployability-clouds";
 
 /* ------------------------------------------------------------------------------------------ */
@@ -117,6 +121,16 @@ export const deployApiReachable = stackRule({
   description: "the machine running `pulumi up` has a declared network path to the cluster's API server",
   source:
     "EKS cluster endpoint access; GKE authorized networks; AKS private clusters; DOKS control-plane firewall",
+  types: [
+    EKS_CLUSTER,
+    SECURITY_GROUP_INGRESS,
+    TGW_ATTACHMENT,
+    ROUTE,
+    GKE_CLUSTER,
+    AKS_CLUSTER,
+    VNET_PEERING,
+    DOKS_CLUSTER,
+  ],
   check(all, _ctx, v) {
     const out: Violation[] = [];
     for (const r of all) {
@@ -140,6 +154,7 @@ export const deployKubernetesRbac = stackRule({
   description: "the identity running `pulumi up` is granted Kubernetes permissions on the cluster it creates",
   source:
     "EKS access entries (bootstrapClusterCreatorAdminPermissions); AKS 'Use Azure RBAC for Kubernetes authorization'",
+  types: [EKS_CLUSTER, EKS_ACCESS_ENTRY, AKS_CLUSTER, ROLE_ASSIGNMENT],
   check(all, _ctx, v) {
     const out: Violation[] = [];
     for (const r of ofType(all, EKS_CLUSTER)) {
@@ -178,164 +193,6 @@ export const deployKubernetesRbac = stackRule({
 });
 
 /* ------------------------------------------------------------------------------------------ */
-/* Admission webhooks reachable from the control plane                                        */
-/* ------------------------------------------------------------------------------------------ */
-
-/** Whether a GCP firewall rule lets `source` (a CIDR) reach tcp `port` (allow rules, ingress). */
-function gcpFirewallAllows(fw: ResourceUnderTest, source: string, port: number): boolean {
-  const i = rec(fw.inputs);
-  if (str(i.direction) && String(i.direction).toUpperCase() !== "INGRESS") return false;
-  if (isTrue(i.disabled)) return false;
-  const sources = strings(i.sourceRanges);
-  if (!sources.includes(source) && !sources.some((s) => OPEN_CIDRS.includes(s))) return false;
-  return recs(i.allows).some((a) => {
-    const proto = String(a.protocol ?? "").toLowerCase();
-    if (proto === "all") return true;
-    if (proto !== "tcp") return false;
-    const ports = strings(list(a.ports).map(String));
-    if (ports.length === 0) return true;
-    return ports.some((p) => {
-      const [lo, hi] = p.split("-").map(Number);
-      return lo <= port && port <= (hi ?? lo);
-    });
-  });
-}
-
-export const deployWebhooksReachable = stackRule({
-  id: "deploy-webhooks-reachable",
-  description:
-    "on GKE private nodes every admission webhook and aggregated API serves on a port the control plane can reach",
-  source: "GKE private clusters, 'Adding firewall rules for specific use cases' (tcp 443 and 10250 only)",
-  check(all, _ctx, v) {
-    const clusters = ofType(all, GKE_CLUSTER).filter((c) =>
-      isTrue(get(c.inputs, "privateClusterConfig.enablePrivateNodes")),
-    );
-    if (clusters.length === 0) return [];
-    const out: Violation[] = [];
-    const firewalls = ofType(all, GCP_FIREWALL);
-    for (const cluster of clusters) {
-      const master = str(get(cluster.inputs, "privateClusterConfig.masterIpv4CidrBlock")) ?? "";
-      for (const release of ofType(all, HELM_RELEASE)) {
-        const ports = WEBHOOK_PORTS[chartName(release.inputs.chart)]?.(rec(release.inputs.values)) ?? [];
-        for (const w of ports) {
-          if (GKE_CONTROL_PLANE_PORTS.includes(w.port)) continue;
-          if (firewalls.some((fw) => gcpFirewallAllows(fw, master, w.port))) continue;
-          out.push(
-            v(
-              release,
-              `${w.what} serves on tcp ${w.port}, which GKE's control plane cannot reach on private nodes ` +
-                `(only ${GKE_CONTROL_PLANE_PORTS.join(" and ")}): serve it on one of those (${w.key}) or add a ` +
-                `firewall rule from ${master || "the control-plane range"} to the nodes on tcp ${w.port}`,
-            ),
-          );
-        }
-      }
-    }
-    return out;
-  },
-});
-
-/* ------------------------------------------------------------------------------------------ */
-/* A LoadBalancer implementation exists for LoadBalancer Services                             */
-/* ------------------------------------------------------------------------------------------ */
-
-/**
- * The Service types the ingress charts create with these values (their defaults: LoadBalancer):
- * traefik 41.3.0 `service.spec.type` (templates/_service.tpl renders `service.spec`), F5
- * nginx-ingress 2.6.4 `controller.service.type`.
- */
-const INGRESS_SERVICE_TYPE: Record<string, (values: Rec) => unknown> = {
-  traefik: (values) => (isFalse(get(values, "service.enabled")) ? "None" : get(values, "service.spec.type")),
-  "nginx-ingress": (values) =>
-    isFalse(get(values, "controller.service.create")) ? "None" : get(values, "controller.service.type"),
-};
-
-export const deployLoadBalancerAvailable = stackRule({
-  id: "deploy-loadbalancer-available",
-  description:
-    "no Service of type LoadBalancer on a cluster without a LoadBalancer implementation (Helm's wait never ends)",
-  source: "Kubernetes Service type LoadBalancer; Helm ready.go waits for the LoadBalancer ingress address",
-  check(all, ctx, v) {
-    if (!ctx.cluster || ctx.cluster.loadBalancer) return [];
-    const out: Violation[] = [];
-    for (const s of ofType(all, SERVICE)) {
-      if (get(s.inputs, "spec.type") === "LoadBalancer") {
-        out.push(
-          v(
-            s,
-            "is of type LoadBalancer but the cluster has none (cluster.loadBalancer: none): it never gets an " +
-              "address; use a NodePort Service, or install MetalLB / cloud-provider-kind and set " +
-              "cluster.loadBalancer: available",
-          ),
-        );
-      }
-    }
-    for (const r of ofType(all, HELM_RELEASE)) {
-      const typeOf = INGRESS_SERVICE_TYPE[chartName(r.inputs.chart)];
-      if (!typeOf) continue;
-      const type = typeOf(rec(r.inputs.values)) ?? "LoadBalancer";
-      if (type === "LoadBalancer") {
-        out.push(
-          v(
-            r,
-            "creates a LoadBalancer Service but the cluster has no LoadBalancer implementation (cluster.loadBalancer: " +
-              "none): the release would wait for an address until it times out and rolls back; keep the ingress in " +
-              "NodePort mode (no addons.ingress.values override of the Service type) or install MetalLB / " +
-              "cloud-provider-kind and set cluster.loadBalancer: available",
-          ),
-        );
-      }
-    }
-    return out;
-  },
-});
-
-/* ------------------------------------------------------------------------------------------ */
-/* The metrics API for HPAs, and metrics-server's kubelet TLS                                 */
-/* ------------------------------------------------------------------------------------------ */
-
-export const deployMetricsApi = stackRule({
-  id: "deploy-metrics-api",
-  description: "HorizontalPodAutoscalers have a metrics API (the cluster's own or a metrics-server release)",
-  source: "Kubernetes 'Horizontal Pod Autoscaling' (resource metrics come from the metrics.k8s.io API)",
-  check(all, ctx, v) {
-    if (!ctx.cluster || ctx.cluster.metricsApi) return [];
-    const hpas = ofType(all, HPA);
-    if (hpas.length === 0) return [];
-    const server = ofType(all, HELM_RELEASE).some((r) => chartName(r.inputs.chart) === "metrics-server");
-    if (server) return [];
-    return hpas.map((h) =>
-      v(
-        h,
-        "scales on CPU but the cluster serves no metrics API: enable addons.metricsServer (or set " +
-          "cluster.hasMetricsApi: true if the cluster has one)",
-      ),
-    );
-  },
-});
-
-export const deployKubeletTls = stackRule({
-  id: "deploy-kubelet-tls",
-  description: "metrics-server accepts the kubelets' serving certificates (kind's are self-signed)",
-  source:
-    "metrics-server README, 'Requirements' (--kubelet-insecure-tls for self-signed kubelet certificates)",
-  check(all, ctx, v) {
-    if (!ctx.cluster || ctx.cluster.kubeletCertsTrusted) return [];
-    return ofType(all, HELM_RELEASE)
-      .filter((r) => chartName(r.inputs.chart) === "metrics-server")
-      .filter((r) => !strings(get(r.inputs, "values.args")).includes("--kubelet-insecure-tls"))
-      .map((r) =>
-        v(
-          r,
-          "the kubelets' serving certificates are self-signed (cluster.kubeletServingCerts: selfSigned) and " +
-            "metrics-server runs without --kubelet-insecure-tls: it never becomes ready; keep the flag in " +
-            "addons.metricsServer.values.args (it replaces the list the platform sets)",
-        ),
-      );
-  },
-});
-
-/* ------------------------------------------------------------------------------------------ */
 /* Placeholders left from the examples                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -369,6 +226,7 @@ export const deployNoPlaceholders = stackRule({
   description:
     "the API allow-lists hold real networks, not the documentation ranges the examples ship (no machine has them)",
   source: "RFC 5737, 'IPv4 Address Blocks Reserved for Documentation'",
+  types: [EKS_CLUSTER, GKE_CLUSTER, AKS_CLUSTER, DOKS_CLUSTER],
   check(all, _ctx, v) {
     const out: Violation[] = [];
     for (const r of all) {

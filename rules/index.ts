@@ -2,6 +2,7 @@
  * The platform's rules as plain functions: security rules (cluster rules per cloud and workload
  * rules, with the scanners' ids) and deployability rules (can the first `pulumi up` finish, does a
  * routine change survive). `evaluate()` applies them to a set of registered resources.
+ * docs/security-rules.md lists ALL_RULES (`npm run docs:rules` regenerates it; a test fails when stale).
  */
 import { CLUSTER_RULES } from "./cluster";
 import { ClusterFacts, DEPLOYABILITY_RULES } from "./deployability";

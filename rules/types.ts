@@ -5,10 +5,16 @@
  * mocked program run registered).
  */
 
-import type { Profile } from "../components/shared/profile";
+import { PROFILES, type Profile } from "../components/shared/profile";
 
-export type { Profile };
+export { PROFILES, type Profile };
 export type Severity = "mandatory" | "advisory";
+
+/**
+ * What a rule guards: the cluster (cloud resources), the workloads on it, or whether the first
+ * `pulumi up` can finish (deployability). docs/security-rules.md groups the rules by it.
+ */
+export type RuleArea = "cluster" | "workload" | "deployability";
 
 /** One registered resource, as the engine sees it: type token, logical name, inputs and options. */
 export interface ResourceUnderTest {
@@ -45,13 +51,20 @@ interface RuleBase {
   /**
    * The scanners' ids this rule stands for (Checkov `CKV_*`, Trivy/tfsec `AVD-*`), plus
    * `PSS:baseline` / `PSS:restricted` for the Pod Security Standards controls it enforces. Empty when
-   * no scanner checks it (platform rules from ../shared/reference.md).
+   * no scanner checks it (a rule of the platform's own; docs/security-rules.md lists every rule).
    */
   scannerIds: string[];
   description: string;
   severity: Severity;
   /** Profiles the rule applies in; all when absent (e.g. `["prod"]` for HA-only requirements). */
   profiles?: Profile[];
+  /** What the rule guards (docs/security-rules.md groups by it). */
+  area?: RuleArea;
+  /**
+   * The type tokens of the resources the rule reads (azure-native ones without an API version
+   * module), for docs/security-rules.md, which also groups the rules per cloud by them.
+   */
+  resourceTypes?: string[];
 }
 
 /** A rule over one resource at a time. */
@@ -69,6 +82,52 @@ export interface StackRule extends RuleBase {
 }
 
 export type Rule = ResourceRule | StackRule;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Defining rules                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+/** What a rule's definition states of it (severity: mandatory unless said). */
+export interface RuleDefinition {
+  id: string;
+  scannerIds: string[];
+  description: string;
+  severity?: Severity;
+  profiles?: Profile[];
+}
+
+/** The fields every rule carries: its definition, its area and the resource types it reads. */
+export function ruleFields(def: RuleDefinition, area: RuleArea, resourceTypes: string[]) {
+  return {
+    id: def.id,
+    scannerIds: def.scannerIds,
+    description: def.description,
+    severity: def.severity ?? "mandatory",
+    ...(def.profiles ? { profiles: def.profiles } : {}),
+    area,
+    resourceTypes,
+  } satisfies RuleBase;
+}
+
+/** A stack rule whose `check` reports through `v`: a violation of this rule by a resource. */
+export function defineStackRule(
+  def: RuleDefinition & {
+    area: RuleArea;
+    types: string[];
+    check(
+      all: ResourceUnderTest[],
+      ctx: RuleContext,
+      v: (r: ResourceUnderTest, message: string) => Violation,
+    ): Violation[];
+  },
+): StackRule {
+  const rule: StackRule = {
+    kind: "stack",
+    ...ruleFields(def, def.area, def.types),
+    check: (all, ctx) => def.check(all, ctx, (r, message) => violationOf(rule, r, message)),
+  };
+  return rule;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Evaluation                                                                                 */

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AddonsSettings } from "../components/addons/types";
 import { markSecretValues } from "../components/addons/base";
+import { isAcmeIssuer, ISSUER_NAMES } from "../components/kube/conventions";
 import { dnsLabel } from "./validation";
 import type { Profile } from "./config";
 
@@ -69,9 +70,7 @@ export function addonsSchema(profile: Profile) {
         .strictObject({
           enabled: z.boolean().default(true),
           email: email.optional(),
-          defaultIssuer: z
-            .enum(["letsencrypt-staging", "letsencrypt-prod", "selfsigned"])
-            .default(p.defaultIssuer),
+          defaultIssuer: z.enum(ISSUER_NAMES).default(p.defaultIssuer),
           values,
         })
         .prefault({}),
@@ -104,7 +103,7 @@ export function addonsSchema(profile: Profile) {
     .superRefine(
       (a, ctx) => {
         const cm = a.certManager;
-        const acme = cm?.defaultIssuer === "letsencrypt-prod" || cm?.defaultIssuer === "letsencrypt-staging";
+        const acme = cm?.defaultIssuer !== undefined && isAcmeIssuer(cm.defaultIssuer);
         if (cm?.enabled !== false && acme && cm.email === undefined) {
           ctx.addIssue({
             code: "custom",

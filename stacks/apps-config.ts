@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ADDON_NAMESPACES } from "../components/addons/namespaces";
-import { AppSettings } from "../components/workloads/types";
+import { AppSettings, EgressRule } from "../components/workloads/types";
 import type { Profile } from "./config";
 import { cidr, dnsLabel } from "./validation";
 
@@ -61,6 +61,21 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a
 const httpPath = (what: string) =>
   z.string().regex(/^\/[\w\-./~%]*$/, `must be an absolute ${what} path like "/healthz"`);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** An egress rule as config holds it: exactly one of cidr or namespace (checked by appSchema). */
+interface EgressConfig {
+  cidr?: string;
+  namespace?: string;
+  ports: number[];
+  protocol: "TCP" | "UDP";
+}
+
+/** The typed rule of a validated egress entry (appSchema has refused any without exactly one peer). */
+export function toEgressRule({ cidr, namespace, ports, protocol }: EgressConfig): EgressRule {
+  if (cidr !== undefined) return { kind: "cidr", cidr, ports, protocol };
+  if (namespace !== undefined) return { kind: "namespace", namespace, ports, protocol };
+  throw new Error("apps[].egress: must set exactly one of cidr or namespace");
+}
 
 export function appSchema(profile: Profile) {
   const defaults = APP_PROFILE_DEFAULTS[profile];
@@ -184,7 +199,8 @@ export function appSchema(profile: Profile) {
         }
       },
       { when: () => true },
-    );
+    )
+    .transform((a) => ({ ...a, egress: a.egress.map(toEgressRule) }));
 }
 
 export type AppConfig = z.output<ReturnType<typeof appSchema>>;

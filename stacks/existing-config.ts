@@ -4,8 +4,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, kubernetesVersion } from "./validation";
-// Read when the schema is built (after both modules have loaded), so the import cycle is harmless.
-import { DEFAULT_KUBERNETES_VERSION } from "./config";
+import { DEFAULT_KUBERNETES_VERSION } from "./cluster/common";
 
 /** Node ports of the ingress controller when the cluster has no LoadBalancer implementation. */
 export const DEFAULT_INGRESS_NODE_PORTS = { http: 30080, https: 30443 } as const;

@@ -2,8 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformAddOns } from "../components/addons";
 import { createCluster, ManagedCluster } from "../components/cluster";
 import { WorkloadContext, Workloads } from "../components/workloads";
-import { MONITORING_NAMESPACE } from "../components/addons/monitoring";
-import { VAULT_NAMESPACE } from "../components/addons/vault";
 import { PlatformConfig } from "./config";
 
 /** The stack outputs of one platform. Only the kubeconfig and the Grafana password are secrets. */
@@ -69,31 +67,12 @@ export class Platform extends pulumi.ComponentResource {
 
 /** What the workloads get from the cluster and the add-ons (only what is installed). */
 export function workloadContext(cluster: ManagedCluster, addons: PlatformAddOns): WorkloadContext {
-  const { ingress, certManager, monitoring, vault } = addons;
   return {
     provider: cluster.provider,
     dependsOn: cluster.ready,
     highAvailability: addons.highAvailability,
     kubernetesVersion: cluster.kubernetesVersion,
-    ingress: ingress
-      ? { className: ingress.className, namespace: ingress.namespace, controller: ingress.controller }
-      : undefined,
-    clusterIssuer: certManager?.defaultIssuer,
-    monitoring: monitoring ? { namespace: MONITORING_NAMESPACE, release: monitoring.release } : undefined,
-    vault: vault
-      ? {
-          address: vault.address,
-          namespace: VAULT_NAMESPACE,
-          release: vault.release,
-          tls:
-            vault.certificate && certManager
-              ? {
-                  issuerName: certManager.internalCaIssuer,
-                  issuer: certManager.issuers[certManager.internalCaIssuer],
-                }
-              : undefined,
-        }
-      : undefined,
+    ...addons.services,
   };
 }
 

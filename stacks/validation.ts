@@ -3,19 +3,40 @@
  * that names the key, the bad value and what is allowed.
  */
 import { z } from "zod";
+import { dnsLabelProblems } from "../components/shared/dns";
 import { formatIp, networkOf, parseCidr } from "../components/shared/net";
+import { Problem } from "../components/shared/problems";
 
 export { cidrContains, cidrsOverlap, formatIp, isOpenToWorld, parseCidr } from "../components/shared/net";
 
+/**
+ * Adds a pure rule's problems (paths relative to the value checked) as issues at that value. With
+ * `abort`, the issues stop the refinements after them, as zod's own type checks do (`.int()`).
+ */
+export function report(
+  ctx: z.RefinementCtx,
+  problems: Problem[],
+  at: PropertyKey[] = [],
+  { abort = false } = {},
+): void {
+  for (const p of problems) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, ...p.path],
+      message: p.message,
+      ...(abort ? { continue: false } : {}),
+    });
+  }
+}
+
+/** A refinement reporting what a pure rule (components/shared) finds in the value. */
+export function checkedBy<T>(rule: (value: T) => Problem[], options: { abort?: boolean } = {}) {
+  return (value: T, ctx: z.RefinementCtx) => report(ctx, rule(value), [], options);
+}
+
 /** A DNS-1123 label (RFC 1123): lowercase alphanumerics and '-', starting with a letter. */
 export function dnsLabel(max: number) {
-  return z
-    .string()
-    .regex(
-      /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
-      "must be a DNS-1123 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
-    )
-    .max(max, `must be at most ${max} characters`);
+  return z.string().superRefine(checkedBy((name: string) => dnsLabelProblems(name, max)));
 }
 
 export const MIN_KUBERNETES_MINOR = 32;
@@ -88,55 +109,51 @@ function showValue(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-type ZodDef = {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  element?: z.ZodType;
-  options?: z.ZodType[];
-  discriminator?: string;
-  valueType?: z.ZodType;
-};
+/** The schema a wrapper (default, optional, nullable, prefault, pipe) stands for, if `s` is one. */
+function unwrapped(s: z.core.$ZodType): z.core.$ZodType | undefined {
+  if (
+    s instanceof z.core.$ZodDefault ||
+    s instanceof z.core.$ZodOptional ||
+    s instanceof z.core.$ZodNullable ||
+    s instanceof z.core.$ZodPrefault
+  ) {
+    return s._zod.def.innerType;
+  }
+  return s instanceof z.core.$ZodPipe ? s._zod.def.in : undefined;
+}
 
-function defOf(s: z.ZodType): ZodDef {
-  return (s as unknown as { _zod: { def: ZodDef } })._zod.def;
+/** The option of a (discriminated) union that `value` selects; the first when none does. */
+function unionOption(u: z.core.$ZodUnion, value: unknown): z.core.$ZodType | undefined {
+  const options = u._zod.def.options;
+  const disc = u instanceof z.core.$ZodDiscriminatedUnion ? u._zod.def.discriminator : undefined;
+  const here: unknown =
+    typeof value === "object" && value !== null && disc ? Reflect.get(value, disc) : undefined;
+  const selected = options.find((o) => {
+    const lit = disc && o instanceof z.core.$ZodObject ? o._zod.def.shape[disc] : undefined;
+    return lit instanceof z.core.$ZodLiteral && lit._zod.def.values.some((v) => v === here);
+  });
+  return selected ?? options[0];
 }
 
 /** The object keys a schema allows at `path` of `data` (for "unknown key" messages). */
-export function allowedKeysAt(schema: z.ZodType, data: unknown, path: PropertyKey[]): string[] {
-  let cur: z.ZodType | undefined = schema;
+export function allowedKeysAt(schema: z.core.$ZodType, data: unknown, path: PropertyKey[]): string[] {
+  let cur: z.core.$ZodType | undefined = schema;
   let i = 0;
   while (cur) {
-    const def = defOf(cur);
-    if (
-      def.type === "default" ||
-      def.type === "optional" ||
-      def.type === "nullable" ||
-      def.type === "prefault"
-    ) {
-      cur = def.innerType;
-    } else if (def.type === "pipe") {
-      cur = def.in;
-    } else if (def.type === "union" && def.options) {
-      const here = valueAt(data, path.slice(0, i));
-      const disc = def.discriminator;
-      cur =
-        def.options.find((o) => {
-          const od = defOf(o);
-          const lit = od.shape && disc ? od.shape[disc] : undefined;
-          const litValues = lit ? (defOf(lit) as unknown as { values?: unknown[] }).values : undefined;
-          return litValues?.includes((here as Record<string, unknown> | undefined)?.[disc ?? ""]);
-        }) ?? def.options[0];
+    const inner = unwrapped(cur);
+    if (inner) {
+      cur = inner;
+    } else if (cur instanceof z.core.$ZodUnion) {
+      cur = unionOption(cur, valueAt(data, path.slice(0, i)));
     } else if (i === path.length) {
-      return def.type === "object" && def.shape ? Object.keys(def.shape).sort() : [];
-    } else if (def.type === "object" && def.shape) {
-      cur = def.shape[String(path[i++])];
-    } else if (def.type === "array") {
-      cur = def.element;
+      return cur instanceof z.core.$ZodObject ? Object.keys(cur._zod.def.shape).sort() : [];
+    } else if (cur instanceof z.core.$ZodObject) {
+      cur = cur._zod.def.shape[String(path[i++])];
+    } else if (cur instanceof z.core.$ZodArray) {
+      cur = cur._zod.def.element;
       i++;
-    } else if (def.type === "record") {
-      cur = def.valueType;
+    } else if (cur instanceof z.core.$ZodRecord) {
+      cur = cur._zod.def.valueType;
       i++;
     } else {
       return [];

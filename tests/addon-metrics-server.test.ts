@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AddonContext, podSecurityLabels } from "../components/addons/base";
+import { AddonContext } from "../components/addons/base";
+import { podSecurityLabels } from "../components/kube/conventions";
 import {
   KUBELET_INSECURE_TLS,
   METRICS_SERVER_NAMESPACE,

@@ -2,7 +2,9 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AddonContext, MetricsEndpoint, podSecurityLabels } from "../components/addons/base";
+import { AddonContext } from "../components/addons/base";
+import { MetricsEndpoint } from "../components/addons/contract";
+import { podSecurityLabels } from "../components/kube/conventions";
 import {
   CRD_UPGRADE_IMAGES,
   GRAFANA_ADMIN_SECRET,

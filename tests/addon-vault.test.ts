@@ -9,9 +9,9 @@ import {
   vaultServerConfig,
   vaultTlsDnsNames,
   vaultValues,
-  VAULT_INJECTION_NAMESPACE_LABELS,
   VAULT_TLS_SECRET,
 } from "../components/addons/vault";
+import { VAULT_INJECTION_NAMESPACE_LABELS } from "../components/kube/conventions";
 import { AddonContext } from "../components/addons/base";
 import { VaultSettings } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";

@@ -1,45 +1,9 @@
 /** The chart-values checker itself must catch what Helm would silently ignore. */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { CHARTS, ChartKey } from "../components/addons/versions";
-import {
-  CHART_DATA,
-  SHARED_CHART_DATA,
-  chartData,
-  chartValueProblems,
-  schemaErrors,
-  unknownKeys,
-} from "./helpers/chart-values";
-import { OBJECTS_FILE } from "./helpers/chart-objects";
-
-/** Every file below `root`, as sorted paths relative to it. */
-function filesUnder(root: string, dir = root): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? filesUnder(root, path.join(dir, e.name))
-        : [path.relative(root, path.join(dir, e.name))],
-    )
-    .sort();
-}
+import { chartData, chartValueProblems, schemaErrors, unknownKeys } from "./helpers/chart-values";
 
 describe("chart values checker", () => {
-  it("uses a copy of ../shared/charts that is current", function () {
-    if (!fs.existsSync(SHARED_CHART_DATA)) this.skip();
-    const shared = filesUnder(SHARED_CHART_DATA);
-    // objects.json (what each chart creates, tests/helpers/chart-objects.ts) is the repo's own data.
-    const copied = filesUnder(CHART_DATA).filter((f) => path.basename(f) !== OBJECTS_FILE);
-    assert.deepStrictEqual(copied, shared);
-    for (const f of shared) {
-      assert.ok(
-        fs.readFileSync(path.join(CHART_DATA, f)).equals(fs.readFileSync(path.join(SHARED_CHART_DATA, f))),
-        `${f} differs from ../shared/charts`,
-      );
-    }
-  });
-
   it("has data for every pinned chart", () => {
     for (const key of Object.keys(CHARTS) as ChartKey[]) assert.ok(chartData(key).defaults, key);
   });

@@ -22,9 +22,9 @@ import {
   deployerPrincipalType,
   deployerVnetResourceGroup,
   grantDeployerClusterAdmin,
-} from "../components/cluster/aks-access";
-import { deployerVnetProblems, overlappingPrefixes } from "../components/cluster/aks-deployer-vnet";
-import { aksPrivateDnsZoneName, parseVnetId } from "../components/cluster/azure-ids";
+} from "../components/cluster/aks/access";
+import { deployerVnetProblems, overlappingPrefixes } from "../components/cluster/aks/deployer-vnet";
+import { aksPrivateDnsZoneName, parseVnetId } from "../components/cluster/aks/ids";
 import { serviceAccountSubject } from "../components/cluster/shared";
 import { AksSettings } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
@@ -263,7 +263,7 @@ describe("AksCluster", function () {
     });
   });
 
-  describe("security rules (reference.md, AKS)", function () {
+  describe("security rules (docs/security-rules.md, AKS)", function () {
     it("CKV_AZURE_6: a public API server only accepts the authorized IP ranges", function () {
       const access = obj(clusterOf(prod).inputs.apiServerAccessProfile);
       assert.equal(access.enablePrivateCluster, false);

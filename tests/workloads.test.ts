@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { podSecurityLabels } from "../components/addons/base";
+import { podSecurityLabels } from "../components/kube/conventions";
 import { vaultValues } from "../components/addons/vault";
 import {
   ACME_SOLVER,

@@ -1,43 +1,9 @@
 /** Building blocks every add-on uses: its namespace, its Helm release, values merging. */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, ChartKey } from "./versions";
+import { PART_OF_PLATFORM, PodSecurityLevel, podSecurityLabels } from "../kube/conventions";
 import { HelmValues } from "./types";
-
-/** Pod Security Standards level enforced on a namespace. */
-export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
-
-/**
- * Pod Security admission labels: `enforce` at the strictest level the add-on supports; `warn` and
- * `audit` always at restricted, so anything weaker shows up. Every mode is pinned to the cluster's
- * minor ("v1.34"), not "latest": with "latest" a control-plane upgrade applies the new release's
- * policy checks to pods already running and to every pod recreated later (Kubernetes docs, "Enforce
- * Pod Security Standards with Namespace Labels"); pinned, the policy moves only when the stack's
- * kubernetesVersion does.
- */
-export function podSecurityLabels(
-  level: PodSecurityLevel,
-  kubernetesVersion: string,
-): Record<string, string> {
-  const version = podSecurityVersion(kubernetesVersion);
-  return {
-    "pod-security.kubernetes.io/enforce": level,
-    "pod-security.kubernetes.io/enforce-version": version,
-    "pod-security.kubernetes.io/warn": "restricted",
-    "pod-security.kubernetes.io/warn-version": version,
-    "pod-security.kubernetes.io/audit": "restricted",
-    "pod-security.kubernetes.io/audit-version": version,
-  };
-}
-
-/** The Pod Security version label value ("v1.34") of a Kubernetes minor ("1.34"). */
-export function podSecurityVersion(kubernetesVersion: string): string {
-  if (!/^1\.\d+$/.test(kubernetesVersion))
-    throw new Error(
-      `Pod Security version: expected a Kubernetes minor like "1.34", got "${kubernetesVersion}"`,
-    );
-  return `v${kubernetesVersion}`;
-}
+import { CHARTS, ChartKey } from "./versions";
 
 /** Deep-merges plain objects (arrays and scalars of `override` replace those of `base`). */
 export function deepMerge(base: HelmValues, override: HelmValues): HelmValues {
@@ -78,10 +44,7 @@ export function addonNamespace(
     {
       metadata: {
         name: namespace,
-        labels: {
-          ...podSecurityLabels(level, ctx.kubernetesVersion),
-          "app.kubernetes.io/part-of": "kube-platform",
-        },
+        labels: { ...podSecurityLabels(level, ctx.kubernetesVersion), ...PART_OF_PLATFORM },
       },
     },
     { parent, provider: ctx.provider, dependsOn: ctx.dependsOn },
@@ -115,75 +78,62 @@ export function isSecretValues(values: HelmValues): boolean {
   return SECRET_VALUES.has(values);
 }
 
+/** One add-on's Helm release: which pinned chart, where, with which values. */
+export interface ChartReleaseArgs {
+  /** The add-on component's name: the release resource is `<name>-release`. */
+  name: string;
+  /** The pinned chart (CHARTS). */
+  chart: ChartKey;
+  /** The Helm release name. */
+  releaseName: string;
+  namespace: k8s.core.v1.Namespace;
+  /** The values the add-on computes. */
+  values: HelmValues;
+  /** The user's values (settings.values), merged over `values`. */
+  extraValues: HelmValues;
+  ctx: AddonContext;
+  parent: pulumi.Resource;
+  /** What the release waits for besides its namespace and `ctx.dependsOn`. */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
 /**
  * The Helm release of a pinned chart (CHARTS) in `namespace`, with `values` and the user's
  * `extraValues` merged over them. When `extraValues` came from secret config, the merged values are
  * a Pulumi secret (encrypted in state, masked in previews); otherwise they stay readable.
  */
-export function chartRelease(
-  name: string,
-  key: ChartKey,
-  releaseName: string,
-  namespace: k8s.core.v1.Namespace,
-  values: HelmValues,
-  extraValues: HelmValues,
-  ctx: AddonContext,
-  parent: pulumi.Resource,
-  opts: { dependsOn?: pulumi.Input<pulumi.Resource>[] } = {},
-): k8s.helm.v3.Release {
-  const chart: { chart: string; version: string; repo?: string } = CHARTS[key];
-  const merged = deepMerge(values, extraValues);
+export function chartRelease(a: ChartReleaseArgs): k8s.helm.v3.Release {
+  const chart: { chart: string; version: string; repo?: string } = CHARTS[a.chart];
+  const merged = deepMerge(a.values, a.extraValues);
   return new k8s.helm.v3.Release(
-    `${name}-release`,
+    `${a.name}-release`,
     {
-      name: releaseName,
+      name: a.releaseName,
       chart: chart.chart,
       version: chart.version,
       repositoryOpts: chart.repo ? { repo: chart.repo } : undefined,
-      namespace: namespace.metadata.name,
-      values: isSecretValues(extraValues) ? pulumi.secret(merged) : merged,
+      namespace: a.namespace.metadata.name,
+      values: isSecretValues(a.extraValues) ? pulumi.secret(merged) : merged,
       ...RELEASE_DEFAULTS,
     },
-    { parent, provider: ctx.provider, dependsOn: [namespace, ...ctx.dependsOn, ...(opts.dependsOn ?? [])] },
+    {
+      parent: a.parent,
+      provider: a.ctx.provider,
+      dependsOn: [a.namespace, ...a.ctx.dependsOn, ...(a.dependsOn ?? [])],
+    },
   );
 }
 
-/** A Prometheus scrape target an add-on exposes (turned into a ServiceMonitor by the platform). */
-export interface MetricsEndpoint {
-  /** Unique name of the ServiceMonitor. */
-  name: string;
-  namespace: string;
-  /** Labels selecting the Service that exposes the metrics. */
-  selector: Record<string, string>;
-  /** Name of the Service port serving metrics. */
-  port: string;
-  path?: string;
-  /** Query parameters of the scrape (e.g. format=prometheus). */
-  params?: Record<string, string[]>;
-  /** The release that creates the Service. */
-  release: pulumi.Resource;
+/** An add-on's own namespace (`<name>-ns`) and its release in it: the start of most add-ons. */
+export function namespacedRelease(
+  a: Omit<ChartReleaseArgs, "namespace"> & { namespace: string; podSecurity: PodSecurityLevel },
+): { namespace: k8s.core.v1.Namespace; release: k8s.helm.v3.Release } {
+  const { podSecurity, ...release } = a;
+  const namespace = addonNamespace(a.name, a.namespace, podSecurity, a.ctx, a.parent);
+  return { namespace, release: chartRelease({ ...release, namespace }) };
 }
 
 /** Resource requests/limits: requests for scheduling, a memory limit against leaks. */
 export function resources(cpu: string, memory: string, memoryLimit: string) {
   return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
-}
-
-/**
- * Spreads the pods of one workload: evenly across nodes (hard, so a node loss never takes all
- * replicas while another node has room) and across zones (soft, single-zone clusters still
- * schedule). Only the current ReplicaSet counts during a rollout (pod-template-hash), and tainted
- * nodes the pods cannot use are not counted as empty domains.
- */
-export function spreadAcrossNodesAndZones(matchLabels: Record<string, string>): HelmValues[] {
-  const common = {
-    maxSkew: 1,
-    labelSelector: { matchLabels },
-    matchLabelKeys: ["pod-template-hash"],
-    nodeTaintsPolicy: "Honor",
-  };
-  return [
-    { ...common, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule" },
-    { ...common, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" },
-  ];
 }

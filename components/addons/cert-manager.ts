@@ -7,36 +7,42 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AddonContext,
-  addonNamespace,
-  chartRelease,
-  MetricsEndpoint,
-  resources,
+  ACME_ISSUERS,
+  AcmeIssuerName,
+  INTERNAL_CA_ISSUER,
+  IssuerName,
+  PLATFORM_LABELS,
+  PLATFORM_PRIORITY,
   spreadAcrossNodesAndZones,
-} from "./base";
-import { PLATFORM_PRIORITY } from "./priority";
-import { CertManagerSettings, HelmValues, IssuerName } from "./types";
+} from "../kube/conventions";
+import { AddonContext, namespacedRelease, resources } from "./base";
+import { AddonComponent, MetricsEndpoint } from "./contract";
+import { CertManagerSettings, HelmValues } from "./types";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_RELEASE = "cert-manager";
 
 /** ACME directory of each Let's Encrypt issuer. */
-export const LETSENCRYPT_SERVERS = {
+export const LETSENCRYPT_SERVERS: Readonly<Record<AcmeIssuerName, string>> = {
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
   "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
-} as const;
-export type AcmeIssuerName = keyof typeof LETSENCRYPT_SERVERS;
+};
 
 /** The self-signed ClusterIssuer that signs only the internal root CA. */
 export const SELF_SIGNED_ROOT_ISSUER = "kube-platform-selfsigned-root";
-/** The CA ClusterIssuer backed by the internal root CA (the issuer called "selfsigned" in config). */
-export const INTERNAL_CA_ISSUER = "selfsigned";
+
 /** Certificate and Secret (in the cert-manager namespace) holding the internal root CA. */
 export const INTERNAL_CA_SECRET = "kube-platform-root-ca";
 
+/** Every ClusterIssuer by name: the internal pair always, the Let's Encrypt pair with an ACME e-mail. */
+export type ClusterIssuers = Record<
+  typeof SELF_SIGNED_ROOT_ISSUER | typeof INTERNAL_CA_ISSUER,
+  pulumi.Resource
+> &
+  Partial<Record<AcmeIssuerName, pulumi.Resource>>;
+
 /** Pulumi waits for the object's Ready condition (pulumi-kubernetes ≥ 4.18) before dependents start. */
 const WAIT_FOR_READY = { "pulumi.com/waitFor": "condition=Ready" };
-const LABELS = { "app.kubernetes.io/part-of": "kube-platform", "app.kubernetes.io/managed-by": "pulumi" };
 
 /** Replicas, PodDisruptionBudget and spreading of one component. */
 function availability(replicas: number, ha: boolean, component: string): HelmValues {
@@ -60,7 +66,8 @@ export function certManagerValues(highAvailability: boolean): HelmValues {
     crds: { enabled: true, keep: true },
     // Leader-election leases in our own namespace, not kube-system (no RBAC there; GKE Autopilot forbids it).
     // global.priorityClassName: every pod (controller, webhook, cainjector, startupapicheck) renders it
-    // (templates/*deployment.yaml, startupapicheck-job.yaml); apps cannot preempt the webhook (priority.ts).
+    // (templates/*deployment.yaml, startupapicheck-job.yaml); apps cannot preempt the webhook
+    // (PLATFORM_PRIORITY).
     global: {
       leaderElection: { namespace: CERT_MANAGER_NAMESPACE },
       priorityClassName: PLATFORM_PRIORITY.critical.name,
@@ -96,11 +103,26 @@ export function certManagerMetrics(release: pulumi.Resource): MetricsEndpoint[] 
   });
   return [
     // The controller's Service names its port http-metrics (9402): deploy/charts/cert-manager
-    // templates/service.yaml at v1.21.1 (tcp-prometheus-servicemonitor is a port name of older charts).
+    // templates/service.yaml at CHARTS.certManager (tcp-prometheus-servicemonitor is a port name of
+    // older charts).
     endpoint("controller", "cert-manager", "http-metrics"),
     endpoint("webhook", "webhook", "metrics"),
     endpoint("cainjector", "cainjector", "http-metrics"),
   ];
+}
+
+/** The ACME account of the Let's Encrypt issuers: both need the e-mail and an ingress class for HTTP-01. */
+export interface AcmeAccount {
+  email: string;
+  ingressClassName: string;
+}
+
+/** The ACME account when both its parts are there, else undefined (no Let's Encrypt issuer). */
+export function acmeAccount(
+  email: string | undefined,
+  ingressClassName: string | undefined,
+): AcmeAccount | undefined {
+  return email && ingressClassName ? { email, ingressClassName } : undefined;
 }
 
 /** The Let's Encrypt issuers that can exist: both need the ACME e-mail and an ingress class for HTTP-01. */
@@ -108,7 +130,7 @@ export function acmeIssuerNames(
   email: string | undefined,
   ingressClassName: string | undefined,
 ): AcmeIssuerName[] {
-  return email && ingressClassName ? ["letsencrypt-staging", "letsencrypt-prod"] : [];
+  return acmeAccount(email, ingressClassName) ? [...ACME_ISSUERS] : [];
 }
 
 /** Throws unless the configured default issuer will exist. */
@@ -118,7 +140,7 @@ export function checkDefaultIssuer(
   ingressClassName: string | undefined,
 ): void {
   if (defaultIssuer === INTERNAL_CA_ISSUER) return;
-  if (!(acmeIssuerNames(email, ingressClassName) as string[]).includes(defaultIssuer)) {
+  if (!acmeIssuerNames(email, ingressClassName).some((issuer) => issuer === defaultIssuer)) {
     const missing = [
       email ? undefined : "addons.certManager.email",
       ingressClassName ? undefined : "an ingress controller",
@@ -133,11 +155,11 @@ export function checkDefaultIssuer(
 }
 
 /** An ACME ClusterIssuer solving HTTP-01 challenges through `ingressClassName`. */
-export function acmeClusterIssuer(issuer: AcmeIssuerName, email: string, ingressClassName: string) {
+export function acmeClusterIssuer(issuer: AcmeIssuerName, { email, ingressClassName }: AcmeAccount) {
   return {
     apiVersion: "cert-manager.io/v1",
     kind: "ClusterIssuer",
-    metadata: { name: issuer, labels: LABELS },
+    metadata: { name: issuer, labels: PLATFORM_LABELS },
     spec: {
       acme: {
         server: LETSENCRYPT_SERVERS[issuer],
@@ -157,110 +179,127 @@ export interface CertManagerArgs {
   ingressClassName?: string;
 }
 
-export class CertManager extends pulumi.ComponentResource {
-  /** The ClusterIssuer workloads use by default. */
-  readonly defaultIssuer: string;
-  /** The internal CA ClusterIssuer, for in-cluster TLS (Vault). */
-  readonly internalCaIssuer: string;
-  /** Where the internal root CA certificate lives (ca.crt / tls.crt), for trust bundles. */
-  readonly internalCaSecret = { namespace: CERT_MANAGER_NAMESPACE, name: INTERNAL_CA_SECRET };
-  /** Every ClusterIssuer by name, to depend on. */
-  readonly issuers: Record<string, pulumi.Resource>;
-  readonly namespace: pulumi.Output<string>;
-  readonly release: k8s.helm.v3.Release;
-  readonly metrics: MetricsEndpoint[];
+/** The internal CA ClusterIssuer, for in-cluster TLS (Vault's servers and agents). */
+export interface InternalCa {
+  issuerName: typeof INTERNAL_CA_ISSUER;
+  issuer: pulumi.Resource;
+}
 
-  constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kube-platform:addons:CertManager", name, {}, opts);
-    const { settings, ctx, ingressClassName } = args;
-    checkDefaultIssuer(settings.defaultIssuer, settings.email, ingressClassName);
-
-    const ns = addonNamespace(name, CERT_MANAGER_NAMESPACE, "restricted", ctx, this);
-    this.namespace = ns.metadata.name;
-    this.release = chartRelease(
-      name,
-      "certManager",
-      CERT_MANAGER_RELEASE,
-      ns,
-      certManagerValues(ctx.highAvailability),
-      settings.values,
-      ctx,
-      this,
-    );
-    this.metrics = certManagerMetrics(this.release);
-
-    // Every object below needs the CRDs and the webhook: all depend on the release (pulumi-kubernetes #861/#1164).
-    const objectOpts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider: ctx.provider,
-      dependsOn: [this.release, ...dependsOn],
-    });
-    const issuers: Record<string, pulumi.Resource> = {};
-
-    for (const issuer of acmeIssuerNames(settings.email, ingressClassName)) {
-      issuers[issuer] = new k8s.apiextensions.CustomResource(
+/**
+ * The internal CA (self-signed root issuer → CA Certificate → CA issuer) and, with an ACME account,
+ * the Let's Encrypt issuers. Every object needs the CRDs and the webhook: all depend on the release
+ * (pulumi-kubernetes #861/#1164).
+ */
+export function clusterIssuers(
+  name: string,
+  acme: AcmeAccount | undefined,
+  release: k8s.helm.v3.Release,
+  namespace: k8s.core.v1.Namespace,
+  opts: { parent: pulumi.Resource; provider: k8s.Provider },
+): ClusterIssuers {
+  const objectOpts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
+    ...opts,
+    dependsOn: [release, ...dependsOn],
+  });
+  const letsEncrypt: Partial<Record<AcmeIssuerName, pulumi.Resource>> = {};
+  if (acme) {
+    for (const issuer of ACME_ISSUERS) {
+      letsEncrypt[issuer] = new k8s.apiextensions.CustomResource(
         `${name}-issuer-${issuer}`,
-        acmeClusterIssuer(issuer, settings.email!, ingressClassName!),
+        acmeClusterIssuer(issuer, acme),
         objectOpts([]),
       );
     }
+  }
 
-    // Internal CA: self-signed root issuer → CA certificate → CA issuer.
-    const root = new k8s.apiextensions.CustomResource(
-      `${name}-issuer-${SELF_SIGNED_ROOT_ISSUER}`,
-      {
-        apiVersion: "cert-manager.io/v1",
-        kind: "ClusterIssuer",
-        metadata: { name: SELF_SIGNED_ROOT_ISSUER, labels: LABELS },
-        spec: { selfSigned: {} },
+  // Internal CA: self-signed root issuer → CA certificate → CA issuer.
+  const root = new k8s.apiextensions.CustomResource(
+    `${name}-issuer-${SELF_SIGNED_ROOT_ISSUER}`,
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name: SELF_SIGNED_ROOT_ISSUER, labels: PLATFORM_LABELS },
+      spec: { selfSigned: {} },
+    },
+    objectOpts([]),
+  );
+  const caCertificate = new k8s.apiextensions.CustomResource(
+    `${name}-root-ca`,
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      metadata: {
+        name: INTERNAL_CA_SECRET,
+        // A ClusterIssuer of type ca reads its Secret from cert-manager's own namespace.
+        namespace: namespace.metadata.name,
+        labels: PLATFORM_LABELS,
+        annotations: WAIT_FOR_READY,
       },
-      objectOpts([]),
-    );
-    issuers[SELF_SIGNED_ROOT_ISSUER] = root;
-    const caCertificate = new k8s.apiextensions.CustomResource(
-      `${name}-root-ca`,
-      {
-        apiVersion: "cert-manager.io/v1",
-        kind: "Certificate",
-        metadata: {
-          name: INTERNAL_CA_SECRET,
-          // A ClusterIssuer of type ca reads its Secret from cert-manager's own namespace.
-          namespace: ns.metadata.name,
-          labels: LABELS,
-          annotations: WAIT_FOR_READY,
-        },
-        spec: {
-          isCA: true,
-          commonName: "kube-platform internal root CA",
-          subject: { organizations: ["kube-platform"] },
-          secretName: INTERNAL_CA_SECRET,
-          duration: "87600h", // 10 years
-          renewBefore: "8760h", // 1 year
-          // Renewal keeps the key, so certificates already issued keep verifying against the CA.
-          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
-          issuerRef: { name: SELF_SIGNED_ROOT_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
-        },
+      spec: {
+        isCA: true,
+        commonName: "kube-platform internal root CA",
+        subject: { organizations: ["kube-platform"] },
+        secretName: INTERNAL_CA_SECRET,
+        duration: "87600h", // 10 years
+        renewBefore: "8760h", // 1 year
+        // Renewal keeps the key, so certificates already issued keep verifying against the CA.
+        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
+        issuerRef: { name: SELF_SIGNED_ROOT_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
       },
-      objectOpts([root]),
-    );
-    issuers[INTERNAL_CA_ISSUER] = new k8s.apiextensions.CustomResource(
-      `${name}-issuer-${INTERNAL_CA_ISSUER}`,
-      {
-        apiVersion: "cert-manager.io/v1",
-        kind: "ClusterIssuer",
-        metadata: { name: INTERNAL_CA_ISSUER, labels: LABELS, annotations: WAIT_FOR_READY },
-        spec: { ca: { secretName: INTERNAL_CA_SECRET } },
-      },
-      objectOpts([caCertificate]),
-    );
+    },
+    objectOpts([root]),
+  );
+  const ca = new k8s.apiextensions.CustomResource(
+    `${name}-issuer-${INTERNAL_CA_ISSUER}`,
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name: INTERNAL_CA_ISSUER, labels: PLATFORM_LABELS, annotations: WAIT_FOR_READY },
+      spec: { ca: { secretName: INTERNAL_CA_SECRET } },
+    },
+    objectOpts([caCertificate]),
+  );
+  return { ...letsEncrypt, [SELF_SIGNED_ROOT_ISSUER]: root, [INTERNAL_CA_ISSUER]: ca };
+}
 
-    this.issuers = issuers;
-    this.defaultIssuer = settings.defaultIssuer;
-    this.internalCaIssuer = INTERNAL_CA_ISSUER;
-    this.registerOutputs({
-      defaultIssuer: this.defaultIssuer,
-      internalCaIssuer: this.internalCaIssuer,
-      namespace: this.namespace,
+export class CertManager extends AddonComponent {
+  /** The ClusterIssuer workloads use by default. */
+  readonly defaultIssuer: IssuerName;
+  /** The internal CA ClusterIssuer, for in-cluster TLS (Vault). */
+  readonly internalCaIssuer = INTERNAL_CA_ISSUER;
+  /** The internal CA issuer's name and object, to depend on. */
+  readonly internalCa: InternalCa;
+  /** Where the internal root CA certificate lives (ca.crt / tls.crt), for trust bundles. */
+  readonly internalCaSecret = { namespace: CERT_MANAGER_NAMESPACE, name: INTERNAL_CA_SECRET };
+  /** Every ClusterIssuer by name, to depend on. */
+  readonly issuers: ClusterIssuers;
+
+  constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kube-platform:addons:CertManager", name, opts);
+    const { settings, ctx, ingressClassName } = args;
+    checkDefaultIssuer(settings.defaultIssuer, settings.email, ingressClassName);
+
+    const { namespace, release } = namespacedRelease({
+      name,
+      chart: "certManager",
+      releaseName: CERT_MANAGER_RELEASE,
+      namespace: CERT_MANAGER_NAMESPACE,
+      podSecurity: "restricted",
+      values: certManagerValues(ctx.highAvailability),
+      extraValues: settings.values,
+      ctx,
+      parent: this,
     });
+    const metrics = certManagerMetrics(release);
+    this.issuers = clusterIssuers(name, acmeAccount(settings.email, ingressClassName), release, namespace, {
+      parent: this,
+      provider: ctx.provider,
+    });
+    this.internalCa = { issuerName: INTERNAL_CA_ISSUER, issuer: this.issuers[INTERNAL_CA_ISSUER] };
+    this.defaultIssuer = settings.defaultIssuer;
+    this.publish(
+      { namespace: CERT_MANAGER_NAMESPACE, release, metrics },
+      { defaultIssuer: this.defaultIssuer, internalCaIssuer: this.internalCaIssuer },
+    );
   }
 }

@@ -2,17 +2,11 @@
  * cluster-autoscaler for targets whose node pools do not scale by themselves (EKS managed node
  * groups): it discovers the cluster's Auto Scaling groups by tag and scales them between min and max.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAutoscalerTarget, ServiceAccountRef } from "../cluster/types";
-import {
-  AddonContext,
-  MetricsEndpoint,
-  addonNamespace,
-  chartRelease,
-  resources,
-  spreadAcrossNodesAndZones,
-} from "./base";
+import { spreadAcrossNodesAndZones } from "../kube/conventions";
+import { AddonContext, namespacedRelease, resources } from "./base";
+import { AddonComponent } from "./contract";
 import { HelmValues } from "./types";
 
 export const CLUSTER_AUTOSCALER_RELEASE = "cluster-autoscaler";
@@ -30,15 +24,15 @@ export const CLUSTER_AUTOSCALER_POD_LABELS = {
 };
 
 /**
- * The cluster-autoscaler release per Kubernetes minor. Its scheduler simulation is built from that
- * minor's Kubernetes code, and the project tests each minor only against the same Kubernetes minor
- * and asks for "the latest Cluster Autoscaler release that corresponds to the minor version of
- * Kubernetes that their cluster is running" (kubernetes/autoscaler cluster-autoscaler/README.md,
- * "Releases"); the chart's default image (9.59.0 values.yaml `image.tag`: v1.35.0) fits only 1.35.
- * Patches: the newest tag cluster-autoscaler-1.<minor>.<patch> of kubernetes/autoscaler as of
- * 2026-08-22 (1.33.6, 1.34.5, 1.35.2, 1.36.1 promoted to registry.k8s.io in kubernetes/k8s.io#9760,
- * 2026-07-22; 1.32.7 tagged 2026-02-13). Keys: the minors stacks/validation.ts accepts (1.32 and
- * newer) that have a release; a newer minor needs a row here (or addons.clusterAutoscaler.values.image.tag).
+ * The cluster-autoscaler release per Kubernetes minor. Its scheduler simulation is built from that minor's
+ * Kubernetes code, and the project tests each minor only against the same Kubernetes minor and asks for "the
+ * latest Cluster Autoscaler release that corresponds to the minor version of Kubernetes that their cluster is
+ * running" (kubernetes/autoscaler cluster-autoscaler/README.md, "Releases"); the chart's default image
+ * (values.yaml `image.tag` of CHARTS.clusterAutoscaler: v1.35.0) fits only 1.35. Patches: the newest tag
+ * cluster-autoscaler-1.<minor>.<patch> of kubernetes/autoscaler as of 2026-08-22 (1.33.6, 1.34.5, 1.35.2,
+ * 1.36.1 promoted to registry.k8s.io in kubernetes/k8s.io#9760, 2026-07-22; 1.32.7 tagged 2026-02-13). Keys:
+ * the minors stacks/validation.ts accepts (1.32 and newer) that have a release; a newer minor needs a row
+ * here (or addons.clusterAutoscaler.values.image.tag).
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
   "1.32": "v1.32.7",
@@ -75,9 +69,9 @@ export interface ClusterAutoscalerValuesArgs {
 }
 
 /**
- * cluster-autoscaler 9.59.x values (AWS). The chart sets no security context by default; these
- * values run it as nobody (65534) with seccomp RuntimeDefault, no capabilities, no privilege
- * escalation and a read-only root filesystem: Pod Security "restricted".
+ * cluster-autoscaler values (CHARTS.clusterAutoscaler, AWS). The chart sets no security context by default;
+ * these values run it as nobody (65534) with seccomp RuntimeDefault, no capabilities, no privilege escalation
+ * and a read-only root filesystem: Pod Security "restricted".
  */
 export function clusterAutoscalerValues(a: ClusterAutoscalerValuesArgs): HelmValues {
   return {
@@ -101,7 +95,7 @@ export function clusterAutoscalerValues(a: ClusterAutoscalerValuesArgs): HelmVal
     extraArgs: {
       // EKS has one node group per pool and zone (a pending pod with a zonal EBS volume needs a node in
       // that zone): keep a pool's zone groups at similar sizes (EKS best practices, "Cluster
-      // Autoscaler"; chart 9.59.0 values.yaml lists it under extraArgs). The AWS comparator ignores
+      // Autoscaler"; the chart's values.yaml lists it under extraArgs). The AWS comparator ignores
       // the eks.amazonaws.com/nodegroup and zone labels when matching groups (nodegroupset/aws_nodegroups.go).
       "balance-similar-node-groups": true,
       // Pick the node group that leaves the least idle CPU/memory after scale-up.
@@ -139,15 +133,12 @@ export interface ClusterAutoscalerArgs {
 }
 
 /** cluster-autoscaler in its own namespace (Pod Security restricted) with a scoped cloud identity. */
-export class ClusterAutoscaler extends pulumi.ComponentResource {
-  readonly namespace: string;
-  readonly release: k8s.helm.v3.Release;
+export class ClusterAutoscaler extends AddonComponent {
   /** The cloud principal (IAM role ARN) the autoscaler acts as. */
   readonly principal: pulumi.Output<string>;
-  readonly metrics: MetricsEndpoint[];
 
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kube-platform:addons:ClusterAutoscaler", name, {}, opts);
+    super("kube-platform:addons:ClusterAutoscaler", name, opts);
     const { ctx, target } = args;
     const sa = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
     // A tag pinned in values wins (and a minor the table lacks is then no error); checked before any resource.
@@ -155,13 +146,13 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     const imageTag =
       typeof pinned === "string" ? pinned : clusterAutoscalerImageTag(target.kubernetesVersion);
     const identity = target.bindServiceAccount(name, sa, this);
-    const namespace = addonNamespace(name, sa.namespace, "restricted", ctx, this);
-    this.release = chartRelease(
+    const { release } = namespacedRelease({
       name,
-      "clusterAutoscaler",
-      CLUSTER_AUTOSCALER_RELEASE,
-      namespace,
-      clusterAutoscalerValues({
+      chart: "clusterAutoscaler",
+      releaseName: CLUSTER_AUTOSCALER_RELEASE,
+      namespace: sa.namespace,
+      podSecurity: "restricted",
+      values: clusterAutoscalerValues({
         clusterName: target.clusterName,
         region: target.region,
         imageTag,
@@ -169,23 +160,20 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
         podLabels: identity.podLabels,
         ha: ctx.highAvailability,
       }),
-      args.values,
+      extraValues: args.values,
       ctx,
-      this,
-    );
-    this.namespace = sa.namespace;
+      parent: this,
+    });
     this.principal = identity.principal;
-    this.metrics = [
-      {
-        name: CLUSTER_AUTOSCALER_RELEASE,
-        namespace: sa.namespace,
-        selector: CLUSTER_AUTOSCALER_POD_LABELS,
-        // service.yaml: port service.portName ("http") → container port 8085.
-        port: "http",
-        path: "/metrics",
-        release: this.release,
-      },
-    ];
-    this.registerOutputs({ namespace: this.namespace, principal: this.principal });
+    // service.yaml: port service.portName ("http") → container port 8085.
+    const metrics = {
+      name: CLUSTER_AUTOSCALER_RELEASE,
+      namespace: sa.namespace,
+      selector: CLUSTER_AUTOSCALER_POD_LABELS,
+      port: "http",
+      path: "/metrics",
+      release,
+    };
+    this.publish({ namespace: sa.namespace, release, metrics: [metrics] }, { principal: this.principal });
   }
 }

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { clusterDnsOf } from "../cluster/capabilities";
 import { ManagedCluster } from "../cluster/types";
-import { AddonContext, MetricsEndpoint } from "./base";
+import { AddonContext } from "./base";
 import { CertManager } from "./cert-manager";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
+import { AddonComponent, AddonServices } from "./contract";
 import { IngressController } from "./ingress";
 import { MetricsServer } from "./metrics-server";
 import { Monitoring } from "./monitoring";
@@ -11,6 +12,7 @@ import { PlatformPriorityClasses } from "./priority";
 import { AddonsSettings, AutoToggle } from "./types";
 import { Vault } from "./vault";
 
+export * from "./contract";
 export * from "./types";
 
 export interface PlatformAddOnsArgs {
@@ -21,6 +23,26 @@ export interface PlatformAddOnsArgs {
 /** Whether an "auto" add-on is installed: when forced on, or when the cluster needs it. */
 export function wanted(toggle: AutoToggle, needed: boolean): boolean {
   return toggle === "auto" ? needed : toggle;
+}
+
+/** What the installed add-ons hand the workloads (see AddonServices). */
+export function addonServices(a: {
+  ingress?: IngressController;
+  certManager?: CertManager;
+  monitoring?: Monitoring;
+  vault?: Vault;
+}): AddonServices {
+  const { ingress, certManager, monitoring, vault } = a;
+  return {
+    ingress: ingress
+      ? { className: ingress.className, namespace: ingress.namespace, controller: ingress.controller }
+      : undefined,
+    clusterIssuer: certManager?.defaultIssuer,
+    monitoring: monitoring ? { namespace: monitoring.namespace, release: monitoring.release } : undefined,
+    vault: vault
+      ? { address: vault.address, namespace: vault.namespace, release: vault.release, tls: vault.tls }
+      : undefined,
+  };
 }
 
 /**
@@ -37,8 +59,10 @@ export class PlatformAddOns extends pulumi.ComponentResource {
   readonly clusterAutoscaler?: ClusterAutoscaler;
   /** The platform's PriorityClasses (always created: the add-on charts name them). */
   readonly priorityClasses: PlatformPriorityClasses;
+  /** What the workloads use: the ingress controller, the ClusterIssuer, monitoring, Vault. */
+  readonly services: AddonServices;
 
-  /** What workloads use: the IngressClass, the ClusterIssuer, Vault's in-cluster address. */
+  /** The stack outputs: the IngressClass, the ClusterIssuer, Vault's in-cluster address, … */
   readonly ingressClass?: string;
   readonly clusterIssuer?: string;
   readonly vaultAddress?: string;
@@ -73,8 +97,6 @@ export class PlatformAddOns extends pulumi.ComponentResource {
         { settings: s.ingress, ctx, loadBalancer: cluster.loadBalancer },
         child,
       );
-      this.ingressClass = this.ingress.className;
-      this.loadBalancerAddress = this.ingress.loadBalancerAddress;
     }
 
     if (s.certManager.enabled) {
@@ -83,21 +105,16 @@ export class PlatformAddOns extends pulumi.ComponentResource {
         { settings: s.certManager, ctx, ingressClassName: this.ingress?.className },
         child,
       );
-      this.clusterIssuer = this.certManager.defaultIssuer;
     }
 
     if (s.vault.enabled) {
-      const ca = this.certManager;
       this.vault = new Vault(
         `${name}-vault`,
         {
           settings: s.vault,
           ctx: withVolumes,
           storageClass: cluster.defaultStorageClass,
-          tls:
-            s.vault.mode === "ha" && ca
-              ? { issuerName: ca.internalCaIssuer, issuer: ca.issuers[ca.internalCaIssuer] }
-              : undefined,
+          tls: s.vault.mode === "ha" ? this.certManager?.internalCa : undefined,
           unseal:
             cluster.unsealKms && cluster.workloadIdentity
               ? { kms: cluster.unsealKms, workloadIdentity: cluster.workloadIdentity }
@@ -105,7 +122,6 @@ export class PlatformAddOns extends pulumi.ComponentResource {
         },
         child,
       );
-      this.vaultAddress = this.vault.address;
     }
 
     if (s.monitoring.enabled) {
@@ -119,7 +135,6 @@ export class PlatformAddOns extends pulumi.ComponentResource {
         },
         child,
       );
-      this.grafanaAdminPassword = this.monitoring.grafanaAdminPassword;
     }
 
     if (wanted(s.metricsServer.enabled, !cluster.hasMetricsApi)) {
@@ -140,15 +155,23 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     }
 
     // Every metrics endpoint becomes a ServiceMonitor once the monitoring CRDs exist.
-    const endpoints: MetricsEndpoint[] = [
-      ...(this.ingress?.metrics ?? []),
-      ...(this.certManager?.metrics ?? []),
-      ...(this.vault?.metrics ?? []),
-      ...(this.metricsServer?.metrics ?? []),
-      ...(this.clusterAutoscaler?.metrics ?? []),
+    const installed: (AddonComponent | undefined)[] = [
+      this.ingress,
+      this.certManager,
+      this.vault,
+      this.metricsServer,
+      this.clusterAutoscaler,
     ];
-    if (this.monitoring) for (const endpoint of endpoints) this.monitoring.serviceMonitor(endpoint);
+    const monitoring = this.monitoring;
+    for (const addon of installed)
+      for (const endpoint of addon?.metrics ?? []) monitoring?.serviceMonitor(endpoint);
 
+    this.services = addonServices(this);
+    this.ingressClass = this.ingress?.className;
+    this.loadBalancerAddress = this.ingress?.loadBalancerAddress;
+    this.clusterIssuer = this.certManager?.defaultIssuer;
+    this.vaultAddress = this.vault?.address;
+    this.grafanaAdminPassword = this.monitoring?.grafanaAdminPassword;
     this.registerOutputs({
       ingressClass: this.ingressClass,
       clusterIssuer: this.clusterIssuer,

@@ -6,15 +6,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterLoadBalancer, LoadBalancerAddressKind, ManagedCluster } from "../cluster/types";
-import {
-  AddonContext,
-  MetricsEndpoint,
-  addonNamespace,
-  chartRelease,
-  resources,
-  spreadAcrossNodesAndZones,
-} from "./base";
-import { PLATFORM_PRIORITY } from "./priority";
+import { PLATFORM_PRIORITY, spreadAcrossNodesAndZones } from "../kube/conventions";
+import { AddonContext, namespacedRelease, resources } from "./base";
+import { AddonComponent } from "./contract";
 import { HelmValues, IngressSettings } from "./types";
 import { ChartKey } from "./versions";
 
@@ -110,7 +104,7 @@ const LOAD_BALANCER_SPEC = { type: "LoadBalancer", externalTrafficPolicy: "Local
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
- * Traefik 41.x values. The pods run as 65532 with a read-only root filesystem, no capabilities,
+ * Traefik values (CHARTS.traefik). The pods run as 65532 with a read-only root filesystem, no capabilities,
  * seccomp RuntimeDefault and unprivileged ports (8000/8443, published as 80/443 by the Service):
  * Pod Security "restricted" as shipped. There is deliberately NO entry-point-wide HTTP→HTTPS
  * redirect: Traefik applies it to every router on `web`, including cert-manager's HTTP-01 solver
@@ -127,7 +121,8 @@ export function traefikValues(
   return {
     deployment: { replicas: ingressReplicas(settings, ha) },
     resources: CONTROLLER_RESOURCES,
-    // traefik _podtemplate.tpl renders `priorityClassName` (apps cannot preempt the ingress: priority.ts).
+    // traefik _podtemplate.tpl renders `priorityClassName` (apps cannot preempt the ingress:
+    // PLATFORM_PRIORITY).
     priorityClassName: PLATFORM_PRIORITY.critical.name,
     ingressClass: { enabled: true, isDefaultClass: true, name: settings.className },
     providers: {
@@ -180,7 +175,7 @@ export function traefikValues(
 }
 
 /**
- * F5 NGINX Ingress Controller 2.6.x values. Its container runs as 101 with no privilege escalation,
+ * F5 NGINX Ingress Controller values (CHARTS.nginx). Its container runs as 101 with no privilege escalation,
  * all capabilities dropped but NET_BIND_SERVICE (allowed by "restricted"; it binds 80/443) and
  * seccomp RuntimeDefault at pod level; the read-only root filesystem adds an init container with
  * the same restrictions. HTTP→HTTPS redirects are per Ingress with TLS (the controller's default).
@@ -196,7 +191,7 @@ export function nginxValues(
     controller: {
       replicaCount: ingressReplicas(settings, ha),
       resources: CONTROLLER_RESOURCES,
-      // controller-deployment.yaml renders `controller.priorityClassName` (priority.ts).
+      // controller-deployment.yaml renders `controller.priorityClassName` (PLATFORM_PRIORITY).
       priorityClassName: PLATFORM_PRIORITY.critical.name,
       initContainerResources: resources("50m", "32Mi", "64Mi"),
       readOnlyRootFilesystem: true,
@@ -255,80 +250,72 @@ export interface IngressControllerArgs {
 }
 
 /**
+ * The address clients reach: with a load balancer, read from the chart's LoadBalancer Service once the
+ * release is deployed (Helm's wait, atomic, returns only once the Service has an address); without
+ * one, the configured address of the node ports.
+ */
+export function ingressAddress(
+  name: string,
+  service: { namespace: k8s.core.v1.Namespace; name: string; release: k8s.helm.v3.Release },
+  loadBalancer: ManagedCluster["loadBalancer"],
+  opts: { parent: pulumi.Resource; provider: k8s.Provider },
+): pulumi.Output<string> {
+  const np = nodePortExposure(loadBalancer);
+  if (np) return pulumi.output(np.address);
+  const read = k8s.core.v1.Service.get(
+    `${name}-lb`,
+    pulumi.interpolate`${service.namespace.metadata.name}/${service.name}`,
+    { provider: opts.provider, parent: opts.parent, dependsOn: [service.release] },
+  );
+  return read.status.apply((s) => loadBalancerAddressOf(s, loadBalancer.addressKind));
+}
+
+/**
  * The ingress controller in namespace `ingress` (Pod Security restricted), exposed by a
  * LoadBalancer Service (a NodePort Service where the cluster has no LoadBalancer implementation);
  * its IngressClass `settings.className` is the cluster default.
  */
-export class IngressController extends pulumi.ComponentResource {
+export class IngressController extends AddonComponent {
   /** The IngressClass workloads use (the cluster default). */
   readonly className: string;
   /** Which controller runs (traefik or F5 NGINX). */
   readonly controller: IngressSettings["controller"];
-  readonly namespace: string;
-  readonly release: k8s.helm.v3.Release;
   /**
    * The load balancer's DNS name (AWS) or IP (others), read after the release is deployed; without
    * a load balancer, the configured address of the node ports.
    */
   readonly loadBalancerAddress: pulumi.Output<string>;
-  readonly metrics: MetricsEndpoint[];
 
   constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kube-platform:addons:IngressController", name, {}, opts);
+    super("kube-platform:addons:IngressController", name, opts);
     const { settings, ctx, loadBalancer } = args;
     const layout = INGRESS_CONTROLLERS[settings.controller];
     const ha = ctx.highAvailability;
-
-    const namespace = addonNamespace(name, INGRESS_NAMESPACE, "restricted", ctx, this);
-    const values =
-      settings.controller === "traefik"
-        ? traefikValues(settings, ha, loadBalancer)
-        : nginxValues(settings, ha, loadBalancer);
-    this.release = chartRelease(
+    const { namespace, release } = namespacedRelease({
       name,
-      layout.chart,
-      layout.releaseName,
-      namespace,
-      values,
-      settings.values,
+      chart: layout.chart,
+      releaseName: layout.releaseName,
+      namespace: INGRESS_NAMESPACE,
+      podSecurity: "restricted",
+      values:
+        settings.controller === "traefik"
+          ? traefikValues(settings, ha, loadBalancer)
+          : nginxValues(settings, ha, loadBalancer),
+      extraValues: settings.values,
       ctx,
-      this,
-    );
-
-    const np = nodePortExposure(loadBalancer);
-    if (np) {
-      // No load balancer: clients reach the node ports at the configured address.
-      this.loadBalancerAddress = pulumi.output(np.address);
-    } else {
-      // Helm's wait (atomic) returns only once the LoadBalancer Service has an address.
-      const service = k8s.core.v1.Service.get(
-        `${name}-lb`,
-        pulumi.interpolate`${namespace.metadata.name}/${layout.serviceName}`,
-        { provider: ctx.provider, parent: this, dependsOn: [this.release] },
-      );
-      this.loadBalancerAddress = service.status.apply((s) =>
-        loadBalancerAddressOf(s, loadBalancer.addressKind),
-      );
-    }
-
+      parent: this,
+    });
+    const service = { namespace, name: layout.serviceName, release };
+    this.loadBalancerAddress = ingressAddress(name, service, loadBalancer, {
+      parent: this,
+      provider: ctx.provider,
+    });
     this.className = settings.className;
     this.controller = settings.controller;
-    this.namespace = INGRESS_NAMESPACE;
-    this.metrics = [
-      {
-        name: layout.releaseName,
-        namespace: INGRESS_NAMESPACE,
-        selector: layout.metrics.selector,
-        port: layout.metrics.port,
-        path: layout.metrics.path,
-        release: this.release,
-      },
-    ];
-
-    this.registerOutputs({
-      className: this.className,
-      namespace: this.namespace,
-      loadBalancerAddress: this.loadBalancerAddress,
-    });
+    const metrics = { name: layout.releaseName, namespace: INGRESS_NAMESPACE, ...layout.metrics, release };
+    this.publish(
+      { namespace: INGRESS_NAMESPACE, release, metrics: [metrics] },
+      { className: this.className, loadBalancerAddress: this.loadBalancerAddress },
+    );
   }
 }

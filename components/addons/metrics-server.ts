@@ -1,14 +1,8 @@
 /** metrics-server: the resource metrics API (metrics.k8s.io) behind HPA and `kubectl top`. */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  AddonContext,
-  MetricsEndpoint,
-  addonNamespace,
-  chartRelease,
-  resources,
-  spreadAcrossNodesAndZones,
-} from "./base";
+import { spreadAcrossNodesAndZones } from "../kube/conventions";
+import { AddonContext, namespacedRelease, resources } from "./base";
+import { AddonComponent } from "./contract";
 import { HelmValues } from "./types";
 
 export const METRICS_SERVER_NAMESPACE = "metrics-server";
@@ -24,12 +18,12 @@ export const METRICS_SERVER_POD_LABELS = {
 export const KUBELET_INSECURE_TLS = "--kubelet-insecure-tls";
 
 /**
- * metrics-server 3.13.x values. The chart's container security context (non-root 1000, read-only
- * root filesystem, no capabilities, no privilege escalation, seccomp RuntimeDefault) satisfies Pod
- * Security "restricted". Kubelet certificates are verified where the cluster CA signs them (every
- * managed cloud). Where kubelets serve self-signed certificates (kind, kubeadm defaults) metrics-server
- * cannot scrape them and never becomes ready, failing the release: its README ("Requirements")
- * names --kubelet-insecure-tls for that case, added to the chart's `args` (after its `defaultArgs`).
+ * metrics-server values (CHARTS.metricsServer). The chart's container security context (non-root 1000,
+ * read-only root filesystem, no capabilities, no privilege escalation, seccomp RuntimeDefault) satisfies Pod
+ * Security "restricted". Kubelet certificates are verified where the cluster CA signs them (every managed
+ * cloud). Where kubelets serve self-signed certificates (kind, kubeadm defaults) metrics-server cannot scrape
+ * them and never becomes ready, failing the release: its README ("Requirements") names --kubelet-insecure-tls
+ * for that case, added to the chart's `args` (after its `defaultArgs`).
  */
 export function metricsServerValues(ha: boolean, kubeletCertsTrusted = true): HelmValues {
   return {
@@ -57,28 +51,25 @@ export interface MetricsServerArgs {
   kubeletCertsTrusted?: boolean;
 }
 
-/** metrics-server in its own namespace (Pod Security restricted). */
-export class MetricsServer extends pulumi.ComponentResource {
-  readonly namespace: string;
-  readonly release: k8s.helm.v3.Release;
-  /** None: see metricsServerValues (metrics-server's own metrics need an authorized HTTPS scrape). */
-  readonly metrics: MetricsEndpoint[] = [];
-
+/**
+ * metrics-server in its own namespace (Pod Security restricted). No metrics endpoint: see
+ * metricsServerValues (metrics-server's own metrics need an authorized HTTPS scrape).
+ */
+export class MetricsServer extends AddonComponent {
   constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kube-platform:addons:MetricsServer", name, {}, opts);
+    super("kube-platform:addons:MetricsServer", name, opts);
     const { ctx } = args;
-    const namespace = addonNamespace(name, METRICS_SERVER_NAMESPACE, "restricted", ctx, this);
-    this.release = chartRelease(
+    const { release } = namespacedRelease({
       name,
-      "metricsServer",
-      METRICS_SERVER_RELEASE,
-      namespace,
-      metricsServerValues(ctx.highAvailability, args.kubeletCertsTrusted ?? true),
-      args.values,
+      chart: "metricsServer",
+      releaseName: METRICS_SERVER_RELEASE,
+      namespace: METRICS_SERVER_NAMESPACE,
+      podSecurity: "restricted",
+      values: metricsServerValues(ctx.highAvailability, args.kubeletCertsTrusted ?? true),
+      extraValues: args.values,
       ctx,
-      this,
-    );
-    this.namespace = METRICS_SERVER_NAMESPACE;
-    this.registerOutputs({ namespace: this.namespace });
+      parent: this,
+    });
+    this.publish({ namespace: METRICS_SERVER_NAMESPACE, release, metrics: [] });
   }
 }

@@ -6,16 +6,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import {
-  AddonContext,
-  MetricsEndpoint,
-  addonNamespace,
-  chartRelease,
-  resources,
-  spreadAcrossNodesAndZones,
-} from "./base";
 import type { ClusterDns } from "../cluster/capabilities";
-import { PLATFORM_PRIORITY } from "./priority";
+import { PART_OF_PLATFORM, PLATFORM_PRIORITY, spreadAcrossNodesAndZones } from "../kube/conventions";
+import { AddonContext, addonNamespace, chartRelease, resources } from "./base";
+import { AddonComponent, MetricsEndpoint } from "./contract";
 import { HelmValues, MonitoringSettings } from "./types";
 
 /** Namespace of everything but node-exporter (Pod Security "restricted"). */
@@ -56,10 +50,10 @@ export interface MonitoringArgs {
 }
 
 /**
- * The chart's default scrape targets that depend on the cluster (kube-prometheus-stack 88.5.3
+ * The chart's default scrape targets that depend on the cluster (kube-prometheus-stack at CHARTS.monitoring,
  * templates/exporters/<target>/: a Service in kube-system selecting the component's pods, and a
- * ServiceMonitor). A target that cannot be scraped stays down and fires TargetDown (and its own
- * "…Down" alert) forever, so each is on only where it is reachable; `values` can re-enable one.
+ * ServiceMonitor). A target that cannot be scraped stays down and fires TargetDown (and its own "…Down"
+ * alert) forever, so each is on only where it is reachable; `values` can re-enable one.
  * - kubeApiServer (default/kubernetes) and kubelet (the operator's kube-system/kps-kubelet) stay on
  *   (chart defaults): every target serves them.
  * - kubeControllerManager, kubeScheduler, kubeEtcd: off everywhere. EKS, GKE, AKS and DOKS run them
@@ -174,7 +168,8 @@ export function monitoringValues(
     },
     ...clusterScrapeTargets(clusterDns),
     prometheusOperator: {
-      // prometheus-operator/deployment.yaml, prometheus.yaml, alertmanager.yaml render these (priority.ts).
+      // prometheus-operator/deployment.yaml, prometheus.yaml, alertmanager.yaml render these
+      // (PLATFORM_PRIORITY).
       priorityClassName: PLATFORM_PRIORITY.high.name,
       resources: resources("50m", "128Mi", "512Mi"),
       prometheusConfigReloader: { resources: resources("10m", "32Mi", "64Mi") },
@@ -240,17 +235,60 @@ export function monitoringValues(
   };
 }
 
+/** Grafana's admin credentials: a generated password in a Secret of `namespace`. */
+export function grafanaAdmin(
+  name: string,
+  namespace: k8s.core.v1.Namespace,
+  opts: { parent: pulumi.Resource; provider: k8s.Provider },
+): { password: pulumi.Output<string>; secret: k8s.core.v1.Secret } {
+  const generated = new random.RandomPassword(
+    `${name}-grafana-admin-password`,
+    { length: 32, special: false },
+    { parent: opts.parent },
+  );
+  const password = pulumi.secret(generated.result);
+  const secret = new k8s.core.v1.Secret(
+    `${name}-grafana-admin`,
+    {
+      metadata: {
+        name: GRAFANA_ADMIN_SECRET,
+        namespace: namespace.metadata.name,
+        labels: { ...PART_OF_PLATFORM },
+      },
+      type: "Opaque",
+      stringData: {
+        [GRAFANA_SECRET_KEYS.user]: GRAFANA_ADMIN_USER,
+        [GRAFANA_SECRET_KEYS.password]: password,
+      },
+    },
+    opts,
+  );
+  return { password, secret };
+}
+
+/** How to reach Service `svc` of the release, and the port-forward that makes it local. */
+function serviceRef(
+  release: k8s.helm.v3.Release,
+  svc: string,
+  port: number,
+  localPort: number,
+): pulumi.Output<ServiceRef> {
+  return pulumi.all([release.namespace, release.name]).apply(([ns]): ServiceRef => ({
+    namespace: ns,
+    name: svc,
+    port,
+    portForward: `kubectl -n ${ns} port-forward svc/${svc} ${localPort}:${port}`,
+  }));
+}
+
 /**
  * kube-prometheus-stack in the "monitoring" namespace, Grafana's admin credentials in a Secret made
- * here, and `serviceMonitor()` for the metrics endpoints of the other add-ons.
+ * here, and `serviceMonitor()` for the metrics endpoints of the other add-ons. No metrics endpoint
+ * of its own: the chart's ServiceMonitors scrape its components.
  */
-export class Monitoring extends pulumi.ComponentResource {
-  /** The "monitoring" namespace (restricted). */
-  readonly namespace: k8s.core.v1.Namespace;
+export class Monitoring extends AddonComponent {
   /** node-exporter's namespace (privileged: host namespaces and hostPath). */
   readonly nodeExporterNamespace: k8s.core.v1.Namespace;
-  /** The release; it also installs the monitoring.coreos.com CRDs. */
-  readonly release: k8s.helm.v3.Release;
   /** Grafana's admin password (a Pulumi secret). */
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly grafanaService: pulumi.Output<ServiceRef>;
@@ -262,12 +300,13 @@ export class Monitoring extends pulumi.ComponentResource {
   private readonly k8sProvider: k8s.Provider;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kube-platform:addons:Monitoring", name, {}, opts);
+    super("kube-platform:addons:Monitoring", name, opts);
     const { settings, ctx } = args;
     this.childPrefix = name;
     this.k8sProvider = ctx.provider;
 
-    this.namespace = addonNamespace(name, MONITORING_NAMESPACE, "restricted", ctx, this);
+    // The "monitoring" namespace (restricted) holds everything but node-exporter.
+    const namespace = addonNamespace(name, MONITORING_NAMESPACE, "restricted", ctx, this);
     this.nodeExporterNamespace = addonNamespace(
       `${name}-node-exporter`,
       NODE_EXPORTER_NAMESPACE,
@@ -275,65 +314,39 @@ export class Monitoring extends pulumi.ComponentResource {
       ctx,
       this,
     );
+    const admin = grafanaAdmin(name, namespace, { parent: this, provider: ctx.provider });
+    this.grafanaAdminPassword = admin.password;
 
-    const password = new random.RandomPassword(
-      `${name}-grafana-admin-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
-    this.grafanaAdminPassword = pulumi.secret(password.result);
-    const adminSecret = new k8s.core.v1.Secret(
-      `${name}-grafana-admin`,
-      {
-        metadata: {
-          name: GRAFANA_ADMIN_SECRET,
-          namespace: this.namespace.metadata.name,
-          labels: { "app.kubernetes.io/part-of": "kube-platform" },
-        },
-        type: "Opaque",
-        stringData: {
-          [GRAFANA_SECRET_KEYS.user]: GRAFANA_ADMIN_USER,
-          [GRAFANA_SECRET_KEYS.password]: this.grafanaAdminPassword,
-        },
-      },
-      { parent: this, provider: ctx.provider },
-    );
-
-    this.release = chartRelease(
+    // The release also installs the monitoring.coreos.com CRDs.
+    const release = chartRelease({
       name,
-      "monitoring",
-      MONITORING_RELEASE,
-      this.namespace,
-      monitoringValues(
+      chart: "monitoring",
+      releaseName: MONITORING_RELEASE,
+      namespace,
+      values: monitoringValues(
         settings,
         ctx.highAvailability,
         args.storageClass,
-        adminSecret.metadata.name,
+        admin.secret.metadata.name,
         args.clusterDns,
       ),
-      settings.values,
+      extraValues: settings.values,
       ctx,
-      this,
-      { dependsOn: [adminSecret, this.nodeExporterNamespace] },
-    );
-
-    const service = (svc: string, port: number, localPort: number) =>
-      pulumi.all([this.release.namespace, this.release.name]).apply(([ns]): ServiceRef => ({
-        namespace: ns,
-        name: svc,
-        port,
-        portForward: `kubectl -n ${ns} port-forward svc/${svc} ${localPort}:${port}`,
-      }));
-    this.grafanaService = service(`${MONITORING_RELEASE}-grafana`, 80, 3000);
-    this.prometheusService = service(`${MONITORING_RELEASE}-prometheus`, 9090, 9090);
-
-    this.registerOutputs({
-      namespace: this.namespace.metadata.name,
-      release: this.release.name,
-      grafanaAdminPassword: this.grafanaAdminPassword,
-      grafanaService: this.grafanaService,
-      prometheusService: this.prometheusService,
+      parent: this,
+      dependsOn: [admin.secret, this.nodeExporterNamespace],
     });
+    this.grafanaService = serviceRef(release, `${MONITORING_RELEASE}-grafana`, 80, 3000);
+    this.prometheusService = serviceRef(release, `${MONITORING_RELEASE}-prometheus`, 9090, 9090);
+
+    this.publish(
+      { namespace: MONITORING_NAMESPACE, release, metrics: [] },
+      {
+        release: release.name,
+        grafanaAdminPassword: this.grafanaAdminPassword,
+        grafanaService: this.grafanaService,
+        prometheusService: this.prometheusService,
+      },
+    );
   }
 
   /**
@@ -348,11 +361,7 @@ export class Monitoring extends pulumi.ComponentResource {
       {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
-        metadata: {
-          name: endpoint.name,
-          namespace: endpoint.namespace,
-          labels: { "app.kubernetes.io/part-of": "kube-platform" },
-        },
+        metadata: { name: endpoint.name, namespace: endpoint.namespace, labels: { ...PART_OF_PLATFORM } },
         spec: {
           selector: { matchLabels: endpoint.selector },
           namespaceSelector: { matchNames: [endpoint.namespace] },

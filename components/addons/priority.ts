@@ -1,33 +1,11 @@
 /**
- * Priority classes for the platform's own pods, so that app pods (priority 0 unless they name a
- * class) can neither preempt them when the cluster is full nor be kept running while they stay
- * pending. Both sit below the built-in system-cluster-critical (2000000000) and system-node-critical
- * (2000001000): 1000000000 is the highest value a user-defined PriorityClass may have (Kubernetes
- * docs, "Pod Priority and Preemption": "any 32-bit integer value smaller than or equal to 1 billion").
- * cluster-autoscaler and metrics-server keep their charts' default, system-cluster-critical.
+ * The platform's PriorityClass objects (PLATFORM_PRIORITY: why these classes and values), created
+ * once per cluster before the add-ons whose pods name them.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PLATFORM_LABELS, PLATFORM_PRIORITY, PlatformPriority } from "../kube/conventions";
 import { AddonContext } from "./base";
-
-/** The platform's priority classes: name, value and what each is for. */
-export const PLATFORM_PRIORITY = {
-  /** On the request path or in admission: the ingress controller, cert-manager, Vault and its injector. */
-  critical: {
-    name: "kube-platform-critical",
-    value: 1000000000,
-    description:
-      "kube-platform components on the request or admission path (ingress, cert-manager, Vault); apps cannot preempt them",
-  },
-  /** Observability: the Prometheus operator, Prometheus and Alertmanager. */
-  high: {
-    name: "kube-platform-high",
-    value: 100000000,
-    description: "kube-platform monitoring (operator, Prometheus, Alertmanager); apps cannot preempt them",
-  },
-} as const;
-
-export type PlatformPriority = keyof typeof PLATFORM_PRIORITY;
 
 /** The PriorityClass objects, created once per cluster before the add-ons that use them. */
 export class PlatformPriorityClasses extends pulumi.ComponentResource {
@@ -44,10 +22,7 @@ export class PlatformPriorityClasses extends pulumi.ComponentResource {
         {
           metadata: {
             name: c.name,
-            labels: {
-              "app.kubernetes.io/part-of": "kube-platform",
-              "app.kubernetes.io/managed-by": "pulumi",
-            },
+            labels: { ...PLATFORM_LABELS },
           },
           value: c.value,
           // Never the default: app pods without a class keep priority 0.

@@ -1,4 +1,7 @@
 /** Typed settings of the platform add-ons, produced and validated by stacks/config.ts. */
+import type { IssuerName } from "../kube/conventions";
+
+export type { IssuerName };
 
 /** Free-form Helm values: the escape hatch, deep-merged over what the component computes. */
 export type HelmValues = Record<string, unknown>;
@@ -16,8 +19,6 @@ export interface IngressSettings extends AddonCommon {
   /** Name of the IngressClass the controller serves; it becomes the cluster default. */
   className: string;
 }
-
-export type IssuerName = "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned";
 
 export interface CertManagerSettings extends AddonCommon {
   /** ACME account e-mail; the Let's Encrypt issuers exist only when it is set. */

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterComponentOptions, ClusterTarget, ManagedCluster } from "./types";
+import { ClusterComponentOptions, ClusterTarget, ManagedCluster, UnsealKms, WorkloadIdentity } from "./types";
 
 /** How a target scales its nodes (EKS narrows it to its cluster-autoscaler target). */
 export type NodeAutoscaling = ManagedCluster["nodeAutoscaling"];
@@ -92,4 +92,24 @@ export abstract class ClusterComponent<A extends NodeAutoscaling = NodeAutoscali
   get unsealKms(): ManagedCluster["unsealKms"] {
     return this.contract.unsealKms;
   }
+}
+
+/**
+ * A target that always has a workload identity and an unseal KMS: the contract's optional fields,
+ * read as present (a target that published none is a programming error, named here).
+ */
+export abstract class IdentityClusterComponent<
+  A extends NodeAutoscaling = NodeAutoscaling,
+> extends ClusterComponent<A> {
+  override get workloadIdentity(): WorkloadIdentity {
+    return present(super.workloadIdentity, this, "workloadIdentity");
+  }
+  override get unsealKms(): UnsealKms {
+    return present(super.unsealKms, this, "unsealKms");
+  }
+}
+
+function present<T>(value: T | undefined, cluster: ClusterComponent, field: string): T {
+  if (value === undefined) throw new Error(`cluster target ${cluster.target} published no ${field}`);
+  return value;
 }

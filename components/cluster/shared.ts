@@ -1,27 +1,22 @@
 /** Helpers every cluster target shares: taints, ServiceAccount subjects, short hashes for cloud names. */
 import { createHash } from "crypto";
+import { MAX_POOL_NODES, NodePoolProblem, PoolNaming, nodePoolsProblems } from "../shared/node-pools";
+import { TAINT_EFFECTS, Taint, TaintEffect, TaintReading, readTaint } from "../shared/taint";
 import { NodePoolSettings, ServiceAccountRef } from "./types";
 
-export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+export type { Taint, TaintEffect } from "../shared/taint";
 
-/** A Kubernetes node taint. */
-export interface Taint {
-  key: string;
-  value: string;
-  effect: TaintEffect;
+/** Parses a `key=value:Effect` taint (an empty value: `spot=:PreferNoSchedule`); throws on anything else. */
+export function parseTaint(taint: string): Taint {
+  const reading = readTaint(taint);
+  if (!reading.ok) throw new Error(taintError(taint, reading));
+  return reading.taint;
 }
 
-const TAINT_EFFECTS: readonly TaintEffect[] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
-
-/** Parses a `key=value:Effect` (or `key:Effect`) taint; throws on anything else. */
-export function parseTaint(taint: string): Taint {
-  const m = /^([A-Za-z0-9][-A-Za-z0-9_./]*)(?:=([-A-Za-z0-9_.]*))?:([A-Za-z]+)$/.exec(taint.trim());
-  if (!m) throw new Error(`invalid taint "${taint}": expected key=value:Effect`);
-  const effect = m[3] as TaintEffect;
-  if (!TAINT_EFFECTS.includes(effect)) {
-    throw new Error(`invalid taint effect "${m[3]}" in "${taint}": expected ${TAINT_EFFECTS.join(", ")}`);
-  }
-  return { key: m[1], value: m[2] ?? "", effect };
+function taintError(taint: string, reading: Exclude<TaintReading, { ok: true }>): string {
+  return reading.reason === "effect"
+    ? `invalid taint effect "${reading.effect}" in "${taint}": expected ${TAINT_EFFECTS.join(", ")}`
+    : `invalid taint "${taint}": expected key=value:Effect`;
 }
 
 /** The SCREAMING_CASE effect names of the EKS and GKE APIs. */
@@ -40,22 +35,38 @@ export function apiTaint(taint: string): { key: string; value: string; effect: A
 }
 
 /**
- * Guards a target against node pools the cloud would reject halfway through a deployment (stack
- * config already reports these with friendlier messages; components can also be used directly).
+ * Guards a target against node pools the cloud would reject halfway through a deployment: the
+ * node pool rules stack config reports per key, asserted (throws on the first problem) for
+ * components used directly. `naming` is the target's pool-name rule.
  */
-export function assertNodePools(target: string, pools: NodePoolSettings[]): void {
-  if (pools.length === 0) throw new Error(`${target}: at least one node pool is required`);
-  const names = new Set<string>();
-  for (const pool of pools) {
-    if (names.has(pool.name)) throw new Error(`${target}: duplicate node pool name "${pool.name}"`);
-    names.add(pool.name);
-    if (!Number.isInteger(pool.minNodes) || !Number.isInteger(pool.maxNodes)) {
-      throw new Error(`${target} node pool ${pool.name}: minNodes and maxNodes must be integers`);
+export function assertNodePools(
+  target: string,
+  pools: NodePoolSettings[],
+  naming: PoolNaming = "dnsLabel",
+): void {
+  const [problem] = nodePoolsProblems(pools, naming);
+  if (problem) throw new Error(nodePoolError(target, problem));
+}
+
+function nodePoolError(target: string, { rule, subject, message }: NodePoolProblem): string {
+  switch (rule) {
+    case "count":
+      return `${target}: at least one node pool is required`;
+    case "name":
+      return `${target}: invalid node pool name "${subject}": ${message}`;
+    case "unique":
+      return `${target}: duplicate node pool name "${subject}"`;
+    case "integer":
+      return `${target} node pool ${subject}: minNodes and maxNodes must be integers`;
+    case "size":
+      return (
+        `${target} node pool ${subject}: ` +
+        `need 0 <= minNodes <= maxNodes <= ${MAX_POOL_NODES} and maxNodes >= 1`
+      );
+    case "taint": {
+      const reading = readTaint(subject);
+      return reading.ok ? `${target}: invalid taint "${subject}"` : taintError(subject, reading);
     }
-    if (pool.minNodes < 0 || pool.maxNodes < 1 || pool.minNodes > pool.maxNodes) {
-      throw new Error(`${target} node pool ${pool.name}: need 0 <= minNodes <= maxNodes and maxNodes >= 1`);
-    }
-    pool.taints.forEach(parseTaint);
   }
 }
 

@@ -50,3 +50,11 @@ export function isOpenToWorld(c: string): boolean {
   const p = parseCidr(c);
   return p !== undefined && p.prefix === 0;
 }
+
+/**
+ * The `index`-th block of prefix length `prefix` counted from the address `start`, as a CIDR:
+ * `subnetAt(<10.0.0.0>, 19, 2)` is "10.0.64.0/19". `start` should be aligned to `prefix`.
+ */
+export function subnetAt(start: number, prefix: number, index: number): string {
+  return `${formatIp(start + index * blockSize(prefix))}/${prefix}`;
+}

@@ -1,5 +1,7 @@
 /** Typed settings of the workloads (apps), produced and validated by stacks/apps-config.ts. */
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { AddonServices } from "../addons/contract";
 
 export interface AppResources {
   requests: { cpu: string; memory: string };
@@ -25,15 +27,18 @@ export interface VaultSecret {
   template?: string;
 }
 
-/** Extra egress an app may use beyond DNS (and Vault, added when it uses Vault). */
-export interface EgressRule {
-  /** A CIDR outside the cluster (exclusive with namespace). */
-  cidr?: string;
-  /** Another namespace of the cluster. */
-  namespace?: string;
+/** The ports of an egress rule. */
+interface EgressPorts {
   ports: number[];
   protocol: "TCP" | "UDP";
 }
+
+/**
+ * Extra egress an app may use beyond DNS (and Vault, added when it uses Vault): to a CIDR outside
+ * the cluster, or to another namespace of the cluster.
+ */
+export type EgressRule =
+  (EgressPorts & { kind: "cidr"; cidr: string }) | (EgressPorts & { kind: "namespace"; namespace: string });
 
 export interface AppSettings {
   /** DNS-1123 label; names every object of the app. */
@@ -69,32 +74,16 @@ export interface AppSettings {
   runAsUser?: number;
 }
 
-/** What the platform gives the workloads: the cluster's provider and the add-ons they use. */
-export interface WorkloadContext {
-  provider: import("@pulumi/kubernetes").Provider;
+/**
+ * What the platform gives the workloads: the cluster's provider and readiness, and what the
+ * installed add-ons hand them (AddonServices: ingress, ClusterIssuer, monitoring, Vault).
+ */
+export interface WorkloadContext extends AddonServices {
+  provider: k8s.Provider;
   /** Cluster readiness (node pools, …). */
   dependsOn: pulumi.Input<pulumi.Resource>[];
   /** Production-grade defaults (spread, PDBs) — the platform's addons.highAvailability. */
   highAvailability: boolean;
   /** The cluster's Kubernetes minor ("1.34"): the namespaces' Pod Security versions are pinned to it. */
   kubernetesVersion: string;
-  /**
-   * The ingress controller: its IngressClass, its namespace (allowed in by NetworkPolicy) and which
-   * controller it is (F5 NGINX needs HTTP-01 solved inside the app's own Ingress).
-   */
-  ingress?: { className: string; namespace: string; controller: "traefik" | "nginx" };
-  /** The ClusterIssuer Ingress TLS certificates come from. */
-  clusterIssuer?: string;
-  /** Prometheus' namespace (allowed to scrape) and the release that installs the ServiceMonitor CRD. */
-  monitoring?: { namespace: string; release: pulumi.Resource };
-  /**
-   * Vault: its address and namespace, the release whose injector must run before annotated pods
-   * start, and (TLS in ha mode) the internal CA issuer whose ca.crt the agents must trust.
-   */
-  vault?: {
-    address: string;
-    namespace: string;
-    release: pulumi.Resource;
-    tls?: { issuerName: string; issuer: pulumi.Resource };
-  };
 }

@@ -10,7 +10,7 @@ import * as path from "path";
 import { CHARTS, ChartKey } from "../../components/addons/versions";
 import { CHART_DATA, chartData } from "./chart-values";
 
-/** The file beside each pinned chart's values (repo-only: ../shared/charts has none). */
+/** The file beside each pinned chart's values: the repository's own record, not the chart's data. */
 export const OBJECTS_FILE = "objects.json";
 
 export type Labels = Record<string, string>;

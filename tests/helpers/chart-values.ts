@@ -1,5 +1,5 @@
 /**
- * Checks Helm values against the pinned chart's own data (../shared/charts/<chart>/<version>/):
+ * Checks Helm values against the pinned chart's own data (tests/fixtures/charts/<chart>/<version>/):
  * every key we set must exist in the chart's values.yaml (or be declared by its schema, or be a
  * documented commented-out key, or live under a free-form map such as `annotations: {}`), and the
  * merged values must satisfy values.schema.json where the chart has one. Helm ignores unknown keys
@@ -14,12 +14,11 @@ import { parse } from "yaml";
 import { CHARTS, ChartKey } from "../../components/addons/versions";
 
 /**
- * The pinned charts' data, copied from ../shared/charts into the repository so that the suite
- * runs wherever the repository is cloned (tests/chart-values.test.ts checks the copy is current).
+ * The pinned charts' data (each chart's own Chart.yaml, values.yaml and values.schema.json at its
+ * release tag), kept in the repository so the suite runs wherever it is cloned. How to add a bumped
+ * chart's data, and `npm run charts:compare` to check a copy: CONTRIBUTING.md, "Bumping a chart".
  */
 export const CHART_DATA = path.resolve(__dirname, "../fixtures/charts");
-/** The team's shared copy, beside the repository when present. */
-export const SHARED_CHART_DATA = path.resolve(__dirname, "../../../shared/charts");
 
 type Values = Record<string, unknown>;
 

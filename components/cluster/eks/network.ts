@@ -1,23 +1,15 @@
-/** The EKS target's network: zone selection, the subnet plan, the deployer's path to a private API. */
+/**
+ * The EKS target's network: zone selection, the subnet plan, the VPC with its subnets, NAT and route
+ * tables, and the deployer's path to a private API.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EksDeployerNetwork } from "../types";
+import { blockSize, networkOf, parseCidr, subnetAt } from "../../shared/net";
+import { EksDeployerNetwork, EksSettings } from "../types";
 import { EKS_UNSUPPORTED_ZONE_IDS } from "./checks";
 
 /** Most availability zones the subnet layout has room for (the largest AWS regions have 6). */
 export const MAX_AVAILABILITY_ZONES = 6;
-
-function ipv4ToInt(ip: string): number {
-  const parts = ip.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
-    throw new Error(`invalid IPv4 address "${ip}"`);
-  }
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-function intToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-}
 
 /**
  * Carves the VPC CIDR into one private and one public subnet per availability zone.
@@ -29,28 +21,26 @@ function intToIpv4(n: number): string {
  * addresses) and public /22s (1019 usable).
  */
 export function subnetCidrs(vpcCidr: string, azCount: number): { private: string[]; public: string[] } {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(vpcCidr.trim());
-  if (!m) throw new Error(`invalid VPC CIDR "${vpcCidr}"`);
-  const base = ipv4ToInt(m[1]);
-  const prefix = Number(m[2]);
+  const vpc = parseCidr(vpcCidr.trim());
+  if (!vpc) throw new Error(`invalid VPC CIDR "${vpcCidr}"`);
+  const { base, prefix } = vpc;
   if (prefix < 16 || prefix > 22) {
     throw new Error(
       `VPC CIDR ${vpcCidr}: the prefix must be between /16 and /22 (public subnets need at least /28)`,
     );
   }
-  const size = 2 ** (32 - prefix);
-  if (base % size !== 0) throw new Error(`VPC CIDR ${vpcCidr} is not aligned to its prefix length`);
+  if (networkOf(vpc) !== base) throw new Error(`VPC CIDR ${vpcCidr} is not aligned to its prefix length`);
   if (!Number.isInteger(azCount) || azCount < 2 || azCount > MAX_AVAILABILITY_ZONES) {
     throw new Error(
       `availabilityZoneCount must be an integer between 2 and ${MAX_AVAILABILITY_ZONES}, got ${azCount}`,
     );
   }
-  const eighth = size / 8;
-  const publicSize = eighth / 8;
+  const eighthPrefix = prefix + 3;
+  const publicStart = base + 6 * blockSize(eighthPrefix);
   const zones = [...Array(azCount).keys()];
   return {
-    private: zones.map((i) => `${intToIpv4(base + i * eighth)}/${prefix + 3}`),
-    public: zones.map((i) => `${intToIpv4(base + 6 * eighth + i * publicSize)}/${prefix + 6}`),
+    private: zones.map((i) => subnetAt(base, eighthPrefix, i)),
+    public: zones.map((i) => subnetAt(publicStart, prefix + 6, i)),
   };
 }
 
@@ -86,6 +76,193 @@ export function eksZones(
       }
       return names.slice(0, count);
     });
+}
+
+/** The VPC's resources the control plane, the node groups and the deployer's path use. */
+export interface EksNetwork {
+  vpc: aws.ec2.Vpc;
+  publicSubnets: aws.ec2.Subnet[];
+  privateSubnets: aws.ec2.Subnet[];
+  /** One route table per private subnet (index = zone). */
+  privateRouteTables: aws.ec2.RouteTable[];
+  /** The private route tables, their default routes and associations: what nodes reach out through. */
+  privateRouting: pulumi.Resource[];
+}
+
+/** The role tag by which load balancers find a tier's subnets. */
+const SUBNET_TIERS = {
+  public: "kubernetes.io/role/elb",
+  private: "kubernetes.io/role/internal-elb",
+} as const;
+
+/** One subnet per zone of a tier (`<name>-<tier>-<zone index>`), from the subnet plan. */
+function tierSubnets(
+  name: string,
+  tier: keyof typeof SUBNET_TIERS,
+  cidrs: string[],
+  a: { vpc: aws.ec2.Vpc; zone: (i: number) => pulumi.Output<string>; clusterName: string },
+  opts: pulumi.CustomResourceOptions,
+): aws.ec2.Subnet[] {
+  return cidrs.map(
+    (cidrBlock, i) =>
+      new aws.ec2.Subnet(
+        `${name}-${tier}-${i}`,
+        {
+          vpcId: a.vpc.id,
+          cidrBlock,
+          availabilityZone: a.zone(i),
+          mapPublicIpOnLaunch: false,
+          tags: {
+            Name: pulumi.interpolate`${a.clusterName}-${tier}-${a.zone(i)}`,
+            [SUBNET_TIERS[tier]]: "1",
+            [`kubernetes.io/cluster/${a.clusterName}`]: "shared",
+          },
+        },
+        opts,
+      ),
+  );
+}
+
+/**
+ * The cluster's VPC over `zones`: a public and a private subnet per zone (subnetCidrs), the internet
+ * gateway and the public route table, NAT gateways (one, or one per zone) and a private route table
+ * per zone. `opts` carries the component as parent and the AWS provider.
+ */
+export function eksNetwork(
+  name: string,
+  s: EksSettings,
+  zones: pulumi.Output<string[]>,
+  opts: pulumi.CustomResourceOptions,
+): EksNetwork {
+  const { clusterName, protect } = s;
+  const cidrs = subnetCidrs(s.vpcCidr, s.availabilityZoneCount);
+  const zone = (i: number) => zones.apply((z) => z[i]);
+  const vpc = new aws.ec2.Vpc(
+    `${name}-vpc`,
+    {
+      cidrBlock: s.vpcCidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { Name: clusterName },
+    },
+    { ...opts, protect },
+  );
+  // Strip every rule from the VPC's default security group (CKV2_AWS_12): nothing here uses it.
+  new aws.ec2.DefaultSecurityGroup(
+    `${name}-default-sg`,
+    { vpcId: vpc.id, tags: { Name: `${clusterName}-default-deny` } },
+    opts,
+  );
+  const igw = new aws.ec2.InternetGateway(
+    `${name}-igw`,
+    { vpcId: vpc.id, tags: { Name: clusterName } },
+    opts,
+  );
+  const subnetArgs = { vpc, zone, clusterName };
+  const publicSubnets = tierSubnets(name, "public", cidrs.public, subnetArgs, { ...opts, protect });
+  const privateSubnets = tierSubnets(name, "private", cidrs.private, subnetArgs, { ...opts, protect });
+
+  const publicRt = new aws.ec2.RouteTable(
+    `${name}-public-rt`,
+    { vpcId: vpc.id, tags: { Name: `${clusterName}-public` } },
+    opts,
+  );
+  const publicDefault = new aws.ec2.Route(
+    `${name}-public-default`,
+    { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+    opts,
+  );
+  const publicAssocs = publicSubnets.map(
+    (sn, i) =>
+      new aws.ec2.RouteTableAssociation(
+        `${name}-public-${i}`,
+        { subnetId: sn.id, routeTableId: publicRt.id },
+        opts,
+      ),
+  );
+
+  const publicRouting = [publicDefault, ...publicAssocs];
+  const nats = natGateways(name, s, { publicSubnets, igw, publicRouting }, opts);
+  const { privateRouteTables, privateRouting } = privateRoutes(
+    name,
+    s,
+    { vpc, zone, privateSubnets, nats },
+    opts,
+  );
+  return { vpc, publicSubnets, privateSubnets, privateRouteTables, privateRouting };
+}
+
+/**
+ * The NAT gateways (one, or one per zone) in the first public subnets, each with its elastic IP; they
+ * wait for the internet gateway and the public routing.
+ */
+function natGateways(
+  name: string,
+  s: EksSettings,
+  a: { publicSubnets: aws.ec2.Subnet[]; igw: aws.ec2.InternetGateway; publicRouting: pulumi.Resource[] },
+  opts: pulumi.CustomResourceOptions,
+): aws.ec2.NatGateway[] {
+  const natCount = s.natGateways === "perAz" ? s.availabilityZoneCount : 1;
+  return [...Array(natCount).keys()].map((i) => {
+    const eip = new aws.ec2.Eip(
+      `${name}-nat-${i}`,
+      { domain: "vpc", tags: { Name: `${s.clusterName}-nat-${i}` } },
+      { ...opts, dependsOn: [a.igw] },
+    );
+    return new aws.ec2.NatGateway(
+      `${name}-nat-${i}`,
+      {
+        allocationId: eip.allocationId,
+        subnetId: a.publicSubnets[i].id,
+        tags: { Name: `${s.clusterName}-nat-${i}` },
+      },
+      { ...opts, dependsOn: [a.igw, ...a.publicRouting] },
+    );
+  });
+}
+
+/**
+ * One private route table per zone in both NAT modes, so switching single <-> perAz only edits routes:
+ * each routes the internet through its zone's NAT gateway (or the single one).
+ */
+function privateRoutes(
+  name: string,
+  s: EksSettings,
+  a: {
+    vpc: aws.ec2.Vpc;
+    zone: (i: number) => pulumi.Output<string>;
+    privateSubnets: aws.ec2.Subnet[];
+    nats: aws.ec2.NatGateway[];
+  },
+  opts: pulumi.CustomResourceOptions,
+): Pick<EksNetwork, "privateRouteTables" | "privateRouting"> {
+  const privateRouting: pulumi.Resource[] = [];
+  const privateRouteTables = a.privateSubnets.map((sn, i) => {
+    const rt = new aws.ec2.RouteTable(
+      `${name}-private-rt-${i}`,
+      { vpcId: a.vpc.id, tags: { Name: pulumi.interpolate`${s.clusterName}-private-${a.zone(i)}` } },
+      opts,
+    );
+    privateRouting.push(
+      rt,
+      new aws.ec2.Route(
+        `${name}-private-default-${i}`,
+        {
+          routeTableId: rt.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: a.nats[i % a.nats.length].id,
+        },
+        opts,
+      ),
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${i}`,
+        { subnetId: sn.id, routeTableId: rt.id },
+        opts,
+      ),
+    );
+    return rt;
+  });
+  return { privateRouteTables, privateRouting };
 }
 
 /** A URN-safe name part for a CIDR or an ID ("10.1.0.0/16" → "10-1-0-0-16"). */

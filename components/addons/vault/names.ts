@@ -1,0 +1,49 @@
+/** Vault's fixed names: namespace, release, ServiceAccount, TLS Secret, labels, ports, address. */
+import { VaultSettings } from "../types";
+
+export const VAULT_NAMESPACE = "vault";
+export const VAULT_RELEASE = "vault";
+/** The server ServiceAccount (set explicitly in the values so the cloud identity binding matches it). */
+export const VAULT_SERVICE_ACCOUNT = "vault";
+/** Certificate and Secret holding the server's TLS key pair and the CA (ha mode). */
+export const VAULT_TLS_SECRET = "vault-server-tls";
+/** Where the TLS Secret is mounted in the server pods. */
+export const VAULT_TLS_DIR = "/vault/userconfig/tls";
+/** Label (and annotation) marking dev-mode Vault as not for production. */
+export const NOT_FOR_PRODUCTION = "kube-platform/not-for-production";
+/**
+ * Port of the injector's webhook server (chart `injector.port`, default 8080: AGENT_INJECT_LISTEN,
+ * the probes and the Service's targetPort; vault-helm at CHARTS.vault, templates/injector-deployment.yaml,
+ * injector-service.yaml). GKE's automatic firewall rule lets the control plane of a private-node
+ * cluster reach the nodes on tcp 443 and 10250 only (GKE docs, private clusters, "Adding firewall
+ * rules for specific use cases"); 10250, the default of the cert-manager and prometheus-operator
+ * webhooks for the same reason, needs no per-cloud rule. The pod is not on the host network
+ * (injector.hostNetwork false), so the kubelet's own 10250 does not clash.
+ */
+export const VAULT_INJECTOR_PORT = 10250;
+/** The chart's labels of the server pods. */
+export const SERVER_LABELS = {
+  "app.kubernetes.io/name": "vault",
+  "app.kubernetes.io/instance": VAULT_RELEASE,
+  component: "server",
+};
+/** The chart's labels of the injector pods. */
+export const INJECTOR_LABELS = {
+  "app.kubernetes.io/name": "vault-agent-injector",
+  "app.kubernetes.io/instance": VAULT_RELEASE,
+  component: "webhook",
+};
+
+/**
+ * The in-cluster address clients use. In `ha` mode the chart's `vault-active` Service: it selects only
+ * the pod that Kubernetes service registration labels `vault-active: "true"` (vault-helm at CHARTS.vault,
+ * templates/server-ha-active-service.yaml; `service_registration "kubernetes"` in the server config),
+ * while the `vault` Service publishes not-ready addresses (`server.service.publishNotReadyAddresses`
+ * defaults to true), so clients would also reach sealed standbys. In `dev` mode the one server's
+ * `vault` Service.
+ */
+export function vaultAddress(mode: VaultSettings["mode"]): string {
+  return mode === "ha"
+    ? `https://${VAULT_RELEASE}-active.${VAULT_NAMESPACE}.svc:8200`
+    : `http://${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc:8200`;
+}

@@ -1,0 +1,211 @@
+/** Helm values of the Vault chart (CHARTS.vault): injector and server, dev and ha. */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  PLATFORM_PRIORITY,
+  spreadAcrossNodesAndZones,
+  VAULT_INJECTION_NAMESPACE_LABELS,
+} from "../../kube/conventions";
+import { resources } from "../base";
+import { HelmValues, VaultSettings } from "../types";
+import {
+  INJECTOR_LABELS,
+  NOT_FOR_PRODUCTION,
+  SERVER_LABELS,
+  VAULT_INJECTOR_PORT,
+  VAULT_NAMESPACE,
+  VAULT_RELEASE,
+  VAULT_SERVICE_ACCOUNT,
+  VAULT_TLS_DIR,
+  VAULT_TLS_SECRET,
+} from "./names";
+
+export interface VaultValuesOptions {
+  /** StorageClass of the data (and audit) volumes. */
+  storageClass: pulumi.Input<string>;
+  /** vaultServerConfig(...) — an Output when the seal stanza comes from the cloud KMS. */
+  serverConfig: pulumi.Input<string>;
+  /** Auto-unseal configured: upgrades can roll pods (they unseal themselves). */
+  autoUnseal: boolean;
+  /** Annotations binding the server ServiceAccount to the cloud identity (IRSA, Workload Identity). */
+  serviceAccountAnnotations?: pulumi.Input<Record<string, string>>;
+  /** Labels the server pods need for the cloud identity (Azure workload identity). */
+  podLabels?: Record<string, string>;
+}
+
+/** Helm values of the Vault chart (CHARTS.vault). */
+export function vaultValues(
+  settings: VaultSettings,
+  highAvailability: boolean,
+  o: VaultValuesOptions,
+): HelmValues {
+  const ha = settings.mode === "ha";
+  const injectorReplicas =
+    ha || highAvailability ? Math.max(2, settings.injectorReplicas) : settings.injectorReplicas;
+  const zoneSpread = (matchLabels: Record<string, string>) => [
+    {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels },
+    },
+  ];
+  // Pod Security "restricted" (the chart's defaults lack seccomp and dropped capabilities on the server).
+  const podSecurity = {
+    runAsNonRoot: true,
+    runAsUser: 100,
+    runAsGroup: 1000,
+    fsGroup: 1000,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+  const containerSecurity = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+  };
+  const devWarning = ha
+    ? {}
+    : {
+        [NOT_FOR_PRODUCTION]: "dev mode: a single Vault server with file storage, no TLS; not for production",
+      };
+  const health = "/v1/sys/health?standbyok=true&perfstandbyok=true";
+  const volume = (size: string) => ({
+    enabled: true,
+    size,
+    storageClass: o.storageClass,
+    accessMode: "ReadWriteOnce",
+  });
+
+  return {
+    global: {
+      enabled: true,
+      tlsDisable: !ha,
+      psp: { enable: false },
+      serverTelemetry: { prometheusOperator: false },
+    },
+    injector: {
+      enabled: true,
+      replicas: injectorReplicas,
+      port: VAULT_INJECTOR_PORT,
+      // injector-deployment.yaml / server-statefulset.yaml render these (PLATFORM_PRIORITY).
+      priorityClassName: PLATFORM_PRIORITY.critical.name,
+      webhook: { namespaceSelector: { matchLabels: { ...VAULT_INJECTION_NAMESPACE_LABELS } } },
+      resources: resources("50m", "64Mi", "128Mi"),
+      securityContext: { pod: podSecurity, container: containerSecurity },
+      // Soft anti-affinity: a small cluster can still schedule every replica.
+      affinity: {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+              weight: 100,
+              podAffinityTerm: {
+                topologyKey: "kubernetes.io/hostname",
+                labelSelector: { matchLabels: INJECTOR_LABELS },
+              },
+            },
+          ],
+        },
+      },
+      topologySpreadConstraints: injectorReplicas > 1 ? spreadAcrossNodesAndZones(INJECTOR_LABELS) : [],
+      podDisruptionBudget: injectorReplicas > 1 ? { maxUnavailable: 1 } : {},
+      metrics: { enabled: false },
+    },
+    server: {
+      enabled: true,
+      priorityClassName: PLATFORM_PRIORITY.critical.name,
+      // ha: RollingUpdate only with auto-unseal (a restarted pod unseals itself and must be Ready —
+      // unsealed — before the next one rolls); with Shamir every restarted pod stays sealed until an
+      // operator unseals it, so pods are replaced by hand (OnDelete, HashiCorp's upgrade procedure).
+      // dev: one pod, RollingUpdate so upgrades apply.
+      updateStrategyType: ha && !o.autoUnseal ? "OnDelete" : "RollingUpdate",
+      // A config checksum on the pods: config changes roll them (or show which ones are stale).
+      includeConfigAnnotation: true,
+      resources: ha ? resources("500m", "512Mi", "1Gi") : resources("100m", "128Mi", "256Mi"),
+      statefulSet: {
+        annotations: devWarning,
+        securityContext: { pod: podSecurity, container: containerSecurity },
+      },
+      extraLabels: { ...(ha ? {} : { [NOT_FOR_PRODUCTION]: "true" }), ...(o.podLabels ?? {}) },
+      annotations: devWarning,
+      // ha: Ready = unsealed (or not yet initialised, so the first install completes before `operator init`).
+      // dev: Ready = the process answers (a sealed single server must not fail the release).
+      readinessProbe: {
+        enabled: true,
+        path: ha ? `${health}&uninitcode=204` : `${health}&sealedcode=204&uninitcode=204`,
+      },
+      // Liveness never restarts a sealed or uninitialised server.
+      livenessProbe: {
+        enabled: true,
+        path: `${health}&sealedcode=204&uninitcode=204`,
+        initialDelaySeconds: 60,
+      },
+      // Read-only root filesystem: the chart copies its config to /tmp at start.
+      volumes: [
+        { name: "tmp", emptyDir: {} },
+        ...(ha ? [{ name: "tls", secret: { secretName: VAULT_TLS_SECRET, defaultMode: 0o440 } }] : []),
+      ],
+      volumeMounts: [
+        { name: "tmp", mountPath: "/tmp" },
+        ...(ha ? [{ name: "tls", mountPath: VAULT_TLS_DIR, readOnly: true }] : []),
+      ],
+      // The CLI in the pods (VAULT_ADDR=https://127.0.0.1:8200) verifies the server with the CA.
+      extraEnvironmentVars: ha ? { VAULT_CACERT: `${VAULT_TLS_DIR}/ca.crt` } : {},
+      dataStorage: volume(settings.storageSize),
+      auditStorage: ha ? volume(settings.auditStorageSize) : { enabled: false },
+      // Raft data survives an uninstall and a scale-down.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      networkPolicy: {
+        enabled: true,
+        ingress: [
+          // The API from every namespace (clients and injected agents live everywhere).
+          { from: [{ namespaceSelector: {} }], ports: [{ port: 8200, protocol: "TCP" }] },
+          // Raft and request forwarding only between the Vault servers.
+          {
+            from: [{ podSelector: { matchLabels: SERVER_LABELS } }],
+            ports: [{ port: 8201, protocol: "TCP" }],
+          },
+        ],
+        // Egress open: secrets engines reach databases and cloud APIs, auto-unseal the cloud KMS.
+        egress: [],
+      },
+      serviceAccount: {
+        create: true,
+        name: VAULT_SERVICE_ACCOUNT,
+        annotations: o.serviceAccountAnnotations ?? {},
+        createSecret: false,
+        serviceDiscovery: { enabled: true },
+      },
+      // system:auth-delegator, so the Kubernetes auth method can review tokens with Vault's own token.
+      authDelegator: { enabled: true },
+      dev: { enabled: false },
+      standalone: ha ? { enabled: false } : { enabled: true, config: o.serverConfig },
+      ha: ha
+        ? {
+            enabled: true,
+            replicas: settings.replicas,
+            // Redirects name a host the certificate covers, not the pod IP.
+            apiAddr: `https://$(VAULT_K8S_POD_NAME).${VAULT_RELEASE}-internal.${VAULT_NAMESPACE}.svc:8200`,
+            raft: { enabled: true, setNodeId: true, config: o.serverConfig },
+            disruptionBudget: { enabled: true, maxUnavailable: 1 },
+          }
+        : { enabled: false },
+      // ha: one Raft voter per node (losing a node must not lose two voters), soft spread across zones.
+      ...(ha
+        ? {
+            affinity: {
+              podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: SERVER_LABELS } },
+                ],
+              },
+            },
+            topologySpreadConstraints: zoneSpread(SERVER_LABELS),
+          }
+        : {}),
+    },
+    ui: { enabled: false },
+    csi: { enabled: false },
+    // No chart ServiceMonitor (see `metrics` below).
+    serverTelemetry: { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The EKS nodes: the node role, one IMDSv2-only launch template per pool and one managed node group
+ * per pool and zone, and the Auto Scaling groups behind them that cluster-autoscaler scales.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EksSettings, NodePoolSettings } from "../types";
+import { apiTaint } from "../shared";
+import { EksAws, managedPolicyArn } from "./account";
+import { perZoneMaxNodes, perZoneMinNodes } from "./checks";
+import { autoScalingGroupArn, serviceTrustPolicy } from "./iam";
+import {
+  IAM_ROLE_NAME_PREFIX_MAX,
+  LAUNCH_TEMPLATE_NAME_PREFIX_MAX,
+  NODE_GROUP_NAME_PREFIX_MAX,
+  namePrefix,
+} from "./names";
+
+/** The EKS managed node group AMI type (Amazon Linux 2023) for an EC2 instance type. */
+export function amiTypeFor(machineType: string): string {
+  const family = machineType.toLowerCase().split(".")[0];
+  // Graviton families carry a "g" right after the generation digit (m7g, c7gn, r8gd, t4g, x2gd, im4gn,
+  // is4gen, g5g); a1 is the first Graviton generation.
+  const arm = family === "a1" || /^[a-z]+\d+g[a-z]*$/.test(family);
+  const nvidia = /^(p\d+|g\d+|gr\d+)[a-z]*$/.test(family);
+  const neuron = /^(inf|trn)\d+[a-z]*$/.test(family);
+  if (arm) return nvidia ? "AL2023_ARM_64_NVIDIA" : "AL2023_ARM_64_STANDARD";
+  if (nvidia) return "AL2023_x86_64_NVIDIA";
+  if (neuron) return "AL2023_x86_64_NEURON";
+  return "AL2023_x86_64_STANDARD";
+}
+
+/** A taint in the EKS node group shape (the value is omitted when empty). */
+export function parseTaint(taint: string): { key: string; value?: string; effect: string } {
+  const t = apiTaint(taint);
+  return t.value ? t : { key: t.key, effect: t.effect };
+}
+
+/** The role EC2 nodes assume, with the worker, registry read-only and CNI managed policies. */
+export function nodeRole(
+  name: string,
+  s: EksSettings,
+  env: EksAws,
+): { role: aws.iam.Role; policies: aws.iam.RolePolicyAttachment[] } {
+  const role = new aws.iam.Role(
+    `${name}-node`,
+    {
+      namePrefix: namePrefix([s.clusterName, "node"], IAM_ROLE_NAME_PREFIX_MAX),
+      assumeRolePolicy: env.dnsSuffix.apply((suffix) => serviceTrustPolicy(`ec2.${suffix}`)),
+    },
+    env.child,
+  );
+  const policies = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonEKS_CNI_Policy",
+  ].map(
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-node-${policy}`,
+        { role: role.name, policyArn: managedPolicyArn(env.partition, policy) },
+        env.child,
+      ),
+  );
+  return { role, policies };
+}
+
+/** What every node group of the cluster is built on. */
+export interface NodeGroupBase {
+  cluster: aws.eks.Cluster;
+  /** One subnet per zone: a group per pool in each. */
+  privateSubnets: aws.ec2.Subnet[];
+  nodeRole: aws.iam.Role;
+  /** What the groups wait for (node role policies, private routing, networking add-ons). */
+  dependsOn: pulumi.Resource[];
+}
+
+/** The pool's launch template: IMDSv2 only, an encrypted gp3 root volume, tagged instances. */
+function launchTemplate(
+  name: string,
+  s: EksSettings,
+  pool: NodePoolSettings,
+  opts: pulumi.CustomResourceOptions,
+): aws.ec2.LaunchTemplate {
+  const instanceTags = { ...s.tags, Name: `${s.clusterName}-${pool.name}` };
+  return new aws.ec2.LaunchTemplate(
+    `${name}-${pool.name}`,
+    {
+      namePrefix: namePrefix([s.clusterName, pool.name], LAUNCH_TEMPLATE_NAME_PREFIX_MAX),
+      description: `EKS ${s.clusterName} node pool ${pool.name}`,
+      // IMDSv2 only, one hop: pods cannot reach the node's credentials (CKV_AWS_79, CKV_AWS_341).
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeSize: pool.diskSizeGb,
+            volumeType: "gp3",
+            encrypted: "true",
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      // No key pair and no remote access: nodes are reached through SSM if ever (CKV_AWS_100).
+      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+        resourceType,
+        tags: instanceTags,
+      })),
+    },
+    opts,
+  );
+}
+
+/**
+ * One managed node group per zone for `pool`, all from one launch template. A group spanning
+ * zones lets cluster-autoscaler add a node in any of them, not in the zone of a pending pod's EBS
+ * volume (EKS best practices, "Cluster Autoscaler": one node group per AZ, with
+ * --balance-similar-node-groups). The groups are alike but for the zone, which cluster-autoscaler
+ * ignores when balancing (it ignores eks.amazonaws.com/nodegroup and zone labels; the shared
+ * launch template keeps the other EKS labels equal).
+ */
+function zonalNodeGroups(
+  name: string,
+  s: EksSettings,
+  pool: NodePoolSettings,
+  base: NodeGroupBase,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.NodeGroup[] {
+  const template = launchTemplate(name, s, pool, opts);
+  // A raised availabilityZoneCount never lowers an existing group's maximum (eks/checks.ts).
+  const minSize = perZoneMinNodes(pool.minNodes, base.privateSubnets.length);
+  const maxSize = perZoneMaxNodes(pool.maxNodes);
+  return base.privateSubnets.map(
+    (subnet, i) =>
+      new aws.eks.NodeGroup(
+        // "." cannot occur in a pool name (a DNS label), so no pool's group can take another's name.
+        `${name}-${pool.name}.${i}`,
+        {
+          clusterName: base.cluster.name,
+          nodeGroupNamePrefix: namePrefix([pool.name, String(i)], NODE_GROUP_NAME_PREFIX_MAX),
+          nodeRoleArn: base.nodeRole.arn,
+          subnetIds: [subnet.id],
+          version: s.kubernetesVersion,
+          amiType: amiTypeFor(pool.machineType),
+          instanceTypes: [pool.machineType],
+          capacityType: "ON_DEMAND",
+          launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+          scalingConfig: { minSize, maxSize, desiredSize: minSize },
+          updateConfig: { maxUnavailablePercentage: 33 },
+          nodeRepairConfig: { enabled: true },
+          labels: pool.labels,
+          taints: pool.taints.map(parseTaint),
+          tags: {
+            "k8s.io/cluster-autoscaler/enabled": "true",
+            [`k8s.io/cluster-autoscaler/${s.clusterName}`]: "owned",
+          },
+        },
+        {
+          ...opts,
+          dependsOn: base.dependsOn,
+          // cluster-autoscaler owns the current size; Pulumi only sets min/max. On a min/max change
+          // the provider sends the whole scaling config with the desired size of the *state*
+          // (pulumi-terraform-bridge drops the ignored path from the diff; terraform-provider-aws
+          // node_group.go expandNodegroupScalingConfig): run such changes with `pulumi up --refresh`
+          // so that it is the live size, not the one of the last refresh (Pulumi docs, ignoreChanges).
+          ignoreChanges: ["scalingConfig.desiredSize"],
+          // The zone-0 group takes over the URN of the former one-group-per-pool layout: subnetIds
+          // force a new group (terraform-provider-aws node_group: subnet_ids ForceNew), so an
+          // upgrade replaces that group (create first, delete last) instead of deleting it.
+          aliases: i === 0 ? [{ name: `${name}-${pool.name}` }] : [],
+        },
+      ),
+  );
+}
+
+/** The node groups of every pool, `<name>-<pool>.<zone index>`. */
+export function eksNodeGroups(
+  name: string,
+  s: EksSettings,
+  base: NodeGroupBase,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.NodeGroup[] {
+  return s.nodePools.flatMap((pool) => zonalNodeGroups(name, s, pool, base, opts));
+}
+
+/** The ARNs of the Auto Scaling groups EKS created behind `nodeGroups`. */
+export function nodeGroupAsgArns(
+  nodeGroups: aws.eks.NodeGroup[],
+  region: string,
+  env: EksAws,
+): pulumi.Output<string[]> {
+  return pulumi
+    .all([env.partition, env.accountId, pulumi.all(nodeGroups.map((ng) => ng.resources))])
+    .apply(([p, account, groups]) =>
+      groups
+        .flat()
+        .flatMap((r) => r.autoscalingGroups ?? [])
+        .map((asg) => autoScalingGroupArn(p, region, account, asg.name)),
+    );
+}
