@@ -1,7 +1,8 @@
 import { loadConfig } from "./stacks/config";
-import { buildPlatform } from "./stacks/platform";
+import { buildPlatform, loadVolumeGuard } from "./stacks/platform";
 
-const platform = buildPlatform("kp", loadConfig());
+// The volume add-ons wait for a check of their volume settings against this stack's last deployment.
+const platform = buildPlatform("kp", loadConfig(), loadVolumeGuard());
 
 export const {
   target,
@@ -16,4 +17,6 @@ export const {
   grafanaAdminPassword,
   // Per app: its public URL and in-cluster address (README "Stack outputs"; no secrets in it).
   apps,
+  // The volume settings the guard compares (README "Stack outputs"; not secret).
+  volumeSettings,
 } = platform.outputs;

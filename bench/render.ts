@@ -91,7 +91,7 @@ function renderScale(scale: ScalePoint[]): string {
       `**Growth.** From ${first.apps} to ${last.apps} apps (${first.resources} → ${last.resources} resources) the ` +
         `time ratio goes from ${fmtRatio(a.timeRatio)} to ${fmtRatio(b.timeRatio)} and the peak-RSS ratio from ` +
         `${fmtRatio(a.rssRatio)} to ${fmtRatio(b.rssRatio)}. The fixed cost dominates small stacks (loading the ` +
-        `four cloud SDKs, compiling the program, validating the config); the marginal cost per registered ` +
+        `target's cloud SDK and the Kubernetes SDK, compiling the program, validating the config); the marginal cost per registered ` +
         `resource (least-squares slope of the medians over the resource count) is ` +
         `${progMs.toFixed(2)} ms and ${progKb.toFixed(0)} KB for the program vs ${floorMs.toFixed(2)} ms and ` +
         `${floorKb.toFixed(0)} KB for the floor (${fmtRatio(progMs / floorMs)} time, ${fmtRatio(progKb / floorKb)} memory).`,

@@ -10,8 +10,9 @@ import { azure } from "./mock-state/azure";
 import { digitalocean } from "./mock-state/digitalocean";
 import { kubernetes } from "./mock-state/kubernetes";
 import { random } from "./mock-state/random";
+import { stackReferences } from "./mock-state/stack-references";
 
-const tables: MockTables[] = [aws, gcp, azure, digitalocean, kubernetes, random];
+const tables: MockTables[] = [aws, gcp, azure, digitalocean, kubernetes, random, stackReferences];
 
 export function mockResourceState(type: string, name: string, inputs: Record<string, unknown>): object {
   for (const t of tables) {

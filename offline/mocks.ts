@@ -34,6 +34,10 @@ export interface RecordedResource {
   dependsOn: string[];
   /** Inputs with secrets unwrapped. */
   inputs: Record<string, unknown>;
+  /** What a component passed to registerOutputs (secrets unwrapped; secret keys in `secretOutputs`). */
+  outputs: Record<string, unknown>;
+  /** Top-level registered output keys whose value was a secret. */
+  secretOutputs: Set<string>;
   /** Top-level input keys whose value was a secret. */
   secretInputs: Set<string>;
 }
@@ -106,6 +110,12 @@ interface RegisterRequest {
 
 interface MockMonitorLike {
   registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): void;
+  registerResourceOutputs(req: RegisterOutputsRequest, cb: (err: unknown, res: unknown) => void): void;
+}
+
+interface RegisterOutputsRequest {
+  getUrn(): string;
+  getOutputs(): Parameters<typeof rpc.deserializeProperties>[0] | undefined;
 }
 
 /** Installs fresh mocks for `stack` and returns the list that registrations are recorded into. */
@@ -155,12 +165,25 @@ export function installMocks(stack: string, config: Record<string, unknown> = {}
       dependsOn: [...deps],
       inputs: unwrapSecrets(raw) as Record<string, unknown>,
       secretInputs,
+      outputs: {},
+      secretOutputs: new Set(),
     };
     recorded.push(entry);
     original(req, (err, res) => {
       if (!err && res) entry.urn = (res as { getUrn(): string }).getUrn();
       cb(err, res);
     });
+  };
+  const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    const entry = recorded.find((r) => r.urn === req.getUrn());
+    const struct = req.getOutputs();
+    if (entry && struct) {
+      const raw = rpc.deserializeProperties(struct, true);
+      entry.outputs = unwrapSecrets(raw) as Record<string, unknown>;
+      entry.secretOutputs = new Set(Object.keys(raw).filter((k) => containsSecret(raw[k])));
+    }
+    originalOutputs(req, cb);
   };
   return recorded;
 }

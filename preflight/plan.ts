@@ -5,9 +5,16 @@
  * the recorded registrations; preflight/cli.ts does the I/O.
  */
 import { ConfigError, PlatformConfig, parseConfig } from "../stacks/config";
+import { vaultRunsShamirHa } from "../stacks/addons-config";
 import { ClusterFacts, Profile, Violation, evaluate, get } from "../rules";
 import { capabilitiesOf } from "../components/cluster/capabilities";
 import { PROJECT, ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
+import {
+  readVolumeSettings,
+  refusedVolumeChanges,
+  volumeChangeLine,
+  volumeChanges,
+} from "../stacks/volume-changes";
 
 export interface ReleaseSummary {
   name: string;
@@ -39,6 +46,19 @@ export interface Plan {
   waivers: { rule: string; reason: string }[];
   /** Violations the waivers removed (shown, not counted). */
   waived: Violation[];
+  /**
+   * Volume changes refused against the last deployment (stacks/volume-changes.ts), one line each;
+   * empty when the preflight is not given the stack's outputs (it cannot read the backend).
+   */
+  volumeChanges: string[];
+}
+
+/** What the stack last deployed, for the preflight to compare with (`pulumi stack output --json`). */
+export interface LastDeployment {
+  /** The stack's outputs; only `volumeSettings` is read. */
+  outputs: Record<string, unknown>;
+  /** Refused changes whose procedure is done (`<path>=<new value>`, as for `pulumi up`). */
+  changesDone?: string[];
 }
 
 export interface PreflightResult {
@@ -135,6 +155,12 @@ export function requirementsOf(cfg: PlatformConfig): string[] {
       `a StorageClass "${c.defaultStorageClass}" (cluster.defaultStorageClass) that provisions volumes: ${volumes.join(", ")} claim persistent volumes`,
     );
   }
+  if (vaultRunsShamirHa(cfg.addons.vault)) {
+    // The program cannot turn an adopted cluster's node upgrades off (the DOKS target does: doksAutoUpgrade).
+    out.push(
+      "node upgrades under your control (addons.vault.mode ha): Vault unseals with Shamir keys here, so every node an upgrade recycles brings a Vault pod back sealed, its PodDisruptionBudget blocks the next drain and a forced drain loses the Raft quorum; turn the cluster's automatic node upgrades off and drain one node at a time, unsealing the recycled pod before the next (docs/addons/vault.md)",
+    );
+  }
   const hpas = cfg.apps.some((a) => a.autoscaling !== undefined);
   if (c.hasMetricsApi) {
     out.push("the metrics API (cluster.hasMetricsApi: true): the platform installs no metrics-server");
@@ -154,6 +180,7 @@ export function planOf(
   waivers: { rule: string; reason: string }[],
   cluster?: ClusterFacts,
   requirements: string[] = [],
+  volumeChangeLines: string[] = [],
 ): Plan {
   const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
   const components: Record<string, Record<string, number>> = {};
@@ -182,16 +209,39 @@ export function planOf(
     violations: all.filter((v) => !waivedIds.includes(v.ruleId)),
     waivers,
     waived: all.filter((v) => waivedIds.includes(v.ruleId)),
+    volumeChanges: volumeChangeLines,
   };
 }
 
-/** The exit code of a plan: mandatory violations fail the preflight; advisory ones are shown. */
-export function exitCodeOf(plan: Plan): 0 | 1 {
-  return plan.violations.some((v) => v.severity === "mandatory") ? 1 : 0;
+/**
+ * The program's refusal of volume changes, offline: the run's `volumeSettings` against the last
+ * deployment's (the program itself compares them when `pulumi up` reads its own stack).
+ */
+export function volumeChangesOf(run: ProgramRun, last: LastDeployment | undefined): string[] {
+  if (!last) return [];
+  const current = readVolumeSettings(run.outputs.volumeSettings).settings;
+  if (!current) return [];
+  const changes = volumeChanges(readVolumeSettings(last.outputs.volumeSettings).settings, current);
+  return refusedVolumeChanges(changes, last.changesDone ?? []).map(volumeChangeLine);
 }
 
-/** Evaluates `config` (a stack's project config) for `stack` and builds its plan. */
-export async function preflight(config: Record<string, unknown>, stack: string): Promise<PreflightResult> {
+/**
+ * The exit code of a plan: mandatory violations and refused volume changes fail the preflight;
+ * advisory violations are shown.
+ */
+export function exitCodeOf(plan: Plan): 0 | 1 {
+  return plan.violations.some((v) => v.severity === "mandatory") || plan.volumeChanges.length > 0 ? 1 : 0;
+}
+
+/**
+ * Evaluates `config` (a stack's project config) for `stack` and builds its plan; with `last` (what
+ * the stack last deployed), the volume changes the deployment would refuse are part of it.
+ */
+export async function preflight(
+  config: Record<string, unknown>,
+  stack: string,
+  last?: LastDeployment,
+): Promise<PreflightResult> {
   let run: ProgramRun;
   try {
     run = await runProgram(config, stack);
@@ -200,7 +250,15 @@ export async function preflight(config: Record<string, unknown>, stack: string):
     throw err;
   }
   const cfg = stackConfigOf(config, stack);
-  const plan = planOf(run, stack, cfg.profile, cfg.waivers, capabilitiesOf(cfg.cluster), requirementsOf(cfg));
+  const plan = planOf(
+    run,
+    stack,
+    cfg.profile,
+    cfg.waivers,
+    capabilitiesOf(cfg.cluster),
+    requirementsOf(cfg),
+    volumeChangesOf(run, last),
+  );
   return { exitCode: exitCodeOf(plan), plan };
 }
 
@@ -240,6 +298,11 @@ export function renderPlan(plan: Plan): string {
     const ids = v.scannerIds.length ? ` [${v.scannerIds.join(", ")}]` : "";
     lines.push(`  ${v.severity.toUpperCase()} ${v.ruleId}${ids} ${v.resource}: ${v.message}`);
   }
+  if (plan.volumeChanges.length > 0) {
+    lines.push("");
+    lines.push(`Volume changes refused against the last deployment: ${plan.volumeChanges.length}`);
+    for (const c of plan.volumeChanges) lines.push(`  - ${c}`);
+  }
   if (plan.waivers.length > 0) {
     lines.push("");
     lines.push("Waivers (from the stack config):");
@@ -249,6 +312,10 @@ export function renderPlan(plan: Plan): string {
     }
   }
   lines.push("");
-  lines.push(exitCodeOf(plan) === 0 ? "Preflight passed." : "Preflight FAILED: mandatory violations.");
+  const failed = [
+    mandatory.length > 0 ? "mandatory violations" : "",
+    plan.volumeChanges.length > 0 ? "refused volume changes" : "",
+  ].filter((r) => r !== "");
+  lines.push(exitCodeOf(plan) === 0 ? "Preflight passed." : `Preflight FAILED: ${failed.join(" and ")}.`);
   return lines.join("\n");
 }

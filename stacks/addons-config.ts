@@ -3,7 +3,8 @@ import { z } from "zod";
 import { AddonsSettings } from "../components/addons/types";
 import { markSecretValues } from "../components/addons/base";
 import { isAcmeIssuer, ISSUER_NAMES } from "../components/kube/conventions";
-import { dnsLabel } from "./validation";
+import { alertingSchema, alertingValuesConflicts, toAlertingSettings } from "./alerting-config";
+import { dnsLabel, report } from "./validation";
 import type { Profile } from "./config";
 
 /** Add-on defaults per profile; every value can be overridden under `addons`. */
@@ -94,6 +95,7 @@ export function addonsSchema(profile: Profile) {
           grafanaStorageSize: quantity.default(p.grafanaStorageSize),
           prometheusReplicas: z.number().int().min(1).max(5).default(p.prometheusReplicas),
           alertmanagerReplicas: z.number().int().min(1).max(5).default(p.alertmanagerReplicas),
+          alerting: alertingSchema.optional(),
           values,
         })
         .prefault({}),
@@ -119,6 +121,18 @@ export function addonsSchema(profile: Profile) {
               "Let's Encrypt issuers solve HTTP-01 challenges through the ingress controller, which is disabled (addons.ingress.enabled: false); use selfsigned or enable the ingress",
           });
         }
+        const mon = a.monitoring;
+        if (mon?.alerting !== undefined && mon.enabled === false) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["monitoring", "enabled"],
+            message:
+              "turns monitoring off, but addons.monitoring.alerting is set; enable it or remove alerting",
+          });
+        }
+        if (mon?.alerting !== undefined && mon.values) {
+          report(ctx, alertingValuesConflicts(mon.values), ["monitoring", "values"]);
+        }
         if (a.vault?.enabled !== false && a.vault?.mode === "ha" && cm?.enabled === false) {
           ctx.addIssue({
             code: "custom",
@@ -134,15 +148,42 @@ export function addonsSchema(profile: Profile) {
 
 export type AddonsConfig = z.output<ReturnType<typeof addonsSchema>>;
 
+/** What the node-upgrade checks read of `addons.vault` (as parsed, or raw in a refinement). */
+export interface VaultUpgradeView {
+  enabled?: unknown;
+  mode?: unknown;
+}
+
+/**
+ * Whether Vault runs ha with Shamir unsealing on a target without a cloud KMS (DOKS, existing): the
+ * platform auto-unseals only through a cloud KMS, so ha there always means Shamir keys. Each node an
+ * upgrade recycles brings its Vault pod back sealed (docs/addons/vault.md, "Unsealing"): the
+ * PodDisruptionBudget (maxUnavailable 1) then blocks the next drain until someone unseals it, and a
+ * drain forced past it seals a second voter and loses the Raft quorum.
+ */
+export function vaultRunsShamirHa(vault: VaultUpgradeView | undefined): boolean {
+  return vault?.enabled !== false && vault?.mode === "ha";
+}
+
 /**
  * The typed settings the add-on components take (the IngressClass is named after the controller by
  * default). `secret`: the `addons` config key is secret (some path set with `--secret`); every
  * add-on's values are then marked so its Helm release's `values` input is a Pulumi secret.
+ * `secrets`: the `secrets` config object, where alerting's secret references point.
  */
-export function toAddonsSettings(a: AddonsConfig, secret = false): AddonsSettings {
+export function toAddonsSettings(
+  a: AddonsConfig,
+  secret = false,
+  secrets: Record<string, string> = {},
+): AddonsSettings {
   if (secret) {
     const all = [a.ingress, a.certManager, a.vault, a.monitoring, a.metricsServer, a.clusterAutoscaler];
     for (const addon of all) markSecretValues(addon.values);
   }
-  return { ...a, ingress: { ...a.ingress, className: a.ingress.className ?? a.ingress.controller } };
+  const { alerting, ...monitoring } = a.monitoring;
+  return {
+    ...a,
+    ingress: { ...a.ingress, className: a.ingress.className ?? a.ingress.controller },
+    monitoring: { ...monitoring, ...(alerting && { alerting: toAlertingSettings(alerting, secrets) }) },
+  };
 }

@@ -14,12 +14,14 @@ import { ClusterSettings } from "../components/cluster/types";
 import { cloudLabelValue } from "../components/cluster/labels";
 import { PROFILES, type Profile } from "../components/shared/profile";
 import { addonsSchema, toAddonsSettings } from "./addons-config";
+import { checkAlertingSecrets } from "./alerting-config";
 import { appsSchema, toAppSettings } from "./apps-config";
 import { ALWAYS } from "./cluster/common";
 import { clusterSchema } from "./cluster";
+import { doksAutoUpgrade, doksUpgradeProblems } from "./cluster/doks";
 import { AppSettings } from "../components/workloads/types";
 import { ALL_RULES } from "../rules";
-import { formatIssues } from "./validation";
+import { formatIssues, report } from "./validation";
 
 export type { Profile };
 export {
@@ -85,6 +87,10 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
         ctx,
       );
       checkAppsFitAddons(c.apps, c.addons, c.secrets, ctx);
+      if (c.cluster?.target === "doks") {
+        report(ctx, doksUpgradeProblems(profile, c.cluster.autoUpgrade, c.addons?.vault), ["cluster"]);
+      }
+      checkAlertingSecrets(c.addons, c.secrets, profile, ctx);
     }, ALWAYS);
 }
 
@@ -174,7 +180,7 @@ export class ConfigError extends Error {
     super(
       `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
         problems.map((p) => `  - ${p}`).join("\n") +
-        "\nKeys are under the project namespace (e.g. `pulumi config set --path cluster.region eu-west-1`); see README.md#configuration.",
+        "\nKeys are under the project namespace (e.g. `pulumi config set --path cluster.region eu-west-1`); see docs/configuration.md.",
     );
     this.name = "ConfigError";
   }
@@ -233,7 +239,11 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
           `kubeconfig: is only used with cluster.target "existing" (got target "${c.target}"); remove it`,
         );
       }
-      cluster = { ...c, tags };
+      const section =
+        c.target === "doks"
+          ? { ...c, autoUpgrade: doksAutoUpgrade(c.autoUpgrade, parsed.data.addons.vault) }
+          : c;
+      cluster = { ...section, tags };
     }
   }
   if (raw.secrets !== undefined && ctx.secretKeys && !ctx.secretKeys.has("secrets")) {
@@ -247,7 +257,11 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     stack: ctx.stack,
     profile: parsed.data.profile,
     cluster,
-    addons: toAddonsSettings(parsed.data.addons, ctx.secretKeys?.has("addons") ?? false),
+    addons: toAddonsSettings(
+      parsed.data.addons,
+      ctx.secretKeys?.has("addons") ?? false,
+      parsed.data.secrets ?? {},
+    ),
     apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
     waivers: parsed.data.waivers,
   };

@@ -3,6 +3,17 @@ import { PlatformAddOns } from "../components/addons";
 import { createCluster, ManagedCluster } from "../components/cluster";
 import { WorkloadContext, Workloads } from "../components/workloads";
 import { PlatformConfig } from "./config";
+import {
+  VOLUME_CHANGES_DONE_ENV,
+  VolumeSettings,
+  parseVolumeChangesDone,
+  readVolumeSettings,
+  refusedVolumeChanges,
+  unusedAcknowledgements,
+  volumeChangeError,
+  volumeChanges,
+  volumeSettingsOf,
+} from "./volume-changes";
 
 /** The stack outputs of one platform. Only the kubeconfig and the Grafana password are secrets. */
 export interface PlatformOutputs {
@@ -23,6 +34,16 @@ export interface PlatformOutputs {
   grafanaAdminPassword: pulumi.Output<string>;
   /** Per app: its public URL ("" without a host) and in-cluster address. */
   apps: pulumi.Output<Record<string, { url: string; serviceHost: string }>>;
+  /** The volume settings, recorded once Vault and monitoring are deployed with them (not secret). */
+  volumeSettings: pulumi.Output<VolumeSettings>;
+}
+
+/** Refusing volume changes against the last deployment (stacks/volume-changes.ts). */
+export interface VolumeGuard {
+  /** The stack output holding the last deployed volume settings (index.ts exports `volumeSettings`). */
+  outputName: string;
+  /** Refused changes whose procedure is done (`<path>=<new value>`, VOLUME_CHANGES_DONE_ENV). */
+  changesDone: string[];
 }
 
 /**
@@ -35,12 +56,26 @@ export class Platform extends pulumi.ComponentResource {
   readonly workloads: Workloads;
   readonly outputs: PlatformOutputs;
 
-  constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * With a `guard`, the last deployment's volume settings are read and a change Kubernetes or the
+   * Prometheus Operator would not carry out fails the update before Vault or monitoring changes.
+   */
+  constructor(
+    name: string,
+    cfg: PlatformConfig,
+    opts?: pulumi.ComponentResourceOptions,
+    guard?: VolumeGuard,
+  ) {
     super("kube-platform:index:Platform", name, {}, opts);
     this.cluster = createCluster(`${name}-cluster`, cfg.cluster, { parent: this });
+    const volumes = this.cluster.defaultStorageClass.apply((sc) => volumeSettingsOf(cfg.addons, sc));
     this.addons = new PlatformAddOns(
       `${name}-addons`,
-      { cluster: this.cluster, settings: cfg.addons },
+      {
+        cluster: this.cluster,
+        settings: cfg.addons,
+        volumeCheck: guard ? volumeChangeCheck(name, volumes, guard, this) : undefined,
+      },
       { parent: this },
     );
     this.workloads = new Workloads(
@@ -60,6 +95,7 @@ export class Platform extends pulumi.ComponentResource {
       vaultAddress: this.addons.vaultAddress ?? "",
       grafanaAdminPassword: this.addons.grafanaAdminPassword ?? pulumi.secret(""),
       apps: this.workloads.endpoints,
+      volumeSettings: recordedVolumeSettings(volumes, this.addons),
     };
     this.registerOutputs(this.outputs);
   }
@@ -76,6 +112,108 @@ export function workloadContext(cluster: ManagedCluster, addons: PlatformAddOns)
   };
 }
 
-export function buildPlatform(name: string, cfg: PlatformConfig): Platform {
-  return new Platform(name, cfg);
+/**
+ * This stack's name for a StackReference to itself. Pulumi Cloud takes only
+ * `<organization>/<project>/<stack>` (pulumi pkg/backend/httpstate/backend.go,
+ * httpstateBackendClient.GetStackOutputs). The DIY backend's organization is always "organization"
+ * (pkg/backend/diy/state.go); its legacy store takes only a bare stack name and its project store
+ * resolves one in the current project (pkg/backend/diy/store.go ParseReference).
+ */
+export function ownStackReferenceName(
+  organization: string | undefined,
+  project: string,
+  stack: string,
+): string {
+  return organization === undefined || organization === "organization"
+    ? stack
+    : `${organization}/${project}/${stack}`;
+}
+
+/** The organization the engine runs the program for; undefined when it gave none (mocks without one). */
+function engineOrganization(): string | undefined {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The refusal: a RunError (the CLI prints its message alone, without a stack trace: @pulumi/pulumi
+ * cmd/run/run.js uncaughtHandler) whose message stays as written. The SDK prefixes the message of
+ * the one error instance every waiting resource rejects with ("error serializing property …":
+ * runtime/rpc.js serializeFilteredProperties) before its handler reports it once.
+ */
+export class VolumeChangesRefused extends pulumi.RunError {
+  constructor(text: string) {
+    super(text);
+    Object.defineProperty(this, "message", {
+      get: () => text,
+      set: () => undefined,
+      enumerable: false,
+      configurable: true,
+    });
+  }
+}
+
+/**
+ * Reads this stack's last deployed outputs (a StackReference to itself: the engine answers from the
+ * backend's last checkpoint, whose stack outputs change only when the update registers new ones at
+ * its end; a first deploy has none) and compares its `guard.outputName` with `current`. Resolves to
+ * the reference when nothing is refused; rejects with every refused change otherwise, so that what
+ * waits for it (Vault, monitoring) is never registered and the update fails, in preview too (reads
+ * run during previews: pulumi pkg/resource/deploy/step.go ReadStep).
+ */
+export function volumeChangeCheck(
+  name: string,
+  current: pulumi.Output<VolumeSettings>,
+  guard: VolumeGuard,
+  parent: pulumi.Resource,
+): pulumi.Output<pulumi.Resource> {
+  const lastDeployed = new pulumi.StackReference(
+    `${name}-last-deployed`,
+    { name: ownStackReferenceName(engineOrganization(), pulumi.getProject(), pulumi.getStack()) },
+    { parent },
+  );
+  return pulumi.all([lastDeployed.getOutput(guard.outputName), current]).apply(([value, settings]) => {
+    const previous = readVolumeSettings(value);
+    if (previous.warning) void pulumi.log.warn(previous.warning, parent);
+    const changes = volumeChanges(previous.settings, settings);
+    for (const entry of unusedAcknowledgements(changes, guard.changesDone)) {
+      void pulumi.log.warn(
+        `${VOLUME_CHANGES_DONE_ENV}: ${entry} matches no refused change of this run`,
+        parent,
+      );
+    }
+    const refused = refusedVolumeChanges(changes, guard.changesDone);
+    if (refused.length > 0) throw new VolumeChangesRefused(volumeChangeError(refused));
+    return lastDeployed as pulumi.Resource;
+  });
+}
+
+/**
+ * The volume settings once the releases owning the volumes are deployed with them: when one fails
+ * or is refused, the output does not resolve and the stack keeps the last deployment's record.
+ */
+function recordedVolumeSettings(
+  volumes: pulumi.Output<VolumeSettings>,
+  addons: PlatformAddOns,
+): pulumi.Output<VolumeSettings> {
+  const owners = [addons.vault?.release, addons.monitoring?.release].flatMap((r) => (r ? [r.urn] : []));
+  return pulumi.all(owners).apply(() => volumes);
+}
+
+/** The guard of the program's own stack: its `volumeSettings` output and VOLUME_CHANGES_DONE_ENV. */
+export function loadVolumeGuard(env: Record<string, string | undefined> = process.env): VolumeGuard {
+  const { done, problems } = parseVolumeChangesDone(env[VOLUME_CHANGES_DONE_ENV]);
+  if (problems.length > 0) {
+    throw new Error(
+      `${VOLUME_CHANGES_DONE_ENV}: ${problems.map((p) => `entry ${p.path.join(".")}: ${p.message}`).join("; ")}`,
+    );
+  }
+  return { outputName: "volumeSettings", changesDone: done };
+}
+
+export function buildPlatform(name: string, cfg: PlatformConfig, guard?: VolumeGuard): Platform {
+  return new Platform(name, cfg, undefined, guard);
 }

@@ -69,6 +69,11 @@ describe("the add-on contract", () => {
         assert.ok(Object.keys(published).length >= 4, "the example installs the core add-ons");
         const namespaces = run.ofType(NAMESPACE).map((n) => (n.inputs.metadata as { name: string }).name);
         for (const [key, p] of Object.entries(published)) {
+          assert.equal(
+            run.byUrn(p.urn).outputs.namespace,
+            p.namespace,
+            `${key}: registers its namespace as an output`,
+          );
           const release = run.byUrn(p.releaseUrn);
           assert.equal(release.type, RELEASE, key);
           assert.equal(release.parent, p.urn, `${key}: the release is the add-on's child`);
@@ -95,8 +100,9 @@ describe("the add-on contract", () => {
         assert.equal(s.monitoring?.namespace, addons.monitoring?.namespace);
         assert.equal(s.monitoring?.release, addons.monitoring?.release);
         assert.equal(s.vault?.namespace, addons.vault?.namespace);
-        assert.equal(s.vault?.release, addons.vault?.release);
-        assert.equal(s.vault?.tls?.issuer, addons.vault?.tls?.issuer);
+        // Pods with agents wait for the injector and, in ha mode, its patch with Vault's CA.
+        assert.equal(s.vault?.release, addons.vault?.injectorReady);
+        assert.equal(s.vault?.tls, undefined, "agents get Vault's CA from the injector, not per app");
       });
     });
   }

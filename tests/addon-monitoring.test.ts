@@ -17,7 +17,8 @@ import {
   prometheusRetentionSize,
 } from "../components/addons/monitoring";
 import { ClusterDns, clusterDnsOf } from "../components/cluster/capabilities";
-import { MonitoringSettings } from "../components/addons/types";
+import { RECEIVERS_SECRET, alertmanagerConfig } from "../components/addons/alerting";
+import { AlertingSettings, MonitoringSettings } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
@@ -468,5 +469,75 @@ describe("monitoring add-on (kube-prometheus-stack)", () => {
     assert.strictEqual(prometheusRetentionSize("512Mi"), "435MB");
     assert.strictEqual(prometheusRetentionSize("1Ti"), "891289MB");
     assert.throws(() => prometheusRetentionSize("10GB"), /not like/);
+  });
+});
+
+describe("monitoring add-on with alerting (Alertmanager receivers)", () => {
+  const SLACK = "https://hooks.slack.com/services/T000/B000/s3cr3t";
+  const PD = `s3cr3t${"k".repeat(26)}`;
+  const alerting = (): AlertingSettings => ({
+    receivers: {
+      pager: { pagerduty: { routingKey: pulumi.secret(PD), sendResolved: true } },
+      chat: { slack: { url: pulumi.secret(SLACK), channel: "#alerts", sendResolved: true } },
+    },
+    routes: { critical: ["pager"], warning: ["chat"] },
+    defaultReceiver: "chat",
+  });
+  const withAlerting = () => memo("alerting", () => build({ ...prod, alerting: alerting() }, true));
+
+  it("creates the receivers' Secret as a child on the cluster provider; the release mounts it and waits for it", async () => {
+    const { run, release, values } = await withAlerting();
+    const secret = run.one(SECRET, "alertmanager-receivers");
+    assert.strictEqual(secret.name, "kp-monitoring-alertmanager-receivers");
+    assert.strictEqual(secret.parent, run.one("kube-platform:addons:Monitoring").urn);
+    assert.strictEqual(run.providerUrn(secret), run.one("pulumi:providers:kubernetes").urn);
+    validateKubernetesObject(secret.inputs);
+    assert.deepStrictEqual(secret.inputs.metadata, {
+      name: RECEIVERS_SECRET,
+      namespace: MONITORING_NAMESPACE,
+      labels: { "app.kubernetes.io/part-of": "kube-platform" },
+    });
+    assert.deepStrictEqual(secret.inputs.stringData, {
+      "pager.pagerduty-routing-key": PD,
+      "chat.slack-url": SLACK,
+    });
+    assert.ok(secret.secretInputs.has("stringData"));
+    assert.ok(release.dependsOn.includes(secret.urn), "the pods mount it: the release waits for it");
+    assert.deepStrictEqual(get(values, "alertmanager.alertmanagerSpec.secrets"), [RECEIVERS_SECRET]);
+    assert.strictEqual(release.secretInputs.has("values"), false);
+    assert.ok(!JSON.stringify(release.inputs).includes("s3cr3t"), "a secret value reached the release");
+  });
+
+  it("renders the routes and receivers into alertmanager.config, valid for the chart in dev and prod", async () => {
+    const { values } = await withAlerting();
+    assert.deepStrictEqual(get(values, "alertmanager.config"), alertmanagerConfig(alerting()));
+    assert.deepStrictEqual(get(values, "alertmanager.config.route.receiver"), "chat");
+    assert.deepStrictEqual(chartValueProblems("monitoring", values), []);
+    for (const [s, ha] of [
+      [dev, false],
+      [prod, true],
+    ] as const) {
+      const v = monitoringValues({ ...s, alerting: alerting() }, ha, "sc", "secret", "coredns");
+      assert.deepStrictEqual(chartValueProblems("monitoring", v), []);
+    }
+  });
+
+  it("user values merge over it without dropping the mount", async () => {
+    const { values } = await build(
+      { ...dev, alerting: alerting(), values: { alertmanager: { alertmanagerSpec: { logLevel: "debug" } } } },
+      false,
+    );
+    assert.deepStrictEqual(get(values, "alertmanager.alertmanagerSpec.secrets"), [RECEIVERS_SECRET]);
+    assert.strictEqual(get(values, "alertmanager.alertmanagerSpec.logLevel"), "debug");
+  });
+
+  it("without alerting: the chart's default config and no receivers' Secret", async () => {
+    const { run, values } = await devRun();
+    assert.strictEqual(get(values, "alertmanager.config"), undefined);
+    assert.strictEqual(get(values, "alertmanager.alertmanagerSpec.secrets"), undefined);
+    assert.deepStrictEqual(
+      run.ofType(SECRET).map((s) => s.name),
+      ["kp-monitoring-grafana-admin"],
+    );
   });
 });

@@ -3,12 +3,16 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  INJECTOR_CA_ENV,
   sealHcl,
+  TLS_RELOAD_SCRIPT,
+  TLS_RELOAD_SECURITY_CONTEXT,
   Vault,
   VaultArgs,
   vaultServerConfig,
   vaultTlsDnsNames,
   vaultValues,
+  VAULT_SERVER_IMAGE,
   VAULT_TLS_SECRET,
 } from "../components/addons/vault";
 import { VAULT_INJECTION_NAMESPACE_LABELS } from "../components/kube/conventions";
@@ -22,7 +26,7 @@ import {
   UnsealKms,
   WorkloadIdentity,
 } from "../components/cluster/types";
-import { chartValueProblems } from "./helpers/chart-values";
+import { chartData, chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { ProgramRun, runResources } from "../offline/mocks";
 
@@ -39,6 +43,8 @@ type Values = Record<string, any>;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 const ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer";
+const NAMESPACED_ISSUER = "kubernetes:cert-manager.io/v1:Issuer";
+const PATCH = "kubernetes:apps/v1:DeploymentPatch";
 
 function settings(overrides: Partial<VaultSettings> = {}): VaultSettings {
   return {
@@ -190,10 +196,62 @@ describe("Vault add-on", () => {
     assert.deepStrictEqual(v.injector.podDisruptionBudget, { maxUnavailable: 1 });
   });
 
-  it("dev ignores tls: no Certificate, no TLS volume", async () => {
+  it("dev ignores tls: no Certificate, no TLS volume, no reload sidecar", async () => {
     const { r } = await run(settings(), { tls: true });
     assert.strictEqual(r.ofType(CERTIFICATE).length, 0);
-    assert.ok(!values(r).server.volumes.some((x: { name: string }) => x.name === "tls"));
+    const v = values(r);
+    assert.ok(!v.server.volumes.some((x: { name: string }) => x.name === "tls"));
+    assert.strictEqual(v.server.shareProcessNamespace, false);
+    assert.strictEqual(v.server.extraContainers, null);
+  });
+
+  it("ha: a tls-reload sidecar (pinned server image, restricted, the TLS Secret read-only) and one process namespace", async () => {
+    for (const o of [{}, { unseal: true }]) {
+      const v = values((await run(HA(), o)).r);
+      // Rendered by templates/server-statefulset.yaml (checked with helm template at CHARTS.vault).
+      assert.strictEqual(v.server.shareProcessNamespace, true);
+      assert.deepStrictEqual(v.server.extraContainers, [
+        {
+          name: "tls-reload",
+          image: "hashicorp/vault:2.0.4",
+          imagePullPolicy: "IfNotPresent",
+          command: ["/bin/sh", "-c", TLS_RELOAD_SCRIPT],
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 100,
+            runAsGroup: 1000,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            capabilities: { drop: ["ALL"] },
+            readOnlyRootFilesystem: true,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          resources: { requests: { cpu: "5m", memory: "16Mi" }, limits: { memory: "32Mi" } },
+          volumeMounts: [{ name: "tls", mountPath: "/vault/userconfig/tls", readOnly: true }],
+        },
+      ]);
+      // The same uid as the server (it may signal only its own uid) and the volume the server mounts.
+      assert.strictEqual(
+        TLS_RELOAD_SECURITY_CONTEXT.runAsUser,
+        v.server.statefulSet.securityContext.pod.runAsUser,
+      );
+      assert.ok(v.server.volumes.some((x: { name: string }) => x.name === "tls"));
+      validateKubernetesObject({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "vault-0" },
+        spec: { shareProcessNamespace: true, containers: v.server.extraContainers },
+      });
+    }
+  });
+
+  it("the sidecar's image is the server image of the pinned chart (values.yaml server.image)", () => {
+    const server = chartData("vault").defaults.server as { image: { repository: string; tag: string } };
+    assert.deepStrictEqual(
+      { repository: server.image.repository, tag: server.image.tag },
+      { ...VAULT_SERVER_IMAGE },
+      "CHARTS.vault changed its server image: update VAULT_SERVER_IMAGE",
+    );
   });
 
   it("ha: Raft with node ids, replicas, TLS on, data + audit volumes, PDBs, anti-affinity", async () => {
@@ -236,19 +294,35 @@ describe("Vault add-on", () => {
     assert.strictEqual(hcl.match(/retry_join \{/g)?.length, 3);
     for (const i of [0, 1, 2])
       assert.ok(hcl.includes(`leader_api_addr     = "https://vault-${i}.vault-internal:8200"`));
-    assert.strictEqual(hcl.match(/leader_ca_cert_file = "\/vault\/userconfig\/tls\/ca.crt"/g)?.length, 3);
+    // Raft joins trust Vault's CA, not the Secret's ca.crt (the cluster-wide internal CA at the chain's root).
+    assert.strictEqual(
+      hcl.match(/leader_ca_cert_file = "\/vault\/userconfig\/vault-ca\/ca.crt"/g)?.length,
+      3,
+    );
+    assert.doesNotMatch(hcl, /userconfig\/tls\/ca\.crt/);
     assert.match(hcl, /service_registration "kubernetes" \{\}/);
     assert.doesNotMatch(hcl, /seal "/, "Shamir: no seal stanza without unseal");
-    // The TLS Secret is mounted where the config reads it, the CLI trusts the CA.
+    // The TLS Secret is mounted where the config reads it; Vault's CA certificate (never its key) beside it.
     assert.deepStrictEqual(
       v.server.volumes.find((x: { name: string }) => x.name === "tls"),
       { name: "tls", secret: { secretName: VAULT_TLS_SECRET, defaultMode: 0o440 } },
     );
     assert.deepStrictEqual(
-      v.server.volumeMounts.find((x: { name: string }) => x.name === "tls"),
-      { name: "tls", mountPath: "/vault/userconfig/tls", readOnly: true },
+      v.server.volumes.find((x: { name: string }) => x.name === "vault-ca"),
+      {
+        name: "vault-ca",
+        secret: { secretName: "vault-ca", defaultMode: 0o440, items: [{ key: "tls.crt", path: "ca.crt" }] },
+      },
     );
-    assert.strictEqual(v.server.extraEnvironmentVars.VAULT_CACERT, "/vault/userconfig/tls/ca.crt");
+    assert.deepStrictEqual(
+      v.server.volumeMounts.filter((x: { name: string }) => x.name === "tls" || x.name === "vault-ca"),
+      [
+        { name: "tls", mountPath: "/vault/userconfig/tls", readOnly: true },
+        { name: "vault-ca", mountPath: "/vault/userconfig/vault-ca", readOnly: true },
+      ],
+    );
+    // The CLI in the pods trusts Vault's CA only.
+    assert.strictEqual(v.server.extraEnvironmentVars.VAULT_CACERT, "/vault/userconfig/vault-ca/ca.crt");
     assert.strictEqual(v.server.ha.apiAddr, "https://$(VAULT_K8S_POD_NAME).vault-internal.vault.svc:8200");
   });
 
@@ -264,9 +338,9 @@ describe("Vault add-on", () => {
     assert.match(v.server.livenessProbe.path, /sealedcode=204&uninitcode=204/);
   });
 
-  it("ha TLS: a cert-manager Certificate from the internal CA for every name the chart's pods and Services use", async () => {
+  it("ha TLS: a cert-manager Certificate from Vault's own CA Issuer for every name the chart's pods and Services use", async () => {
     const { r } = await run(HA());
-    const cert = r.one(CERTIFICATE);
+    const cert = r.one(CERTIFICATE, "vault-tls");
     validateKubernetesObject(cert.inputs);
     const meta = cert.inputs.metadata as {
       name: string;
@@ -278,11 +352,9 @@ describe("Vault add-on", () => {
     assert.strictEqual(meta.annotations["pulumi.com/waitFor"], "condition=Ready");
     const spec = cert.inputs.spec as Values;
     assert.strictEqual(spec.secretName, VAULT_TLS_SECRET);
-    assert.deepStrictEqual(spec.issuerRef, {
-      name: "selfsigned",
-      kind: "ClusterIssuer",
-      group: "cert-manager.io",
-    });
+    // A namespaced Issuer: a Certificate elsewhere cannot name it (the internal CA ClusterIssuer could).
+    assert.deepStrictEqual(spec.issuerRef, { name: "vault-ca", kind: "Issuer", group: "cert-manager.io" });
+    assert.deepStrictEqual([spec.duration, spec.renewBefore], ["8760h", "720h"]);
     for (const n of [
       "vault",
       "vault.vault.svc",
@@ -300,18 +372,91 @@ describe("Vault add-on", () => {
     assert.strictEqual(new Set(spec.dnsNames).size, spec.dnsNames.length);
   });
 
-  it("the release depends on its Certificate, namespace and cluster — not on the ClusterIssuer directly", async () => {
+  it("ha TLS: Vault's own CA in the vault namespace, signed by the internal CA, behind a namespaced CA Issuer", async () => {
+    const { r } = await run(HA());
+    const ca = r.one(CERTIFICATE, "vault-ca");
+    const issuer = r.one(NAMESPACED_ISSUER);
+    for (const o of [ca, issuer]) validateKubernetesObject(o.inputs);
+    assert.deepStrictEqual(ca.inputs.metadata, {
+      name: "vault-ca",
+      namespace: "vault",
+      labels: { "app.kubernetes.io/part-of": "kube-platform" },
+      annotations: { "pulumi.com/waitFor": "condition=Ready" },
+    });
+    assert.deepStrictEqual(ca.inputs.spec, {
+      isCA: true,
+      commonName: "kube-platform Vault CA",
+      subject: { organizations: ["kube-platform"] },
+      secretName: "vault-ca",
+      duration: "43800h",
+      renewBefore: "8760h",
+      // Renewal keeps the key: issued certificates and agents holding the previous CA keep verifying.
+      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
+      issuerRef: { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
+    });
+    assert.deepStrictEqual(issuer.inputs.metadata, {
+      name: "vault-ca",
+      namespace: "vault",
+      labels: { "app.kubernetes.io/part-of": "kube-platform" },
+      annotations: { "pulumi.com/waitFor": "condition=Ready" },
+    });
+    assert.deepStrictEqual(issuer.inputs.spec, { ca: { secretName: "vault-ca" } });
+    assert.strictEqual(r.ofType(ISSUER).length, 1, "no ClusterIssuer of Vault's own");
+  });
+
+  it("order: internal CA → Vault's CA → its Issuer → server Certificate → release → injector patch", async () => {
     const { r } = await run(HA());
     const rel = r.one(RELEASE);
-    const cert = r.one(CERTIFICATE);
-    const issuer = r.one(ISSUER);
+    const cert = r.one(CERTIFICATE, "vault-tls");
+    const ca = r.one(CERTIFICATE, "vault-ca");
+    const caIssuer = r.one(NAMESPACED_ISSUER);
+    const internal = r.one(ISSUER);
+    const patch = r.one(PATCH);
     const ns = r.one("kubernetes:core/v1:Namespace");
     const ready = r.one("test:index:ClusterReady");
     assert.deepStrictEqual(new Set(rel.dependsOn), new Set([ns.urn, ready.urn, cert.urn]));
-    assert.ok(!rel.dependsOn.includes(issuer.urn));
-    assert.ok(cert.dependsOn.includes(issuer.urn), "the Certificate waits for its issuer");
-    assert.ok(cert.dependsOn.includes(ns.urn), "the Certificate lives in the vault namespace");
+    assert.ok(!rel.dependsOn.includes(internal.urn));
+    assert.ok(ca.dependsOn.includes(internal.urn), "Vault's CA waits for the internal CA issuer");
+    assert.ok(caIssuer.dependsOn.includes(ca.urn), "the Issuer waits for its CA Secret");
+    assert.ok(cert.dependsOn.includes(caIssuer.urn), "the server Certificate waits for its issuer");
+    for (const o of [ca, caIssuer, cert])
+      assert.ok(o.dependsOn.includes(ns.urn), `${o.name} is in the vault namespace`);
     assert.ok(!r.dependsOnTransitively(cert, rel));
+    assert.deepStrictEqual(new Set(patch.dependsOn), new Set([rel.urn, ca.urn]));
+  });
+
+  it("ha: the injector hands Vault's CA certificate (never its key) to every agent; pods wait for that patch", async () => {
+    const { r, component } = await run(HA());
+    const patch = r.one(PATCH);
+    assert.strictEqual(patch.name, "vault-injector-ca");
+    assert.deepStrictEqual(patch.inputs.metadata, { name: "vault-agent-injector", namespace: "vault" });
+    assert.deepStrictEqual(patch.inputs.spec, {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: "sidecar-injector",
+              env: [
+                {
+                  name: "AGENT_INJECT_VAULT_CACERT_BYTES",
+                  valueFrom: { secretKeyRef: { name: "vault-ca", key: "tls.crt" } },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    assert.strictEqual(INJECTOR_CA_ENV, "AGENT_INJECT_VAULT_CACERT_BYTES");
+    assert.ok(k8s.apps.v1.DeploymentPatch.isInstance(component.injectorReady), "pods wait for the patch");
+    assert.notStrictEqual(component.injectorReady, component.release);
+  });
+
+  it("dev: no Vault CA, no patch; pods wait for the release itself", async () => {
+    const { r, component } = await run(settings(), { tls: true });
+    assert.strictEqual(r.ofType(PATCH).length, 0);
+    assert.strictEqual(r.ofType(NAMESPACED_ISSUER).length, 0);
+    assert.strictEqual(component.injectorReady, component.release);
   });
 
   it("ha mode without tls is an error", async () => {
@@ -459,7 +604,10 @@ describe("Vault add-on", () => {
     const provider = r.one("pulumi:providers:kubernetes");
     const mine = r.resources.filter((x) => x.parent === comp.urn);
     assert.deepStrictEqual(mine.map((x) => x.type).sort(), [
+      "kubernetes:apps/v1:DeploymentPatch",
       "kubernetes:cert-manager.io/v1:Certificate",
+      "kubernetes:cert-manager.io/v1:Certificate",
+      "kubernetes:cert-manager.io/v1:Issuer",
       "kubernetes:core/v1:Namespace",
       "kubernetes:helm.sh/v3:Release",
       "kubernetes:networking.k8s.io/v1:NetworkPolicy",
@@ -472,7 +620,11 @@ describe("Vault add-on", () => {
     }
     assert.strictEqual(r.ofType("kubernetes:core/v1:Secret").length, 0);
     assert.deepStrictEqual(r.outputs, { address: "https://vault-active.vault.svc:8200", namespace: "vault" });
-    assert.deepStrictEqual(component.metrics, [], "no scrape target without a Vault token (see README)");
+    assert.deepStrictEqual(
+      component.metrics,
+      [],
+      "no scrape target without a Vault token (see docs/addons/vault.md)",
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EksCluster, validateEksSettings } from "../components/cluster/eks";
 import { EksSettings } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
-import { prodSettings, devSettings, evaluate, obj, nodeGroups } from "./helpers/eks-cluster";
+import { prodSettings, devSettings, evaluate, obj, nodeGroups, prodWith } from "./helpers/eks-cluster";
 
 describe("EksCluster", function () {
   let prod: ProgramRun;
@@ -18,14 +18,13 @@ describe("EksCluster", function () {
   describe("the deployer's path to the API (private endpoint)", function () {
     const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
     const TGW_ATTACHMENT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment";
-    const viaTgw: EksSettings = {
-      ...prodSettings,
+    const viaTgw: EksSettings = prodWith({
       deployerNetwork: {
         cidrs: ["10.100.0.0/16", "192.168.10.0/24"],
         securityGroupIds: [],
         transitGatewayId: "tgw-0123456789abcdef0",
       },
-    };
+    });
     let tgw: ProgramRun;
     before(async function () {
       tgw = await evaluate(viaTgw, "prod");
@@ -232,7 +231,7 @@ describe("EksCluster", function () {
   });
 
   describe("zones EKS accepts", function () {
-    const inRegion = (region: string): EksSettings => ({ ...prodSettings, region });
+    const inRegion = (region: string): EksSettings => prodWith({ region });
     const zonesOf = (run: ProgramRun) =>
       run
         .ofType("aws:ec2/subnet:Subnet")
@@ -258,7 +257,7 @@ describe("EksCluster", function () {
 
     it("fails with the zone count when too few accepted zones remain", async function () {
       await assert.rejects(
-        evaluate({ ...inRegion("us-east-1"), availabilityZoneCount: 4 }, "prod"),
+        evaluate(prodWith({ region: "us-east-1", availabilityZoneCount: 4 }), "prod"),
         /region us-east-1 has 3 availability zones EKS accepts \(excluding use1-az3, usw1-az2, cac1-az3\), availabilityZoneCount is 4/,
       );
     });
@@ -267,7 +266,7 @@ describe("EksCluster", function () {
   describe("raising availabilityZoneCount", function () {
     let four: ProgramRun;
     before(async function () {
-      four = await evaluate({ ...prodSettings, availabilityZoneCount: 4 }, "prod");
+      four = await evaluate(prodWith({ availabilityZoneCount: 4 }), "prod");
     });
 
     it("keeps the control plane on its creation-time subnets: vpcConfig.subnetIds is ignored after creation", function () {

@@ -277,6 +277,44 @@ describe("EksCluster", function () {
         /duplicates/,
       );
     });
+
+    it("validateEksSettings applies config's VPC prefix, zone count and cluster-name bounds (both sides)", function () {
+      assert.doesNotThrow(() => validateEksSettings({ ...prodSettings, vpcCidr: "10.0.0.0/20" }));
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, vpcCidr: "10.0.0.0/21" }),
+        /vpcCidr "10.0.0.0\/21": the prefix must be between \/16 and \/20/,
+      );
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, vpcCidr: "10.0.0.0/15" }),
+        /between \/16 and \/20/,
+      );
+      assert.doesNotThrow(() => validateEksSettings({ ...prodSettings, availabilityZoneCount: 6 }));
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, availabilityZoneCount: 7 }),
+        /between 2 and 6/,
+      );
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, availabilityZoneCount: 1 }),
+        /between 2 and 6/,
+      );
+      assert.doesNotThrow(() => validateEksSettings({ ...prodSettings, clusterName: "a".repeat(40) }));
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, clusterName: "a".repeat(41) }),
+        /clusterName "a{41}" must be at most 40 characters/,
+      );
+      assert.throws(
+        () => validateEksSettings({ ...prodSettings, clusterName: "kp_prod" }),
+        /clusterName "kp_prod"/,
+      );
+      assert.throws(
+        () =>
+          validateEksSettings({
+            ...prodSettings,
+            adminPrincipalArns: ["arn:aws:iam::111122223333:role/A", "arn:aws:iam::111122223333:role/A"],
+          }),
+        /adminPrincipalArns contains duplicates: \[1\] is listed twice/,
+      );
+    });
   });
 
   describe("principal ARNs", function () {

@@ -21,6 +21,7 @@ import {
   policyOf,
   statements,
   nodeGroups,
+  prodWith,
 } from "./helpers/eks-cluster";
 
 describe("EksCluster", function () {
@@ -235,7 +236,6 @@ describe("EksCluster", function () {
         autoscalingRegion: "eu-west-1",
         mechanism: "irsa",
       });
-      assert.strictEqual(prod.outputs.clusterName, "kp-prod");
     });
   });
 
@@ -248,12 +248,6 @@ describe("EksCluster", function () {
       assert.strictEqual(user.token, undefined, "no static token");
       return { kc, exec: obj(user.exec) };
     };
-
-    it("the kubeconfig is a secret", function () {
-      assert.ok(prod.secretOutputs.has("kubeconfig"));
-      assert.ok(dev.secretOutputs.has("kubeconfig"));
-      assert.ok(prod.one("pulumi:providers:kubernetes").secretInputs.has("kubeconfig"));
-    });
 
     it("prod's kubeconfig runs `aws eks get-token` as the configured role", function () {
       const { kc, exec } = execOf(prod);
@@ -308,15 +302,14 @@ describe("EksCluster", function () {
 
   describe("replacement stability", function () {
     it("node counts and Kubernetes version bumps leave every replacement-forcing input unchanged", async function () {
-      const bumped: EksSettings = {
-        ...prodSettings,
+      const bumped: EksSettings = prodWith({
         kubernetesVersion: "1.35",
         nodePools: prodSettings.nodePools.map((p) => ({
           ...p,
           minNodes: p.minNodes + 2,
           maxNodes: p.maxNodes * 2,
         })),
-      };
+      });
       const after = await evaluate(bumped, "prod");
       const pick = (r: RecordedResource, keys: string[]) =>
         Object.fromEntries(keys.map((k) => [k, r.inputs[k]]));

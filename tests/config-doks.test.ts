@@ -1,6 +1,11 @@
 import * as assert from "node:assert/strict";
 import { parseConfig } from "../stacks/config";
 import { oneProblem as oneProblemIn } from "./helpers/config-problems";
+import { SAMPLE_KUBECONFIG, runExample } from "../offline/stacks";
+import { underTest } from "../offline/mocks";
+import { requirementsOf } from "../preflight/plan";
+import { ResourceUnderTest, evaluate } from "../rules";
+import { doksAutoUpgrade, isShamirHaVault } from "../rules/cluster/doks";
 
 const ctx = { project: "kube-platform", stack: "doks" };
 const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
@@ -49,5 +54,104 @@ describe("DOKS config: the control-plane firewall (cluster.apiAllowedAddresses)"
       { cluster: { ...base, apiAllowedAddresses: ["203.0.113.0/24", "203.0.113.0/24"] } },
       /^cluster\.apiAllowedAddresses\[1\]: got "203\.0\.113\.0\/24"; is listed twice/,
     );
+  });
+});
+
+describe("DOKS with Vault ha (Shamir): node auto-upgrades", () => {
+  const autoUpgradeOf = (raw: Record<string, unknown>): unknown =>
+    (parseConfig(raw, ctx).cluster as unknown as { autoUpgrade: unknown }).autoUpgrade;
+  const PROD_DOKS = { ...PROD, cluster: { ...base, apiAllowedAddresses: ["203.0.113.0/24"] } };
+  const withVault = (raw: Record<string, unknown>, vault: Record<string, unknown>) => ({
+    ...raw,
+    addons: { ...((raw.addons as Record<string, unknown>) ?? {}), vault },
+  });
+
+  it("defaults to false while Vault runs ha (prod's default mode), true otherwise", () => {
+    assert.equal(autoUpgradeOf(PROD_DOKS), false, "prod: Vault ha by default, Shamir on DOKS");
+    assert.equal(autoUpgradeOf(withVault(PROD_DOKS, { mode: "ha" })), false);
+    assert.equal(autoUpgradeOf(withVault(PROD_DOKS, { mode: "dev" })), true);
+    assert.equal(autoUpgradeOf(withVault(PROD_DOKS, { enabled: false })), true);
+    assert.equal(autoUpgradeOf({ cluster: base }), true, "dev: Vault dev mode by default");
+    assert.equal(autoUpgradeOf(withVault({ cluster: base }, { mode: "ha" })), false);
+  });
+
+  it("an explicit value wins where it is safe or chosen: false always, true in dev", () => {
+    assert.equal(
+      autoUpgradeOf({ ...PROD_DOKS, cluster: { ...PROD_DOKS.cluster, autoUpgrade: false } }),
+      false,
+    );
+    const devHa = withVault({ cluster: { ...base, autoUpgrade: true } }, { mode: "ha" });
+    assert.equal(autoUpgradeOf(devHa), true, "dev may choose automatic upgrades with Vault ha");
+    const prodDev = withVault(
+      { ...PROD_DOKS, cluster: { ...PROD_DOKS.cluster, autoUpgrade: true } },
+      { mode: "dev" },
+    );
+    assert.equal(autoUpgradeOf(prodDev), true);
+  });
+
+  it("prod refuses autoUpgrade true with Vault ha, naming both keys and the ways out", () => {
+    oneProblem(
+      { ...PROD_DOKS, cluster: { ...PROD_DOKS.cluster, autoUpgrade: true } },
+      /^cluster\.autoUpgrade: got true; with addons\.vault\.mode ha /,
+      /addons\.vault\.mode ha/,
+      /Shamir/,
+      /a forced drain loses the Raft quorum/,
+      /Leave cluster\.autoUpgrade unset/,
+      /addons\.vault\.mode dev or addons\.vault\.enabled false/,
+    );
+  });
+
+  it("security rule AVD-DIG-0008 (doks-auto-upgrade) accepts autoUpgrade false only beside a Shamir ha Vault", () => {
+    const cluster = (autoUpgrade: unknown): ResourceUnderTest => ({
+      type: "digitalocean:index/kubernetesCluster:KubernetesCluster",
+      name: "kp-cluster-doks",
+      inputs: { autoUpgrade },
+    });
+    const vault = (values: Record<string, unknown>): ResourceUnderTest => ({
+      type: "kubernetes:helm.sh/v3:Release",
+      name: "kp-addons-vault-release",
+      inputs: { chart: "vault", values },
+    });
+    const shamirHa = vault({ server: { ha: { enabled: true, raft: { config: 'storage "raft" {}' } } } });
+    const kmsHa = vault({
+      server: { ha: { enabled: true, raft: { config: 'storage "raft" {}\nseal "awskms" {\n}' } } },
+    });
+    const dev = vault({ server: { ha: { enabled: false }, standalone: { enabled: true } } });
+    const ids = (set: ResourceUnderTest[]) =>
+      evaluate(set, { profile: "prod" }, [doksAutoUpgrade]).map((v) => [v.ruleId, v.message]);
+    const refused = [["doks-auto-upgrade", "autoUpgrade is not true"]];
+    assert.deepEqual(ids([cluster(true)]), []);
+    assert.deepEqual(ids([cluster(false), shamirHa]), [], "the documented combination");
+    assert.deepEqual(ids([cluster(false)]), refused);
+    assert.deepEqual(ids([cluster(undefined), dev]), refused);
+    assert.deepEqual(ids([cluster(false), kmsHa]), refused, "an auto-unsealed Vault survives upgrades");
+    assert.ok(isShamirHaVault(shamirHa) && !isShamirHaVault(kmsHa) && !isShamirHaVault(dev));
+  });
+
+  it("the DOKS example (prod, Vault ha) deploys with autoUpgrade false and no mandatory violation of it", async () => {
+    const r = await runExample("doks");
+    const c = r.one("digitalocean:index/kubernetesCluster:KubernetesCluster");
+    assert.equal(c.inputs.autoUpgrade, false);
+    assert.deepEqual(evaluate(r.resources.map(underTest), { profile: "prod" }, [doksAutoUpgrade]), []);
+  });
+
+  it("the existing target cannot turn node upgrades off: the preflight names the requirement with Vault ha", () => {
+    const existing = (vault: Record<string, unknown>) =>
+      requirementsOf(
+        parseConfig(
+          {
+            ...PROD,
+            addons: { ...PROD.addons, vault },
+            cluster: { target: "existing" },
+            kubeconfig: SAMPLE_KUBECONFIG,
+          },
+          { project: "kube-platform", stack: "existing" },
+        ),
+      ).filter((line) => line.startsWith("node upgrades under your control"));
+    assert.equal(existing({ mode: "ha" }).length, 1);
+    assert.match(existing({ mode: "ha" })[0], /brings a Vault pod back sealed/);
+    assert.match(existing({ mode: "ha" })[0], /turn the cluster's automatic node upgrades off/);
+    assert.deepEqual(existing({ mode: "dev" }), []);
+    assert.deepEqual(existing({ enabled: false }), []);
   });
 });

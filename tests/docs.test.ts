@@ -137,9 +137,10 @@ interface Finding {
 }
 
 /** Broken links and missing paths in the docs below `root`. */
-export function docProblems(root = ROOT): { links: Finding[]; paths: Finding[] } {
+export function docProblems(root = ROOT): { links: Finding[]; paths: Finding[]; outside: Finding[] } {
   const links: Finding[] = [];
   const paths: Finding[] = [];
+  const outside: Finding[] = [];
   const anchorCache = new Map<string, Set<string>>();
   const anchors = (file: string) => {
     let a = anchorCache.get(file);
@@ -152,19 +153,26 @@ export function docProblems(root = ROOT): { links: Finding[]; paths: Finding[] }
       for (const target of relativeLinks(text)) {
         const [pathPart, anchor] = target.split("#", 2);
         const dest = pathPart === "" ? file : path.resolve(path.dirname(file), decodeURI(pathPart));
-        if (!fs.existsSync(dest) || !fs.statSync(dest).isFile())
+        if (path.relative(root, dest).startsWith("..")) outside.push({ file: rel, line, what: target });
+        else if (!fs.existsSync(dest) || !fs.statSync(dest).isFile())
           links.push({ file: rel, line, what: `${target}: no such file` });
         else if (anchor !== undefined && dest.endsWith(".md") && !anchors(dest).has(anchor))
           links.push({ file: rel, line, what: `${target}: no heading with anchor #${anchor}` });
       }
       for (const span of codeSpans(text)) {
+        if (pointsOutside(span)) outside.push({ file: rel, line, what: span });
         const p = repositoryPath(span);
         if (p !== undefined && !fs.existsSync(path.join(root, p)))
           paths.push({ file: rel, line, what: span === p ? p : `${p} (in ${span})` });
       }
     }
   }
-  return { links, paths };
+  return { links, paths, outside };
+}
+
+/** Whether a code span names a file beside or above the checkout (`../shared/…`, `../../x`). */
+export function pointsOutside(span: string): boolean {
+  return /(^|[\s"'(=])\.\.\/[\w.-]/.test(span);
 }
 
 const show = (fs_: Finding[]) => fs_.map((f) => `${f.file}:${f.line}: ${f.what}`).join("\n");
@@ -205,6 +213,19 @@ describe("docs", () => {
       assert.strictEqual(repositoryPath("npm run local"), undefined);
       assert.strictEqual(repositoryPath("cert-manager/kube-platform-root-ca"), undefined);
     });
+  });
+
+  it("flags paths that leave the repository", () => {
+    assert.strictEqual(pointsOutside("../shared/reference.md"), true);
+    assert.strictEqual(pointsOutside("cat ../../notes.md"), true);
+    assert.strictEqual(pointsOutside("components/addons/vault/index.ts"), false);
+    assert.strictEqual(pointsOutside('import { x } from "./net"'), false);
+    assert.strictEqual(pointsOutside("a...b"), false);
+  });
+
+  it("nothing links or points outside the repository", () => {
+    const { outside } = docProblems();
+    assert.ok(outside.length === 0, `outside the repository:\n${show(outside)}`);
   });
 
   it("checks README, CONTRIBUTING, CHANGELOG and docs/", () => {

@@ -1,7 +1,7 @@
 /**
  * The stack outputs the program really exports (index.ts evaluated under mocks) are the ones the
- * README's "Stack outputs" table documents, `apps` included, and only the kubeconfig and the Grafana
- * password are secrets.
+ * README's "Stack outputs" table documents, `apps` and `volumeSettings` included, and only the
+ * kubeconfig and the Grafana password are secrets.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
@@ -16,7 +16,7 @@ function documentedOutputs(): string[] {
 }
 
 describe("stack outputs", () => {
-  it("the README documents eleven outputs, apps among them", () => {
+  it("the README documents twelve outputs, apps and volumeSettings among them", () => {
     assert.deepEqual(documentedOutputs(), [
       "target",
       "clusterName",
@@ -29,6 +29,7 @@ describe("stack outputs", () => {
       "vaultAddress",
       "grafanaAdminPassword",
       "apps",
+      "volumeSettings",
     ]);
   });
 
@@ -40,6 +41,17 @@ describe("stack outputs", () => {
       assert.deepEqual([...r.secretOutputs].sort(), ["grafanaAdminPassword", "kubeconfig"]);
     });
   }
+
+  it("volumeSettings: not secret, exactly the volume keys per add-on (EKS prod: Vault ha, gp3)", async () => {
+    const prod = await runExample("prod");
+    assert.equal(prod.secretOutputs.has("volumeSettings"), false);
+    assert.deepEqual(prod.outputs.volumeSettings, {
+      vault: { mode: "ha", dataSize: "10Gi", auditSize: "10Gi", storageClass: "gp3" },
+      prometheus: { size: "100Gi", storageClass: "gp3" },
+      alertmanager: { size: "10Gi", storageClass: "gp3" },
+      grafana: { size: "10Gi", storageClass: "gp3" },
+    });
+  });
 
   it("apps: per app its public URL and in-cluster address (local kind stack and EKS prod)", async () => {
     const [dev, prod] = await Promise.all([runExample("dev"), runExample("prod")]);

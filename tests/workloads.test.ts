@@ -674,12 +674,19 @@ describe("workloads: Vault", () => {
     assert.ok(d.dependsOn.includes(byName("cluster-ready").urn), "and after ctx.dependsOn");
   });
 
-  it("Vault without TLS: no Certificate, no TLS annotations; no Vault: no annotations, no dependency", async () => {
+  it("Vault whose injector hands out the CA (the platform's ha mode): no Certificate, no CA annotations; no Vault: none", async () => {
     const { r } = await runApp("prod", PROD_APP, { ...ALL, vaultTls: false });
-    assert.strictEqual(r.ofType(T.certificate).length, 0);
-    const a = get(r.one(T.deployment).inputs, "spec.template.metadata.annotations");
+    assert.strictEqual(r.ofType(T.certificate).length, 0, "no copy of any CA in the app namespace");
+    const deployment = r.one(T.deployment);
+    const a = get(deployment.inputs, "spec.template.metadata.annotations");
+    assert.strictEqual(a["vault.hashicorp.com/service"], VAULT_ADDRESS, "still https");
     assert.strictEqual(a["vault.hashicorp.com/tls-secret"], undefined);
+    // An explicit ca-cert would override the CA the injector gives every agent (VAULT_CACERT_BYTES).
     assert.strictEqual(a["vault.hashicorp.com/ca-cert"], undefined);
+    assert.ok(
+      deployment.dependsOn.includes(r.resources.find((x) => x.name === "vault")!.urn),
+      "pods wait for what VaultService.release names (the injector and its CA patch)",
+    );
     const plain = await runApp("dev", DEV_APP, ALL);
     const d = plain.r.one(T.deployment);
     assert.strictEqual(get(d.inputs, "spec.template.metadata.annotations"), undefined);

@@ -2,7 +2,9 @@
  * cert-manager and the platform's ClusterIssuers: Let's Encrypt (staging and production, HTTP-01
  * through the platform's ingress class) when an ACME e-mail is configured, and always an internal
  * CA ("selfsigned": a self-signed root → CA Certificate → CA issuer) for local clusters and
- * in-cluster TLS (Vault).
+ * in-cluster TLS. Vault's server identity does not come from it directly: any namespace can name a
+ * ClusterIssuer, so Vault has its own CA behind a namespaced Issuer (addons/vault/tls.ts), which
+ * this internal CA only signs.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +15,7 @@ import {
   IssuerName,
   PLATFORM_LABELS,
   PLATFORM_PRIORITY,
+  caCertificateSpec,
   spreadAcrossNodesAndZones,
 } from "../kube/conventions";
 import { AddonContext, namespacedRelease, resources } from "./base";
@@ -179,7 +182,7 @@ export interface CertManagerArgs {
   ingressClassName?: string;
 }
 
-/** The internal CA ClusterIssuer, for in-cluster TLS (Vault's servers and agents). */
+/** The internal CA ClusterIssuer, for in-cluster TLS (it signs Vault's own CA, addons/vault/tls.ts). */
 export interface InternalCa {
   issuerName: typeof INTERNAL_CA_ISSUER;
   issuer: pulumi.Resource;
@@ -235,17 +238,13 @@ export function clusterIssuers(
         labels: PLATFORM_LABELS,
         annotations: WAIT_FOR_READY,
       },
-      spec: {
-        isCA: true,
+      spec: caCertificateSpec({
         commonName: "kube-platform internal root CA",
-        subject: { organizations: ["kube-platform"] },
         secretName: INTERNAL_CA_SECRET,
         duration: "87600h", // 10 years
         renewBefore: "8760h", // 1 year
-        // Renewal keeps the key, so certificates already issued keep verifying against the CA.
-        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
-        issuerRef: { name: SELF_SIGNED_ROOT_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
-      },
+        clusterIssuer: SELF_SIGNED_ROOT_ISSUER,
+      }),
     },
     objectOpts([root]),
   );
@@ -265,7 +264,7 @@ export function clusterIssuers(
 export class CertManager extends AddonComponent {
   /** The ClusterIssuer workloads use by default. */
   readonly defaultIssuer: IssuerName;
-  /** The internal CA ClusterIssuer, for in-cluster TLS (Vault). */
+  /** The internal CA ClusterIssuer, for in-cluster TLS (it signs Vault's own CA). */
   readonly internalCaIssuer = INTERNAL_CA_ISSUER;
   /** The internal CA issuer's name and object, to depend on. */
   readonly internalCa: InternalCa;

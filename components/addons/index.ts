@@ -8,6 +8,7 @@ import { AddonComponent, AddonServices } from "./contract";
 import { IngressController } from "./ingress";
 import { MetricsServer } from "./metrics-server";
 import { Monitoring } from "./monitoring";
+import { PlatformNetworkPolicies, addonNetworkPolicies } from "./network-policies";
 import { PlatformPriorityClasses } from "./priority";
 import { AddonsSettings, AutoToggle } from "./types";
 import { Vault } from "./vault";
@@ -18,6 +19,11 @@ export * from "./types";
 export interface PlatformAddOnsArgs {
   cluster: ManagedCluster;
   settings: AddonsSettings;
+  /**
+   * The check of the volume settings against the last deployment (stacks/volume-changes.ts): it
+   * rejects a change Kubernetes would refuse, and everything of Vault and monitoring waits for it.
+   */
+  volumeCheck?: pulumi.Input<pulumi.Resource>;
 }
 
 /** Whether an "auto" add-on is installed: when forced on, or when the cluster needs it. */
@@ -39,8 +45,10 @@ export function addonServices(a: {
       : undefined,
     clusterIssuer: certManager?.defaultIssuer,
     monitoring: monitoring ? { namespace: monitoring.namespace, release: monitoring.release } : undefined,
+    // No CA for the agents to fetch: the injector hands them Vault's CA (vault/injector.ts), so their
+    // pods wait for the injector and its CA patch.
     vault: vault
-      ? { address: vault.address, namespace: vault.namespace, release: vault.release, tls: vault.tls }
+      ? { address: vault.address, namespace: vault.namespace, release: vault.injectorReady }
       : undefined,
   };
 }
@@ -59,6 +67,8 @@ export class PlatformAddOns extends pulumi.ComponentResource {
   readonly clusterAutoscaler?: ClusterAutoscaler;
   /** The platform's PriorityClasses (always created: the add-on charts name them). */
   readonly priorityClasses: PlatformPriorityClasses;
+  /** Default deny in every add-on namespace, then exactly the flows each add-on needs. */
+  readonly networkPolicies: PlatformNetworkPolicies;
   /** What the workloads use: the ingress controller, the ClusterIssuer, monitoring, Vault. */
   readonly services: AddonServices;
 
@@ -88,8 +98,12 @@ export class PlatformAddOns extends pulumi.ComponentResource {
       ...clusterCtx,
       dependsOn: [...cluster.ready, ...Object.values(this.priorityClasses.classes)],
     };
-    // Only the add-ons with persistent volumes wait for the cluster's storage (CSI driver, StorageClass).
-    const withVolumes: AddonContext = { ...ctx, dependsOn: [...ctx.dependsOn, ...cluster.storageReady] };
+    // Only the add-ons with persistent volumes wait for the cluster's storage (CSI driver, StorageClass)
+    // and for the volume check.
+    const withVolumes: AddonContext = {
+      ...ctx,
+      dependsOn: [...ctx.dependsOn, ...cluster.storageReady, ...(args.volumeCheck ? [args.volumeCheck] : [])],
+    };
 
     if (s.ingress.enabled) {
       this.ingress = new IngressController(
@@ -166,6 +180,8 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     for (const addon of installed)
       for (const endpoint of addon?.metrics ?? []) monitoring?.serviceMonitor(endpoint);
 
+    const policyArgs = { cluster, settings: s, installed: this };
+    this.networkPolicies = addonNetworkPolicies(`${name}-netpol`, policyArgs, child);
     this.services = addonServices(this);
     this.ingressClass = this.ingress?.className;
     this.loadBalancerAddress = this.ingress?.loadBalancerAddress;

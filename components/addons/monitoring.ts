@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ClusterDns } from "../cluster/capabilities";
 import { PART_OF_PLATFORM, PLATFORM_PRIORITY, spreadAcrossNodesAndZones } from "../kube/conventions";
+import { alertingValues, receiversSecret } from "./alerting";
 import { AddonContext, addonNamespace, chartRelease, resources } from "./base";
 import { AddonComponent, MetricsEndpoint } from "./contract";
 import { HelmValues, MonitoringSettings } from "./types";
@@ -150,6 +151,8 @@ export function monitoringValues(
   };
   const promReplicas = settings.prometheusReplicas;
   const amReplicas = settings.alertmanagerReplicas;
+  // Receivers and routes (addons.monitoring.alerting); their secret values only in RECEIVERS_SECRET.
+  const { config: alertmanagerConfig, secrets: alertmanagerSecrets } = alertingValues(settings.alerting);
   return {
     fullnameOverride: MONITORING_RELEASE,
     crds: {
@@ -190,7 +193,9 @@ export function monitoringValues(
     },
     alertmanager: {
       podDisruptionBudget: disruptionBudget(ha, amReplicas),
+      ...(alertmanagerConfig ? { config: alertmanagerConfig } : {}),
       alertmanagerSpec: {
+        ...(alertmanagerSecrets ? { secrets: alertmanagerSecrets } : {}),
         priorityClassName: PLATFORM_PRIORITY.high.name,
         replicas: amReplicas,
         storage: volumeClaim(storageClass, settings.alertmanagerStorageSize),
@@ -316,6 +321,9 @@ export class Monitoring extends AddonComponent {
     );
     const admin = grafanaAdmin(name, namespace, { parent: this, provider: ctx.provider });
     this.grafanaAdminPassword = admin.password;
+    const receivers =
+      settings.alerting &&
+      receiversSecret(name, namespace, settings.alerting, { parent: this, provider: ctx.provider });
 
     // The release also installs the monitoring.coreos.com CRDs.
     const release = chartRelease({
@@ -333,7 +341,7 @@ export class Monitoring extends AddonComponent {
       extraValues: settings.values,
       ctx,
       parent: this,
-      dependsOn: [admin.secret, this.nodeExporterNamespace],
+      dependsOn: [admin.secret, this.nodeExporterNamespace, ...(receivers ? [receivers] : [])],
     });
     this.grafanaService = serviceRef(release, `${MONITORING_RELEASE}-grafana`, 80, 3000);
     this.prometheusService = serviceRef(release, `${MONITORING_RELEASE}-prometheus`, 9090, 9090);

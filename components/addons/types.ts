@@ -1,5 +1,7 @@
 /** Typed settings of the platform add-ons, produced and validated by stacks/config.ts. */
+import type { Output } from "@pulumi/pulumi";
 import type { IssuerName } from "../kube/conventions";
+import type { AlertSeverity } from "../shared/alerting";
 
 export type { IssuerName };
 
@@ -45,6 +47,33 @@ export interface MonitoringSettings extends AddonCommon {
   grafanaStorageSize: string;
   prometheusReplicas: number;
   alertmanagerReplicas: number;
+  /** Alertmanager receivers and routing by severity; undefined: the chart's default (alerts dropped). */
+  alerting?: AlertingSettings;
+}
+
+/** One Alertmanager receiver: at least one integration. Secret values are Pulumi secrets. */
+export interface AlertReceiver {
+  slack?: { url: Output<string>; channel?: string; sendResolved: boolean };
+  webhook?: { url: Output<string>; sendResolved: boolean };
+  email?: {
+    to: string[];
+    from: string;
+    /** host:port of the SMTP server. */
+    smarthost: string;
+    authUsername?: string;
+    authPassword?: Output<string>;
+    sendResolved: boolean;
+  };
+  pagerduty?: { routingKey: Output<string>; sendResolved: boolean };
+}
+
+export interface AlertingSettings {
+  /** Receiver name → its integrations. */
+  receivers: Record<string, AlertReceiver>;
+  /** The receivers of each severity, in order ("null" drops). */
+  routes: Partial<Record<AlertSeverity, string[]>>;
+  /** Where alerts no severity route takes go ("null" drops them). */
+  defaultReceiver: string;
 }
 
 /** "auto": installed only where the cluster needs it (no metrics API / no native node autoscaling). */

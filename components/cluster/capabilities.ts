@@ -1,6 +1,7 @@
 /**
- * What each target's cluster provides by itself, in one place: the cluster components report it in
- * their contract and the deployability rules (rules/deployability.ts) check the stack against it.
+ * What each target's cluster provides by itself, in one place: the cluster components publish the
+ * metrics API and kubelet-certificate facts from it in their contract, the preflight hands it to the
+ * deployability rules as the cluster's facts, and the monitoring add-on reads the cluster DNS.
  */
 import type { ClusterSettings, ClusterTarget } from "./types";
 

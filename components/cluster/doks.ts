@@ -3,7 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponent } from "./contract";
 import { ClusterComponentOptions, DoksSettings, NodePoolSettings } from "./types";
+import { keepsANodeProblems } from "../shared/node-pools";
 import { Taint, assertNodePools, parseTaint } from "./shared";
+import { MANAGED_CAPABILITIES } from "./capabilities";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                          */
@@ -102,7 +104,9 @@ export function doksPoolArgs(
   first: boolean,
   tags: Record<string, string>,
 ): DoksPoolArgs {
-  const minNodes = first ? Math.max(1, pool.minNodes) : pool.minNodes;
+  const [defaultPoolMin] = first ? keepsANodeProblems(pool.minNodes, "doks") : [];
+  if (defaultPoolMin) throw new Error(`DOKS pool ${pool.name}: minNodes ${defaultPoolMin.message}`);
+  const minNodes = pool.minNodes;
   if (pool.maxNodes < Math.max(1, minNodes)) {
     throw new Error(`DOKS pool ${pool.name}: maxNodes (${pool.maxNodes}) must be >= max(minNodes, 1)`);
   }
@@ -260,7 +264,7 @@ export class DoksCluster extends ClusterComponent {
       // DOKS does not ship metrics-server: DigitalOcean offers it as a separate 1-Click app
       // ("Kubernetes Metrics Server", docs.digitalocean.com/products/marketplace/catalog/kubernetes-metrics-server,
       // deployed with Helm), and its list of managed components (Cilium, CoreDNS, CSI, …) does not include it.
-      hasMetricsApi: false,
+      hasMetricsApi: MANAGED_CAPABILITIES.doks.metricsApi,
       nodeAutoscaling: { kind: "native" },
       // DigitalOcean has no workload identity federation for Kubernetes ServiceAccounts.
       workloadIdentity: undefined,

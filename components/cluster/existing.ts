@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { capabilitiesOf } from "./capabilities";
 import { ClusterComponent } from "./contract";
 import { ClusterComponentOptions, ExistingSettings } from "./types";
 
@@ -23,6 +24,8 @@ export class ExistingCluster extends ClusterComponent {
       },
       { parent: this },
     );
+    // What the adopted cluster provides, as its settings declare it (capabilities.ts).
+    const capabilities = capabilitiesOf({ target: "existing", ...settings });
     const lb = { addressKind: settings.loadBalancerAddressKind, serviceAnnotations: {} };
     this.publish({
       clusterName: pulumi.output(settings.clusterName),
@@ -45,8 +48,8 @@ export class ExistingCluster extends ClusterComponent {
               address: settings.ingressAddress,
             }
           : { ...lb, available: true },
-      hasMetricsApi: settings.hasMetricsApi,
-      kubeletCertsTrusted: settings.kubeletServingCerts === "trusted",
+      hasMetricsApi: capabilities.metricsApi,
+      kubeletCertsTrusted: capabilities.kubeletCertsTrusted,
       nodeAutoscaling: { kind: "native" },
       workloadIdentity: undefined,
       unsealKms: undefined,

@@ -130,3 +130,27 @@ export const VAULT_INJECTION_LABEL = "kube-platform/vault-injection";
 export const VAULT_INJECTION_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
   [VAULT_INJECTION_LABEL]: "enabled",
 };
+
+/**
+ * A cert-manager CA Certificate spec (the internal root CA, Vault's CA). Renewal keeps the key
+ * (rotationPolicy Never), so certificates the CA issued, and clients holding its previous
+ * certificate, keep verifying until that one expires. ECDSA P-256, issued by the ClusterIssuer named.
+ */
+export function caCertificateSpec(ca: {
+  commonName: string;
+  secretName: string;
+  duration: string;
+  renewBefore: string;
+  clusterIssuer: string;
+}): Record<string, unknown> {
+  return {
+    isCA: true,
+    commonName: ca.commonName,
+    subject: { organizations: ["kube-platform"] },
+    secretName: ca.secretName,
+    duration: ca.duration,
+    renewBefore: ca.renewBefore,
+    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
+    issuerRef: { name: ca.clusterIssuer, kind: "ClusterIssuer", group: "cert-manager.io" },
+  };
+}

@@ -16,3 +16,6 @@ export function dnsLabelProblems(name: string, max: number): Problem[] {
   if (name.length > max) problems.push({ path: [], message: `must be at most ${max} characters` });
   return problems;
 }
+
+/** Cluster names: a DNS label of at most this many characters on every target (cloud names derive from it). */
+export const CLUSTER_NAME_MAX = 40;

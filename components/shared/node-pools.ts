@@ -132,3 +132,17 @@ export function nodePoolsProblems(
   });
   return problems;
 }
+
+/**
+ * The pool a target's own system components run on (the AKS system pool, the first DOKS pool, which
+ * DOKS keeps as the cluster's default pool) cannot scale to zero.
+ */
+export const KEEPS_A_NODE = {
+  aks: "must be ≥ 1: the AKS system pool runs CoreDNS and other critical add-ons",
+  doks: "must be ≥ 1: the first DOKS pool is the cluster's default pool and cannot scale to zero",
+} as const;
+
+/** The minNodes of a pool that must keep a node (see KEEPS_A_NODE). */
+export function keepsANodeProblems(minNodes: number, target: keyof typeof KEEPS_A_NODE): Problem[] {
+  return minNodes >= 1 ? [] : [{ path: [], message: KEEPS_A_NODE[target] }];
+}

@@ -14,3 +14,10 @@ export interface Problem {
 export function under(prefix: (string | number)[], problems: Problem[]): Problem[] {
   return problems.map((p) => ({ ...p, path: [...prefix, ...p.path] }));
 }
+
+/** Each item listed a second (third, …) time, at its index. */
+export function duplicateProblems(items: readonly unknown[]): Problem[] {
+  return items.flatMap((item, i) =>
+    items.indexOf(item) < i ? [{ path: [i], message: "is listed twice" }] : [],
+  );
+}

@@ -1,6 +1,10 @@
 /**
- * Vault for an app: the pod annotations asking the injector for its secrets, the label that opts
- * its namespace in to injection, and the Certificate that brings the internal CA into its namespace.
+ * Vault for an app: the pod annotations asking the injector for its secrets and the label that opts
+ * its namespace in to injection. Which CA the agents trust: the platform's Vault (ha mode) serves a
+ * certificate from Vault's own CA, which the injector hands to every agent it injects
+ * (components/addons/vault/injector.ts: VAULT_CACERT_BYTES), so an app needs no CA of its own and
+ * its VaultService has no `tls`. Only a VaultService with `tls` (a CA issuer whose ca.crt the agents
+ * must trust) gets the per-app Certificate and the `tls-secret` / `ca-cert` annotations below.
  */
 import { VAULT_INJECTION_NAMESPACE_LABELS } from "../kube/conventions";
 import { requireVault } from "./needs";
@@ -21,8 +25,9 @@ export const VAULT_AGENT_RESOURCES = { cpuRequest: "25m", memRequest: "64Mi", me
  * /vault/secrets/<name>). The injected containers get requests and a memory limit, and the
  * injector's own security context (`agent-set-security-context`: uid 100 / gid 1000, non-root,
  * no privilege escalation, ALL capabilities dropped, read-only root filesystem; seccomp comes from
- * the pod), so they pass Pod Security "restricted" too. With TLS, the agent trusts the internal CA
- * from `tlsSecret` (mounted by the injector at /vault/tls).
+ * the pod), so they pass Pod Security "restricted" too. With `vault.tls`, the agent trusts the CA
+ * from `tlsSecret` (mounted by the injector at /vault/tls); without it, the CA the injector gives
+ * every agent (an explicit `ca-cert` annotation would take precedence over it: vault-k8s agent.go).
  */
 export function vaultAnnotations(
   s: AppSettings,
@@ -77,9 +82,11 @@ export function vaultInjectionNamespaceLabels(
 export const vaultTlsSecretName = (app: string): string => `${app}-vault-tls`;
 
 /**
- * The cert-manager Certificate that brings the internal CA into the app namespace: the CA issuer
- * writes its own certificate as ca.crt into every Secret it issues. The key pair itself (a client
- * certificate for the app) is not used by the agent.
+ * The cert-manager Certificate that brings a VaultService's CA (`tls.issuerName`, a CA ClusterIssuer)
+ * into the app namespace: the CA issuer writes its own certificate as ca.crt into every Secret it
+ * issues. The key pair itself (a client certificate for the app) is not used by the agent. The
+ * platform's Vault never asks for it (its agents get Vault's CA from the injector): a ClusterIssuer
+ * any namespace can use must not be what Vault clients trust.
  */
 export function vaultTlsCertificateSpec(s: AppSettings, issuerName: string): Record<string, unknown> {
   return {

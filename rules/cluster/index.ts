@@ -83,13 +83,12 @@ export const CLUSTER_RESOURCE_RULES: ResourceRule[] = [
   aksNoNodePublicIp,
   aksSystemPoolCriticalOnly,
   aksWorkloadIdentity,
-  doksAutoUpgrade,
   doksSurgeUpgrade,
   doksHa,
   doksMaintenanceWindow,
   nodePoolAutoscaling,
 ];
 
-export const CLUSTER_STACK_RULES: StackRule[] = [eksIrsa, eksNodeAutoscaler];
+export const CLUSTER_STACK_RULES: StackRule[] = [eksIrsa, eksNodeAutoscaler, doksAutoUpgrade];
 
 export const CLUSTER_RULES = [...CLUSTER_RESOURCE_RULES, ...CLUSTER_STACK_RULES];

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Profile } from "../../components/shared/profile";
 import { parseVnetId } from "../../components/cluster/aks/ids";
-import { poolSizeProblems } from "../../components/shared/node-pools";
+import { keepsANodeProblems, poolSizeProblems } from "../../components/shared/node-pools";
 import { cidr, cidrContains, ipv4, report } from "../validation";
 import {
   ALWAYS,
@@ -146,12 +146,8 @@ export function aksClusterSchema(profile: Profile, defaultClusterName: string) {
         });
       }
       report(ctx, poolSizeProblems(c.systemPool), ["systemPool"]);
-      if (typeof c.systemPool?.minNodes === "number" && c.systemPool.minNodes < 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["systemPool", "minNodes"],
-          message: "must be ≥ 1: the AKS system pool runs CoreDNS and other critical add-ons",
-        });
+      if (typeof c.systemPool?.minNodes === "number") {
+        report(ctx, keepsANodeProblems(c.systemPool.minNodes, "aks"), ["systemPool", "minNodes"]);
       }
       if (validCidrs(c.vnetCidr, c.nodeSubnetCidr) && !cidrContains(c.vnetCidr, c.nodeSubnetCidr)) {
         ctx.addIssue({

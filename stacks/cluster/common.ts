@@ -14,6 +14,8 @@ import {
   poolNameProblems,
   wholeNumberProblems,
 } from "../../components/shared/node-pools";
+import { CLUSTER_NAME_MAX } from "../../components/shared/dns";
+import { duplicateProblems } from "../../components/shared/problems";
 import type { Profile } from "../../components/shared/profile";
 import { taintProblems } from "../../components/shared/taint";
 import {
@@ -137,7 +139,7 @@ export function checkNodePools(pools: unknown, at: PropertyKey[], ctx: z.Refinem
 /** The keys every managed target has. */
 export function commonClusterFields(preset: Preset, defaultClusterName: string) {
   return {
-    clusterName: dnsLabel(40).default(defaultClusterName),
+    clusterName: dnsLabel(CLUSTER_NAME_MAX).default(defaultClusterName),
     kubernetesVersion: kubernetesVersion.default(DEFAULT_KUBERNETES_VERSION),
     protect: z.boolean().default(preset.protect),
   };
@@ -149,11 +151,7 @@ export function regionSchema(re: RegExp, example: string) {
 
 /** Items of a list must be unique (each duplicate is reported at its index). */
 export function checkUnique(items: unknown[], ctx: z.RefinementCtx): void {
-  items.forEach((item, i) => {
-    if (items.indexOf(item) < i) {
-      ctx.addIssue({ code: "custom", path: [i], message: "is listed twice" });
-    }
-  });
+  report(ctx, duplicateProblems(items));
 }
 
 export function checkNotOpenToWorld(

@@ -1,7 +1,10 @@
 /** The `cluster` schema of the `doks` target (DigitalOcean Kubernetes in a VPC this program creates). */
 import { z } from "zod";
 import type { Profile } from "../../components/shared/profile";
-import { cidr } from "../validation";
+import { keepsANodeProblems } from "../../components/shared/node-pools";
+import type { Problem } from "../../components/shared/problems";
+import { VaultUpgradeView, vaultRunsShamirHa } from "../addons-config";
+import { cidr, report } from "../validation";
 import {
   ALWAYS,
   DEFAULT_MACHINE_TYPES,
@@ -27,7 +30,8 @@ export function doksClusterSchema(profile: Profile, defaultClusterName: string) 
       region: regionSchema(DO_REGION, "ams3"),
       vpcCidr: cidr(16, 24).default("10.40.0.0/16"),
       highAvailability: z.boolean().default(preset.highAvailability),
-      autoUpgrade: z.boolean().default(true),
+      // Default: doksAutoUpgrade() below (off while Vault runs ha with Shamir).
+      autoUpgrade: z.boolean().optional(),
       surgeUpgrade: z.boolean().default(true),
       maintenanceWindow: z
         .strictObject({
@@ -56,12 +60,38 @@ export function doksClusterSchema(profile: Profile, defaultClusterName: string) 
         "an allowed API address",
       );
       const first = Array.isArray(c.nodePools) ? c.nodePools[0] : undefined;
-      if (typeof first?.minNodes === "number" && first.minNodes < 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["nodePools", 0, "minNodes"],
-          message: "must be ≥ 1: the first DOKS pool is the cluster's default pool and cannot scale to zero",
-        });
+      if (typeof first?.minNodes === "number") {
+        report(ctx, keepsANodeProblems(first.minNodes, "doks"), ["nodePools", 0, "minNodes"]);
       }
     }, ALWAYS);
+}
+
+/**
+ * `cluster.autoUpgrade` on DOKS: as set, else on unless Vault runs ha with Shamir (then upgrades are
+ * started by hand, one node at a time, unsealing each recycled Vault pod: docs/targets.md, DOKS).
+ */
+export function doksAutoUpgrade(set: boolean | undefined, vault: VaultUpgradeView | undefined): boolean {
+  return set ?? !vaultRunsShamirHa(vault);
+}
+
+/**
+ * Prod refuses `cluster.autoUpgrade: true` with Vault ha (Shamir) on DOKS, naming both keys and the
+ * ways out. Dev may choose it (no quorum worth keeping there).
+ */
+export function doksUpgradeProblems(
+  profile: Profile,
+  autoUpgrade: unknown,
+  vault: VaultUpgradeView | undefined,
+): Problem[] {
+  if (profile !== "prod" || autoUpgrade !== true || !vaultRunsShamirHa(vault)) return [];
+  return [
+    {
+      path: ["autoUpgrade"],
+      message:
+        "with addons.vault.mode ha Vault unseals with Shamir keys on DOKS (no KMS), and every node an " +
+        "automatic upgrade recycles brings a Vault pod back sealed: the PodDisruptionBudget blocks the next drain " +
+        "and a forced drain loses the Raft quorum. Leave cluster.autoUpgrade unset (false with Vault ha) and " +
+        "upgrade by hand (docs/targets.md, DOKS), or set addons.vault.mode dev or addons.vault.enabled false",
+    },
+  ];
 }

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { Profile } from "../../components/shared/profile";
 import {
+  EKS_AZ_COUNT,
+  EKS_VPC_PREFIX,
   SECURITY_GROUP_ID,
   TRANSIT_GATEWAY_ID,
   adminPrincipalArnProblem,
@@ -41,8 +43,13 @@ export function eksClusterSchema(profile: Profile, defaultClusterName: string) {
       ...common,
       nodePools: nodePools(preset, DEFAULT_MACHINE_TYPES.eks),
       region: regionSchema(AWS_REGION, "eu-west-1"),
-      vpcCidr: cidr(16, 20).default("10.0.0.0/16"),
-      availabilityZoneCount: z.number().int().min(2).max(6).default(preset.availabilityZoneCount),
+      vpcCidr: cidr(EKS_VPC_PREFIX.min, EKS_VPC_PREFIX.max).default("10.0.0.0/16"),
+      availabilityZoneCount: z
+        .number()
+        .int()
+        .min(EKS_AZ_COUNT.min)
+        .max(EKS_AZ_COUNT.max)
+        .default(preset.availabilityZoneCount),
       natGateways: z.enum(["single", "perAz"]).default(preset.natGateways),
       endpointPublicAccess: z.boolean().default(preset.endpointPublicAccess),
       publicAccessCidrs: z.array(cidr()).default([]),

@@ -29,7 +29,10 @@ export function clusterSchema(profile: Profile, defaultClusterName: string) {
     eksClusterSchema(profile, defaultClusterName) satisfies Section<EksSettings>,
     gkeClusterSchema(profile, defaultClusterName) satisfies Section<GkeSettings>,
     aksClusterSchema(profile, defaultClusterName) satisfies Section<AksSettings>,
-    doksClusterSchema(profile, defaultClusterName) satisfies Section<DoksSettings>,
+    // autoUpgrade's default depends on addons.vault: parseConfig resolves it (doksAutoUpgrade).
+    doksClusterSchema(profile, defaultClusterName) satisfies Section<
+      Omit<DoksSettings, "autoUpgrade"> & { autoUpgrade?: boolean }
+    >,
     // The kubeconfig (a secret, or read from kubeconfigPath) is added by parseConfig.
     existingClusterSchema(defaultClusterName) satisfies z.ZodType<
       { target: "existing"; kubeconfigPath?: string } & Omit<ExistingSettings, "kubeconfig">

@@ -1,20 +1,28 @@
-/** EKS test fixtures: prod and dev settings, the evaluated component (Pulumi mocks), JSON helpers. */
+/**
+ * EKS test fixtures: prod and dev settings (built by the config parser, see ./settings.ts), the
+ * evaluated component (Pulumi mocks), JSON helpers.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "../../components/cluster/eks";
 import { BoundIdentity, EksSettings } from "../../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../../offline/mocks";
 import { MOCK_AWS_ACCOUNT } from "../../offline/mock-state/aws";
+import { FixtureOptions, RawEks, eksSettings } from "./settings";
 
 export const ACCOUNT = MOCK_AWS_ACCOUNT;
 export const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
 export const ISSUER_HOST_PATH = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
 export const OIDC_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER_HOST_PATH}`;
 
-export const prodSettings: EksSettings = {
+/** The stack options of the prod and dev fixtures (profile, stack name, top-level tags). */
+export const PROD: FixtureOptions = { profile: "prod", stack: "prod", tags: { environment: "prod" } };
+export const DEV: FixtureOptions = { profile: "dev", stack: "dev", tags: { environment: "dev" } };
+
+/** The prod fixture's raw `cluster` keys: a private endpoint reached through a transit gateway. */
+export const PROD_EKS: RawEks = {
   clusterName: "kp-prod",
   kubernetesVersion: "1.34",
   protect: true,
-  tags: { environment: "prod", "managed-by": "pulumi" },
   nodePools: [
     {
       name: "general",
@@ -56,11 +64,11 @@ export const prodSettings: EksSettings = {
   kubeconfigRoleArn: `arn:aws:iam::${ACCOUNT}:role/PlatformAdmin`,
 };
 
-export const devSettings: EksSettings = {
+/** The dev fixture's raw `cluster` keys: a public endpoint limited to two CIDRs. */
+export const DEV_EKS: RawEks = {
   clusterName: "kp-dev",
   kubernetesVersion: "1.34",
   protect: false,
-  tags: { environment: "dev" },
   nodePools: [
     {
       name: "general",
@@ -82,6 +90,12 @@ export const devSettings: EksSettings = {
   adminPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/Developer`],
   kubeconfigProfile: "kp-dev",
 };
+
+/** The prod fixture with some raw keys replaced, as config parses it. */
+export const prodWith = (cluster: RawEks): EksSettings => eksSettings({ ...PROD_EKS, ...cluster }, PROD);
+
+export const prodSettings: EksSettings = prodWith({});
+export const devSettings: EksSettings = eksSettings(DEV_EKS, DEV);
 
 /** Evaluates the component (plus, optionally, an IRSA binding and an unseal key for Vault). */
 export function evaluate(settings: EksSettings, stack: string, withVault = false): Promise<ProgramRun> {

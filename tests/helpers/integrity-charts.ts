@@ -73,6 +73,7 @@ export function fromChart(
       owner: `NetworkPolicy ${ns}/${n.name} (${where(n.template)})`,
       namespace: ns,
       podSelector: n.podSelector,
+      policyTypes: n.policyTypes,
       ingress: rules(n.ingressFromValues, "from"),
       egress: rules(n.egressFromValues, "to"),
     });

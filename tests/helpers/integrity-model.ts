@@ -70,6 +70,8 @@ export interface PolicyRec {
   owner: string;
   namespace: string;
   podSelector: LabelSelector;
+  /** Which directions isolate the selected pods (Kubernetes' default: Ingress, plus Egress with egress rules). */
+  policyTypes: string[];
   ingress: PolicyRule[];
   egress: PolicyRule[];
 }

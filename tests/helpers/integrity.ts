@@ -17,6 +17,7 @@ import type { ProgramRun } from "../../offline/mocks";
 import { chartKeyOf, chartObjects, effectiveValues, matchConfiguration, valueAt } from "./chart-objects";
 import { API_SERVER_SERVICE, CLUSTER_NAMESPACES, CLUSTER_PODS } from "./cluster-objects";
 import { fromChart } from "./integrity-charts";
+import { addHookPods } from "./integrity-hooks";
 import { inventoryProblems } from "./integrity-checks";
 import {
   Inventory,
@@ -115,6 +116,9 @@ function addObjects(inv: Inventory, objects: K8sObject[]): void {
           owner,
           namespace: ns,
           podSelector: rec(spec.podSelector) as LabelSelector,
+          policyTypes: Array.isArray(spec.policyTypes)
+            ? spec.policyTypes.map(String)
+            : ["Ingress", ...(list(spec.egress).length > 0 ? ["Egress"] : [])],
           ingress: policyRules(spec.ingress, "from"),
           egress: policyRules(spec.egress, "to"),
         });
@@ -195,6 +199,7 @@ export function inventoryOf(view: StackView): Inventory {
     }
     inv.configurations[`${r.namespace}/${r.name}`] = m.config.name;
     fromChart(inv, data, m.config, r.namespace, (p) => valueAt(values, p));
+    addHookPods(inv, key, r, (p) => valueAt(values, p));
   }
   // cert-manager's HTTP-01 solver pods run where an Ingress or Certificate uses an ACME HTTP-01 issuer.
   const solverTemplate = view.releases
@@ -255,7 +260,14 @@ export function stackViewOf(run: ProgramRun): StackView {
       };
     });
   const objects = k8s
-    .filter((r) => r.type !== "kubernetes:helm.sh/v3:Release" && typeof r.inputs.kind === "string")
+    // A `…Patch` resource (server-side apply of some fields) changes an object the chart created, which the
+    // chart data already holds: it is no object of its own.
+    .filter(
+      (r) =>
+        r.type !== "kubernetes:helm.sh/v3:Release" &&
+        !r.type.endsWith("Patch") &&
+        typeof r.inputs.kind === "string",
+    )
     .map((r) => r.inputs as unknown as K8sObject);
   return { target: run.outputs.target as ClusterTarget, objects, releases };
 }

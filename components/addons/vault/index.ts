@@ -1,8 +1,10 @@
 /**
  * HashiCorp Vault (chart CHARTS.vault) with the agent injector.
  *
- * - mode "ha": a Raft cluster of 3 or 5 voters serving TLS with a cert-manager Certificate from the
- *   internal CA, data + audit volumes, PodDisruptionBudgets, a NetworkPolicy.
+ * - mode "ha": a Raft cluster of 3 or 5 voters serving TLS with a cert-manager Certificate from
+ *   Vault's own CA (a namespaced Issuer: tls.ts), reloaded on renewal by a sidecar (reload.ts), data +
+ *   audit volumes, PodDisruptionBudgets, a NetworkPolicy; the injector hands the CA to every agent
+ *   (injector.ts).
  * - mode "dev": ONE server with file storage on a persistent volume, plain HTTP. Not for production;
  *   its pods and StatefulSet carry a label/annotation that says so.
  *
@@ -25,10 +27,13 @@ import {
   vaultAddress,
 } from "./names";
 import { vaultServerConfig } from "./server-config";
-import { VaultTlsIssuer, vaultCertificate } from "./tls";
+import { injectorTrustsVaultCa } from "./injector";
+import { VaultTls, VaultTlsIssuer, vaultTls } from "./tls";
 import { vaultValues, VaultValuesOptions } from "./values";
 
+export * from "./injector";
 export * from "./names";
+export * from "./reload";
 export * from "./server-config";
 export * from "./tls";
 export * from "./values";
@@ -44,7 +49,7 @@ export interface VaultArgs {
   ctx: AddonContext;
   /** StorageClass of the data and audit volumes. */
   storageClass: pulumi.Input<string>;
-  /** The internal CA ClusterIssuer (required in ha mode, ignored in dev mode). */
+  /** The internal CA ClusterIssuer, which signs Vault's own CA (required in ha mode, ignored in dev mode). */
   tls?: VaultTlsIssuer;
   /** Auto-unseal with the cluster's cloud KMS; Shamir when absent. */
   unseal?: VaultUnseal;
@@ -110,10 +115,13 @@ export function injectorNetworkPolicy(
 export class Vault extends AddonComponent {
   /** In-cluster address: https://vault-active.vault.svc:8200 (ha), http://vault.vault.svc:8200 (dev). */
   readonly address: string;
-  /** The server Certificate (ha mode). */
-  readonly certificate?: k8s.apiextensions.CustomResource;
-  /** The issuer of the server certificate, whose CA clients must trust (ha mode). */
-  readonly tls?: VaultTlsIssuer;
+  /** Vault's CA, its Issuer and the server Certificate (ha mode). */
+  readonly tls?: VaultTls;
+  /**
+   * What pods with injected agents wait for: the injector, and in ha mode its patch with Vault's CA
+   * (injector.ts), so no agent is injected without the CA.
+   */
+  readonly injectorReady: pulumi.Resource;
 
   constructor(name: string, args: VaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kube-platform:addons:Vault", name, opts);
@@ -127,8 +135,7 @@ export class Vault extends AddonComponent {
     const child = { parent: this, provider: ctx.provider };
 
     const namespace = addonNamespace(name, VAULT_NAMESPACE, "restricted", ctx, this);
-    this.tls = ha ? args.tls : undefined;
-    if (this.tls) this.certificate = vaultCertificate(name, namespace, this.tls, child);
+    this.tls = ha && args.tls ? vaultTls(name, namespace, args.tls, child) : undefined;
 
     const values = vaultValues(settings, ctx.highAvailability, {
       storageClass: args.storageClass,
@@ -144,9 +151,12 @@ export class Vault extends AddonComponent {
       extraValues: settings.values,
       ctx,
       parent: this,
-      dependsOn: this.certificate ? [this.certificate] : [],
+      dependsOn: this.tls ? [this.tls.certificate] : [],
     });
     injectorNetworkPolicy(name, namespace, child);
+    this.injectorReady = this.tls
+      ? injectorTrustsVaultCa(name, release, this.tls.caCertificate, child)
+      : release;
 
     this.address = vaultAddress(settings.mode);
     this.publish({ namespace: VAULT_NAMESPACE, release, metrics: [] }, { address: this.address });

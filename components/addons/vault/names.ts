@@ -9,6 +9,24 @@ export const VAULT_SERVICE_ACCOUNT = "vault";
 export const VAULT_TLS_SECRET = "vault-server-tls";
 /** Where the TLS Secret is mounted in the server pods. */
 export const VAULT_TLS_DIR = "/vault/userconfig/tls";
+/**
+ * Vault's own CA (ha mode): its Certificate, Secret and namespaced CA Issuer in the vault namespace,
+ * the only issuer of the server certificate. Clients trust this CA, never the cluster-wide internal CA.
+ */
+export const VAULT_CA = "vault-ca";
+/** Where the server pods mount the Vault CA's certificate (tls.crt of its Secret only: never the key). */
+export const VAULT_CA_DIR = "/vault/userconfig/vault-ca";
+/** The Vault CA certificate file in the server pods (raft retry_join, the CLI's VAULT_CACERT). */
+export const VAULT_CA_FILE = `${VAULT_CA_DIR}/ca.crt`;
+/**
+ * The server image of the chart at CHARTS.vault (its values.yaml `server.image`), which the TLS reload
+ * sidecar runs too (busybox sh, cat, tr, sed, sleep, kill). tests/addon-vault.test.ts fails when the
+ * pinned chart's default changes and this does not.
+ */
+export const VAULT_SERVER_IMAGE = { repository: "hashicorp/vault", tag: "2.0.4" } as const;
+/** The chart's injector Deployment and its container (vault-helm templates/injector-deployment.yaml). */
+export const INJECTOR_DEPLOYMENT = `${VAULT_RELEASE}-agent-injector`;
+export const INJECTOR_CONTAINER = "sidecar-injector";
 /** Label (and annotation) marking dev-mode Vault as not for production. */
 export const NOT_FOR_PRODUCTION = "kube-platform/not-for-production";
 /**

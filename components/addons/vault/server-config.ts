@@ -1,7 +1,7 @@
 /** The Vault server configuration (HCL): listener, storage, service registration, seal, telemetry. */
 import { SealStanza } from "../../cluster/types";
 import { VaultSettings } from "../types";
-import { VAULT_RELEASE, VAULT_TLS_DIR } from "./names";
+import { VAULT_CA_FILE, VAULT_RELEASE, VAULT_TLS_DIR } from "./names";
 
 const HCL_KEY = /^[a-z][a-z0-9_]*$/;
 
@@ -59,7 +59,8 @@ export function vaultServerConfig(o: VaultServerConfigOptions): string {
   const retryJoin = Array.from({ length: o.replicas }, (_, i) => [
     "  retry_join {",
     `    leader_api_addr     = "https://${VAULT_RELEASE}-${i}.${VAULT_RELEASE}-internal:8200"`,
-    `    leader_ca_cert_file = "${VAULT_TLS_DIR}/ca.crt"`,
+    // Vault's own CA, not the Secret's ca.crt (the root of the chain: the cluster-wide internal CA, tls.ts).
+    `    leader_ca_cert_file = "${VAULT_CA_FILE}"`,
     "  }",
   ]);
   const storage = ha
@@ -75,7 +76,7 @@ export function vaultServerConfig(o: VaultServerConfigOptions): string {
     storage,
     ...(ha ? [['service_registration "kubernetes" {}']] : []),
     ...(o.seal ? [sealHcl(o.seal).split("\n")] : []),
-    // /v1/sys/metrics in Prometheus format (it still needs a Vault token: see README).
+    // /v1/sys/metrics in Prometheus format (it still needs a Vault token: see docs/addons/vault.md).
     ["telemetry {", '  prometheus_retention_time = "30s"', "  disable_hostname          = true", "}"],
   ];
   return blocks.map((b) => b.join("\n")).join("\n\n") + "\n";

@@ -15,9 +15,13 @@ import {
   VAULT_NAMESPACE,
   VAULT_RELEASE,
   VAULT_SERVICE_ACCOUNT,
+  VAULT_CA,
+  VAULT_CA_DIR,
+  VAULT_CA_FILE,
   VAULT_TLS_DIR,
   VAULT_TLS_SECRET,
 } from "./names";
+import { tlsReloadContainer } from "./reload";
 
 export interface VaultValuesOptions {
   /** StorageClass of the data (and audit) volumes. */
@@ -140,16 +144,22 @@ export function vaultValues(
         initialDelaySeconds: 60,
       },
       // Read-only root filesystem: the chart copies its config to /tmp at start.
-      volumes: [
-        { name: "tmp", emptyDir: {} },
-        ...(ha ? [{ name: "tls", secret: { secretName: VAULT_TLS_SECRET, defaultMode: 0o440 } }] : []),
-      ],
+      volumes: [{ name: "tmp", emptyDir: {} }, ...(ha ? tlsVolumes() : [])],
       volumeMounts: [
         { name: "tmp", mountPath: "/tmp" },
-        ...(ha ? [{ name: "tls", mountPath: VAULT_TLS_DIR, readOnly: true }] : []),
+        ...(ha
+          ? [
+              { name: "tls", mountPath: VAULT_TLS_DIR, readOnly: true },
+              { name: "vault-ca", mountPath: VAULT_CA_DIR, readOnly: true },
+            ]
+          : []),
       ],
-      // The CLI in the pods (VAULT_ADDR=https://127.0.0.1:8200) verifies the server with the CA.
-      extraEnvironmentVars: ha ? { VAULT_CACERT: `${VAULT_TLS_DIR}/ca.crt` } : {},
+      // The CLI in the pods (VAULT_ADDR=https://127.0.0.1:8200) verifies the server with Vault's CA.
+      extraEnvironmentVars: ha ? { VAULT_CACERT: VAULT_CA_FILE } : {},
+      // ha: a sidecar reloads the renewed certificate with a SIGHUP (reload.ts), which needs to see the
+      // server process: one process namespace for the pod (templates/server-statefulset.yaml).
+      shareProcessNamespace: ha,
+      extraContainers: ha ? [tlsReloadContainer()] : null,
       dataStorage: volume(settings.storageSize),
       auditStorage: ha ? volume(settings.auditStorageSize) : { enabled: false },
       // Raft data survives an uninstall and a scale-down.
@@ -208,4 +218,18 @@ export function vaultValues(
     // No chart ServiceMonitor (see `metrics` below).
     serverTelemetry: { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },
   };
+}
+
+/**
+ * ha: the server's TLS Secret, and the certificate of Vault's CA alone (`items` projects only the
+ * listed keys of a Secret: the CA's private key never reaches the pods).
+ */
+function tlsVolumes(): Record<string, unknown>[] {
+  return [
+    { name: "tls", secret: { secretName: VAULT_TLS_SECRET, defaultMode: 0o440 } },
+    {
+      name: "vault-ca",
+      secret: { secretName: VAULT_CA, defaultMode: 0o440, items: [{ key: "tls.crt", path: "ca.crt" }] },
+    },
+  ];
 }

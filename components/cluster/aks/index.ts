@@ -19,6 +19,7 @@ import { aksKubeconfig, aksManagedCluster, aksProvider, aksUserPools } from "./c
 import { aksDeployerVnet, deployerVnetReady } from "./deployer-vnet";
 import { aksUnsealKms, aksWorkloadIdentity, controlPlaneIdentity } from "./identity";
 import { aksNetwork } from "./network";
+import { MANAGED_CAPABILITIES } from "../capabilities";
 
 export { AZURE_ROLES, keyVaultName, roleDefinitionId } from "./ids";
 export { aksDeployerVnet } from "./deployer-vnet";
@@ -57,7 +58,7 @@ export class AksCluster extends IdentityClusterComponent {
 
   constructor(name: string, settings: AksSettings, opts?: ClusterComponentOptions) {
     super("kube-platform:cluster:AksCluster", name, opts);
-    assertNodePools("AKS", [settings.systemPool, ...settings.nodePools]);
+    assertNodePools("AKS", [settings.systemPool, ...settings.nodePools], "aks");
     const clientConfig = authorization.getClientConfigOutput({ parent: this });
     const deployerVnet = aksDeployerVnet(settings);
     if (!settings.grantDeployerClusterAdmin && settings.adminGroupObjectIds.length === 0) {
@@ -144,7 +145,7 @@ export class AksCluster extends IdentityClusterComponent {
       defaultStorageClass: pulumi.output("managed-csi"),
       loadBalancer: { addressKind: "ip", serviceAnnotations: {} },
       // AKS runs metrics-server as a managed add-on.
-      hasMetricsApi: true,
+      hasMetricsApi: MANAGED_CAPABILITIES.aks.metricsApi,
       nodeAutoscaling: { kind: "native" },
       workloadIdentity: aksWorkloadIdentity(settings, this.cluster, this.resourceGroup),
       unsealKms: aksUnsealKms(settings, this.resourceGroup, clientConfig),

@@ -3,6 +3,7 @@
  * separate user AgentPools. Pure (no resources).
  */
 import { AksSettings, NodePoolSettings } from "../types";
+import { keepsANodeProblems, poolNameProblems } from "../../shared/node-pools";
 import { parseTaint } from "../shared";
 
 /** The taint that keeps everything but critical add-ons (tolerating it) off the system pool (CKV_AZURE_232). */
@@ -14,18 +15,15 @@ export const CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule";
  */
 export function aksNodeTaints(taints: string[], systemPool: boolean): string[] {
   taints.forEach(parseTaint);
-  if (
-    !systemPool ||
-    taints.some((t) => t.startsWith("CriticalAddonsOnly=") || t.startsWith("CriticalAddonsOnly:"))
-  ) {
+  if (!systemPool || taints.some((t) => t.startsWith("CriticalAddonsOnly="))) {
     return [...taints];
   }
   return [...taints, CRITICAL_ADDONS_ONLY_TAINT];
 }
 
-/** AKS Linux pool names: 1-12 lowercase letters/digits, starting with a letter. Rejected, never rewritten. */
+/** AKS Linux pool names (the shared pool-name rule, "aks" naming). Rejected, never rewritten. */
 export function aksPoolName(name: string): string {
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) {
+  if (poolNameProblems(name, "aks").length > 0) {
     throw new Error(
       `invalid AKS node pool name "${name}": 1-12 lowercase letters or digits, starting with a letter`,
     );
@@ -122,7 +120,9 @@ export function aksPoolArgs(
   settings: Pick<AksSettings, "location" | "kubernetesVersion" | "tags">,
 ): AksPoolArgs {
   aksPoolName(pool.name);
-  const minCount = mode === "System" ? Math.max(1, pool.minNodes) : pool.minNodes;
+  const [systemMin] = mode === "System" ? keepsANodeProblems(pool.minNodes, "aks") : [];
+  if (systemMin) throw new Error(`AKS system pool ${pool.name}: minNodes ${systemMin.message}`);
+  const minCount = pool.minNodes;
   if (pool.maxNodes < minCount || pool.maxNodes < 1) {
     throw new Error(`AKS pool ${pool.name}: maxNodes (${pool.maxNodes}) must be >= max(minNodes, 1)`);
   }

@@ -11,6 +11,15 @@ export interface EksProblem {
   message: string;
 }
 
+/**
+ * The VPC prefixes offered: /16 (private /19s, public /22s) to /20 (private /23s, public /26s); the
+ * subnet plan (network.ts) splits the VPC into eighths.
+ */
+export const EKS_VPC_PREFIX = { min: 16, max: 20 } as const;
+
+/** Availability zones: EKS needs cluster subnets in at least two; the subnet plan has room for six. */
+export const EKS_AZ_COUNT = { min: 2, max: 6 } as const;
+
 /** The partitions EKS runs in (commercial, China, GovCloud). */
 export const EKS_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
 

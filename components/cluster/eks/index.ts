@@ -19,6 +19,7 @@ import { IrsaIssuer, bindClusterAutoscaler, bindServiceAccount, createUnsealKey 
 import { eksNetwork, eksZones } from "./network";
 import { eksNodeGroups, nodeGroupAsgArns, nodeRole } from "./nodes";
 import { validateEksSettings } from "./validate";
+import { MANAGED_CAPABILITIES } from "../capabilities";
 
 export * from "./checks";
 export * from "./iam";
@@ -126,7 +127,7 @@ export class EksCluster extends IdentityClusterComponent<EksNodeAutoscaling> {
         storageReady: [ebsCsi, storageClass],
         defaultStorageClass: storageClass.metadata.name,
         loadBalancer: { addressKind: "hostname", serviceAnnotations: { ...NLB_SERVICE_ANNOTATIONS } },
-        hasMetricsApi: false,
+        hasMetricsApi: MANAGED_CAPABILITIES.eks.metricsApi,
         nodeAutoscaling: {
           kind: "cluster-autoscaler",
           clusterName: cp.cluster.name,

@@ -6,10 +6,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { blockSize, networkOf, parseCidr, subnetAt } from "../../shared/net";
 import { EksDeployerNetwork, EksSettings } from "../types";
-import { EKS_UNSUPPORTED_ZONE_IDS } from "./checks";
+import { EKS_AZ_COUNT, EKS_UNSUPPORTED_ZONE_IDS } from "./checks";
 
 /** Most availability zones the subnet layout has room for (the largest AWS regions have 6). */
-export const MAX_AVAILABILITY_ZONES = 6;
+export const MAX_AVAILABILITY_ZONES = EKS_AZ_COUNT.max;
 
 /**
  * Carves the VPC CIDR into one private and one public subnet per availability zone.
@@ -30,7 +30,7 @@ export function subnetCidrs(vpcCidr: string, azCount: number): { private: string
     );
   }
   if (networkOf(vpc) !== base) throw new Error(`VPC CIDR ${vpcCidr} is not aligned to its prefix length`);
-  if (!Number.isInteger(azCount) || azCount < 2 || azCount > MAX_AVAILABILITY_ZONES) {
+  if (!Number.isInteger(azCount) || azCount < EKS_AZ_COUNT.min || azCount > MAX_AVAILABILITY_ZONES) {
     throw new Error(
       `availabilityZoneCount must be an integer between 2 and ${MAX_AVAILABILITY_ZONES}, got ${azCount}`,
     );

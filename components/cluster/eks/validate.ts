@@ -2,9 +2,13 @@
  * The component's own check of its settings, for use without stack config: the rules of checks.ts,
  * the subnet plan and the shared node-pool rules, throwing the first problem.
  */
+import { CLUSTER_NAME_MAX, dnsLabelProblems } from "../../shared/dns";
+import { parseCidr } from "../../shared/net";
+import { duplicateProblems } from "../../shared/problems";
 import { EksSettings } from "../types";
 import { assertNodePools } from "../shared";
 import {
+  EKS_VPC_PREFIX,
   SECURITY_GROUP_ID,
   TRANSIT_GATEWAY_ID,
   adminPrincipalArnProblem,
@@ -17,12 +21,16 @@ import { subnetCidrs } from "./network";
  * Checks what the cloud would only reject halfway through a deployment. Throws on the first problem.
  */
 export function validateEksSettings(s: EksSettings): void {
-  subnetCidrs(s.vpcCidr, s.availabilityZoneCount);
-  if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(s.clusterName)) {
+  // The settings rules stack config applies (eks/checks.ts, shared/dns.ts), then the subnet plan.
+  const vpc = parseCidr(s.vpcCidr);
+  if (vpc && (vpc.prefix < EKS_VPC_PREFIX.min || vpc.prefix > EKS_VPC_PREFIX.max)) {
     throw new Error(
-      `clusterName "${s.clusterName}": 1-100 letters, digits, "-" or "_", starting alphanumeric`,
+      `vpcCidr "${s.vpcCidr}": the prefix must be between /${EKS_VPC_PREFIX.min} and /${EKS_VPC_PREFIX.max}`,
     );
   }
+  subnetCidrs(s.vpcCidr, s.availabilityZoneCount);
+  const [name] = dnsLabelProblems(s.clusterName, CLUSTER_NAME_MAX);
+  if (name) throw new Error(`clusterName "${s.clusterName}" ${name.message}`);
   // The same rules stack config reports per key (eks/checks.ts).
   const [problem] = deployerPathProblems(s);
   if (problem) throw new Error(`${problem.path.join(".")}: ${problem.message}`);
@@ -35,8 +43,11 @@ export function validateEksSettings(s: EksSettings): void {
     throw new Error(`deployerNetwork.transitGatewayId: "${dn.transitGatewayId}" is not a tgw- ID`);
   }
   assertNodePools("EKS", s.nodePools);
-  if (new Set(s.adminPrincipalArns).size !== s.adminPrincipalArns.length) {
-    throw new Error("adminPrincipalArns contains duplicates");
+  const [repeated] = duplicateProblems(s.adminPrincipalArns);
+  if (repeated) {
+    throw new Error(
+      `adminPrincipalArns contains duplicates: [${repeated.path.join(".")}] ${repeated.message}`,
+    );
   }
   for (const arn of s.adminPrincipalArns) {
     const p = adminPrincipalArnProblem(arn);

@@ -14,6 +14,7 @@ import { gkeSecretsKey } from "./kms";
 import { gkeNetwork } from "./network";
 import { gkeNodePools, nodeServiceAccount, secureNodeConfig } from "./nodes";
 import { GcpScope, gcpProvider, projectServices, serviceAgentGrants } from "./project";
+import { MANAGED_CAPABILITIES } from "../capabilities";
 
 export * from "./names";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
@@ -88,7 +89,7 @@ export class GkeCluster extends IdentityClusterComponent {
         defaultStorageClass: pulumi.output("standard-rwo"),
         loadBalancer: { addressKind: "ip", serviceAnnotations: {} },
         // GKE runs metrics-server itself.
-        hasMetricsApi: true,
+        hasMetricsApi: MANAGED_CAPABILITIES.gke.metricsApi,
         // GKE node pools autoscale natively.
         nodeAutoscaling: { kind: "native" },
         workloadIdentity: gkeWorkloadIdentity(identityScope, this.cluster),
