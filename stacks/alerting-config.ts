@@ -11,6 +11,8 @@ import { AlertReceiver, AlertingSettings } from "../components/addons/types";
 import {
   alertRoutingProblems,
   notificationUrlProblem,
+  smarthostPort,
+  urlPort,
   pagerDutyKeyProblem,
   receiverNameProblems,
   smtpPasswordProblem,
@@ -271,5 +273,14 @@ export function toAlertingSettings(a: AlertingConfig, secrets: Record<string, st
       }),
     };
   }
-  return { receivers, routes: a.routes, defaultReceiver: a.defaultReceiver };
+  const ports = Object.values(a.receivers).flatMap((r) => [
+    r.slack && urlPort(secrets[r.slack.urlSecret] ?? ""),
+    r.webhook && urlPort(secrets[r.webhook.urlSecret] ?? ""),
+    r.email && smarthostPort(r.email.smarthost),
+    r.pagerduty && 443, // events.pagerduty.com (Alertmanager's default pagerduty url)
+  ]);
+  const receiverPorts = [...new Set(ports.filter((p): p is number => typeof p === "number"))].sort(
+    (x, y) => x - y,
+  );
+  return { receivers, routes: a.routes, defaultReceiver: a.defaultReceiver, receiverPorts };
 }

@@ -482,6 +482,7 @@ describe("monitoring add-on with alerting (Alertmanager receivers)", () => {
     },
     routes: { critical: ["pager"], warning: ["chat"] },
     defaultReceiver: "chat",
+    receiverPorts: [443],
   });
   const withAlerting = () => memo("alerting", () => build({ ...prod, alerting: alerting() }, true));
 

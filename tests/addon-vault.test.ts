@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   INJECTOR_CA_ENV,
+  injectorCaPatchArgs,
   sealHcl,
   TLS_RELOAD_SCRIPT,
   TLS_RELOAD_SECURITY_CONTEXT,
@@ -429,7 +430,15 @@ describe("Vault add-on", () => {
     const { r, component } = await run(HA());
     const patch = r.one(PATCH);
     assert.strictEqual(patch.name, "vault-injector-ca");
-    assert.deepStrictEqual(patch.inputs.metadata, { name: "vault-agent-injector", namespace: "vault" });
+    assert.deepStrictEqual(patch.inputs.metadata, {
+      name: "vault-agent-injector",
+      namespace: "vault",
+      // Re-applied on every new release revision (a reinstalled release drops the patched env).
+      annotations: { "kube-platform/injector-ca-release-revision": "0" },
+    });
+    assert.deepStrictEqual((injectorCaPatchArgs("7").metadata as { annotations: unknown }).annotations, {
+      "kube-platform/injector-ca-release-revision": "7",
+    });
     assert.deepStrictEqual(patch.inputs.spec, {
       template: {
         spec: {

@@ -46,7 +46,21 @@ describe("alerting config (addons.monitoring.alerting)", () => {
       },
       routes: { critical: ["oncall", "mail"], warning: ["chat"], info: ["hook"] },
       defaultReceiver: "chat",
+      receiverPorts: [443, 587],
     });
+  });
+
+  it("records the receivers' ports for the NetworkPolicy: explicit, or 443 / 80 by scheme, and the smarthost's", () => {
+    const withPorts = raw(() => {}, {
+      secrets: { ...SECRETS, "hook-url": "http://alertmanager-webhook.ops.svc:8080/alerts" },
+    });
+    const mail = raw((a) => put(a, "receivers.mail.email.smarthost", "smtp.corp.example:2525"));
+    const plainHttp = raw(() => {}, {
+      secrets: { ...SECRETS, "hook-url": "http://hooks.corp.example/alerts" },
+    });
+    assert.deepStrictEqual(settingsOf(withPorts).receiverPorts, [443, 587, 8080]);
+    assert.deepStrictEqual(settingsOf(mail).receiverPorts, [443, 2525]);
+    assert.deepStrictEqual(settingsOf(plainHttp).receiverPorts, [80, 443, 587]);
   });
 
   it("without alerting the settings have none (the chart's default config stays)", () => {

@@ -52,6 +52,7 @@ const DEV_PLAN: NetworkPolicyPlan = {
   certManager: { acme: false },
   vault: { mode: "dev", cloudIdentity: false },
   monitoring: true,
+  receiverPorts: [],
   metricsServer: true,
   clusterAutoscaler: false,
 };
@@ -156,6 +157,22 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
       2,
       "dev, Shamir: DNS and the API",
     );
+  });
+
+  it("lets Alertmanager out to the default receiver ports and to the configured receivers' own", () => {
+    const notifications = (plan: NetworkPolicyPlan) =>
+      platformFlows(plan)
+        .filter((f) => f.why === "notifications")
+        .flatMap((f) => f.ports.map((p) => `${p.protocol}/${p.port}`));
+    assert.deepStrictEqual(notifications(DEV_PLAN), ["TCP/443", "TCP/25", "TCP/465", "TCP/587"]);
+    assert.deepStrictEqual(notifications({ ...DEV_PLAN, receiverPorts: [443, 2525, 8080] }), [
+      "TCP/443",
+      "TCP/25",
+      "TCP/465",
+      "TCP/587",
+      "TCP/2525",
+      "TCP/8080",
+    ]);
   });
 
   it("merges rules with the same peers and leaves out a rule another covers", () => {

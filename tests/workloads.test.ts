@@ -96,14 +96,13 @@ interface CtxParts {
   issuer?: boolean;
   monitoring?: boolean;
   vault?: boolean;
-  vaultTls?: boolean;
 }
 interface FakeCtx {
   ctx: WorkloadContext;
   provider: k8s.Provider;
 }
 
-const ALL: CtxParts = { ingress: true, issuer: true, monitoring: true, vault: true, vaultTls: true };
+const ALL: CtxParts = { ingress: true, issuer: true, monitoring: true, vault: true };
 
 /** A platform context made of stand-ins (created inside the mocked run). */
 function fakeCtx(p: CtxParts): FakeCtx {
@@ -111,7 +110,6 @@ function fakeCtx(p: CtxParts): FakeCtx {
   const ready = new Dummy("test:index:ClusterReady", "cluster-ready");
   const monitoringRelease = p.monitoring ? new Dummy("test:index:MonitoringRelease", "kps") : undefined;
   const vaultRelease = p.vault ? new Dummy("test:index:VaultRelease", "vault") : undefined;
-  const issuer = p.vaultTls ? new Dummy("test:index:ClusterIssuer", "internal-ca") : undefined;
   const ctx: WorkloadContext = {
     provider,
     dependsOn: [ready],
@@ -120,14 +118,7 @@ function fakeCtx(p: CtxParts): FakeCtx {
     ingress: p.ingress ? { className: "traefik", namespace: "ingress", controller: "traefik" } : undefined,
     clusterIssuer: p.issuer ? "letsencrypt-prod" : undefined,
     monitoring: monitoringRelease ? { namespace: "monitoring", release: monitoringRelease } : undefined,
-    vault: vaultRelease
-      ? {
-          address: VAULT_ADDRESS,
-          namespace: "vault",
-          release: vaultRelease,
-          tls: issuer ? { issuerName: "selfsigned", issuer } : undefined,
-        }
-      : undefined,
+    vault: vaultRelease ? { address: VAULT_ADDRESS, namespace: "vault", release: vaultRelease } : undefined,
   };
   return { ctx, provider };
 }
@@ -233,7 +224,6 @@ describe("workloads: App objects", () => {
   it("(b) full prod app: every object, all valid, all in the app namespace with the app labels", async () => {
     const { r } = await runWorkloads([{ profile: "prod", raw: PROD_APP }]);
     assert.deepStrictEqual(objectsOf(r, "apps-shop"), [
-      "Certificate apps-shop-vault-tls",
       "Deployment apps-shop-deploy",
       "HorizontalPodAutoscaler apps-shop-hpa",
       "Ingress apps-shop-ingress",
@@ -636,7 +626,7 @@ describe("workloads: traffic", () => {
 });
 
 describe("workloads: Vault", () => {
-  it("annotates the pod template for the injector with role, secrets, templates, address, agent resources and TLS", async () => {
+  it("annotates the pod template for the injector with role, secrets, templates, address and agent resources", async () => {
     const { r } = await runApp("prod", PROD_APP);
     const a = get(r.one(T.deployment).inputs, "spec.template.metadata.annotations");
     assert.deepStrictEqual(a, {
@@ -650,32 +640,12 @@ describe("workloads: Vault", () => {
       "vault.hashicorp.com/agent-inject-secret-config": "secret/data/shop/config",
       "vault.hashicorp.com/agent-inject-template-config": TEMPLATE,
       "vault.hashicorp.com/agent-inject-secret-db": "database/creds/shop",
-      "vault.hashicorp.com/tls-secret": "shop-vault-tls",
-      "vault.hashicorp.com/ca-cert": "/vault/tls/ca.crt",
     });
     assert.strictEqual((a as Obj)["vault.hashicorp.com/agent-inject-template-db"], undefined);
   });
 
-  it("Certificate from the internal CA issuer (after it) carries ca.crt; the Deployment waits for it and the injector", async () => {
-    const { r } = await runApp("prod", PROD_APP);
-    const cert = r.one(T.certificate);
-    assert.strictEqual(inputs(cert).metadata.namespace, "shop");
-    assert.strictEqual(inputs(cert).spec.secretName, "shop-vault-tls");
-    assert.deepStrictEqual(inputs(cert).spec.issuerRef, {
-      name: "selfsigned",
-      kind: "ClusterIssuer",
-      group: "cert-manager.io",
-    });
-    const byName = (n: string) => r.resources.find((x) => x.name === n)!;
-    assert.ok(cert.dependsOn.includes(byName("internal-ca").urn), "after the issuer");
-    const d = r.one(T.deployment);
-    assert.ok(d.dependsOn.includes(cert.urn), "pods start once the CA Secret exists");
-    assert.ok(d.dependsOn.includes(byName("vault").urn), "pods start once the injector runs");
-    assert.ok(d.dependsOn.includes(byName("cluster-ready").urn), "and after ctx.dependsOn");
-  });
-
   it("Vault whose injector hands out the CA (the platform's ha mode): no Certificate, no CA annotations; no Vault: none", async () => {
-    const { r } = await runApp("prod", PROD_APP, { ...ALL, vaultTls: false });
+    const { r } = await runApp("prod", PROD_APP, ALL);
     assert.strictEqual(r.ofType(T.certificate).length, 0, "no copy of any CA in the app namespace");
     const deployment = r.one(T.deployment);
     const a = get(deployment.inputs, "spec.template.metadata.annotations");
@@ -686,6 +656,10 @@ describe("workloads: Vault", () => {
     assert.ok(
       deployment.dependsOn.includes(r.resources.find((x) => x.name === "vault")!.urn),
       "pods wait for what VaultService.release names (the injector and its CA patch)",
+    );
+    assert.ok(
+      deployment.dependsOn.includes(r.resources.find((x) => x.name === "cluster-ready")!.urn),
+      "and after ctx.dependsOn",
     );
     const plain = await runApp("dev", DEV_APP, ALL);
     const d = plain.r.one(T.deployment);
@@ -875,7 +849,7 @@ describe("workloads: errors", () => {
 
   it("Vault settings without Vault on the platform is a clear error", async () => {
     await assert.rejects(
-      runApp("prod", PROD_APP, { ...ALL, vault: false, vaultTls: false }),
+      runApp("prod", PROD_APP, { ...ALL, vault: false }),
       /app shop uses Vault \(apps\[\]\.vault\) but the platform has no Vault/,
     );
   });

@@ -88,14 +88,13 @@ export interface MonitoringService {
 }
 
 /**
- * Vault: its address and namespace, the release whose injector must run before annotated pods
- * start, and (TLS in ha mode) the internal CA issuer whose ca.crt the agents must trust.
+ * Vault: its address and namespace, and what must run before annotated pods start (the injector,
+ * with Vault's CA for the agents in ha mode).
  */
 export interface VaultService {
   address: string;
   namespace: string;
   release: pulumi.Resource;
-  tls?: { issuerName: string; issuer: pulumi.Resource };
 }
 
 export interface AddonServices {

@@ -74,6 +74,11 @@ export interface AlertingSettings {
   routes: Partial<Record<AlertSeverity, string[]>>;
   /** Where alerts no severity route takes go ("null" drops them). */
   defaultReceiver: string;
+  /**
+   * The TCP ports of the receivers' endpoints (from their URLs and smarthosts; a port is no secret),
+   * which the monitoring namespace's NetworkPolicy opens for Alertmanager besides the defaults.
+   */
+  receiverPorts: number[];
 }
 
 /** "auto": installed only where the cluster needs it (no metrics API / no native node autoscaling). */

@@ -86,6 +86,30 @@ export function alertRoutingProblems(r: AlertRouting): Problem[] {
 }
 
 /**
+ * The ports the monitoring namespace's NetworkPolicy always lets Alertmanager send to: HTTPS (Slack,
+ * PagerDuty, webhooks) and SMTP, SMTPS, submission (e-mail). The configured receivers' own ports
+ * (receiverPorts) are opened besides.
+ */
+export const DEFAULT_RECEIVER_PORTS: readonly number[] = [443, 25, 465, 587];
+
+/** The TCP port an http(s) receiver URL connects to (its explicit port, else 443 / 80), or undefined. */
+export function urlPort(url: string): number | undefined {
+  try {
+    const u = new URL(url.trim());
+    if (u.port !== "") return Number(u.port);
+    return u.protocol === "https:" ? 443 : u.protocol === "http:" ? 80 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The port of an SMTP smarthost (`host:port`), or undefined. */
+export function smarthostPort(smarthost: string): number | undefined {
+  const m = /:(\d{1,5})$/.exec(smarthost);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
  * What is wrong with a Slack or webhook URL (a secret value: the message never repeats it), or
  * undefined. `requireHttps` (the prod profile) refuses http://, which would send the alerts and
  * any token in the URL unencrypted.

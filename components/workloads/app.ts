@@ -15,7 +15,6 @@ import { ingressAnnotations, ingressSpec, serviceMonitorSpec, serviceSpec } from
 import { requireIngress, requireMonitoring, requireVault } from "./needs";
 import { AppCaller, networkPolicies } from "./network-policy";
 import { AppSettings, WorkloadContext } from "./types";
-import { vaultTlsCertificateSpec, vaultTlsSecretName } from "./vault-agent";
 
 /** How every object of one app is named, labelled and parented. */
 export interface AppScope {
@@ -55,8 +54,8 @@ export function appScope(
 export interface AppIdentity {
   serviceAccount: k8s.core.v1.ServiceAccount;
   secret?: k8s.core.v1.Secret;
-  /** Vault, when the app uses it, and the Certificate holding the CA its agents trust (Vault TLS). */
-  vault?: { service: VaultService; tls?: k8s.apiextensions.CustomResource };
+  /** Vault, when the app uses it (its agents get Vault's CA from the injector). */
+  vault?: { service: VaultService };
 }
 
 export function appIdentity(scope: AppScope, ctx: WorkloadContext): AppIdentity {
@@ -86,23 +85,7 @@ export function appIdentity(scope: AppScope, ctx: WorkloadContext): AppIdentity 
 
   if (!s.vault) return { serviceAccount, secret };
   const service = requireVault(s, ctx);
-  const tls = service.tls
-    ? new k8s.apiextensions.CustomResource(
-        `${name}-vault-tls`,
-        {
-          apiVersion: "cert-manager.io/v1",
-          kind: "Certificate",
-          metadata: {
-            ...scope.metadata(vaultTlsSecretName(s.name)),
-            // The pods start once the Secret exists (pulumi-kubernetes waitFor).
-            annotations: { "pulumi.com/waitFor": "condition=Ready" },
-          },
-          spec: vaultTlsCertificateSpec(s, service.tls.issuerName),
-        },
-        scope.opts([service.tls.issuer]),
-      )
-    : undefined;
-  return { serviceAccount, secret, vault: { service, tls } };
+  return { serviceAccount, secret, vault: { service } };
 }
 
 /** The app's own NetworkPolicies (networkPolicies), named `<app>-<suffix>`. */
@@ -137,14 +120,12 @@ export function appDeployment(
       spec: deploymentSpec(scope.settings, ctx, {
         serviceAccountName: serviceAccount.metadata.name,
         secretName: secret?.metadata.name,
-        vaultTlsSecret: vault?.tls ? vaultTlsSecretName(scope.settings.name) : undefined,
       }),
     },
     scope.opts([
       ...ready,
       serviceAccount,
       ...(secret ? [secret] : []),
-      ...(vault?.tls ? [vault.tls] : []),
       // The injector must run first: its webhook fails open, and pods would start without secrets.
       ...(vault ? [vault.service.release] : []),
     ]),

@@ -79,8 +79,6 @@ export interface DeploymentRefs {
   serviceAccountName: pulumi.Input<string>;
   /** The Secret holding secretEnv (when there is any). */
   secretName?: pulumi.Input<string>;
-  /** The Secret with the CA that Vault agents trust (Vault with TLS). */
-  vaultTlsSecret?: string;
 }
 
 /**
@@ -128,7 +126,7 @@ export function deploymentSpec(s: AppSettings, ctx: WorkloadContext, refs: Deplo
     template: {
       metadata: {
         labels: appLabels(s.name),
-        ...(usesVault ? { annotations: vaultAnnotations(s, ctx, refs.vaultTlsSecret) } : {}),
+        ...(usesVault ? { annotations: vaultAnnotations(s, ctx) } : {}),
       },
       spec: {
         serviceAccountName: refs.serviceAccountName,

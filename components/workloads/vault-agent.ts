@@ -2,9 +2,8 @@
  * Vault for an app: the pod annotations asking the injector for its secrets and the label that opts
  * its namespace in to injection. Which CA the agents trust: the platform's Vault (ha mode) serves a
  * certificate from Vault's own CA, which the injector hands to every agent it injects
- * (components/addons/vault/injector.ts: VAULT_CACERT_BYTES), so an app needs no CA of its own and
- * its VaultService has no `tls`. Only a VaultService with `tls` (a CA issuer whose ca.crt the agents
- * must trust) gets the per-app Certificate and the `tls-secret` / `ca-cert` annotations below.
+ * (VAULT_CACERT_BYTES), so an app needs no CA of its own: no cluster-wide issuer any namespace can
+ * use is ever what Vault clients trust.
  */
 import { VAULT_INJECTION_NAMESPACE_LABELS } from "../kube/conventions";
 import { requireVault } from "./needs";
@@ -12,8 +11,6 @@ import { AppSettings, WorkloadContext } from "./types";
 
 /** Vault API port (the agent's only destination in the Vault namespace). */
 export const VAULT_PORT = 8200;
-/** Where the Vault injector mounts the `vault.hashicorp.com/tls-secret` Secret in its containers. */
-export const VAULT_TLS_MOUNT = "/vault/tls";
 /**
  * Resources of the injected Vault Agent containers (init + sidecar): requests and a memory limit,
  * like every container here. The CPU limit stays the injector's default (agentDefaults.cpuLimit).
@@ -25,15 +22,10 @@ export const VAULT_AGENT_RESOURCES = { cpuRequest: "25m", memRequest: "64Mi", me
  * /vault/secrets/<name>). The injected containers get requests and a memory limit, and the
  * injector's own security context (`agent-set-security-context`: uid 100 / gid 1000, non-root,
  * no privilege escalation, ALL capabilities dropped, read-only root filesystem; seccomp comes from
- * the pod), so they pass Pod Security "restricted" too. With `vault.tls`, the agent trusts the CA
- * from `tlsSecret` (mounted by the injector at /vault/tls); without it, the CA the injector gives
- * every agent (an explicit `ca-cert` annotation would take precedence over it: vault-k8s agent.go).
+ * the pod), so they pass Pod Security "restricted" too. The agent trusts the CA the injector gives
+ * every agent; no `ca-cert` annotation is set (it would take precedence: vault-k8s agent.go).
  */
-export function vaultAnnotations(
-  s: AppSettings,
-  ctx: WorkloadContext,
-  tlsSecret?: string,
-): Record<string, string> {
+export function vaultAnnotations(s: AppSettings, ctx: WorkloadContext): Record<string, string> {
   if (!s.vault) return {};
   const vault = requireVault(s, ctx);
   const a: Record<string, string> = {
@@ -57,11 +49,6 @@ export function vaultAnnotations(
       a[`vault.hashicorp.com/agent-inject-template-${secret.name}`] = secret.template;
     }
   }
-  if (vault.tls) {
-    if (!tlsSecret) throw new Error(`app ${s.name}: Vault TLS needs the Secret holding the CA`);
-    a["vault.hashicorp.com/tls-secret"] = tlsSecret;
-    a["vault.hashicorp.com/ca-cert"] = `${VAULT_TLS_MOUNT}/ca.crt`;
-  }
   return a;
 }
 
@@ -76,26 +63,4 @@ export function vaultInjectionNamespaceLabels(
   return apps.some((a) => a.namespace === namespace && a.vault !== undefined)
     ? { ...VAULT_INJECTION_NAMESPACE_LABELS }
     : {};
-}
-
-/** The Secret (in the app namespace) whose ca.crt the Vault agents trust. */
-export const vaultTlsSecretName = (app: string): string => `${app}-vault-tls`;
-
-/**
- * The cert-manager Certificate that brings a VaultService's CA (`tls.issuerName`, a CA ClusterIssuer)
- * into the app namespace: the CA issuer writes its own certificate as ca.crt into every Secret it
- * issues. The key pair itself (a client certificate for the app) is not used by the agent. The
- * platform's Vault never asks for it (its agents get Vault's CA from the injector): a ClusterIssuer
- * any namespace can use must not be what Vault clients trust.
- */
-export function vaultTlsCertificateSpec(s: AppSettings, issuerName: string): Record<string, unknown> {
-  return {
-    secretName: vaultTlsSecretName(s.name),
-    dnsNames: [`${s.name}.${s.namespace}.svc`],
-    duration: "2160h", // 90 days
-    renewBefore: "360h", // 15 days
-    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-    usages: ["digital signature", "client auth"],
-    issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
-  };
 }

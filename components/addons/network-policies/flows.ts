@@ -6,6 +6,7 @@
  * else's policy, or to none). Each namespace of an add-on starts from default deny.
  */
 import type { ClusterTarget } from "../../cluster/types";
+import { DEFAULT_RECEIVER_PORTS } from "../../shared/alerting";
 import { IngressSettings, VaultSettings } from "../types";
 import {
   CERT_MANAGER_PODS,
@@ -63,6 +64,8 @@ export interface NetworkPolicyPlan {
   /** `cloudIdentity`: the servers auto-unseal with the cloud's KMS through a workload identity. */
   vault?: { mode: VaultSettings["mode"]; cloudIdentity: boolean };
   monitoring: boolean;
+  /** The configured Alertmanager receivers' ports (AlertingSettings.receiverPorts; none without alerting). */
+  receiverPorts: number[];
   metricsServer: boolean;
   clusterAutoscaler: boolean;
 }
@@ -237,7 +240,12 @@ export function monitoringFlows(plan: NetworkPolicyPlan): Flow[] {
     flow(pods(m.prometheus), pods(m.alertmanager), tcp(p.alertmanager), "alerts"),
     // Receivers: Slack, PagerDuty and webhooks over HTTPS, e-mail over SMTP (25, 465, 587).
     flow(pods(m.alertmanager), { kind: "cluster-dns" }, DNS_PORTS, "name resolution"),
-    flow(pods(m.alertmanager), outside("the receivers"), tcp(443, 25, 465, 587), "notifications"),
+    flow(
+      pods(m.alertmanager),
+      outside("the receivers"),
+      tcp(...new Set([...DEFAULT_RECEIVER_PORTS, ...plan.receiverPorts])),
+      "notifications",
+    ),
     flow(
       pods(m.alertmanager),
       pods(m.alertmanager),

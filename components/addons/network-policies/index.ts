@@ -115,6 +115,7 @@ export function networkPolicyPlan(a: AddonNetworkPoliciesArgs): NetworkPolicyPla
       ? { mode: s.vault.mode, cloudIdentity: Boolean(cluster.unsealKms && cluster.workloadIdentity) }
       : undefined,
     monitoring: i.monitoring !== undefined,
+    receiverPorts: s.monitoring.alerting?.receiverPorts ?? [],
     metricsServer: i.metricsServer !== undefined,
     clusterAutoscaler: i.clusterAutoscaler !== undefined,
   };

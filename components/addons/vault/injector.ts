@@ -13,7 +13,10 @@
  * the cluster, so a server-side-apply patch adds the variable from the CA Secret's tls.crt (its
  * certificate; a secretKeyRef copies that one key, never tls.key). Helm's three-way merge keeps a
  * field it never rendered on later upgrades and rollbacks; the patch waits for the injector's
- * rollout, so pods created after it get the CA.
+ * rollout, so pods created after it get the CA. A reinstalled release (a replaced Release, an
+ * uninstall by hand) would lose the field, so the patch carries the release's revision as an
+ * annotation of the Deployment: every new revision re-applies it (an annotation of the Deployment,
+ * not of its pods, so an unchanged patch never restarts the injector).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -22,10 +25,17 @@ import { INJECTOR_CONTAINER, INJECTOR_DEPLOYMENT, VAULT_CA, VAULT_NAMESPACE } fr
 /** The injector's environment variable holding the CA its agents trust (vault-k8s). */
 export const INJECTOR_CA_ENV = "AGENT_INJECT_VAULT_CACERT_BYTES";
 
+/** The Deployment annotation holding the release revision the patch was applied after. */
+export const INJECTOR_CA_REVISION_ANNOTATION = "kube-platform/injector-ca-release-revision";
+
 /** The patch of the chart's injector Deployment: the env variable from Vault's CA Secret. */
-export function injectorCaPatchArgs(): k8s.apps.v1.DeploymentPatchArgs {
+export function injectorCaPatchArgs(releaseRevision: pulumi.Input<string>): k8s.apps.v1.DeploymentPatchArgs {
   return {
-    metadata: { name: INJECTOR_DEPLOYMENT, namespace: VAULT_NAMESPACE },
+    metadata: {
+      name: INJECTOR_DEPLOYMENT,
+      namespace: VAULT_NAMESPACE,
+      annotations: { [INJECTOR_CA_REVISION_ANNOTATION]: releaseRevision },
+    },
     spec: {
       template: {
         spec: {
@@ -46,11 +56,13 @@ export function injectorCaPatchArgs(): k8s.apps.v1.DeploymentPatchArgs {
 /** Patches the injector once the release installed it and Vault's CA exists. */
 export function injectorTrustsVaultCa(
   name: string,
-  release: pulumi.Resource,
+  release: k8s.helm.v3.Release,
   caCertificate: pulumi.Resource,
   opts: { parent: pulumi.Resource; provider: k8s.Provider },
 ): k8s.apps.v1.DeploymentPatch {
-  return new k8s.apps.v1.DeploymentPatch(`${name}-injector-ca`, injectorCaPatchArgs(), {
+  // The revision Helm reports for the release (pulumi-kubernetes Release status.revision).
+  const revision = release.status.apply((st) => String(st?.revision ?? 0));
+  return new k8s.apps.v1.DeploymentPatch(`${name}-injector-ca`, injectorCaPatchArgs(revision), {
     ...opts,
     dependsOn: [release, caCertificate],
   });
