@@ -20,6 +20,7 @@ import * as aks from "./helpers/aks-cluster";
 import * as doks from "./helpers/doks-cluster";
 import * as eks from "./helpers/eks-cluster";
 import * as gke from "./helpers/gke-cluster";
+import * as R from "./expected/resources";
 
 /** The contract values a target's cluster publishes. */
 interface Expected {
@@ -118,16 +119,63 @@ const EXPECTED: Record<string, Expected> = {
  * The test fixtures of each managed target: their contract values are the target's (those of its
  * example stack), in the fixture's region.
  */
-const FIXTURES: { name: string; stack: string; settings: ClusterSettings }[] = [
-  { name: "eks prod fixture", stack: "prod", settings: { ...eks.prodSettings, target: "eks" } },
-  { name: "eks dev fixture", stack: "dev", settings: { ...eks.devSettings, target: "eks" } },
-  { name: "gke prod fixture", stack: "prod", settings: { ...gke.prodSettings, target: "gke" } },
-  { name: "gke dev fixture", stack: "dev", settings: { ...gke.devSettings, target: "gke" } },
-  { name: "aks prod fixture", stack: "prod", settings: { ...aks.prodSettings, target: "aks" } },
-  { name: "aks dev fixture", stack: "dev", settings: { ...aks.devSettings, target: "aks" } },
-  { name: "aks private-cluster fixture", stack: "prod", settings: { ...aks.privateSettings, target: "aks" } },
-  { name: "doks prod fixture", stack: "prod", settings: { ...doks.prodSettings, target: "doks" } },
-  { name: "doks dev fixture", stack: "dev", settings: { ...doks.devSettings, target: "doks" } },
+const FIXTURES: {
+  name: string;
+  stack: string;
+  settings: ClusterSettings;
+  resources?: Record<string, number>;
+}[] = [
+  {
+    name: "eks prod fixture",
+    stack: "prod",
+    settings: { ...eks.prodSettings, target: "eks" },
+    resources: R.EKS_PROD_RESOURCES,
+  },
+  {
+    name: "eks dev fixture",
+    stack: "dev",
+    settings: { ...eks.devSettings, target: "eks" },
+    resources: R.EKS_DEV_RESOURCES,
+  },
+  {
+    name: "gke prod fixture",
+    stack: "prod",
+    settings: { ...gke.prodSettings, target: "gke" },
+  },
+  {
+    name: "gke dev fixture",
+    stack: "dev",
+    settings: { ...gke.devSettings, target: "gke" },
+  },
+  {
+    name: "aks prod fixture",
+    stack: "prod",
+    settings: { ...aks.prodSettings, target: "aks" },
+    resources: R.AKS_PROD_RESOURCES,
+  },
+  {
+    name: "aks dev fixture",
+    stack: "dev",
+    settings: { ...aks.devSettings, target: "aks" },
+    resources: R.AKS_DEV_RESOURCES,
+  },
+  {
+    name: "aks private-cluster fixture",
+    stack: "prod",
+    settings: { ...aks.privateSettings, target: "aks" },
+  },
+  {
+    name: "doks prod fixture",
+    stack: "prod",
+    settings: { ...doks.prodSettings, target: "doks" },
+    resources: R.DOKS_PROD_RESOURCES,
+  },
+  {
+    name: "doks dev fixture",
+    stack: "dev",
+    settings: { ...doks.devSettings, target: "doks" },
+    resources: R.DOKS_DEV_RESOURCES,
+  },
 ];
 
 /** The contract values of `settings`' target (from its example stack), in the region of `settings`. */
@@ -260,6 +308,12 @@ describe("the cluster contract, every target", function () {
         built = await build(fixture.settings, fixture.stack);
       });
       itKeepsTheContract(expectedFor(fixture.settings), () => built);
+      const resources = fixture.resources;
+      if (resources) {
+        it("registers exactly the resource types of its table (tests/expected/resources.ts)", () => {
+          assert.deepEqual(built.run.typeCounts(), resources);
+        });
+      }
     });
   }
 });

@@ -6,7 +6,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { UsageError, main, parseArgs } from "../preflight/cli";
+import { UsageError, parseArgs } from "../preflight/cli";
+import { runPreflight } from "./helpers/preflight-run";
 import { PROD, changed } from "./helpers/volume-settings";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-last-"));
@@ -17,16 +18,7 @@ function lastOutputs(name: string, content: unknown): string {
   return file;
 }
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(
-    argv,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
+const run = runPreflight;
 
 describe("preflight --last-outputs", function () {
   this.timeout(120_000);

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { UsageError, main, parseArgs } from "../preflight/cli";
+import { UsageError, parseArgs } from "../preflight/cli";
+import { runPreflight } from "./helpers/preflight-run";
 import { EXAMPLE_STACKS, ROOT, loadStackConfig } from "../offline/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kp-preflight-test-"));
@@ -19,16 +20,7 @@ function stackFile(name: string, config: Record<string, unknown>): string {
   return file;
 }
 
-async function preflight(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(
-    argv,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
+const preflight = runPreflight;
 
 describe("preflight", function () {
   this.timeout(120_000);
