@@ -13,10 +13,11 @@
  * the cluster, so a server-side-apply patch adds the variable from the CA Secret's tls.crt (its
  * certificate; a secretKeyRef copies that one key, never tls.key). Helm's three-way merge keeps a
  * field it never rendered on later upgrades and rollbacks; the patch waits for the injector's
- * rollout, so pods created after it get the CA. A reinstalled release (a replaced Release, an
- * uninstall by hand) would lose the field, so the patch carries the release's revision as an
- * annotation of the Deployment: every new revision re-applies it (an annotation of the Deployment,
- * not of its pods, so an unchanged patch never restarts the injector).
+ * rollout, so pods created after it get the CA. The patch carries the release's revision as an
+ * annotation of the Deployment, so every new revision (each Helm upgrade or rollback) re-applies it
+ * (an annotation of the Deployment, not of its pods: an unchanged patch never restarts the
+ * injector). A release reinstalled at the same revision number (an uninstall by hand) is not seen:
+ * re-apply with `pulumi up --replace` on this patch (docs/addons/vault.md).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
