@@ -9,7 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EXAMPLE_STACKS, ROOT, SAMPLE_KUBECONFIG, readStackFile } from "../offline/stacks";
-import { VOLUME_CHANGES_DONE_ENV, parseVolumeChangesDone } from "../stacks/volume-changes";
+import {
+  VOLUME_CHANGES_DONE_ENV,
+  parseVolumeChangesDone,
+  volumeChangesDoneError,
+} from "../stacks/volume-changes";
 import { LastDeployment, preflight, renderPlan } from "./plan";
 
 export interface PreflightArgs {
@@ -92,9 +96,7 @@ export function lastDeploymentOf(
     );
   const { done, problems } = parseVolumeChangesDone(args.changesDone ?? env[VOLUME_CHANGES_DONE_ENV]);
   if (problems.length > 0) {
-    throw new UsageError(
-      `--changes-done: ${problems.map((p) => `entry ${p.path.join(".")}: ${p.message}`).join("; ")}`,
-    );
+    throw new UsageError(volumeChangesDoneError("--changes-done", problems));
   }
   return { outputs: outputs as Record<string, unknown>, changesDone: done };
 }

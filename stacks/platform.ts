@@ -11,6 +11,7 @@ import {
   refusedVolumeChanges,
   unusedAcknowledgements,
   volumeChangeError,
+  volumeChangesDoneError,
   volumeChanges,
   volumeSettingsOf,
 } from "./volume-changes";
@@ -207,9 +208,7 @@ function recordedVolumeSettings(
 export function loadVolumeGuard(env: Record<string, string | undefined> = process.env): VolumeGuard {
   const { done, problems } = parseVolumeChangesDone(env[VOLUME_CHANGES_DONE_ENV]);
   if (problems.length > 0) {
-    throw new Error(
-      `${VOLUME_CHANGES_DONE_ENV}: ${problems.map((p) => `entry ${p.path.join(".")}: ${p.message}`).join("; ")}`,
-    );
+    throw new Error(volumeChangesDoneError(VOLUME_CHANGES_DONE_ENV, problems));
   }
   return { outputName: "volumeSettings", changesDone: done };
 }

@@ -279,6 +279,11 @@ export function parseVolumeChangesDone(value: string | undefined): { done: strin
   return { done, problems };
 }
 
+/** The problems of parseVolumeChangesDone as one line, after `source` (the variable or the flag). */
+export function volumeChangesDoneError(source: string, problems: Problem[]): string {
+  return `${source}: ${problems.map((p) => `entry ${p.path.join(".")}: ${p.message}`).join("; ")}`;
+}
+
 /** The changes not acknowledged by `done` (an entry names the path and the exact new value). */
 export function refusedVolumeChanges(changes: VolumeChange[], done: string[]): VolumeChange[] {
   return changes.filter((c) => !done.includes(`${c.path}=${c.to}`));
