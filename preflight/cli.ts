@@ -1,7 +1,8 @@
 /**
  * `npm run preflight -- --stack prod [--json] [--last-outputs <file>]`: validates a stack's config, evaluates the whole
  * program under mocks (no cloud credentials, no Pulumi CLI), applies the security rules to every
- * registered resource and prints the plan and the violations.
+ * registered resource and prints the plan, the DNS record each app host needs (preflight/dns.ts) and
+ * the violations.
  *
  * Exit codes: 0 ready; 1 mandatory violations; 2 invalid stack config; 64 bad usage.
  */

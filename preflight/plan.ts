@@ -15,6 +15,7 @@ import {
   volumeChangeLine,
   volumeChanges,
 } from "../stacks/volume-changes";
+import { DnsReport, dnsReportOf, renderDns } from "./dns";
 
 export interface ReleaseSummary {
   name: string;
@@ -51,6 +52,11 @@ export interface Plan {
    * empty when the preflight is not given the stack's outputs (it cannot read the backend).
    */
   volumeChanges: string[];
+  /**
+   * Per app host, the configured DNS zone covering it or the record to create by hand
+   * (preflight/dns.ts); absent when the stack has no ingress. Informational: the exit code ignores it.
+   */
+  dns?: DnsReport;
 }
 
 /** What the stack last deployed, for the preflight to compare with (`pulumi stack output --json`). */
@@ -259,6 +265,8 @@ export async function preflight(
     requirementsOf(cfg),
     volumeChangesOf(run, last),
   );
+  const dns = dnsReportOf(cfg);
+  if (dns) plan.dns = dns;
   return { exitCode: exitCodeOf(plan), plan };
 }
 
@@ -286,6 +294,8 @@ export function renderPlan(plan: Plan): string {
   }
   if (plan.apps.length === 0) lines.push("  (none)");
   lines.push("");
+  const dns = plan.dns ? renderDns(plan.dns) : [];
+  if (dns.length > 0) lines.push(...dns, "");
   if (plan.requirements.length > 0) {
     lines.push("The adopted cluster must provide:");
     for (const r of plan.requirements) lines.push(`  - ${r}`);

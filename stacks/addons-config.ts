@@ -3,7 +3,15 @@ import { z } from "zod";
 import { AddonsSettings } from "../components/addons/types";
 import { markSecretValues } from "../components/addons/base";
 import { isAcmeIssuer, ISSUER_NAMES } from "../components/kube/conventions";
+import { Problem, duplicateProblems } from "../components/shared/problems";
+import {
+  MAX_KEY_SHARES,
+  majorityThreshold,
+  pgpPublicKeyProblem,
+  vaultThresholdProblems,
+} from "../components/shared/vault-init";
 import { alertingSchema, alertingValuesConflicts, toAlertingSettings } from "./alerting-config";
+import { DnsContext, dns01IssuerProblems, dnsSchema, toDnsSettings } from "./dns-config";
 import { dnsLabel, report } from "./validation";
 import type { Profile } from "./config";
 
@@ -21,6 +29,7 @@ export const ADDON_PROFILE_DEFAULTS = {
     grafanaStorageSize: "1Gi", // addons.monitoring.grafanaStorageSize
     prometheusReplicas: 1, // addons.monitoring.prometheusReplicas
     alertmanagerReplicas: 1, // addons.monitoring.alertmanagerReplicas
+    dnsPolicy: "sync", // addons.dns.policy
   },
   prod: {
     highAvailability: true,
@@ -34,6 +43,7 @@ export const ADDON_PROFILE_DEFAULTS = {
     grafanaStorageSize: "10Gi",
     prometheusReplicas: 2,
     alertmanagerReplicas: 3,
+    dnsPolicy: "upsert-only",
   },
 } as const;
 
@@ -51,6 +61,80 @@ const email = z
     "must be a real address: Let's Encrypt rejects example.com",
   );
 const values = z.record(z.string(), z.unknown()).default({});
+
+/** `addons.vault.init`: the key holders the bootstrap Job encrypts the key shares to (ha mode). */
+const vaultInitSchema = z
+  .strictObject({
+    keyHolders: z
+      .array(
+        z.strictObject({
+          name: z
+            .string()
+            .regex(
+              /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/,
+              'must be a lowercase name like "alice" (letters, digits, ".", "_", "-"; at most 63)',
+            ),
+          pgpKey: z.string().superRefine((v, ctx) => {
+            const problem = pgpPublicKeyProblem(v);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          }),
+        }),
+      )
+      .max(MAX_KEY_SHARES)
+      .default([]),
+    // Vault's init bounds are checked against the holders (vaultInitProblems).
+    threshold: z.number().int().optional(),
+    unsealWaitSeconds: z.number().int().min(60).max(86400).default(1800),
+    sharesReaderGroup: z.string().min(1).max(253).optional(),
+  })
+  .prefault({});
+
+/** What the Vault cross-checks read of `addons.vault` (raw, possibly invalid config). */
+interface VaultView {
+  enabled?: unknown;
+  mode?: unknown;
+  init?: { keyHolders?: unknown; threshold?: unknown };
+}
+
+/** Problems of `addons.vault.init` against the mode (paths relative to `addons.vault`). */
+export function vaultInitProblems(v: VaultView | undefined): Problem[] {
+  if (v?.enabled === false) return [];
+  const holders = Array.isArray(v?.init?.keyHolders) ? v.init.keyHolders : [];
+  const threshold = v?.init?.threshold;
+  if (holders.length === 0) {
+    if (v?.mode === "ha") {
+      return [
+        {
+          path: ["init", "keyHolders"],
+          message:
+            "is required in ha mode: list the key holders ({name, pgpKey}) whose public PGP keys the bootstrap Job encrypts one key share each to (docs/addons/vault.md)",
+        },
+      ];
+    }
+    return typeof threshold === "number"
+      ? [
+          {
+            path: ["init", "threshold"],
+            message: "needs addons.vault.init.keyHolders (one share per holder)",
+          },
+        ]
+      : [];
+  }
+  // Only the well-formed names count (a missing one is reported by the schema).
+  const names = holders.map((h: unknown, i) => {
+    const n: unknown = typeof h === "object" && h !== null ? Reflect.get(h, "name") : undefined;
+    return typeof n === "string" ? n : `#${i}`;
+  });
+  const dup = duplicateProblems(names).map((p) => ({
+    path: ["init", "keyHolders", ...p.path, "name"],
+    message: "duplicates another key holder's name (each holder gets one share)",
+  }));
+  const t = typeof threshold === "number" ? threshold : majorityThreshold(holders.length);
+  return [
+    ...dup,
+    ...vaultThresholdProblems(holders.length, t).map((p) => ({ ...p, path: ["init", ...p.path] })),
+  ];
+}
 const autoToggle = z.union([z.literal("auto"), z.boolean()]).default("auto");
 
 export function addonsSchema(profile: Profile) {
@@ -83,6 +167,7 @@ export function addonsSchema(profile: Profile) {
           storageSize: quantity.default("10Gi"),
           auditStorageSize: quantity.default("10Gi"),
           injectorReplicas: z.number().int().min(1).max(10).default(p.vaultInjectorReplicas),
+          init: vaultInitSchema,
           values,
         })
         .prefault({}),
@@ -101,9 +186,11 @@ export function addonsSchema(profile: Profile) {
         .prefault({}),
       metricsServer: z.strictObject({ enabled: autoToggle, values }).prefault({}),
       clusterAutoscaler: z.strictObject({ enabled: autoToggle, values }).prefault({}),
+      dns: dnsSchema(p.dnsPolicy).optional(),
     })
     .superRefine(
       (a, ctx) => {
+        report(ctx, dns01IssuerProblems(a));
         const cm = a.certManager;
         const acme = cm?.defaultIssuer !== undefined && isAcmeIssuer(cm.defaultIssuer);
         if (cm?.enabled !== false && acme && cm.email === undefined) {
@@ -133,6 +220,7 @@ export function addonsSchema(profile: Profile) {
         if (mon?.alerting !== undefined && mon.values) {
           report(ctx, alertingValuesConflicts(mon.values), ["monitoring", "values"]);
         }
+        report(ctx, vaultInitProblems(a.vault), ["vault"]);
         if (a.vault?.enabled !== false && a.vault?.mode === "ha" && cm?.enabled === false) {
           ctx.addIssue({
             code: "custom",
@@ -175,15 +263,33 @@ export function toAddonsSettings(
   a: AddonsConfig,
   secret = false,
   secrets: Record<string, string> = {},
+  dns?: Omit<DnsContext, "secrets">,
 ): AddonsSettings {
   if (secret) {
-    const all = [a.ingress, a.certManager, a.vault, a.monitoring, a.metricsServer, a.clusterAutoscaler];
-    for (const addon of all) markSecretValues(addon.values);
+    const all = [
+      a.ingress,
+      a.certManager,
+      a.vault,
+      a.monitoring,
+      a.metricsServer,
+      a.clusterAutoscaler,
+      a.dns,
+    ];
+    for (const addon of all) if (addon) markSecretValues(addon.values);
   }
+  if (a.dns && a.dns.zones.length > 0 && !dns)
+    throw new Error("toAddonsSettings: addons.dns needs the project, stack and target (DnsContext)");
+  const dnsSettings = dns && toDnsSettings(a.dns, { ...dns, secrets });
   const { alerting, ...monitoring } = a.monitoring;
+  const init = a.vault.init;
   return {
     ...a,
     ingress: { ...a.ingress, className: a.ingress.className ?? a.ingress.controller },
+    vault: {
+      ...a.vault,
+      init: { ...init, threshold: init.threshold ?? majorityThreshold(init.keyHolders.length) },
+    },
     monitoring: { ...monitoring, ...(alerting && { alerting: toAlertingSettings(alerting, secrets) }) },
+    dns: dnsSettings,
   };
 }

@@ -2,6 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ADDON_NAMESPACES } from "../components/addons/namespaces";
+import { VAULT_SETUP } from "../components/addons/vault/names";
+import { ISSUER_NAMES } from "../components/kube/conventions";
 import { AppSettings, EgressRule } from "../components/workloads/types";
 import type { Profile } from "./config";
 import { cidr, dnsLabel } from "./validation";
@@ -57,10 +59,22 @@ export function memoryBytes(q: string): number {
 const cpu = z.string().regex(CPU, 'must be a CPU quantity like "250m" or "1"');
 const memory = z.string().regex(MEMORY, 'must be a memory quantity like "256Mi" or "1Gi"');
 const port = z.number().int().min(1).max(65535);
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * A DNS hostname, or a wildcard host: one leading "*" label, as an Ingress rule's host takes it
+ * (Kubernetes "Ingress", "Hostname wildcards": "*.foo.com" matches one label) and as RFC 8555 §7.1.3
+ * defines a wildcard identifier ("*." followed by a domain name).
+ */
+const HOSTNAME =
+  /^(?=.{1,253}$)(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const httpPath = (what: string) =>
   z.string().regex(/^\/[\w\-./~%]*$/, `must be an absolute ${what} path like "/healthz"`);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A key of the `secrets` config object (the rule of stacks/config.ts). */
+const SECRET_NAME = /^[A-Za-z][\w-]*$/;
+/** A field of a KV v2 secret (the JSON key the template reads, e.g. `.Data.data.password`). */
+const KV_FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+/** The KV v2 data paths the platform's configure Job may write initial values to. */
+const KV_DATA_PREFIX = `${VAULT_SETUP.kvPath}/data/`;
 
 /** An egress rule as config holds it: exactly one of cidr or namespace (checked by appSchema). */
 interface EgressConfig {
@@ -103,7 +117,15 @@ export function appSchema(profile: Profile) {
       secretEnv: z
         .record(z.string().regex(ENV_NAME, "must be an environment variable name"), z.string().min(1))
         .default({}),
-      host: z.string().regex(HOSTNAME, 'must be a DNS hostname like "shop.example.com"').optional(),
+      host: z
+        .string()
+        .regex(
+          HOSTNAME,
+          'must be a DNS hostname like "shop.example.com", or a wildcard with one leading label like "*.example.com"',
+        )
+        .optional(),
+      // The ClusterIssuer of the host's certificate (app-issuer-config.ts); default: addons.certManager.defaultIssuer.
+      issuer: z.enum(ISSUER_NAMES).optional(),
       path: httpPath("URL").default("/"),
       probes: z
         .strictObject({ liveness: httpPath("HTTP"), readiness: httpPath("HTTP") })
@@ -148,6 +170,19 @@ export function appSchema(profile: Profile) {
                   .string()
                   .regex(/^[\w-]+(\/[\w.-]+)+$/, 'must be a Vault path like "secret/data/shop/config"'),
                 template: z.string().min(1).optional(),
+                // field → key of `secrets`: written once to `path` when it holds no secret yet.
+                initial: z
+                  .record(
+                    z.string().regex(KV_FIELD, 'must be a KV field name like "password"'),
+                    z
+                      .string()
+                      .regex(
+                        SECRET_NAME,
+                        "must name a key of `secrets` (letters, digits, '_', '-'), not the value itself",
+                      ),
+                  )
+                  .refine((r) => Object.keys(r).length > 0, "must give at least one field")
+                  .optional(),
               }),
             )
             .min(1),
@@ -194,6 +229,21 @@ export function appSchema(profile: Profile) {
             issue(["egress", i], "must set exactly one of cidr or namespace");
           }
         });
+        (a.vault?.secrets ?? []).forEach((secret, i) => {
+          if (
+            secret?.initial !== undefined &&
+            typeof secret.path === "string" &&
+            !secret.path.startsWith(KV_DATA_PREFIX)
+          ) {
+            issue(
+              ["vault", "secrets", i, "initial"],
+              `is written to the platform's KV v2 mount ${VAULT_SETUP.kvPath}/: the path must start with "${KV_DATA_PREFIX}" (got "${secret.path}")`,
+            );
+          }
+        });
+        if (a.vault?.role === VAULT_SETUP.configuratorRole) {
+          issue(["vault", "role"], "is the platform's own configurator role; choose another name");
+        }
         if (a.namespace && RESERVED_NAMESPACES.includes(a.namespace)) {
           issue(["namespace"], `is reserved for the system or an add-on; allowed: any other DNS-1123 name`);
         }
@@ -219,18 +269,97 @@ export function appsSchema(profile: Profile) {
             ctx.addIssue({ code: "custom", path: [i, "name"], message: "duplicates another app's name" });
           seen.add(a.name);
         });
+        checkVaultRoles(apps, ctx);
       },
       { when: () => true },
     );
 }
 
+/** What the Vault cross-checks read of one app (raw, possibly invalid config). */
+interface VaultAppView {
+  name?: unknown;
+  vault?: { role?: unknown; secrets?: { path?: unknown; initial?: unknown }[] };
+}
+
+/**
+ * Each Vault role is bound to one app's ServiceAccount: a role two apps declare is refused, and so
+ * is an initial value two secrets entries give the same field of the same path.
+ */
+function checkVaultRoles(apps: VaultAppView[], ctx: z.RefinementCtx): void {
+  const roles = new Map<string, string>();
+  const fields = new Map<string, string>();
+  apps.forEach((a, i) => {
+    const role = a?.vault?.role;
+    const app = typeof a?.name === "string" ? a.name : `apps[${i}]`;
+    if (typeof role === "string") {
+      const first = roles.get(role);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "vault", "role"],
+          message: `duplicates the Vault role of app "${first}": each role is bound to one app's ServiceAccount`,
+        });
+      } else roles.set(role, app);
+    }
+    (Array.isArray(a?.vault?.secrets) ? a.vault.secrets : []).forEach((secret, j) => {
+      const initial = secret?.initial;
+      if (typeof secret?.path !== "string" || typeof initial !== "object" || initial === null) return;
+      for (const field of Object.keys(initial)) {
+        const key = `${secret.path}#${field}`;
+        const first = fields.get(key);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "vault", "secrets", j, "initial", field],
+            message: `gives ${secret.path} field ${field} an initial value already given by ${first}; give it once`,
+          });
+        } else fields.set(key, `app "${app}"`);
+      }
+    });
+  });
+}
+
+/**
+ * Each `apps[].vault.secrets[].initial` value names a key of the `secrets` config object (run on
+ * raw config in the top-level refinement, which sees `secrets`): a missing one is named.
+ */
+export function checkVaultInitialSecrets(
+  apps: unknown,
+  secrets: Record<string, string> | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  if (!Array.isArray(apps)) return;
+  apps.forEach((a: VaultAppView | undefined, i) => {
+    (Array.isArray(a?.vault?.secrets) ? a.vault.secrets : []).forEach((secret, j) => {
+      const initial = secret?.initial;
+      if (typeof initial !== "object" || initial === null) return;
+      for (const [field, key] of Object.entries(initial)) {
+        if (typeof key !== "string" || !SECRET_NAME.test(key) || (secrets && key in secrets)) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: ["apps", i, "vault", "secrets", j, "initial", field],
+          message: `names the secret "${key}", which is not set; set it with \`pulumi config set --secret --path secrets.${key} <value>\``,
+        });
+      }
+    });
+  });
+}
+
 /** Typed app settings; secret env values come from the `secrets` config object (a Pulumi secret). */
 export function toAppSettings(a: AppConfig, secrets: Record<string, string>): AppSettings {
+  const secretOf = (key: string) => pulumi.secret(secrets[key]);
   return {
     ...a,
     namespace: a.namespace ?? a.name,
-    secretEnv: Object.fromEntries(
-      Object.entries(a.secretEnv).map(([env, key]) => [env, pulumi.secret(secrets[key])]),
-    ),
+    secretEnv: Object.fromEntries(Object.entries(a.secretEnv).map(([env, key]) => [env, secretOf(key)])),
+    vault: a.vault && {
+      role: a.vault.role,
+      secrets: a.vault.secrets.map(({ initial, ...secret }) => ({
+        ...secret,
+        ...(initial && {
+          initial: Object.fromEntries(Object.entries(initial).map(([field, key]) => [field, secretOf(key)])),
+        }),
+      })),
+    },
   };
 }

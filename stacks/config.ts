@@ -15,7 +15,9 @@ import { cloudLabelValue } from "../components/cluster/labels";
 import { PROFILES, type Profile } from "../components/shared/profile";
 import { addonsSchema, toAddonsSettings } from "./addons-config";
 import { checkAlertingSecrets } from "./alerting-config";
-import { appsSchema, toAppSettings } from "./apps-config";
+import { checkAppIssuers } from "./app-issuer-config";
+import { checkDnsFitsCluster } from "./dns-config";
+import { appsSchema, checkVaultInitialSecrets, toAppSettings } from "./apps-config";
 import { ALWAYS } from "./cluster/common";
 import { clusterSchema } from "./cluster";
 import { doksAutoUpgrade, doksUpgradeProblems } from "./cluster/doks";
@@ -87,10 +89,13 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
         ctx,
       );
       checkAppsFitAddons(c.apps, c.addons, c.secrets, ctx);
+      checkAppIssuers(c.apps, c.addons, ctx);
+      checkDnsFitsCluster(c.cluster?.target, c.addons?.dns, c.secrets, ctx);
       if (c.cluster?.target === "doks") {
         report(ctx, doksUpgradeProblems(profile, c.cluster.autoUpgrade, c.addons?.vault), ["cluster"]);
       }
       checkAlertingSecrets(c.addons, c.secrets, profile, ctx);
+      checkVaultInitialSecrets(c.apps, c.secrets, ctx);
     }, ALWAYS);
 }
 
@@ -261,6 +266,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
       parsed.data.addons,
       ctx.secretKeys?.has("addons") ?? false,
       parsed.data.secrets ?? {},
+      { project: ctx.project, stack: ctx.stack, target: cluster.target },
     ),
     apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
     waivers: parsed.data.waivers,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformAddOns } from "../components/addons";
 import { createCluster, ManagedCluster } from "../components/cluster";
-import { WorkloadContext, Workloads } from "../components/workloads";
+import { WorkloadContext, Workloads, vaultClientsOf } from "../components/workloads";
 import { PlatformConfig } from "./config";
 import {
   VOLUME_CHANGES_DONE_ENV,
@@ -76,6 +76,7 @@ export class Platform extends pulumi.ComponentResource {
         cluster: this.cluster,
         settings: cfg.addons,
         volumeCheck: guard ? volumeChangeCheck(name, volumes, guard, this) : undefined,
+        vaultClients: vaultClientsOf(cfg.apps),
       },
       { parent: this },
     );

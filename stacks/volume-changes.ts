@@ -10,9 +10,10 @@
  *   them ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template',
  *   'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden":
  *   kubernetes pkg/apis/apps/validation/validation.go ValidateStatefulSetUpdate; updatable claim
- *   templates, KEP-4650, are not in any released minor). Any size, StorageClass or mode change
- *   (dev → ha adds the audit volume) fails the Helm upgrade, which rolls back, and every later
- *   `pulumi up` fails the same way.
+ *   templates, KEP-4650, are not in any released minor). Any size or StorageClass change in ha
+ *   mode fails the Helm upgrade, which rolls back, and every later `pulumi up` fails the same way.
+ *   A mode change (the dev server has no volume) replaces the release instead, and loses or starts
+ *   over Vault's data: refused until acknowledged too.
  * - Prometheus and Alertmanager (kube-prometheus-stack, the operator's `storage` claim template):
  *   "the operator has to delete/recreate the underlying StatefulSet and the associated PVCs aren't
  *   expanded" (prometheus-operator Documentation/platform/storage.md "Resizing volumes"). Raising
@@ -43,14 +44,14 @@ export interface ClaimSettings {
   storageClass: string;
 }
 
-/** Vault's volumes: mode (dev: file storage, one data volume; ha: Raft, data + audit volumes). */
-export interface VaultVolumeSettings {
-  mode: "dev" | "ha";
-  dataSize: string;
-  /** null in dev mode (no audit volume). */
-  auditSize: string | null;
-  storageClass: string;
-}
+/**
+ * Vault's volumes: ha mode keeps Raft on a data and an audit volume per server; dev mode runs the
+ * dev server in memory and has none (the chart renders no volumeClaimTemplates in dev mode:
+ * templates/_helpers.tpl "vault.volumeclaims").
+ */
+export type VaultVolumeSettings =
+  | { mode: "ha"; dataSize: string; auditSize: string; storageClass: string }
+  | { mode: "dev"; dataSize: null; auditSize: null; storageClass: null };
 
 /** What the `volumeSettings` stack output records; an add-on that is not installed is null. */
 export interface VolumeSettings {
@@ -97,14 +98,11 @@ export function volumeSettingsOf(addons: VolumeSources, storageClass: string): V
   const { vault: v, monitoring: m } = addons;
   const claim = (size: string): ClaimSettings => ({ size, storageClass });
   return {
-    vault: v.enabled
-      ? {
-          mode: v.mode,
-          dataSize: v.storageSize,
-          auditSize: v.mode === "ha" ? v.auditStorageSize : null,
-          storageClass,
-        }
-      : null,
+    vault: !v.enabled
+      ? null
+      : v.mode === "ha"
+        ? { mode: "ha", dataSize: v.storageSize, auditSize: v.auditStorageSize, storageClass }
+        : DEV_VAULT_VOLUMES,
     prometheus: m.enabled ? claim(m.prometheusStorageSize) : null,
     alertmanager: m.enabled ? claim(m.alertmanagerStorageSize) : null,
     grafana: m.enabled ? claim(m.grafanaStorageSize) : null,
@@ -131,13 +129,29 @@ function readClaim(v: unknown): ClaimSettings | null | undefined {
   return { size: v.size, storageClass: v.storageClass };
 }
 
+/** dev mode: the dev server keeps everything in memory, on no volume. */
+const DEV_VAULT_VOLUMES: VaultVolumeSettings = {
+  mode: "dev",
+  dataSize: null,
+  auditSize: null,
+  storageClass: null,
+};
+
+/**
+ * A recorded Vault entry. A dev record of an earlier version (file storage on a data volume:
+ * `dataSize` and `storageClass` set) reads as today's dev record: nothing of it is compared.
+ */
 function readVault(v: unknown): VaultVolumeSettings | null | undefined {
   if (v === null) return null;
-  if (!isObj(v) || (v.mode !== "dev" && v.mode !== "ha")) return undefined;
-  if (!isSize(v.dataSize) || !isName(v.storageClass)) return undefined;
-  const auditSize = v.mode === "ha" && isSize(v.auditSize) ? v.auditSize : null;
-  if (v.mode === "ha" ? auditSize === null : v.auditSize !== null) return undefined;
-  return { mode: v.mode, dataSize: v.dataSize, auditSize, storageClass: v.storageClass };
+  if (!isObj(v)) return undefined;
+  if (v.mode === "ha") {
+    if (!isSize(v.dataSize) || !isSize(v.auditSize) || !isName(v.storageClass)) return undefined;
+    return { mode: "ha", dataSize: v.dataSize, auditSize: v.auditSize, storageClass: v.storageClass };
+  }
+  if (v.mode !== "dev" || v.auditSize !== null) return undefined;
+  const fileStorage = isSize(v.dataSize) && isName(v.storageClass);
+  const none = v.dataSize === null && v.storageClass === null;
+  return fileStorage || none ? DEV_VAULT_VOLUMES : undefined;
 }
 
 /** The last deployed record: absent (undefined) on a first deploy, `warning` when unreadable. */
@@ -210,24 +224,20 @@ function sizeChange(
 }
 
 function vaultChanges(p: VaultVolumeSettings, c: VaultVolumeSettings): VolumeChange[] {
-  // A mode switch or another StorageClass replaces every volume: its procedure covers the sizes.
+  // A mode switch replaces the release (components/addons/vault: VAULT_RELEASE_REPLACE_ON) and so
+  // every volume, and drops Raft's data (to dev) or starts a new Vault (to ha): its procedure
+  // covers the sizes. Between two dev records there is no volume to compare.
   if (p.mode !== c.mode) return [change("vault.mode", p.mode, c.mode, vaultMode(c.mode))];
+  if (p.mode !== "ha" || c.mode !== "ha") return [];
   if (p.storageClass !== c.storageClass) {
-    return [change("vault.storageClass", p.storageClass, c.storageClass, vaultReplace(c.mode))];
+    return [change("vault.storageClass", p.storageClass, c.storageClass, vaultReplace())];
   }
-  const replace = vaultReplace(c.mode);
-  const out = sizeChange(
-    "vault.dataSize",
-    p.dataSize,
-    c.dataSize,
-    vaultGrow("data", c.dataSize, c.storageClass),
-    replace,
-  );
-  if (p.auditSize !== null && c.auditSize !== null) {
-    const grow = vaultGrow("audit", c.auditSize, c.storageClass);
-    out.push(...sizeChange("vault.auditSize", p.auditSize, c.auditSize, grow, replace));
-  }
-  return out;
+  const replace = vaultReplace();
+  const grow = (volume: "data" | "audit", size: string) => vaultGrow(volume, size, c.storageClass);
+  return [
+    ...sizeChange("vault.dataSize", p.dataSize, c.dataSize, grow("data", c.dataSize), replace),
+    ...sizeChange("vault.auditSize", p.auditSize, c.auditSize, grow("audit", c.auditSize), replace),
+  ];
 }
 
 function claimChanges(

@@ -48,35 +48,35 @@ export function vaultGrow(volume: "data" | "audit", size: string, storageClass: 
     "Without volume expansion, move Vault to new volumes as for a StorageClass change (docs/addons/vault.md)";
 }
 
-/** Smaller volumes or another StorageClass: Vault moves to new volumes (a Raft snapshot in ha mode). */
-export function vaultReplace(mode: "dev" | "ha"): Procedure {
-  if (mode === "dev") {
-    return (up) =>
-      `${NOT_UPDATABLE}, and a volume cannot shrink or move to another StorageClass: the dev server ` +
-      `(file storage, not meant to be kept) starts over on a new volume: \`${vault} delete statefulset ${VAULT_RELEASE}\`; ` +
-      `\`${VAULT_CLAIMS}\`; \`${up}\`; \`vault operator init\` the new server`;
-  }
+/** Smaller volumes or another StorageClass (ha): Vault moves to new volumes through a Raft snapshot. */
+export function vaultReplace(): Procedure {
   return (up) =>
     `${NOT_UPDATABLE}, and a volume cannot shrink or move to another StorageClass: Vault moves to new volumes. ` +
     "Save a Raft snapshot (`vault operator raft snapshot save vault.snap`); " +
     `\`${vault} delete statefulset ${VAULT_RELEASE}\`; \`${VAULT_CLAIMS}\` (they are retained otherwise); \`${up}\`; ` +
-    "initialise and unseal the new cluster, then `vault operator raft snapshot restore -force vault.snap` (docs/addons/vault.md)";
+    "the bootstrap Job initialises the new cluster (the key holders get new shares; with Shamir they unseal it), " +
+    "then `vault operator raft snapshot restore -force vault.snap` (docs/addons/vault.md)";
 }
 
-/** dev ↔ ha: other volumes (ha adds the audit volume) and another storage backend (file ↔ Raft). */
+/**
+ * dev ↔ ha: the release is replaced (the dev server has no volume, ha a data and an audit volume
+ * per server: components/addons/vault VAULT_RELEASE_REPLACE_ON), and Vault's data does not carry
+ * over either way (the dev server keeps it in memory; a Raft snapshot restores only into Raft).
+ */
 export function vaultMode(to: "dev" | "ha"): Procedure {
-  const restart = (up: string) =>
-    `\`${vault} delete statefulset ${VAULT_RELEASE}\`; \`${VAULT_CLAIMS}\`; \`${up}\`; \`vault operator init\` the new ${to === "ha" ? "cluster" : "server"}`;
   if (to === "ha") {
     return (up) =>
-      `ha mode keeps its data in Raft on a data and an audit volume: ${NOT_UPDATABLE}, and the dev server's ` +
-      "file storage does not carry over. Copy out what you need first (`vault operator migrate` copies file " +
-      `storage into Raft); ${restart(up)}`;
+      "ha mode is a new Vault: the dev server kept its data in memory, nothing carries over (copy out what you need " +
+      "first), and the next `pulumi up` replaces the Vault release. A dev Vault of an earlier version kept file " +
+      "storage on a volume the new StatefulSet would reuse by name: delete what is left of it " +
+      `(\`${VAULT_CLAIMS}\`; nothing to delete otherwise); \`${up}\`; the bootstrap Job initialises the new cluster ` +
+      "(the key holders get their shares; with Shamir they unseal it)";
   }
   return (up) =>
-    `dev mode keeps its data in a file on one volume: ${NOT_UPDATABLE}, and Raft data does not carry over ` +
-    "(a Raft snapshot restores only into a Raft cluster). Save one if you may come back " +
-    `(\`vault operator raft snapshot save vault.snap\`); ${restart(up)}`;
+    "dev mode runs Vault's dev server in memory: the Raft data does not carry over (a Raft snapshot restores only " +
+    "into a Raft cluster). Save one if you may come back (`vault operator raft snapshot save vault.snap`); " +
+    `\`${up}\` (the Vault release is replaced: its StatefulSet and pods go, their volumes are retained); ` +
+    `then delete the volumes: \`${VAULT_CLAIMS}\``;
 }
 
 /** What the operator names the custom resource, its StatefulSet and the selector of its PVCs. */

@@ -10,6 +10,7 @@ import { ProgramRun, runResources } from "../offline/mocks";
 import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, exampleConfig } from "../offline/stacks";
 import { parseConfig } from "../stacks/config";
 import { Platform } from "../stacks/platform";
+import { exampleForParse } from "./helpers/vault-fixtures";
 
 const KEYS = ["ingress", "certManager", "vault", "monitoring", "metricsServer", "clusterAutoscaler"] as const;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -32,9 +33,12 @@ function contracts(stack: string): ReturnType<typeof build> {
 }
 
 async function build(stack: string) {
-  const cfg = parseConfig(exampleConfig(stack), {
+  // Encrypted values (`secure:`) are held secret, as Pulumi does.
+  const { raw, secretKeys } = exampleForParse(exampleConfig(stack));
+  const cfg = parseConfig(raw, {
     project: "kube-platform",
     stack,
+    secretKeys,
     readFile: () => SAMPLE_KUBECONFIG,
   });
   let platform: Platform | undefined;
@@ -102,9 +106,11 @@ describe("the add-on contract", () => {
         assert.equal(s.vault?.namespace, addons.vault?.namespace);
         // Pods with agents wait for the injector and, in ha mode, its patch with Vault's CA.
         assert.equal(s.vault?.release, addons.vault?.injectorReady);
+        // And for Vault's configuration: the configure Job.
+        assert.equal(s.vault?.configured, addons.vault?.configured);
         assert.deepEqual(
           s.vault ? Object.keys(s.vault).sort() : [],
-          addons.vault ? ["address", "namespace", "release"] : [],
+          addons.vault ? ["address", "configured", "namespace", "release"] : [],
           "agents get Vault's CA from the injector, not per app",
         );
       });

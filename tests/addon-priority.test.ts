@@ -148,6 +148,7 @@ describe("platform priority classes", () => {
       },
       metricsServer: {},
       clusterAutoscaler: {},
+      externalDns: { priorityClassName: "kube-platform-critical" },
     };
 
     for (const stack of Object.keys(EXAMPLE_STACKS)) {

@@ -9,6 +9,7 @@ import {
   TLS_RELOAD_SCRIPT,
   TLS_RELOAD_SECURITY_CONTEXT,
   Vault,
+  VAULT_RELEASE_REPLACE_ON,
   VaultArgs,
   vaultServerConfig,
   vaultTlsDnsNames,
@@ -30,6 +31,7 @@ import {
 import { chartData, chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { ProgramRun, runResources } from "../offline/mocks";
+import { mockRandomValue } from "../offline/mock-state/random";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -55,6 +57,7 @@ function settings(overrides: Partial<VaultSettings> = {}): VaultSettings {
     storageSize: "10Gi",
     auditStorageSize: "5Gi",
     injectorReplicas: 1,
+    init: { keyHolders: [], threshold: 1, unsealWaitSeconds: 1800 },
     values: {},
     ...overrides,
   };
@@ -164,35 +167,71 @@ describe("Vault add-on", () => {
     assert.strictEqual(ns.labels["pod-security.kubernetes.io/enforce"], "restricted");
   });
 
-  it("dev: one standalone server with file storage on a persistent volume, plain HTTP, labelled not for production", async () => {
+  it("dev: Vault's dev server (in memory, no volume), plain HTTP, a generated root token kept secret, labelled not for production", async () => {
     const { r, component } = await run(settings({ storageSize: "2Gi" }));
     const v = values(r);
     assert.strictEqual(v.global.tlsDisable, true);
-    assert.strictEqual(v.server.standalone.enabled, true);
-    assert.strictEqual(v.server.ha.enabled, false);
-    assert.strictEqual(v.server.dev.enabled, false, "the chart's in-memory dev server is never used");
-    assert.deepStrictEqual(v.server.dataStorage, {
+    const token = r.one("random:index/randomPassword:RandomPassword");
+    assert.strictEqual(token.name, "vault-dev-root-token");
+    assert.deepStrictEqual(token.inputs, { length: 32, special: false });
+    // templates/_helpers.tpl: mode "dev" renders `vault server -dev` with VAULT_DEV_ROOT_TOKEN_ID = devRootToken.
+    assert.deepStrictEqual(v.server.dev, {
       enabled: true,
-      size: "2Gi",
-      storageClass: "fast-ssd",
-      accessMode: "ReadWriteOnce",
+      devRootToken: mockRandomValue("vault-dev-root-token", 32),
     });
+    assert.ok(
+      r.one(RELEASE).secretInputs.has("values"),
+      "the root token leaf keeps the values secret in state",
+    );
+    assert.deepStrictEqual(v.server.standalone, { enabled: false });
+    assert.strictEqual(v.server.ha.enabled, false);
+    // No volumeClaimTemplates in dev mode; the audit mount would be rendered in any mode if enabled.
+    assert.deepStrictEqual(v.server.dataStorage, { enabled: false });
     assert.deepStrictEqual(v.server.auditStorage, { enabled: false });
-    assert.match(config(v), /storage "file" \{\n {2}path = "\/vault\/data"/);
-    assert.match(config(v), /tls_disable {5}= true/);
     assert.strictEqual(v.server.extraLabels["kube-platform/not-for-production"], "true");
-    assert.match(v.server.annotations["kube-platform/not-for-production"], /not for production/);
+    assert.match(
+      v.server.annotations["kube-platform/not-for-production"],
+      /dev server, in memory \(a restart loses everything\)/,
+    );
     assert.match(v.server.statefulSet.annotations["kube-platform/not-for-production"], /not for production/);
     assert.strictEqual(v.injector.replicas, 1);
     assert.deepStrictEqual(v.injector.podDisruptionBudget, {});
     assert.strictEqual(v.server.updateStrategyType, "RollingUpdate");
     assert.strictEqual(r.ofType(CERTIFICATE).length, 0);
     assert.strictEqual(component.address, "http://vault.vault.svc:8200");
+    assert.ok(component.devRootToken, "the component exposes the token for the bootstrap Job");
+  });
+
+  it("ha: no dev server, no dev root token", async () => {
+    const { r, component } = await run(HA());
+    assert.deepStrictEqual(values(r).server.dev, { enabled: false });
+    assert.strictEqual(r.ofType("random:index/randomPassword:RandomPassword").length, 0);
+    assert.strictEqual(component.devRootToken, undefined);
+    assert.strictEqual(r.one(RELEASE).secretInputs.has("values"), false, "ha values stay readable");
+  });
+
+  it("dev mode needs its root token (the values builder refuses to render the dev server without one)", () => {
+    const opts = { storageClass: "standard", serverConfig: "", autoUnseal: false };
+    assert.throws(
+      () => vaultValues(settings(), false, opts),
+      /dev mode runs the dev server: pass devRootToken/,
+    );
+    assert.doesNotThrow(() => vaultValues(HA(), false, opts));
+  });
+
+  it("switching to or from the dev server replaces the release, deleting it first (same Helm release name)", async () => {
+    for (const s of [settings(), HA()]) {
+      const rel = (await run(s)).r.one(RELEASE);
+      assert.deepStrictEqual(rel.replaceOnChanges, ["values.server.dev.enabled"]);
+      assert.strictEqual(rel.deleteBeforeReplace, true);
+    }
+    assert.deepStrictEqual(VAULT_RELEASE_REPLACE_ON, ["values.server.dev.enabled"]);
   });
 
   it("dev on an HA platform still runs one server but two injectors with a PDB", async () => {
     const v = values((await run(settings(), { ha: true })).r);
-    assert.strictEqual(v.server.standalone.enabled, true);
+    assert.strictEqual(v.server.dev.enabled, true);
+    assert.strictEqual(v.server.ha.enabled, false);
     assert.strictEqual(v.injector.replicas, 2);
     assert.deepStrictEqual(v.injector.podDisruptionBudget, { maxUnavailable: 1 });
   });
@@ -497,17 +536,21 @@ describe("Vault add-on", () => {
     assert.ok(r.dependsOnTransitively(rel, r.one("test:index:Identity")), "values wait for the identity");
   });
 
-  it("auto-unseal in dev mode renders the seal stanza into the standalone config", async () => {
-    const v = values((await run(settings(), { unseal: true })).r);
-    assert.ok(v.server.standalone.config.includes('seal "azurekeyvault" {'));
+  it("auto-unseal in dev mode: the dev server renders no config (and needs no seal), the KMS key is kept for ha", async () => {
+    const { r } = await run(settings(), { unseal: true });
+    const v = values(r);
+    assert.deepStrictEqual(v.server.standalone, { enabled: false });
+    assert.strictEqual(v.server.ha.enabled, false);
+    assert.strictEqual(r.ofType("test:index:UnsealKey").length, 1);
   });
 
   it("Shamir without unseal: no seal stanza, no identity annotations", async () => {
-    for (const s of [settings(), HA()]) {
-      const v = values((await run(s)).r);
-      assert.doesNotMatch(config(v), /seal "/);
-      assert.deepStrictEqual(v.server.serviceAccount.annotations, {});
-    }
+    const dev = values((await run(settings())).r);
+    assert.deepStrictEqual(dev.server.standalone, { enabled: false }, "the dev server has no config at all");
+    assert.deepStrictEqual(dev.server.serviceAccount.annotations, {});
+    const v = values((await run(HA())).r);
+    assert.doesNotMatch(config(v), /seal "/);
+    assert.deepStrictEqual(v.server.serviceAccount.annotations, {});
   });
 
   it("every values object is valid for the pinned chart (recorded release inputs)", async () => {
@@ -557,7 +600,8 @@ describe("Vault add-on", () => {
       for (const res of [v.server.resources, v.injector.resources]) {
         assert.ok(res.requests.cpu && res.requests.memory && res.limits.memory);
       }
-      assert.match(config(v), /disable_mlock = true/);
+      // The dev server disables mlock itself; the ha config says so.
+      if (s.mode === "ha") assert.match(config(v), /disable_mlock = true/);
     }
   });
 

@@ -268,7 +268,8 @@ describe("alerting in the program: secret values only in the receivers' Secret",
     return {
       ...cfg,
       addons: { ...addons, monitoring: { ...(addons.monitoring as Obj), alerting: ALERTING } },
-      secrets: secret(SECRETS),
+      // The example's own secrets (its Vault app's initial value) and the receivers'.
+      secrets: secret({ ...((cfg.secrets as { secret?: Obj } | undefined)?.secret ?? {}), ...SECRETS }),
     };
   };
   let run: ProgramRun;

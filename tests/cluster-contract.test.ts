@@ -21,6 +21,7 @@ import * as doks from "./helpers/doks-cluster";
 import * as eks from "./helpers/eks-cluster";
 import * as gke from "./helpers/gke-cluster";
 import * as R from "./expected/resources";
+import { exampleForParse } from "./helpers/vault-fixtures";
 
 /** The contract values a target's cluster publishes. */
 interface Expected {
@@ -295,7 +296,9 @@ describe("the cluster contract, every target", function () {
     describe(`${expected.target} (example stack ${stack})`, () => {
       let built: Built;
       before(async () => {
-        const config = parseConfig(exampleConfig(stack), { project: PROJECT, stack });
+        // Encrypted values (`secure:`) are held secret, as Pulumi does.
+        const { raw, secretKeys } = exampleForParse(exampleConfig(stack));
+        const config = parseConfig(raw, { project: PROJECT, stack, secretKeys });
         built = await build(config.cluster, stack);
       });
       itKeepsTheContract(expected, () => built);

@@ -1,9 +1,14 @@
 import * as assert from "node:assert/strict";
 import { parseConfig } from "../stacks/config";
 import { oneProblem as oneProblemIn } from "./helpers/config-problems";
+import { VAULT_INIT } from "./helpers/vault-fixtures";
 
 const ctx = { project: "kube-platform", stack: "aks" };
-const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
+// ha mode (prod's default) needs Vault's key holders.
+const PROD = {
+  profile: "prod",
+  addons: { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } },
+};
 const GROUP = "00000000-0000-0000-0000-000000000001";
 const RUNNER_VNET =
   "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/ci-runners/providers/Microsoft.Network/virtualNetworks/runner-vnet";

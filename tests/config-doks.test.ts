@@ -6,9 +6,14 @@ import { underTest } from "../offline/mocks";
 import { requirementsOf } from "../preflight/plan";
 import { ResourceUnderTest, evaluate } from "../rules";
 import { doksAutoUpgrade, isShamirHaVault } from "../rules/cluster/doks";
+import { VAULT_INIT } from "./helpers/vault-fixtures";
 
 const ctx = { project: "kube-platform", stack: "doks" };
-const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
+// ha mode (prod's default) needs Vault's key holders.
+const PROD = {
+  profile: "prod",
+  addons: { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } },
+};
 const base = { target: "doks", region: "ams3" };
 
 const oneProblem = (raw: Record<string, unknown>, ...patterns: RegExp[]): void =>
@@ -63,7 +68,7 @@ describe("DOKS with Vault ha (Shamir): node auto-upgrades", () => {
   const PROD_DOKS = { ...PROD, cluster: { ...base, apiAllowedAddresses: ["203.0.113.0/24"] } };
   const withVault = (raw: Record<string, unknown>, vault: Record<string, unknown>) => ({
     ...raw,
-    addons: { ...((raw.addons as Record<string, unknown>) ?? {}), vault },
+    addons: { ...((raw.addons as Record<string, unknown>) ?? {}), vault: { init: VAULT_INIT, ...vault } },
   });
 
   it("defaults to false while Vault runs ha (prod's default mode), true otherwise", () => {
@@ -141,7 +146,7 @@ describe("DOKS with Vault ha (Shamir): node auto-upgrades", () => {
         parseConfig(
           {
             ...PROD,
-            addons: { ...PROD.addons, vault },
+            addons: { ...PROD.addons, vault: { init: VAULT_INIT, ...vault } },
             cluster: { target: "existing" },
             kubeconfig: SAMPLE_KUBECONFIG,
           },

@@ -8,9 +8,14 @@ import { EksSettings } from "../components/cluster/types";
 import { validateEksSettings } from "../components/cluster/eks";
 import { loadStackConfig } from "../offline/stacks";
 import { problemsOf as problemsIn } from "./helpers/config-problems";
+import { VAULT_INIT, exampleForParse } from "./helpers/vault-fixtures";
 
 const ctx = { project: "kube-platform", stack: "eks" };
-const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
+// ha mode (prod's default) needs Vault's key holders.
+const PROD = {
+  profile: "prod",
+  addons: { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } },
+};
 const EKS = { target: "eks", region: "eu-west-1" };
 const OFFICE = ["203.0.113.0/24"];
 const RUNNER = { cidrs: ["10.100.0.0/16"] };
@@ -298,7 +303,8 @@ describe("EKS config: support type", () => {
 
 describe("EKS example stacks", () => {
   it("prod: a public endpoint limited to the example CIDR, STANDARD support", () => {
-    const eks = eksOf(parseConfig(loadStackConfig("prod"), { ...ctx, stack: "prod" }));
+    const { raw, secretKeys } = exampleForParse(loadStackConfig("prod"));
+    const eks = eksOf(parseConfig(raw, { ...ctx, stack: "prod", secretKeys }));
     assert.strictEqual(eks.endpointPublicAccess, true);
     assert.deepStrictEqual(eks.publicAccessCidrs, ["203.0.113.0/24"]);
     assert.strictEqual(eks.deployerNetwork, undefined);

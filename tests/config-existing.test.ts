@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { ExistingSettings } from "../components/cluster/types";
 import { ROOT, SAMPLE_KUBECONFIG, loadStackConfig } from "../offline/stacks";
+import { exampleForParse } from "./helpers/vault-fixtures";
 
 const ctx = { project: "kube-platform", stack: "dev" };
 
@@ -103,7 +104,8 @@ describe("existing cluster config: what the adopted cluster provides", () => {
 });
 
 describe("the local dev stack (Pulumi.dev.yaml) and its kind cluster (examples/kind-cluster.yaml)", () => {
-  const raw = loadStackConfig("dev");
+  // Encrypted values (`secure:`) are held secret, as Pulumi does.
+  const { raw, secretKeys } = exampleForParse(loadStackConfig("dev"));
   const cluster = raw.cluster as Record<string, unknown>;
   const kind = parse(fs.readFileSync(path.join(ROOT, "examples/kind-cluster.yaml"), "utf8")) as {
     kind: string;
@@ -116,6 +118,7 @@ describe("the local dev stack (Pulumi.dev.yaml) and its kind cluster (examples/k
     const read: string[] = [];
     const cfg = parseConfig(raw, {
       ...ctx,
+      secretKeys,
       readFile: (p) => {
         read.push(p);
         return SAMPLE_KUBECONFIG;

@@ -4,9 +4,14 @@ import { parseConfig } from "../stacks/config";
 import { CLOUD_LABEL_VALUE, cloudLabelValue } from "../components/cluster/labels";
 import { loadStackConfig } from "../offline/stacks";
 import { problemsOf as problemsIn } from "./helpers/config-problems";
+import { VAULT_INIT } from "./helpers/vault-fixtures";
 
 const ctx = { project: "kube-platform", stack: "gke" };
-const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
+// ha mode (prod's default) needs Vault's key holders.
+const PROD = {
+  profile: "prod",
+  addons: { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } },
+};
 const GKE = { target: "gke", project: "my-project-1", region: "europe-west1" };
 const OFFICE = { name: "office", cidr: "203.0.113.0/24" };
 

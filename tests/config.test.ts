@@ -4,6 +4,7 @@ import { DEFAULT_MACHINE_TYPES, PROFILE_DEFAULTS, parseConfig } from "../stacks/
 import { cidrContains, cidrsOverlap, formatPath, parseCidr } from "../stacks/validation";
 import { EXAMPLE_STACKS, SAMPLE_KUBECONFIG, loadStackConfig } from "../offline/stacks";
 import { problemsOf as problemsIn } from "./helpers/config-problems";
+import { VAULT_INIT, exampleForParse } from "./helpers/vault-fixtures";
 
 const ctx = { project: "kube-platform", stack: "dev" };
 
@@ -11,7 +12,11 @@ const ctx = { project: "kube-platform", stack: "dev" };
 const APP = { name: "hello", image: "ghcr.io/stefanprodan/podinfo:6.9.1", port: 8080 };
 
 /** The prod profile needs an ACME e-mail for its default Let's Encrypt issuer. */
-const PROD = { profile: "prod", addons: { certManager: { email: "platform@kube-platform.dev" } } };
+// ha mode (prod's default) needs Vault's key holders.
+const PROD = {
+  profile: "prod",
+  addons: { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } },
+};
 
 const valid: Record<string, Record<string, unknown>> = {
   eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
@@ -252,7 +257,7 @@ const bad: BadCase[] = [
     { cluster: valid.doks, addons: { istio: { enabled: true } } },
     [
       /^addons\.istio: unknown key/,
-      /allowed keys here: certManager, clusterAutoscaler, highAvailability, ingress/,
+      /allowed keys here: certManager, clusterAutoscaler, dns, highAvailability, ingress/,
     ],
   ],
   [
@@ -286,7 +291,7 @@ const bad: BadCase[] = [
     [
       /^addons\.certManager\.defaultIssuer:/,
       /"zerossl"/,
-      /"letsencrypt-staging" \| "letsencrypt-prod" \| "selfsigned"/,
+      /"letsencrypt-staging" \| "letsencrypt-prod" \| "letsencrypt-staging-dns01" \| "letsencrypt-prod-dns01" \| "selfsigned"/,
     ],
   ],
   [
@@ -302,7 +307,10 @@ const bad: BadCase[] = [
   ],
   [
     "Vault HA without cert-manager",
-    { cluster: valid.doks, addons: { certManager: { enabled: false }, vault: { mode: "ha" } } },
+    {
+      cluster: valid.doks,
+      addons: { certManager: { enabled: false }, vault: { mode: "ha", init: VAULT_INIT } },
+    },
     [/^addons\.vault\.mode:/, /"ha"/, /cert-manager/],
   ],
   [
@@ -821,7 +829,9 @@ describe("stack config validation", () => {
 
   for (const stack of Object.keys(EXAMPLE_STACKS)) {
     it(`accepts the example stack ${stack}`, () => {
-      const cfg = parseConfig(loadStackConfig(stack), { ...ctx, stack, readFile: () => SAMPLE_KUBECONFIG });
+      // Encrypted values (`secure:`) are held secret, as Pulumi does.
+      const { raw, secretKeys } = exampleForParse(loadStackConfig(stack));
+      const cfg = parseConfig(raw, { ...ctx, stack, secretKeys, readFile: () => SAMPLE_KUBECONFIG });
       assert.ok(cfg.cluster);
     });
   }

@@ -10,7 +10,8 @@ import { exampleConfig, runExample } from "../offline/stacks";
 import { preflight, renderPlan, stackConfigOf } from "../preflight/plan";
 import { VolumeGuard, buildPlatform } from "../stacks/platform";
 import { VOLUME_CHANGES_DONE_ENV, VolumeSettings } from "../stacks/volume-changes";
-import { DEV, changed } from "./helpers/volume-settings";
+import { DEV, DEV_FILE_STORAGE, changed } from "./helpers/volume-settings";
+import { VAULT_INIT } from "./helpers/vault-fixtures";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const STACK_REF =
@@ -134,12 +135,12 @@ describe("day-2 volume changes: the program", () => {
   });
 
   it("Vault dev -> ha is refused; the same change passes once acknowledged, another value does not", async () => {
-    const ha = { vault: { mode: "ha" } };
+    const ha = { vault: { mode: "ha", init: VAULT_INIT } };
     const refused = await deployDev(DEV, ha);
     assert.equal(releases(refused.run).includes("kp-addons-vault-release"), false);
     assert.match(
       refused.errors.join("\n"),
-      /- vault\.mode \(addons\.vault\.mode\): dev -> ha: ha mode keeps its data in Raft/,
+      /- vault\.mode \(addons\.vault\.mode\): dev -> ha: ha mode is a new Vault/,
     );
     const done = await deployDev(DEV, ha, ["vault.mode=ha"]);
     assert.deepEqual([releases(done.run), done.errors], [ALL_RELEASES, []]);
@@ -147,17 +148,25 @@ describe("day-2 volume changes: the program", () => {
     assert.equal(releases(wrong.run).includes("kp-addons-vault-release"), false);
   });
 
-  it("a larger Vault volume and another StorageClass are refused, every change in one error", async () => {
-    const config = { vault: { storageSize: "20Gi" } };
-    const r = await deployDev(changed(DEV, { prometheus: { storageClass: "fast" } }), config);
+  it("a larger Prometheus volume and another StorageClass are refused, every change in one error", async () => {
+    const config = { monitoring: { prometheusStorageSize: "20Gi" } };
+    const r = await deployDev(changed(DEV, { alertmanager: { storageClass: "fast" } }), config);
     assert.equal(r.errors.length, 1);
     const lines = r.errors[0].split("\n").map((l) => l.split(": ").slice(0, 2).join(": "));
     assert.deepEqual(lines, [
       "Refused 2 volume changes against what this stack last deployed (its volumeSettings output); nothing of Vault or monitoring was changed:",
-      "  - vault.dataSize (addons.vault.storageSize): 10Gi -> 20Gi",
-      "  - prometheus.storageClass (the cluster's default StorageClass): fast -> standard",
-      "Revert the setting, or carry out the procedure and run: KUBE_PLATFORM_VOLUME_CHANGES_DONE=vault.dataSize=20Gi,prometheus.storageClass=standard pulumi up",
+      "  - prometheus.size (addons.monitoring.prometheusStorageSize): 10Gi -> 20Gi",
+      "  - alertmanager.storageClass (the cluster's default StorageClass): fast -> standard",
+      "Revert the setting, or carry out the procedure and run: KUBE_PLATFORM_VOLUME_CHANGES_DONE=prometheus.size=20Gi,alertmanager.storageClass=standard pulumi up",
     ]);
+  });
+
+  it("dev mode's Vault has no volume: its size and the stack's StorageClass are not compared", async () => {
+    const r = await deployDev(DEV, { vault: { storageSize: "20Gi" } });
+    assert.deepEqual([releases(r.run), r.errors], [ALL_RELEASES, []]);
+    // A dev stack of an earlier version recorded its file-storage volume: moving to the dev server passes.
+    const old = await deployDev(DEV_FILE_STORAGE);
+    assert.deepEqual([releases(old.run), old.errors], [ALL_RELEASES, []]);
   });
 
   it("a last deployment in another form is not compared: the stack deploys", async () => {

@@ -18,11 +18,11 @@ import {
   volumeChanges,
   volumeSettingsOf,
 } from "../stacks/volume-changes";
-import { DEV, PROD, changed, summary } from "./helpers/volume-settings";
+import { DEV, DEV_FILE_STORAGE, PROD, changed, summary } from "./helpers/volume-settings";
 import type { VolumeSettings } from "../stacks/volume-changes";
 
 describe("day-2 volume changes: the record", () => {
-  it("records mode, sizes and StorageClass per volume; dev mode has no audit volume; disabled add-ons are null", () => {
+  it("records mode, sizes and StorageClass per volume; dev mode (the in-memory dev server) has none; disabled add-ons are null", () => {
     const vault = { enabled: true, mode: "ha" as const, storageSize: "20Gi", auditStorageSize: "5Gi" };
     const monitoring = {
       enabled: true,
@@ -38,9 +38,9 @@ describe("day-2 volume changes: the record", () => {
     });
     assert.deepEqual(volumeSettingsOf({ vault: { ...vault, mode: "dev" }, monitoring }, "standard").vault, {
       mode: "dev",
-      dataSize: "20Gi",
+      dataSize: null,
       auditSize: null,
-      storageClass: "standard",
+      storageClass: null,
     });
     assert.deepEqual(
       volumeSettingsOf(
@@ -55,12 +55,16 @@ describe("day-2 volume changes: the record", () => {
     assert.deepEqual(readVolumeSettings(undefined), {});
     assert.deepEqual(readVolumeSettings(PROD), { settings: PROD });
     assert.deepEqual(readVolumeSettings(DEV), { settings: DEV });
+    // A dev record of an earlier version (file storage on a volume) reads as today's: nothing to compare.
+    assert.deepEqual(readVolumeSettings(DEV_FILE_STORAGE), { settings: DEV });
     const none = { vault: null, prometheus: null, alertmanager: null, grafana: null };
     assert.deepEqual(readVolumeSettings(none), { settings: none });
     for (const bad of [
       "10Gi",
       { ...PROD, vault: { ...PROD.vault, auditSize: null } },
       { ...DEV, vault: { ...DEV.vault, auditSize: "1Gi" } },
+      { ...DEV, vault: { ...DEV.vault, dataSize: "10Gi" } },
+      { ...PROD, vault: { ...PROD.vault, storageClass: null } },
       { ...PROD, prometheus: { size: "100GB", storageClass: "gp3" } },
       { ...PROD, grafana: undefined },
     ]) {
@@ -86,6 +90,8 @@ describe("day-2 volume changes: what is refused", () => {
     assert.deepEqual(volumeChanges(undefined, PROD), []);
     assert.deepEqual(volumeChanges(PROD, PROD), []);
     assert.deepEqual(volumeChanges(DEV, DEV), []);
+    // The dev stack moving to the dev server: its old volume is not compared (the release is replaced).
+    assert.deepEqual(volumeChanges(readVolumeSettings(DEV_FILE_STORAGE).settings, DEV), []);
   });
 
   /** [what, previous, current, the refused changes] */
@@ -123,20 +129,14 @@ describe("day-2 volume changes: what is refused", () => {
     [
       "Vault dev -> ha",
       DEV,
-      changed(DEV, { vault: { mode: "ha", auditSize: "10Gi" } }),
+      changed(DEV, { vault: { mode: "ha", dataSize: "10Gi", auditSize: "10Gi", storageClass: "standard" } }),
       ["vault.mode: dev -> ha"],
     ],
     [
       "Vault ha -> dev, with another size (the mode change covers it)",
       PROD,
-      changed(PROD, { vault: { mode: "dev", auditSize: null, dataSize: "20Gi" } }),
+      changed(PROD, { vault: { mode: "dev", auditSize: null, dataSize: null, storageClass: null } }),
       ["vault.mode: ha -> dev"],
-    ],
-    [
-      "Vault dev data raised",
-      DEV,
-      changed(DEV, { vault: { dataSize: "20Gi" } }),
-      ["vault.dataSize: 10Gi -> 20Gi"],
     ],
     [
       "another StorageClass, for every volume",
@@ -220,7 +220,7 @@ describe("day-2 volume changes: what is refused", () => {
     ]);
   });
 
-  it("Vault volumes lowered or in another StorageClass: new volumes through a Raft snapshot (dev: start over)", () => {
+  it("Vault volumes lowered or in another StorageClass: new volumes through a Raft snapshot", () => {
     const raft = [
       "a volume cannot shrink or move to another StorageClass: Vault moves to new volumes",
       "`vault operator raft snapshot save vault.snap`",
@@ -236,21 +236,22 @@ describe("day-2 volume changes: what is refused", () => {
       ...raft,
       "`KUBE_PLATFORM_VOLUME_CHANGES_DONE=vault.storageClass=io2 pulumi up`",
     ]);
-    has(one(DEV, changed(DEV, { vault: { dataSize: "5Gi" } })), [
-      "the dev server (file storage, not meant to be kept) starts over on a new volume",
-      "`vault operator init` the new server",
-    ]);
   });
 
-  it("Vault mode switched: a new Vault on new volumes", () => {
-    has(one(DEV, changed(DEV, { vault: { mode: "ha", auditSize: "10Gi" } })), [
-      "ha mode keeps its data in Raft on a data and an audit volume",
-      "`vault operator migrate` copies file storage into Raft",
-      "`KUBE_PLATFORM_VOLUME_CHANGES_DONE=vault.mode=ha pulumi up`; `vault operator init` the new cluster",
+  it("Vault mode switched: the release is replaced, Vault's data does not carry over", () => {
+    const ha = { mode: "ha", dataSize: "10Gi", auditSize: "10Gi", storageClass: "standard" } as const;
+    has(one(DEV, changed(DEV, { vault: ha })), [
+      "ha mode is a new Vault: the dev server kept its data in memory, nothing carries over",
+      "the next `pulumi up` replaces the Vault release",
+      "`kubectl -n vault delete pvc -l app.kubernetes.io/name=vault,app.kubernetes.io/instance=vault,component=server`; nothing to delete otherwise",
+      "`KUBE_PLATFORM_VOLUME_CHANGES_DONE=vault.mode=ha pulumi up`; the bootstrap Job initialises the new cluster",
     ]);
-    has(one(PROD, changed(PROD, { vault: { mode: "dev", auditSize: null } })), [
-      "a Raft snapshot restores only into a Raft cluster",
-      "`KUBE_PLATFORM_VOLUME_CHANGES_DONE=vault.mode=dev pulumi up`; `vault operator init` the new server",
+    const dev = { mode: "dev", dataSize: null, auditSize: null, storageClass: null } as const;
+    has(one(PROD, changed(PROD, { vault: dev })), [
+      "dev mode runs Vault's dev server in memory: the Raft data does not carry over",
+      "`vault operator raft snapshot save vault.snap`",
+      "`KUBE_PLATFORM_VOLUME_CHANGES_DONE=vault.mode=dev pulumi up` (the Vault release is replaced",
+      "then delete the volumes: `kubectl -n vault delete pvc -l app.kubernetes.io/name=vault,app.kubernetes.io/instance=vault,component=server`",
     ]);
   });
 

@@ -30,6 +30,7 @@ const EXPECTED_CONFIGURATIONS: Record<string, Record<string, string>> = {
     "monitoring/kps": "coredns",
     "metrics-server/metrics-server": "metrics-server",
     "cluster-autoscaler/cluster-autoscaler": "aws",
+    "external-dns/external-dns": "aws",
   },
   "eks-dev": {
     "ingress/traefik": "traefik",
@@ -38,18 +39,21 @@ const EXPECTED_CONFIGURATIONS: Record<string, Record<string, string>> = {
     "monitoring/kps": "coredns",
     "metrics-server/metrics-server": "metrics-server",
     "cluster-autoscaler/cluster-autoscaler": "aws",
+    "external-dns/external-dns": "aws",
   },
   gke: {
     "ingress/traefik": "traefik",
     "cert-manager/cert-manager": "cert-manager",
     "vault/vault": "ha",
     "monitoring/kps": "kube-dns",
+    "external-dns/external-dns": "google",
   },
   aks: {
     "ingress/traefik": "traefik",
     "cert-manager/cert-manager": "cert-manager",
     "vault/vault": "ha",
     "monitoring/kps": "coredns",
+    "external-dns/external-dns": "azure",
   },
   doks: {
     "ingress/traefik": "traefik",
@@ -57,6 +61,7 @@ const EXPECTED_CONFIGURATIONS: Record<string, Record<string, string>> = {
     "vault/vault": "ha",
     "monitoring/kps": "coredns",
     "metrics-server/metrics-server": "metrics-server",
+    "external-dns/external-dns": "webhook",
   },
 };
 
@@ -110,7 +115,7 @@ describe("integrity: every example stack", () => {
   it("is not vacuous: the prod stack's references are all there to check", async () => {
     const inv = inventoryOf(stackViewOf(await runExample("prod")));
     const count = (kind: string) => inv.monitors.filter((m) => m.owner.startsWith(kind)).length;
-    assert.strictEqual(count("ServiceMonitor"), 6 + 9, "6 of the program, 9 of kube-prometheus-stack");
+    assert.strictEqual(count("ServiceMonitor"), 7 + 9, "7 of the program, 9 of kube-prometheus-stack");
     assert.ok(inv.policies.length >= 6 && inv.pdbs.length >= 1 && inv.ingresses.length === 1);
     // The internal root CA, Vault's CA (vault namespace) and the Vault server certificate it issues.
     assert.strictEqual(inv.certificates.length, 3);

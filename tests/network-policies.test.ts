@@ -80,7 +80,13 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
         "allow-cert-manager-cainjector",
         "allow-helm-hooks",
       ],
-      vault: ["default-deny", "allow-vault-server", "allow-vault-injector"],
+      vault: [
+        "default-deny",
+        "allow-vault-server",
+        "allow-vault-injector",
+        "allow-vault-bootstrap",
+        "allow-vault-configure",
+      ],
       monitoring: [
         "default-deny",
         "allow-prometheus",
@@ -225,6 +231,7 @@ const POLICED: Record<string, string[]> = {
   prod: [
     "cert-manager",
     "cluster-autoscaler",
+    "external-dns",
     "ingress",
     "metrics-server",
     "monitoring",
@@ -234,15 +241,24 @@ const POLICED: Record<string, string[]> = {
   "eks-dev": [
     "cert-manager",
     "cluster-autoscaler",
+    "external-dns",
     "ingress",
     "metrics-server",
     "monitoring",
     "monitoring-node-exporter",
     "vault",
   ],
-  gke: ["cert-manager", "ingress", "monitoring", "monitoring-node-exporter", "vault"],
-  aks: ["cert-manager", "ingress", "monitoring", "monitoring-node-exporter", "vault"],
-  doks: ["cert-manager", "ingress", "metrics-server", "monitoring", "monitoring-node-exporter", "vault"],
+  gke: ["cert-manager", "external-dns", "ingress", "monitoring", "monitoring-node-exporter", "vault"],
+  aks: ["cert-manager", "external-dns", "ingress", "monitoring", "monitoring-node-exporter", "vault"],
+  doks: [
+    "cert-manager",
+    "external-dns",
+    "ingress",
+    "metrics-server",
+    "monitoring",
+    "monitoring-node-exporter",
+    "vault",
+  ],
 };
 
 describe("platform NetworkPolicies on every example stack", () => {
@@ -345,6 +361,11 @@ describe("platform NetworkPolicies: the proofs are not vacuous", () => {
       'monitoring pods {"app.kubernetes.io/name":"alertmanager"} → monitoring pods {"app.kubernetes.io/name":"prometheus"} TCP/9090 (Alertmanager on Prometheus)',
       'a client on the internet (198.51.100.7) → cert-manager pods {"app.kubernetes.io/component":"controller"} TCP/9402 (the internet on cert-manager\'s metrics)',
       'metrics-server pods {"app.kubernetes.io/name":"metrics-server"} → vault pods {"app.kubernetes.io/name":"vault","component":"server"} TCP/8200 (metrics-server on Vault)',
+      'a client on the internet (198.51.100.7) → external-dns pods {"app.kubernetes.io/name":"external-dns"} TCP/7979 (the internet on external-dns)',
+      'external-dns pods {"app.kubernetes.io/name":"external-dns"} → vault pods {"app.kubernetes.io/name":"vault","component":"server"} TCP/8200 (external-dns on Vault)',
+      'vault pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → EKS endpoint (10.0.64.10) TCP/443 (the configure Job on the API server)',
+      'vault pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → monitoring pods {"app.kubernetes.io/name":"prometheus"} TCP/9090 (a setup Job on Prometheus)',
+      'vault pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → a client on the internet (198.51.100.7) TCP/443 (a setup Job on the internet)',
       'cluster-autoscaler pods {"app.kubernetes.io/name":"aws-cluster-autoscaler"} → monitoring pods {"app.kubernetes.io/name":"prometheus"} TCP/9090 (cluster-autoscaler on Prometheus)',
     ]);
   });

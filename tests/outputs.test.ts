@@ -55,11 +55,15 @@ describe("stack outputs", () => {
 
   it("apps: per app its public URL and in-cluster address (local kind stack and EKS prod)", async () => {
     const [dev, prod] = await Promise.all([runExample("dev"), runExample("prod")]);
+    // hello-vault: the example Vault app (no host: its secret stays in the cluster).
+    const helloVault = { url: "", serviceHost: "hello-vault.hello-vault.svc.cluster.local:80" };
     assert.deepEqual(dev.outputs.apps, {
       hello: { url: "https://hello.localtest.me/", serviceHost: "hello.hello.svc.cluster.local:80" },
+      "hello-vault": helloVault,
     });
     assert.deepEqual(prod.outputs.apps, {
       hello: { url: "https://hello.kube-platform.dev/", serviceHost: "hello.hello.svc.cluster.local:80" },
+      "hello-vault": helloVault,
     });
   });
 });

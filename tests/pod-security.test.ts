@@ -75,6 +75,7 @@ describe("Pod Security versions pinned to the cluster's minor", () => {
     assert.deepEqual(Object.keys(found).sort(), [
       "cert-manager",
       "cluster-autoscaler",
+      "external-dns",
       "hello",
       "ingress",
       "metrics-server",

@@ -120,7 +120,10 @@ describe("preflight", function () {
     const gke = loadStackConfig("gke");
     const file = stackFile("gke-8080", {
       ...gke,
-      addons: { ...(gke.addons as object), vault: { values: { injector: { port: 8080 } } } },
+      addons: {
+        ...(gke.addons as object),
+        vault: { ...(gke.addons as { vault: object }).vault, values: { injector: { port: 8080 } } },
+      },
     });
     const r = await preflight(["--stack", "gke-8080", "--file", file]);
     assert.strictEqual(r.code, 1, r.out + r.err);
@@ -158,7 +161,8 @@ describe("preflight", function () {
       plan: { releases: unknown[]; violations: unknown[] };
     };
     assert.strictEqual(report.exitCode, 0);
-    assert.strictEqual(report.plan.releases.length, 6);
+    // ingress, cert-manager, Vault, monitoring, metrics-server, cluster-autoscaler, external-dns.
+    assert.strictEqual(report.plan.releases.length, 7);
     assert.deepStrictEqual(
       (report.plan.violations as { ruleId: string; severity: string }[]).map((v) => [v.ruleId, v.severity]),
       [["deploy-no-placeholders", "advisory"]],

@@ -29,7 +29,8 @@ describe("workloads on every example stack", () => {
     describe(stack, () => {
       it("deploys the hello app: podinfo on 8080 behind port 80, the greeting, probes, metrics, TLS ingress", async () => {
         const r = await run(stack);
-        const deployment = r.one("kubernetes:apps/v1:Deployment").inputs;
+        // The hello app (the examples' Vault app, hello-vault, is checked in tests/vault-wiring*.test.ts).
+        const deployment = r.one("kubernetes:apps/v1:Deployment", "-hello-deploy").inputs;
         const pod = get(deployment, "spec.template.spec") as Obj;
         const [container] = pod.containers as Obj[];
         assert.strictEqual(container.image, "ghcr.io/stefanprodan/podinfo:6.9.1");
@@ -39,7 +40,7 @@ describe("workloads on every example stack", () => {
         assert.strictEqual(env.PODINFO_UI_MESSAGE, "Kubernetes is awesome!");
         assert.strictEqual(get(container, "livenessProbe.httpGet.path"), "/healthz");
         assert.strictEqual(get(container, "readinessProbe.httpGet.path"), "/readyz");
-        const service = r.one("kubernetes:core/v1:Service").inputs;
+        const service = r.one("kubernetes:core/v1:Service", "-hello-svc").inputs;
         const http = (get(service, "spec.ports") as Obj[]).find((p) => p.name === "http")!;
         assert.deepStrictEqual([http.port, http.targetPort], [80, "http"]);
         assert.ok((container.ports as Obj[]).some((p) => p.name === "http" && p.containerPort === 8080));
@@ -65,8 +66,10 @@ describe("workloads on every example stack", () => {
         async () => {
           const r = await run(stack);
           const hpas = r.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
-          const pdbs = r.ofType("kubernetes:policy/v1:PodDisruptionBudget");
-          const deployment = r.one("kubernetes:apps/v1:Deployment").inputs;
+          const pdbs = r
+            .ofType("kubernetes:policy/v1:PodDisruptionBudget")
+            .filter((x) => x.name.endsWith("-hello-pdb"));
+          const deployment = r.one("kubernetes:apps/v1:Deployment", "-hello-deploy").inputs;
           if (prod) {
             assert.strictEqual(hpas.length, 1);
             assert.ok((get(hpas[0].inputs, "spec.minReplicas") as number) >= 2);

@@ -17,6 +17,7 @@ import {
   loadStackConfig,
   runExample,
 } from "../offline/stacks";
+import { exampleForParse } from "./helpers/vault-fixtures";
 
 const run = runExample;
 
@@ -259,7 +260,13 @@ describe("add-ons on every example stack", () => {
         ["clusterAutoscaler", false],
       ],
     );
-    assert.strictEqual(waits(r.one("kubernetes:apps/v1:Deployment")), false, "the app only uses emptyDir");
+    assert.strictEqual(
+      waits(r.one("kubernetes:apps/v1:Deployment", "-hello-deploy")),
+      false,
+      "the app only uses emptyDir",
+    );
+    // An app using Vault waits for Vault's configuration, and so for Vault's volumes.
+    assert.strictEqual(waits(r.one("kubernetes:apps/v1:Deployment", "-hello-vault-deploy")), true);
   });
 
   it("exports what workloads use, per stack", async () => {
@@ -352,8 +359,12 @@ describe("existing cluster (the local dev stack on kind)", () => {
 describe("two platforms in one program", () => {
   it("two EKS platforms (prod and dev configs) share no URN and no cloud name", async () => {
     const ctx = { project: "kube-platform", stack: "shared" };
-    const prod = parseConfig(exampleConfig("prod"), ctx);
-    const dev = parseConfig(exampleConfig("eks-dev"), ctx);
+    const parsed = (stack: string) => {
+      const { raw, secretKeys } = exampleForParse(exampleConfig(stack));
+      return parseConfig(raw, { ...ctx, secretKeys });
+    };
+    const prod = parsed("prod");
+    const dev = parsed("eks-dev");
     const r = await runResources(() => {
       new Platform("blue", prod);
       new Platform("green", dev);
@@ -375,7 +386,8 @@ describe("two platforms in one program", () => {
 
   it("do not collide in names or URNs", async () => {
     const ctx = { project: "kube-platform", stack: "dev", readFile: () => SAMPLE_KUBECONFIG };
-    const a = parseConfig(exampleConfig("dev"), ctx);
+    const example = exampleForParse(exampleConfig("dev"));
+    const a = parseConfig(example.raw, { ...ctx, secretKeys: example.secretKeys });
     const b = parseConfig(
       {
         cluster: { target: "existing", clusterName: "minikube", context: "minikube" },

@@ -51,12 +51,15 @@ describe("secret add-on values", function () {
     const r = await runProgram({ ...exampleConfig("dev"), addons: ADDONS });
     const rel = monitoringRelease(r);
     assert.strictEqual(rel.secretInputs.has("values"), false);
+    // Only the dev Vault's: its dev server's root token is a secret leaf of its values (the rest reads as is).
     assert.deepStrictEqual(
       releases(r)
         .filter((x) => x.secretInputs.has("values"))
         .map((x) => x.name),
-      [],
+      ["kp-addons-vault-release"],
     );
+    const vault = releases(r).find((x) => x.name === "kp-addons-vault-release");
+    assert.equal((vault?.inputs.values as { server: { ha: { enabled: boolean } } }).server.ha.enabled, false);
   });
 
   it("config errors under a secret addons key do not echo the value", async () => {
@@ -72,12 +75,14 @@ describe("secret add-on values", function () {
   });
 
   it("a plaintext secrets key is still refused", async () => {
-    const cfg = { ...exampleConfig("dev"), secrets: { token: "plain" } };
+    // The dev example's own secret (its Vault app's initial value) stays set.
+    const own = { helloVaultGreeting: "hello" };
+    const cfg = { ...exampleConfig("dev"), secrets: { ...own, token: "plain" } };
     await assert.rejects(
       runProgram(cfg),
       /secrets: is stored in plaintext; set every value with `pulumi config set --secret --path secrets.<name> <value>`/,
     );
-    await runProgram({ ...exampleConfig("dev"), secrets: secret({ token: "x" }) });
+    await runProgram({ ...exampleConfig("dev"), secrets: secret({ ...own, token: "x" }) });
   });
 
   it("toAddonsSettings marks every add-on's values only when the key is secret", () => {

@@ -110,6 +110,7 @@ function fakeCtx(p: CtxParts): FakeCtx {
   const ready = new Dummy("test:index:ClusterReady", "cluster-ready");
   const monitoringRelease = p.monitoring ? new Dummy("test:index:MonitoringRelease", "kps") : undefined;
   const vaultRelease = p.vault ? new Dummy("test:index:VaultRelease", "vault") : undefined;
+  const vaultConfigured = p.vault ? new Dummy("test:index:VaultConfigured", "vault-configure") : undefined;
   const ctx: WorkloadContext = {
     provider,
     dependsOn: [ready],
@@ -118,7 +119,10 @@ function fakeCtx(p: CtxParts): FakeCtx {
     ingress: p.ingress ? { className: "traefik", namespace: "ingress", controller: "traefik" } : undefined,
     clusterIssuer: p.issuer ? "letsencrypt-prod" : undefined,
     monitoring: monitoringRelease ? { namespace: "monitoring", release: monitoringRelease } : undefined,
-    vault: vaultRelease ? { address: VAULT_ADDRESS, namespace: "vault", release: vaultRelease } : undefined,
+    vault:
+      vaultRelease && vaultConfigured
+        ? { address: VAULT_ADDRESS, namespace: "vault", release: vaultRelease, configured: vaultConfigured }
+        : undefined,
   };
   return { ctx, provider };
 }
@@ -181,8 +185,7 @@ const policy = (r: ProgramRun, suffix: string): Obj => inputs(r.one(T.netpol, su
 
 /** A settings object without mocks, for the pure builders. */
 function pureSettings(profile: "dev" | "prod", raw: Obj): AppSettings {
-  const s = appSchema(profile).parse(raw);
-  return { ...s, namespace: s.namespace ?? s.name, secretEnv: {} };
+  return { ...toAppSettings(appSchema(profile).parse(raw), {}), secretEnv: {} };
 }
 const pureCtx = (over: Partial<WorkloadContext> = {}): WorkloadContext => ({
   provider: undefined as unknown as k8s.Provider,
@@ -658,6 +661,10 @@ describe("workloads: Vault", () => {
       "pods wait for what VaultService.release names (the injector and its CA patch)",
     );
     assert.ok(
+      deployment.dependsOn.includes(r.resources.find((x) => x.name === "vault-configure")!.urn),
+      "and for VaultService.configured (the configure Job: the app's role and policy exist)",
+    );
+    assert.ok(
       deployment.dependsOn.includes(r.resources.find((x) => x.name === "cluster-ready")!.urn),
       "and after ctx.dependsOn",
     );
@@ -666,12 +673,19 @@ describe("workloads: Vault", () => {
     assert.strictEqual(get(d.inputs, "spec.template.metadata.annotations"), undefined);
     const vaultRelease = plain.r.resources.find((x) => x.name === "vault")!;
     assert.ok(!d.dependsOn.includes(vaultRelease.urn));
+    const configured = plain.r.resources.find((x) => x.name === "vault-configure")!;
+    assert.ok(!d.dependsOn.includes(configured.urn), "an app without vault: does not wait for Vault's setup");
     assert.deepStrictEqual(vaultAnnotations(pureSettings("dev", DEV_APP), pureCtx()), {});
   });
 
   it("refuses a secret name too long for an annotation key (63 characters)", () => {
     const ctx = pureCtx({
-      vault: { address: VAULT_ADDRESS, namespace: "vault", release: {} as pulumi.Resource },
+      vault: {
+        address: VAULT_ADDRESS,
+        namespace: "vault",
+        release: {} as pulumi.Resource,
+        configured: {} as pulumi.Resource,
+      },
     });
     const named = (name: string) =>
       pureSettings("dev", {
@@ -824,10 +838,11 @@ describe("workloads: Vault injection label", () => {
         storageSize: "1Gi",
         auditStorageSize: "1Gi",
         injectorReplicas: 1,
+        init: { keyHolders: [], threshold: 1, unsealWaitSeconds: 1800 },
         values: {},
       },
       false,
-      { storageClass: "standard", serverConfig: "", autoUnseal: false },
+      { storageClass: "standard", serverConfig: "", autoUnseal: false, devRootToken: "root" },
     ) as Obj;
     assert.deepStrictEqual(values.injector.webhook.namespaceSelector.matchLabels, {
       "kube-platform/vault-injection": label("shop"),

@@ -95,6 +95,8 @@ export interface ChartReleaseArgs {
   parent: pulumi.Resource;
   /** What the release waits for besides its namespace and `ctx.dependsOn`. */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Replacement options of the release (an add-on whose chart changes something Kubernetes never updates). */
+  options?: Pick<pulumi.CustomResourceOptions, "replaceOnChanges" | "deleteBeforeReplace">;
 }
 
 /**
@@ -120,6 +122,7 @@ export function chartRelease(a: ChartReleaseArgs): k8s.helm.v3.Release {
       parent: a.parent,
       provider: a.ctx.provider,
       dependsOn: [a.namespace, ...a.ctx.dependsOn, ...(a.dependsOn ?? [])],
+      ...a.options,
     },
   );
 }

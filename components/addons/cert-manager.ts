@@ -1,6 +1,7 @@
 /**
  * cert-manager and the platform's ClusterIssuers: Let's Encrypt (staging and production, HTTP-01
- * through the platform's ingress class) when an ACME e-mail is configured, and always an internal
+ * through the platform's ingress class) when an ACME e-mail is configured, Let's Encrypt solving
+ * DNS-01 in the configured zones (`-dns01`) when zones are configured too, and always an internal
  * CA ("selfsigned": a self-signed root → CA Certificate → CA issuer) for local clusters and
  * in-cluster TLS. Vault's server identity does not come from it directly: any namespace can name a
  * ClusterIssuer, so Vault has its own CA behind a namespaced Issuer (addons/vault/tls.ts), which
@@ -8,9 +9,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceAccountRef } from "../cluster/types";
 import {
   ACME_ISSUERS,
   AcmeIssuerName,
+  DNS01_ISSUERS,
+  Dns01IssuerName,
   INTERNAL_CA_ISSUER,
   IssuerName,
   PLATFORM_LABELS,
@@ -20,10 +24,18 @@ import {
 } from "../kube/conventions";
 import { AddonContext, namespacedRelease, resources } from "./base";
 import { AddonComponent, MetricsEndpoint } from "./contract";
+import { DnsAccess, Dns01Setup, Dns01Solver, dns01Identity } from "./dns/cert-manager";
+import { DNS01_ACME_ISSUER, dns01IssuerNames } from "./dns/dns01";
 import { CertManagerSettings, HelmValues } from "./types";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_RELEASE = "cert-manager";
+
+/** The controller's ServiceAccount: the chart's fullname for release cert-manager (templates/serviceaccount.yaml). */
+export const CERT_MANAGER_SERVICE_ACCOUNT: ServiceAccountRef = {
+  namespace: CERT_MANAGER_NAMESPACE,
+  name: CERT_MANAGER_RELEASE,
+};
 
 /** ACME directory of each Let's Encrypt issuer. */
 export const LETSENCRYPT_SERVERS: Readonly<Record<AcmeIssuerName, string>> = {
@@ -37,12 +49,15 @@ export const SELF_SIGNED_ROOT_ISSUER = "kube-platform-selfsigned-root";
 /** Certificate and Secret (in the cert-manager namespace) holding the internal root CA. */
 export const INTERNAL_CA_SECRET = "kube-platform-root-ca";
 
-/** Every ClusterIssuer by name: the internal pair always, the Let's Encrypt pair with an ACME e-mail. */
+/**
+ * Every ClusterIssuer by name: the internal pair always, the Let's Encrypt pair with an ACME e-mail,
+ * the DNS-01 pair with an ACME e-mail and DNS zones.
+ */
 export type ClusterIssuers = Record<
   typeof SELF_SIGNED_ROOT_ISSUER | typeof INTERNAL_CA_ISSUER,
   pulumi.Resource
 > &
-  Partial<Record<AcmeIssuerName, pulumi.Resource>>;
+  Partial<Record<AcmeIssuerName | Dns01IssuerName, pulumi.Resource>>;
 
 /** Pulumi waits for the object's Ready condition (pulumi-kubernetes ≥ 4.18) before dependents start. */
 const WAIT_FOR_READY = { "pulumi.com/waitFor": "condition=Ready" };
@@ -62,9 +77,17 @@ function availability(replicas: number, ha: boolean, component: string): HelmVal
 }
 
 /** Helm values of the cert-manager chart (CHARTS.certManager). */
-export function certManagerValues(highAvailability: boolean): HelmValues {
+export function certManagerValues(highAvailability: boolean, identity?: Dns01Setup["identity"]): HelmValues {
   const ha = highAvailability;
   return {
+    // The controller's ServiceAccount (serviceAccount.annotations, templates/serviceaccount.yaml) and
+    // pods (podLabels, templates/deployment.yaml) carry the DNS-01 identity: its ambient credentials.
+    ...(identity
+      ? {
+          serviceAccount: { annotations: identity.serviceAccountAnnotations },
+          podLabels: { ...identity.podLabels },
+        }
+      : {}),
     // CRDs from the chart; kept on uninstall so removing the release never deletes every Certificate.
     crds: { enabled: true, keep: true },
     // Leader-election leases in our own namespace, not kube-system (no RBAC there; GKE Autopilot forbids it).
@@ -141,8 +164,22 @@ export function checkDefaultIssuer(
   defaultIssuer: IssuerName,
   email: string | undefined,
   ingressClassName: string | undefined,
+  dnsZones = false,
 ): void {
   if (defaultIssuer === INTERNAL_CA_ISSUER) return;
+  if (dns01IssuerNames(email, dnsZones).some((issuer) => issuer === defaultIssuer)) return;
+  if ((DNS01_ISSUERS as readonly string[]).includes(defaultIssuer)) {
+    const missing = [
+      email ? undefined : "addons.certManager.email",
+      dnsZones ? undefined : "addons.dns.zones",
+    ]
+      .filter(Boolean)
+      .join(" and ");
+    throw new Error(
+      `cert-manager: the default issuer "${defaultIssuer}" needs ${missing} (DNS-01 challenges are TXT records ` +
+        `in the configured zones); set them or use defaultIssuer "${INTERNAL_CA_ISSUER}"`,
+    );
+  }
   if (!acmeIssuerNames(email, ingressClassName).some((issuer) => issuer === defaultIssuer)) {
     const missing = [
       email ? undefined : "addons.certManager.email",
@@ -175,11 +212,41 @@ export function acmeClusterIssuer(issuer: AcmeIssuerName, { email, ingressClassN
   };
 }
 
+/** A Let's Encrypt ClusterIssuer solving DNS-01 challenges with `solvers` (the configured zones). */
+export function dns01ClusterIssuer(
+  issuer: Dns01IssuerName,
+  email: string,
+  solvers: pulumi.Input<Dns01Solver[]>,
+) {
+  return {
+    apiVersion: "cert-manager.io/v1",
+    kind: "ClusterIssuer",
+    metadata: { name: issuer, labels: PLATFORM_LABELS },
+    spec: {
+      acme: {
+        server: LETSENCRYPT_SERVERS[DNS01_ACME_ISSUER[issuer]],
+        email,
+        privateKeySecretRef: { name: `${issuer}-account-key` },
+        solvers,
+      },
+    },
+  };
+}
+
 export interface CertManagerArgs {
   settings: CertManagerSettings;
   ctx: AddonContext;
   /** The platform's IngressClass; without it no Let's Encrypt issuer is created. */
   ingressClassName?: string;
+  /** The DNS zones and how to reach them; with the ACME e-mail, the DNS-01 issuers exist. */
+  dns?: DnsAccess;
+}
+
+/** The DNS-01 issuers' account e-mail, solvers and what they wait for (the token's Secret). */
+export interface Dns01Issuers {
+  email: string;
+  solvers: pulumi.Input<Dns01Solver[]>;
+  after: pulumi.Resource[];
 }
 
 /** The internal CA ClusterIssuer, for in-cluster TLS (it signs Vault's own CA, addons/vault/tls.ts). */
@@ -199,18 +266,29 @@ export function clusterIssuers(
   release: k8s.helm.v3.Release,
   namespace: k8s.core.v1.Namespace,
   opts: { parent: pulumi.Resource; provider: k8s.Provider },
+  dns01?: Dns01Issuers,
 ): ClusterIssuers {
   const objectOpts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({
     ...opts,
     dependsOn: [release, ...dependsOn],
   });
-  const letsEncrypt: Partial<Record<AcmeIssuerName, pulumi.Resource>> = {};
+  const letsEncrypt: Partial<Record<AcmeIssuerName | Dns01IssuerName, pulumi.Resource>> = {};
   if (acme) {
     for (const issuer of ACME_ISSUERS) {
       letsEncrypt[issuer] = new k8s.apiextensions.CustomResource(
         `${name}-issuer-${issuer}`,
         acmeClusterIssuer(issuer, acme),
         objectOpts([]),
+      );
+    }
+  }
+
+  if (dns01) {
+    for (const issuer of DNS01_ISSUERS) {
+      letsEncrypt[issuer] = new k8s.apiextensions.CustomResource(
+        `${name}-issuer-${issuer}`,
+        dns01ClusterIssuer(issuer, dns01.email, dns01.solvers),
+        objectOpts(dns01.after),
       );
     }
   }
@@ -276,7 +354,13 @@ export class CertManager extends AddonComponent {
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kube-platform:addons:CertManager", name, opts);
     const { settings, ctx, ingressClassName } = args;
-    checkDefaultIssuer(settings.defaultIssuer, settings.email, ingressClassName);
+    checkDefaultIssuer(settings.defaultIssuer, settings.email, ingressClassName, args.dns !== undefined);
+    const child = { parent: this, provider: ctx.provider };
+    // DNS-01 only with the ACME account: the identity is bound (or the token's Secret made) only then.
+    const dns =
+      settings.email && args.dns
+        ? dns01Identity(name, args.dns, CERT_MANAGER_SERVICE_ACCOUNT, child)
+        : undefined;
 
     const { namespace, release } = namespacedRelease({
       name,
@@ -284,16 +368,24 @@ export class CertManager extends AddonComponent {
       releaseName: CERT_MANAGER_RELEASE,
       namespace: CERT_MANAGER_NAMESPACE,
       podSecurity: "restricted",
-      values: certManagerValues(ctx.highAvailability),
+      values: certManagerValues(ctx.highAvailability, dns?.identity),
       extraValues: settings.values,
       ctx,
       parent: this,
     });
     const metrics = certManagerMetrics(release);
-    this.issuers = clusterIssuers(name, acmeAccount(settings.email, ingressClassName), release, namespace, {
-      parent: this,
-      provider: ctx.provider,
-    });
+    const dns01 =
+      dns && settings.email
+        ? { email: settings.email, solvers: dns.solvers, after: dns.secret(namespace) }
+        : undefined;
+    this.issuers = clusterIssuers(
+      name,
+      acmeAccount(settings.email, ingressClassName),
+      release,
+      namespace,
+      child,
+      dns01,
+    );
     this.internalCa = { issuerName: INTERNAL_CA_ISSUER, issuer: this.issuers[INTERNAL_CA_ISSUER] };
     this.defaultIssuer = settings.defaultIssuer;
     this.publish(

@@ -88,13 +88,15 @@ export interface MonitoringService {
 }
 
 /**
- * Vault: its address and namespace, and what must run before annotated pods start (the injector,
- * with Vault's CA for the agents in ha mode).
+ * Vault: its address and namespace, and what must run before annotated pods start: the injector
+ * (with Vault's CA for the agents in ha mode), and the configuration (the configure Job: the apps'
+ * roles and policies and their initial secrets exist), so their agents log in at the first try.
  */
 export interface VaultService {
   address: string;
   namespace: string;
   release: pulumi.Resource;
+  configured: pulumi.Resource;
 }
 
 export interface AddonServices {

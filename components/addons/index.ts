@@ -5,13 +5,14 @@ import { AddonContext } from "./base";
 import { CertManager } from "./cert-manager";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { AddonComponent, AddonServices } from "./contract";
+import { ExternalDns, dnsAccess } from "./dns";
 import { IngressController } from "./ingress";
 import { MetricsServer } from "./metrics-server";
 import { Monitoring } from "./monitoring";
 import { PlatformNetworkPolicies, addonNetworkPolicies } from "./network-policies";
 import { PlatformPriorityClasses } from "./priority";
-import { AddonsSettings, AutoToggle } from "./types";
-import { Vault } from "./vault";
+import { AddonsSettings, AutoToggle, VaultClient } from "./types";
+import { Vault, VAULT_NAMESPACE } from "./vault";
 
 export * from "./contract";
 export * from "./types";
@@ -24,6 +25,8 @@ export interface PlatformAddOnsArgs {
    * rejects a change Kubernetes would refuse, and everything of Vault and monitoring waits for it.
    */
   volumeCheck?: pulumi.Input<pulumi.Resource>;
+  /** The apps using Vault (their policies, roles and initial values are Vault's configuration). */
+  vaultClients?: VaultClient[];
 }
 
 /** Whether an "auto" add-on is installed: when forced on, or when the cluster needs it. */
@@ -46,9 +49,14 @@ export function addonServices(a: {
     clusterIssuer: certManager?.defaultIssuer,
     monitoring: monitoring ? { namespace: monitoring.namespace, release: monitoring.release } : undefined,
     // No CA for the agents to fetch: the injector hands them Vault's CA (vault/injector.ts), so their
-    // pods wait for the injector and its CA patch.
+    // pods wait for the injector and its CA patch, and for the configuration (their roles).
     vault: vault
-      ? { address: vault.address, namespace: vault.namespace, release: vault.injectorReady }
+      ? {
+          address: vault.address,
+          namespace: vault.namespace,
+          release: vault.injectorReady,
+          configured: vault.configured,
+        }
       : undefined,
   };
 }
@@ -65,6 +73,8 @@ export class PlatformAddOns extends pulumi.ComponentResource {
   readonly monitoring?: Monitoring;
   readonly metricsServer?: MetricsServer;
   readonly clusterAutoscaler?: ClusterAutoscaler;
+  /** external-dns, with DNS zones configured (addons.dns). */
+  readonly externalDns?: ExternalDns;
   /** The platform's PriorityClasses (always created: the add-on charts name them). */
   readonly priorityClasses: PlatformPriorityClasses;
   /** Default deny in every add-on namespace, then exactly the flows each add-on needs. */
@@ -113,10 +123,20 @@ export class PlatformAddOns extends pulumi.ComponentResource {
       );
     }
 
+    // With DNS zones: external-dns publishes the app hosts there, and cert-manager solves DNS-01 in them.
+    const dns = s.dns ? dnsAccess(cluster.dns, s.dns) : undefined;
+    if (s.dns && dns) {
+      this.externalDns = new ExternalDns(
+        `${name}-external-dns`,
+        { settings: s.dns, access: dns, ctx },
+        child,
+      );
+    }
+
     if (s.certManager.enabled) {
       this.certManager = new CertManager(
         `${name}-cert-manager`,
-        { settings: s.certManager, ctx, ingressClassName: this.ingress?.className },
+        { settings: s.certManager, ctx, ingressClassName: this.ingress?.className, dns },
         child,
       );
     }
@@ -175,6 +195,7 @@ export class PlatformAddOns extends pulumi.ComponentResource {
       this.vault,
       this.metricsServer,
       this.clusterAutoscaler,
+      this.externalDns,
     ];
     const monitoring = this.monitoring;
     for (const addon of installed)
@@ -182,6 +203,11 @@ export class PlatformAddOns extends pulumi.ComponentResource {
 
     const policyArgs = { cluster, settings: s, installed: this };
     this.networkPolicies = addonNetworkPolicies(`${name}-netpol`, policyArgs, child);
+    // Vault's setup Jobs run under the vault namespace's policies, so they start once those exist.
+    this.vault?.configure({
+      clients: args.vaultClients ?? [],
+      after: Object.values(this.networkPolicies.policies[VAULT_NAMESPACE] ?? {}),
+    });
     this.services = addonServices(this);
     this.ingressClass = this.ingress?.className;
     this.loadBalancerAddress = this.ingress?.loadBalancerAddress;

@@ -1,6 +1,7 @@
 /** Every namespace the add-ons own (apps may not use them). */
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "./cluster-autoscaler";
+import { EXTERNAL_DNS_NAMESPACE } from "./dns/values";
 import { INGRESS_NAMESPACE } from "./ingress";
 import { METRICS_SERVER_NAMESPACE } from "./metrics-server";
 import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "./monitoring";
@@ -14,4 +15,5 @@ export const ADDON_NAMESPACES: readonly string[] = [
   NODE_EXPORTER_NAMESPACE,
   METRICS_SERVER_NAMESPACE,
   CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace,
+  EXTERNAL_DNS_NAMESPACE,
 ];

@@ -2,6 +2,7 @@
 import type { Output } from "@pulumi/pulumi";
 import type { IssuerName } from "../kube/conventions";
 import type { AlertSeverity } from "../shared/alerting";
+import type { DnsZone, TokenDnsProvider } from "../cluster/types";
 
 export type { IssuerName };
 
@@ -30,13 +31,48 @@ export interface CertManagerSettings extends AddonCommon {
 }
 
 export interface VaultSettings extends AddonCommon {
-  /** dev: one server with persistent storage (not for production); ha: raft cluster with TLS. */
+  /** dev: Vault's dev server, in memory (not for production); ha: raft cluster with TLS. */
   mode: "dev" | "ha";
   /** Raft voters in ha mode. */
   replicas: 3 | 5;
   storageSize: string;
   auditStorageSize: string;
   injectorReplicas: number;
+  /** How the bootstrap Job initialises Vault (ha mode; the dev server is initialised at start). */
+  init: VaultInitSettings;
+}
+
+/** One holder of an unseal (Shamir) or recovery (auto-unseal) key share. */
+export interface VaultKeyHolder {
+  /** Names the holder's share in the shares Secret. */
+  name: string;
+  /** Base64 of the holder's binary OpenPGP public key (`gpg --export <id> | base64 -w0`). */
+  pgpKey: string;
+}
+
+export interface VaultInitSettings {
+  /** One share per holder, encrypted to that holder's key (empty: dev mode only). */
+  keyHolders: VaultKeyHolder[];
+  /** Shares needed to unseal or recover (a majority of the holders unless configured). */
+  threshold: number;
+  /** How long the bootstrap Job waits for the key holders to unseal a Shamir Vault. */
+  unsealWaitSeconds: number;
+  /** A group (the cluster's authentication) allowed to `get` the Secret holding the encrypted shares. */
+  sharesReaderGroup?: string;
+}
+
+/**
+ * What one app needs from Vault (derived from the apps config): a policy with `read` on exactly
+ * `paths`, a role bound to exactly its ServiceAccount in its namespace, and the initial values
+ * written to a path when it holds nothing yet (`initial`: KV v2 data path → field → value).
+ */
+export interface VaultClient {
+  app: string;
+  namespace: string;
+  serviceAccount: string;
+  role: string;
+  paths: string[];
+  initial: Record<string, Record<string, Output<string>>>;
 }
 
 export interface MonitoringSettings extends AddonCommon {
@@ -81,6 +117,23 @@ export interface AlertingSettings {
   receiverPorts: number[];
 }
 
+/**
+ * external-dns and the DNS-01 issuers: present when zones are configured (addons.dns.zones).
+ * The zones must exist; the platform manages records in them, never the zones themselves.
+ */
+export interface DnsSettings {
+  /** At least one zone, names unique; each with its cloud id on eks/gke/aks (DnsZone.id). */
+  zones: DnsZone[];
+  /** external-dns `--policy`: upsert-only never deletes a record, sync deletes what it owns and no longer publishes. */
+  policy: "upsert-only" | "sync";
+  /** The TXT registry's owner id (unique per stack, so two stacks never take each other's records). */
+  txtOwnerId: string;
+  /** On DOKS and existing clusters: the DNS service and its API token (a Pulumi secret from `secrets`). */
+  token?: { provider: TokenDnsProvider; value: Output<string> };
+  /** Extra external-dns chart values, merged last. */
+  values: HelmValues;
+}
+
 /** "auto": installed only where the cluster needs it (no metrics API / no native node autoscaling). */
 export type AutoToggle = "auto" | boolean;
 
@@ -93,4 +146,6 @@ export interface AddonsSettings {
   monitoring: MonitoringSettings;
   metricsServer: { enabled: AutoToggle; values: HelmValues };
   clusterAutoscaler: { enabled: AutoToggle; values: HelmValues };
+  /** Absent: no external-dns, no DNS-01 issuers (no zone configured). */
+  dns?: DnsSettings;
 }

@@ -55,6 +55,13 @@ export const CHARTS = {
     version: "9.59.0",
     dataName: "cluster-autoscaler",
   },
+  // Its data is the repository's record of the chart's value keys (keys.json), not its values.yaml.
+  externalDns: {
+    chart: "external-dns",
+    repo: "https://kubernetes-sigs.github.io/external-dns/",
+    version: "1.21.1",
+    dataName: "external-dns",
+  },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartKey = keyof typeof CHARTS;

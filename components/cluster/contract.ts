@@ -92,6 +92,9 @@ export abstract class ClusterComponent<A extends NodeAutoscaling = NodeAutoscali
   get unsealKms(): ManagedCluster["unsealKms"] {
     return this.contract.unsealKms;
   }
+  get dns(): ManagedCluster["dns"] {
+    return this.contract.dns;
+  }
 }
 
 /**

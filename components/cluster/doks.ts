@@ -2,7 +2,7 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponent } from "./contract";
-import { ClusterComponentOptions, DoksSettings, NodePoolSettings } from "./types";
+import { ClusterComponentOptions, DoksSettings, NodePoolSettings, TOKEN_DNS } from "./types";
 import { keepsANodeProblems } from "../shared/node-pools";
 import { Taint, assertNodePools, parseTaint } from "./shared";
 import { MANAGED_CAPABILITIES } from "./capabilities";
@@ -270,6 +270,8 @@ export class DoksCluster extends ClusterComponent {
       workloadIdentity: undefined,
       // DigitalOcean has no managed KMS: Vault uses Shamir unseal.
       unsealKms: undefined,
+      // Without a workload identity, DigitalOcean DNS is reached with an API token from `secrets`.
+      dns: TOKEN_DNS.doks,
     });
   }
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { capabilitiesOf } from "./capabilities";
 import { ClusterComponent } from "./contract";
-import { ClusterComponentOptions, ExistingSettings } from "./types";
+import { ClusterComponentOptions, ExistingSettings, TOKEN_DNS } from "./types";
 
 /**
  * Adopts a cluster that already exists (kind, minikube, any kubeconfig). Creates no cloud
@@ -53,6 +53,8 @@ export class ExistingCluster extends ClusterComponent {
       nodeAutoscaling: { kind: "native" },
       workloadIdentity: undefined,
       unsealKms: undefined,
+      // No cloud identity to bind: DNS through an API token from `secrets`.
+      dns: TOKEN_DNS.existing,
     });
   }
 }

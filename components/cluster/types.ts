@@ -239,6 +239,87 @@ export interface UnsealKms {
   createUnsealKey(name: string, identity: BoundIdentity, parent: pulumi.Resource): pulumi.Output<SealStanza>;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* DNS: where external-dns publishes records and cert-manager solves DNS-01 challenges.      */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The cloud DNS services a workload identity reaches (external-dns's provider names). */
+export type CloudDnsProvider = "aws" | "google" | "azure";
+/** DNS services reached with an API token (a Pulumi secret), where the target has no cloud identity. */
+export type TokenDnsProvider = "digitalocean" | "cloudflare";
+export type DnsProvider = CloudDnsProvider | TokenDnsProvider;
+
+/** A DNS zone the platform manages records in (it must exist; the platform never creates zones). */
+export interface DnsZone {
+  /** The zone's DNS name ("example.com", no trailing dot). */
+  name: string;
+  /**
+   * The cloud's handle of the zone: the Route 53 hosted zone id (aws), the Cloud DNS managed-zone
+   * name (google), the resource group of the Azure DNS zone (azure); absent for token providers.
+   */
+  id?: string;
+}
+
+/** Which program a DNS identity is for: they make different API calls, so their grants differ. */
+export type DnsClient = "external-dns" | "cert-manager";
+
+/** What a DNS client needs besides its identity to address the cloud's DNS API. */
+export type CloudDnsFacts =
+  /** `region`: the cluster's (the Route 53 client's credential scope hint). */
+  | { provider: "aws"; region: string }
+  | { provider: "google"; project: string }
+  | {
+      provider: "azure";
+      tenantId: pulumi.Output<string>;
+      subscriptionId: pulumi.Output<string>;
+      /** The managed identity's client id (cert-manager's azureDNS.managedIdentity.clientID). */
+      clientId: pulumi.Output<string>;
+    };
+
+/** A ServiceAccount bound to a cloud identity allowed to manage records in exactly the given zones. */
+export interface DnsIdentity extends BoundIdentity {
+  facts: CloudDnsFacts;
+}
+
+/** The target's cloud DNS, reached through a workload identity (Route 53, Cloud DNS, Azure DNS). */
+export interface CloudDnsTarget {
+  kind: "cloud";
+  provider: CloudDnsProvider;
+  /**
+   * Creates a cloud identity only `sa` can assume, granted what `client` needs on exactly `zones`
+   * (each with its `id`) and nothing else. `name` must be unique within the platform; the identity's
+   * resources are children of `parent`. The annotations resolve once the grants exist.
+   */
+  bindServiceAccount(
+    name: string,
+    sa: ServiceAccountRef,
+    zones: DnsZone[],
+    client: DnsClient,
+    parent: pulumi.Resource,
+  ): DnsIdentity;
+}
+
+/** A target without a cloud identity: DNS through an API token from the stack's `secrets`. */
+export interface TokenDnsTarget {
+  kind: "token";
+  /** The token-based services this target may use (DOKS: DigitalOcean; an existing cluster: either). */
+  providers: readonly TokenDnsProvider[];
+}
+
+/** How a target's workloads reach a DNS service. */
+export type DnsTarget = CloudDnsTarget | TokenDnsTarget;
+
+/**
+ * The DNS of the targets without a workload identity (doks.ts and existing.ts publish these; stack
+ * config checks `addons.dns.provider` against them): DOKS, DigitalOcean DNS (the account's domains);
+ * an adopted cluster, the token services external-dns and cert-manager both serve (DigitalOcean
+ * through external-dns's webhook, Cloudflare in-tree).
+ */
+export const TOKEN_DNS: Readonly<Record<"doks" | "existing", TokenDnsTarget>> = {
+  doks: { kind: "token", providers: ["digitalocean"] },
+  existing: { kind: "token", providers: ["cloudflare", "digitalocean"] },
+};
+
 /** What the EKS cluster-autoscaler needs to discover and scale the node groups. */
 export interface ClusterAutoscalerTarget {
   clusterName: pulumi.Output<string>;
@@ -306,6 +387,8 @@ export interface ManagedCluster {
   workloadIdentity?: WorkloadIdentity;
   /** Cloud KMS for Vault auto-unseal, or undefined (Shamir unseal) where the target has none. */
   unsealKms?: UnsealKms;
+  /** How external-dns and cert-manager's DNS-01 solver reach the DNS service. */
+  dns: DnsTarget;
 }
 
 /** Options every cluster component accepts besides its settings. */

@@ -110,11 +110,34 @@ export type PlatformPriority = keyof typeof PLATFORM_PRIORITY;
 /** The Let's Encrypt ClusterIssuers (ACME, HTTP-01 through the platform's ingress class). */
 export const ACME_ISSUERS = ["letsencrypt-staging", "letsencrypt-prod"] as const;
 export type AcmeIssuerName = (typeof ACME_ISSUERS)[number];
+/**
+ * The Let's Encrypt ClusterIssuers solving DNS-01 in the configured zones (addons.dns.zones): they
+ * exist only with those zones and the ACME e-mail. The only ones for wildcard hosts: "It is not
+ * possible to obtain certificates for wildcard domain names (e.g., `*.example.com`) using the HTTP01
+ * challenge mechanism" (cert-manager API reference, ACMEChallengeSolver.http01); Let's Encrypt
+ * validates a wildcard name only with DNS-01 (its "Challenge Types" page; RFC 8555 §7.1.3 defines
+ * the wildcard identifier, "*." followed by a domain name).
+ */
+export const DNS01_ISSUERS = ["letsencrypt-staging-dns01", "letsencrypt-prod-dns01"] as const;
+export type Dns01IssuerName = (typeof DNS01_ISSUERS)[number];
 /** The CA ClusterIssuer backed by the internal root CA (the issuer called "selfsigned" in config). */
 export const INTERNAL_CA_ISSUER = "selfsigned";
-/** The ClusterIssuers workloads can get their certificates from (addons.certManager.defaultIssuer). */
-export const ISSUER_NAMES = [...ACME_ISSUERS, INTERNAL_CA_ISSUER] as const;
+/** The ClusterIssuers workloads can get their certificates from (addons.certManager.defaultIssuer, apps[].issuer). */
+export const ISSUER_NAMES = [...ACME_ISSUERS, ...DNS01_ISSUERS, INTERNAL_CA_ISSUER] as const;
 export type IssuerName = (typeof ISSUER_NAMES)[number];
+
+/** Whether `issuer` is a DNS-01 issuer (its challenges are TXT records in a configured zone). */
+export function isDns01Issuer(issuer: string): issuer is Dns01IssuerName {
+  return (DNS01_ISSUERS as readonly string[]).includes(issuer);
+}
+
+/**
+ * Whether certificates from `issuer` are validated through HTTP-01: cert-manager then starts
+ * solver pods in the Ingress's namespace (which its NetworkPolicies must let the ingress reach).
+ */
+export function solvesHttp01(issuer: string): boolean {
+  return isAcmeIssuer(issuer) && !isDns01Issuer(issuer);
+}
 
 /** Whether `issuer` is a Let's Encrypt issuer (cert-manager then starts HTTP-01 solver pods). */
 export function isAcmeIssuer(issuer: string): issuer is AcmeIssuerName {

@@ -10,7 +10,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { VaultService } from "../addons/contract";
-import { appLabels, deploymentSpec, hpaSpec, minReplicas, pdbSpec, secretKey } from "./deployment";
+import {
+  appLabels,
+  deploymentSpec,
+  hpaSpec,
+  minReplicas,
+  pdbSpec,
+  secretKey,
+  serviceAccountName,
+} from "./deployment";
 import { ingressAnnotations, ingressSpec, serviceMonitorSpec, serviceSpec } from "./exposure";
 import { requireIngress, requireMonitoring, requireVault } from "./needs";
 import { AppCaller, networkPolicies } from "./network-policy";
@@ -62,7 +70,7 @@ export function appIdentity(scope: AppScope, ctx: WorkloadContext): AppIdentity 
   const { name, settings: s } = scope;
   const serviceAccount = new k8s.core.v1.ServiceAccount(
     `${name}-sa`,
-    { metadata: scope.metadata(), automountServiceAccountToken: s.vault !== undefined },
+    { metadata: scope.metadata(serviceAccountName(s)), automountServiceAccountToken: s.vault !== undefined },
     scope.opts(),
   );
 
@@ -126,8 +134,9 @@ export function appDeployment(
       ...ready,
       serviceAccount,
       ...(secret ? [secret] : []),
-      // The injector must run first: its webhook fails open, and pods would start without secrets.
-      ...(vault ? [vault.service.release] : []),
+      // The injector must run first (its webhook fails open, and pods would start without secrets),
+      // and Vault's configuration: the app's role and policy, its initial secrets.
+      ...(vault ? [vault.service.release, vault.service.configured] : []),
     ]),
   );
 }
@@ -144,7 +153,7 @@ export function appExtras(
     new k8s.networking.v1.Ingress(
       `${name}-ingress`,
       {
-        metadata: { ...scope.metadata(), annotations: ingressAnnotations(ctx) },
+        metadata: { ...scope.metadata(), annotations: ingressAnnotations(ctx, s) },
         spec: ingressSpec(s, ctx, service.metadata.name),
       },
       scope.opts(),

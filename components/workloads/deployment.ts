@@ -48,6 +48,11 @@ export function selectorLabels(name: string): Record<string, string> {
   return { "app.kubernetes.io/name": name };
 }
 
+/** The app's ServiceAccount (its Vault role is bound to exactly this name in the app's namespace). */
+export function serviceAccountName(s: Pick<AppSettings, "name">): string {
+  return s.name;
+}
+
 /** The replica count the app never goes below: autoscaling's minimum, or its fixed replicas. */
 export function minReplicas(s: AppSettings): number {
   return s.autoscaling ? s.autoscaling.minReplicas : s.replicas;

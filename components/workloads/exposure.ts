@@ -1,6 +1,7 @@
 /** How an app is reached: its Service, its Ingress (with TLS from the ClusterIssuer), its ServiceMonitor. */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { isDns01Issuer, IssuerName } from "../kube/conventions";
 import { HTTP_PORT, METRICS_PORT, selectorLabels } from "./deployment";
 import { ingressRoute, requireIngress } from "./needs";
 import { AppSettings, WorkloadContext } from "./types";
@@ -26,16 +27,33 @@ export function serviceSpec(s: AppSettings): ServiceSpec {
 export const ingressTlsSecretName = (app: string): string => `${app}-tls`;
 
 /**
- * Annotations of an app's Ingress: the ClusterIssuer its certificate comes from, and with F5 NGINX
- * HTTP-01 solved inside this Ingress (that controller admits one Ingress per host, so cert-manager's
- * separate solver Ingress would be rejected).
+ * The ClusterIssuer of an app's certificate: its own (apps[].issuer), else the platform's default;
+ * undefined without a host (no certificate) or without cert-manager.
  */
-export function ingressAnnotations(ctx: WorkloadContext): Record<string, string> {
+export function certificateIssuer(
+  s: Pick<AppSettings, "host" | "issuer">,
+  ctx: Pick<WorkloadContext, "clusterIssuer">,
+): IssuerName | undefined {
+  return s.host === undefined ? undefined : (s.issuer ?? ctx.clusterIssuer);
+}
+
+/**
+ * Annotations of an app's Ingress: the ClusterIssuer its certificate comes from (the app's, else
+ * the platform's), and with F5 NGINX HTTP-01 solved inside this Ingress (that controller admits one
+ * Ingress per host, so cert-manager's separate solver Ingress would be rejected). A DNS-01 issuer
+ * answers its challenges with TXT records and never edits the Ingress.
+ */
+export function ingressAnnotations(
+  ctx: WorkloadContext,
+  app: Pick<AppSettings, "issuer"> = {},
+): Record<string, string> {
   const route = ingressRoute(ctx);
   if ("missing" in route) throw new Error(`an app's Ingress needs what the platform lacks: ${route.missing}`);
+  const issuer = app.issuer ?? route.clusterIssuer;
+  const editInPlace = route.ingress.controller === "nginx" && !isDns01Issuer(issuer);
   return {
-    "cert-manager.io/cluster-issuer": route.clusterIssuer,
-    ...(route.ingress.controller === "nginx" ? { "acme.cert-manager.io/http01-edit-in-place": "true" } : {}),
+    "cert-manager.io/cluster-issuer": issuer,
+    ...(editInPlace ? { "acme.cert-manager.io/http01-edit-in-place": "true" } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ export * from "./needs";
 export * from "./network-policy";
 export * from "./types";
 export * from "./vault-agent";
+export * from "./vault-clients";
 
 export interface WorkloadsArgs {
   apps: AppSettings[];

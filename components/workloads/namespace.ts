@@ -4,7 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isAcmeIssuer, PLATFORM_LABELS, PLATFORM_PRIORITY, podSecurityLabels } from "../kube/conventions";
+import { PLATFORM_LABELS, PLATFORM_PRIORITY, podSecurityLabels, solvesHttp01 } from "../kube/conventions";
+import { certificateIssuer } from "./exposure";
 import { acmeSolverSpec, defaultDenySpec, dnsEgressSpec } from "./network-policy";
 import { AppSettings, WorkloadContext } from "./types";
 import { vaultInjectionNamespaceLabels } from "./vault-agent";
@@ -64,11 +65,14 @@ export function appNamespace(
       opts([ns]),
     );
   const ready = [policy("default-deny", defaultDenySpec()), policy("allow-dns", dnsEgressSpec())];
-  // Solver pods exist only for ACME issuers (cert-manager at CHARTS.certManager,
-  // pkg/issuer/acme/http/pod.go): with the internal CA the policy would select nothing
-  // (tests/integrity.test.ts).
-  const acme = ctx.clusterIssuer !== undefined && isAcmeIssuer(ctx.clusterIssuer);
-  if (ctx.ingress && acme && apps.some((a) => a.namespace === namespace && a.host)) {
+  // Solver pods exist only for HTTP-01 ACME issuers (cert-manager at CHARTS.certManager,
+  // pkg/issuer/acme/http/pod.go), per app's own issuer: with the internal CA or a DNS-01 issuer the
+  // policy would select nothing (tests/integrity.test.ts).
+  const http01 = apps.some((a) => {
+    const issuer = a.namespace === namespace ? certificateIssuer(a, ctx) : undefined;
+    return issuer !== undefined && solvesHttp01(issuer);
+  });
+  if (ctx.ingress && http01) {
     ready.push(policy("allow-acme-http01-solver", acmeSolverSpec(ctx.ingress.namespace)));
   }
   // Apps must not run at the platform's priorities (they would preempt the ingress, cert-manager,

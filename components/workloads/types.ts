@@ -2,6 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonServices } from "../addons/contract";
+import type { IssuerName } from "../kube/conventions";
 
 export interface AppResources {
   requests: { cpu: string; memory: string };
@@ -25,6 +26,11 @@ export interface VaultSecret {
   path: string;
   /** Optional Consul-template; without it the agent writes the secret's data as JSON-ish text. */
   template?: string;
+  /**
+   * Values the platform writes to `path` (KV v2) when it holds no secret yet (field → value, from
+   * the `secrets` config: Pulumi secrets); a value already in Vault is never overwritten.
+   */
+  initial?: Record<string, pulumi.Output<string>>;
 }
 
 /** The ports of an egress rule. */
@@ -57,8 +63,10 @@ export interface AppSettings {
   env: Record<string, string>;
   /** Env vars from Pulumi secrets (stored in a Kubernetes Secret, referenced by the Deployment). */
   secretEnv: Record<string, pulumi.Output<string>>;
-  /** Public host: an Ingress with TLS from the stack's ClusterIssuer. */
+  /** Public host ("*.example.com": a wildcard): an Ingress with TLS from the app's ClusterIssuer. */
   host?: string;
+  /** The ClusterIssuer of the host's certificate; default: the platform's (addons.certManager.defaultIssuer). */
+  issuer?: IssuerName;
   path: string;
   probes: { liveness: string; readiness: string };
   autoscaling?: AppAutoscaling;

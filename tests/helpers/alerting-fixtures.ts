@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RECEIVERS_SECRET_DIR } from "../../components/addons/alerting";
 import { AlertingSettings } from "../../components/addons/types";
 import { parseConfig } from "../../stacks/config";
+import { VAULT_INIT } from "./vault-fixtures";
 
 export type Obj = Record<string, unknown>;
 
@@ -63,7 +64,11 @@ export function raw(
     profile,
     cluster: DOKS,
     secrets: extra.secrets ?? SECRETS,
-    addons: { ...(certManager && { certManager }), monitoring: { alerting, ...extra.monitoring } },
+    // prod: Vault runs ha, which needs its key holders.
+    addons: {
+      ...(certManager && { certManager, vault: { init: VAULT_INIT } }),
+      monitoring: { alerting, ...extra.monitoring },
+    },
   };
 }
 

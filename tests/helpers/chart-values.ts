@@ -27,6 +27,54 @@ interface ChartData {
   /** The raw values.yaml text per sub-tree prefix ("" for the chart itself). */
   texts: { prefix: string; text: string }[];
   schema?: Record<string, unknown>;
+  /** Keys whose Kubernetes object the chart renders whole (any field is valid under them). */
+  passThrough?: string[];
+}
+
+/**
+ * A chart whose data is the repository's own record of its value keys (`keys.json`: each key's type,
+ * enum, default and the template reading it) instead of its values.yaml: its defaults, its pass-through
+ * objects and a JSON schema of the recorded types.
+ */
+interface KeyRecord {
+  type?: string | string[];
+  enum?: unknown[];
+  default?: unknown;
+  passThrough?: boolean;
+  freeForm?: boolean;
+  template?: string;
+}
+
+function keysData(file: string): ChartData {
+  const { keys } = JSON.parse(fs.readFileSync(file, "utf8")) as { keys: Record<string, KeyRecord> };
+  const defaults: Values = {};
+  const schema: Values = { type: "object", properties: {} };
+  for (const [dotted, k] of Object.entries(keys)) {
+    const path = dotted.split(".");
+    let d = defaults;
+    let s = schema;
+    for (const part of path.slice(0, -1)) {
+      d = (d[part] = isObject(d[part]) ? d[part] : {}) as Values;
+      const props = s.properties as Values;
+      s = (props[part] = isObject(props[part]) ? props[part] : { properties: {} }) as Values;
+      s.properties = isObject(s.properties) ? s.properties : {};
+    }
+    const last = path[path.length - 1];
+    if ("default" in k && !isObject(d[last])) d[last] = k.default;
+    const props = s.properties as Values;
+    const node = (props[last] = isObject(props[last]) ? props[last] : {}) as Values;
+    if (k.type) node.type = k.type;
+    if (k.enum) node.enum = k.enum;
+  }
+  const passThrough = Object.entries(keys)
+    .filter(([, k]) => k.passThrough)
+    .map(([dotted]) => dotted);
+  return {
+    defaults,
+    texts: [],
+    schema: { $schema: "http://json-schema.org/draft-07/schema#", ...schema },
+    passThrough,
+  };
 }
 
 /** Sub-charts whose values live under a top-level key of the parent chart. */
@@ -53,6 +101,12 @@ export function chartData(key: ChartKey): ChartData {
   const dir = path.join(CHART_DATA, ref.dataName, ref.version);
   if (!fs.existsSync(dir))
     throw new Error(`no chart data for ${ref.dataName} ${ref.version} in ${CHART_DATA}`);
+  const keysFile = path.join(dir, "keys.json");
+  if (fs.existsSync(keysFile)) {
+    const recorded = keysData(keysFile);
+    cache.set(key, recorded);
+    return recorded;
+  }
   const text = fs.readFileSync(path.join(dir, "values.yaml"), "utf8");
   let defaults = (parse(text) ?? {}) as Values;
   const texts = [{ prefix: "", text }];
@@ -156,7 +210,9 @@ export function unknownKeys(key: ChartKey, values: Values): string[] {
         (isObject(defaults) && k in defaults) ||
         schemaAt(data.schema, p) !== undefined ||
         documentedInComment(data, p) ||
-        (PASS_THROUGH[key] ?? []).includes(keyPath.join("."));
+        [...(PASS_THROUGH[key] ?? []), ...(data.passThrough ?? [])].some(
+          (object) => keyPath.join(".") === object || keyPath.join(".").startsWith(`${object}.`),
+        );
       if (!known) {
         problems.push(p.join("."));
         continue;

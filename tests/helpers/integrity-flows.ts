@@ -78,6 +78,8 @@ export const ACME = address("acme-v02.api.letsencrypt.org", "198.51.100.80");
 export const LOAD_BALANCER = address("the load balancer", "192.0.2.40");
 export const RECEIVER = address("hooks.slack.com", "198.51.100.90");
 export const CLOUD_API = address("the cloud's KMS / autoscaling API", "198.51.100.100");
+export const DNS_API = address("the DNS provider's API", "198.51.100.110");
+export const NAME_SERVER = address("an authoritative name server of the zone", "198.51.100.53");
 
 export const PROMETHEUS = at("monitoring", { "app.kubernetes.io/name": "prometheus" });
 export const ALERTMANAGER = at("monitoring", { "app.kubernetes.io/name": "alertmanager" });
@@ -88,7 +90,17 @@ export const NGINX = at("ingress", { "app.kubernetes.io/name": "nginx-ingress" }
 export const CM_CONTROLLER = at("cert-manager", { "app.kubernetes.io/component": "controller" });
 export const CM_WEBHOOK = at("cert-manager", { "app.kubernetes.io/component": "webhook" });
 export const VAULT_SERVER = at("vault", { "app.kubernetes.io/name": "vault", component: "server" });
+/** The platform's Vault setup Jobs (components/addons/vault/setup.ts). */
+export const VAULT_BOOTSTRAP = at("vault", {
+  "app.kubernetes.io/name": "kube-platform-vault-setup",
+  "app.kubernetes.io/component": "bootstrap",
+});
+export const VAULT_CONFIGURE = at("vault", {
+  "app.kubernetes.io/name": "kube-platform-vault-setup",
+  "app.kubernetes.io/component": "configure",
+});
 export const METRICS_SERVER = at("metrics-server", { "app.kubernetes.io/name": "metrics-server" });
+export const EXTERNAL_DNS = at("external-dns", { "app.kubernetes.io/name": "external-dns" });
 export const AUTOSCALER = at("cluster-autoscaler", { "app.kubernetes.io/name": "aws-cluster-autoscaler" });
 export const HELLO = at("hello", { "app.kubernetes.io/name": "hello" });
 export const SOLVER = at("hello", { "acme.cert-manager.io/http01-solver": "true" });
@@ -119,10 +131,15 @@ export function installed(view: StackView) {
         ? ("nginx" as const)
         : undefined,
     acme: view.objects.some((o) => o.kind === "ClusterIssuer" && o.metadata?.name === "letsencrypt-prod"),
+    vault: vault !== undefined,
     vaultHa: vault !== undefined && ((vault.values.server as Obj).ha as Obj).enabled === true,
     // EKS, GKE and AKS give Vault a KMS key and a workload identity (auto-unseal).
     kms: vault !== undefined && ["eks", "gke", "aks"].includes(view.target),
     metricsServer: release("metrics-server") !== undefined,
+    externalDns: release("external-dns") !== undefined,
+    dns01: view.objects.some(
+      (o) => o.kind === "ClusterIssuer" && o.metadata?.name === "letsencrypt-prod-dns01",
+    ),
     autoscaler: release("cluster-autoscaler") !== undefined,
   };
 }
@@ -154,6 +171,12 @@ export function requiredFlows(view: StackView): FlowCase[] {
         ]
       : []),
     ...(i.kms ? [flow(VAULT_SERVER, CLOUD_API, 443, "auto-unseal KMS")] : []),
+    ...(i.vault
+      ? [
+          flow(VAULT_BOOTSTRAP, VAULT_SERVER, 8200, "the bootstrap Job initialises Vault"),
+          flow(VAULT_CONFIGURE, VAULT_SERVER, 8200, "the configure Job applies the configuration"),
+        ]
+      : []),
     ...(i.kms && view.target === "gke"
       ? [
           flow(
@@ -171,6 +194,15 @@ export function requiredFlows(view: StackView): FlowCase[] {
         ]
       : []),
     ...(i.metricsServer ? [flow(METRICS_SERVER, o.node, 10250, "kubelet resource metrics")] : []),
+    ...(i.externalDns ? dnsClientFlows(view, EXTERNAL_DNS, "external-dns") : []),
+    ...(i.dns01
+      ? [
+          flow(CM_CONTROLLER, ACME, 443, "ACME orders (DNS-01)"),
+          ...dnsClientFlows(view, CM_CONTROLLER, "DNS-01"),
+          flow(CM_CONTROLLER, NAME_SERVER, 53, "DNS-01 propagation check", "UDP"),
+          flow(CM_CONTROLLER, NAME_SERVER, 53, "DNS-01 propagation check"),
+        ]
+      : []),
     ...(i.autoscaler ? [flow(AUTOSCALER, CLOUD_API, 443, "EC2 Auto Scaling API")] : []),
     flow(GRAFANA, PROMETHEUS, 9090, "Prometheus datasource"),
     flow(GRAFANA, ALERTMANAGER, 9093, "Alertmanager datasource"),
@@ -183,6 +215,19 @@ export function requiredFlows(view: StackView): FlowCase[] {
     flow(PROMETHEUS, o.node, 10250, "kubelet and cAdvisor"),
     flow(PROMETHEUS, o.node, 9100, "node-exporter (host network)"),
     ...o.apiPorts.map((port) => flow(PROMETHEUS, o.api, port, "the API server's metrics")),
+  ];
+}
+
+/** A DNS client's calls: the provider's API, and on GKE its Workload Identity tokens from the metadata server. */
+function dnsClientFlows(view: StackView, client: Site, what: string): FlowCase[] {
+  return [
+    flow(client, DNS_API, 443, `${what}: the zones' records`),
+    ...(view.target === "gke"
+      ? [
+          flow(client, address("GKE metadata server", "169.254.169.254"), 80, `${what}: Workload Identity`),
+          flow(client, address("GKE metadata server", "169.254.169.252"), 988, `${what}: Workload Identity`),
+        ]
+      : []),
   ];
 }
 
@@ -207,18 +252,44 @@ export function deniedFlows(view: StackView): FlowCase[] {
     flow(ALERTMANAGER, PROMETHEUS, 9090, "Alertmanager on Prometheus"),
     flow(CLIENT, CM_CONTROLLER, 9402, "the internet on cert-manager's metrics"),
     ...(i.metricsServer ? [flow(METRICS_SERVER, VAULT_SERVER, 8200, "metrics-server on Vault")] : []),
+    ...(i.externalDns
+      ? [
+          flow(HELLO, EXTERNAL_DNS, 7979, "an app on external-dns"),
+          flow(CLIENT, EXTERNAL_DNS, 7979, "the internet on external-dns"),
+          flow(EXTERNAL_DNS, VAULT_SERVER, 8200, "external-dns on Vault"),
+        ]
+      : []),
+    ...(i.vault
+      ? [
+          ...OUTSIDE[view.target].apiPorts.map((port) =>
+            flow(VAULT_CONFIGURE, OUTSIDE[view.target].api, port, "the configure Job on the API server"),
+          ),
+          flow(VAULT_BOOTSTRAP, VAULT_SERVER, 8201, "a setup Job on Vault's cluster port"),
+          flow(VAULT_BOOTSTRAP, HELLO, 8080, "a setup Job on an app"),
+          flow(VAULT_CONFIGURE, PROMETHEUS, 9090, "a setup Job on Prometheus"),
+          flow(VAULT_CONFIGURE, CLIENT, 443, "a setup Job on the internet"),
+        ]
+      : []),
     ...(i.autoscaler ? [flow(AUTOSCALER, PROMETHEUS, 9090, "cluster-autoscaler on Prometheus")] : []),
   ];
 }
 
-/** Every platform pod (host-network node-exporter aside) resolves names; all but Alertmanager reach the API. */
+/** Every platform pod (host-network node-exporter aside) resolves names; all but Alertmanager and Vault's configure Job reach the API. */
 export function derivedFlows(view: StackView): FlowCase[] {
   const inv = inventoryOf(view);
   const o = OUTSIDE[view.target];
   const platformPods = inv.pods.filter(
     (p) => ADDON_NAMESPACES.includes(p.namespace) && p.namespace !== "monitoring-node-exporter",
   );
-  const needsApi = platformPods.filter((p) => p.labels["app.kubernetes.io/name"] !== "alertmanager");
+  // Alertmanager and Vault's configure Job (it calls Vault only) never call the API server.
+  const needsApi = platformPods.filter(
+    (p) =>
+      p.labels["app.kubernetes.io/name"] !== "alertmanager" &&
+      !(
+        p.labels["app.kubernetes.io/name"] === "kube-platform-vault-setup" &&
+        p.labels["app.kubernetes.io/component"] === "configure"
+      ),
+  );
   return [
     ...platformPods.flatMap((p) => [
       flow(groupSite(p), KUBE_DNS, 53, `DNS of ${p.owner}`, "UDP"),

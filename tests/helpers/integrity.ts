@@ -82,6 +82,8 @@ function addObjects(inv: Inventory, objects: K8sObject[]): void {
       case "Deployment":
       case "StatefulSet":
       case "DaemonSet":
+      // The program's own Jobs (Vault's setup Jobs) run pods the NetworkPolicies must let through.
+      case "Job":
         inv.pods.push(podGroupOf(owner, ns, rec(spec.template)));
         if (o.kind === "Deployment") inv.deployments.push({ namespace: ns, name });
         break;

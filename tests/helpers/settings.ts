@@ -37,6 +37,7 @@ import { eksClusterSchema } from "../../stacks/cluster/eks";
 import { gkeClusterSchema } from "../../stacks/cluster/gke";
 import { parseConfig } from "../../stacks/config";
 import { existingClusterSchema } from "../../stacks/existing-config";
+import { VAULT_INIT } from "./vault-fixtures";
 
 /** The raw `cluster` keys of each target, as a stack config holds them (`target` is set for you). */
 export type RawCluster<S extends (profile: Profile, name: string) => z.ZodType> = Partial<
@@ -73,8 +74,11 @@ export interface FixtureOptions {
   config?: Record<string, unknown>;
 }
 
-/** The prod profile needs an ACME e-mail for its default Let's Encrypt issuer. */
-const PROD_ADDONS = { certManager: { email: "platform@kube-platform.dev" } };
+/**
+ * The prod profile needs an ACME e-mail for its default Let's Encrypt issuer, and key holders for
+ * Vault's initialisation (ha mode).
+ */
+const PROD_ADDONS = { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } };
 
 /** Runs the config parser on a stack config whose `cluster` is `cluster`. */
 export function parsedCluster(

@@ -13,16 +13,29 @@ export const PROD: VolumeSettings = {
   alertmanager: { size: "10Gi", storageClass: "gp3" },
   grafana: { size: "10Gi", storageClass: "gp3" },
 };
-/** What the local dev stack deploys (kind, dev profile). */
+/** What the local dev stack deploys (kind, dev profile): the dev Vault server has no volume. */
 export const DEV: VolumeSettings = {
-  vault: { mode: "dev", dataSize: "10Gi", auditSize: null, storageClass: "standard" },
+  vault: { mode: "dev", dataSize: null, auditSize: null, storageClass: null },
   prometheus: { size: "10Gi", storageClass: "standard" },
   alertmanager: { size: "1Gi", storageClass: "standard" },
   grafana: { size: "1Gi", storageClass: "standard" },
 };
+/** What the dev stack recorded before Vault's dev server (file storage on one volume). */
+export const DEV_FILE_STORAGE = {
+  ...DEV,
+  vault: { mode: "dev", dataSize: "10Gi", auditSize: null, storageClass: "standard" },
+} as const;
+
+/** A Vault record patch (any field; the result may be a record the program never writes). */
+export interface VaultPatch {
+  mode?: "dev" | "ha";
+  dataSize?: string | null;
+  auditSize?: string | null;
+  storageClass?: string | null;
+}
 
 export interface Patch {
-  vault?: Partial<VaultVolumeSettings> | null;
+  vault?: VaultPatch | null;
   prometheus?: Partial<ClaimSettings> | null;
   alertmanager?: Partial<ClaimSettings> | null;
   grafana?: Partial<ClaimSettings> | null;
@@ -37,7 +50,12 @@ function merge<T extends object>(b: T | null, p: Partial<T> | null | undefined):
 /** `base` with some settings changed. */
 export function changed(base: VolumeSettings, patch: Patch): VolumeSettings {
   return {
-    vault: merge(base.vault, patch.vault),
+    vault:
+      patch.vault === undefined
+        ? base.vault
+        : patch.vault === null
+          ? null
+          : ({ ...base.vault, ...patch.vault } as VaultVolumeSettings),
     prometheus: merge(base.prometheus, patch.prometheus),
     alertmanager: merge(base.alertmanager, patch.alertmanager),
     grafana: merge(base.grafana, patch.grafana),

@@ -13,6 +13,8 @@ import {
   CERT_MANAGER_PORTS,
   CLUSTER_AUTOSCALER_METRICS_PORT,
   CLUSTER_AUTOSCALER_PODS,
+  EXTERNAL_DNS_METRICS_PORT,
+  EXTERNAL_DNS_PODS,
   METRICS_SERVER_PODS,
   METRICS_SERVER_PORT,
   MONITORING_PODS,
@@ -59,8 +61,13 @@ export interface Flow {
 export interface NetworkPolicyPlan {
   target: ClusterTarget;
   ingress?: { controller: IngressSettings["controller"] };
-  /** `acme`: Let's Encrypt issuers exist (HTTP-01 through the ingress controller). */
-  certManager?: { acme: boolean };
+  /**
+   * `acme`: Let's Encrypt issuers exist (HTTP-01 through the ingress controller); `dns01`: the DNS-01
+   * issuers exist, with `cloudIdentity` when their credentials are a workload identity.
+   */
+  certManager?: { acme: boolean; dns01?: { cloudIdentity: boolean } };
+  /** external-dns runs; `cloudIdentity`: through a workload identity (else an API token). */
+  externalDns?: { cloudIdentity: boolean };
   /** `cloudIdentity`: the servers auto-unseal with the cloud's KMS through a workload identity. */
   vault?: { mode: VaultSettings["mode"]; cloudIdentity: boolean };
   monitoring: boolean;
@@ -121,6 +128,7 @@ export function certManagerFlows(
   target: ClusterTarget,
   acme: boolean,
   controller: IngressSettings["controller"] | undefined,
+  dns01?: { cloudIdentity: boolean },
 ): Flow[] {
   const p = CERT_MANAGER_PODS;
   const ic = controller ? ingressControllerPods(controller) : undefined;
@@ -145,6 +153,7 @@ export function certManagerFlows(
           ...selfCheck,
         ]
       : []),
+    ...(dns01 ? dns01Flows(target, dns01.cloudIdentity) : []),
     ...dnsAndApi(target, p.webhook, "reads its serving CA Secret (dynamic serving)"),
     flow(outside("the control plane"), pods(p.webhook), tcp(CERT_MANAGER_PORTS.webhook), "admission webhook"),
     ...dnsAndApi(target, p.cainjector, "injects CA bundles into webhook configurations and CRDs"),
@@ -153,13 +162,51 @@ export function certManagerFlows(
   ];
 }
 
-/** Vault: the servers (API, cluster port, KMS), the injector webhook. */
+/** The cloud's identity endpoints beyond HTTPS (GKE's metadata server), for a pod with a workload identity. */
+function identityFlows(target: ClusterTarget, group: PodGroup): Flow[] {
+  return TARGET_NETWORK[target].identityEndpoints.map((e) =>
+    flow(pods(group), outside("the node's metadata server", e.cidr), tcp(e.port), "workload identity tokens"),
+  );
+}
+
+/**
+ * cert-manager's DNS-01: the ACME server and the DNS API over HTTPS, then its self check asks the
+ * zone's authoritative name servers for the TXT record on port 53 (pkg/issuer/acme/dns/util/wait.go
+ * of CHARTS.certManager: checkDNSPropagation queries each authoritative server at <ns>:53).
+ */
+function dns01Flows(target: ClusterTarget, cloudIdentity: boolean): Flow[] {
+  const controller = CERT_MANAGER_PODS.controller;
+  return [
+    flow(
+      pods(controller),
+      outside("the ACME server and the DNS API"),
+      tcp(443),
+      "DNS-01 orders and TXT records",
+    ),
+    flow(pods(controller), outside("the zones' name servers"), DNS_PORTS, "DNS-01 propagation self check"),
+    ...(cloudIdentity ? identityFlows(target, controller) : []),
+  ];
+}
+
+/** external-dns: the API (its sources), the DNS provider's API, its metrics scraped by Prometheus. */
+export function externalDnsFlows(target: ClusterTarget, cloudIdentity: boolean): Flow[] {
+  const p = EXTERNAL_DNS_PODS;
+  return [
+    ...dnsAndApi(target, p, "watches Ingresses, Services, EndpointSlices, Pods and Nodes"),
+    // Route 53, Cloud DNS, Azure Resource Manager, the DigitalOcean or Cloudflare API (and STS /
+    // Entra ID for the workload identity): HTTPS endpoints a selector cannot name.
+    flow(pods(p), outside("the DNS provider's API"), tcp(443), "reads and changes the zones' records"),
+    ...(cloudIdentity ? identityFlows(target, p) : []),
+  ];
+}
+
+/** Vault: the servers (API, cluster port, KMS), the injector webhook, the setup Jobs. */
 export function vaultFlows(
   target: ClusterTarget,
   mode: VaultSettings["mode"],
   cloudIdentity: boolean,
 ): Flow[] {
-  const { server, injector } = VAULT_PODS;
+  const { server, injector, bootstrap, configure } = VAULT_PODS;
   const net = TARGET_NETWORK[target];
   return [
     // Kubernetes auth TokenReviews; in ha mode the service registration labels its own pod.
@@ -193,6 +240,18 @@ export function vaultFlows(
     // vault-k8s generates its TLS certificate and patches its webhook configuration's caBundle.
     ...dnsAndApi(target, injector, "webhook certificate and configuration, leader election"),
     flow(outside("the control plane"), pods(injector), tcp(VAULT_PORTS.injector), "agent injector webhook"),
+    // The setup Jobs (vault/setup.ts, the program in vault/setup/kube.js and vault.js): the
+    // bootstrap initialises Vault (vault-0 through the headless Service, then the active server)
+    // and writes the shares Secret; configure calls Vault only (its login is reviewed by Vault).
+    ...dnsAndApi(target, bootstrap, "the shares Secret, the break-glass Secret"),
+    flow(
+      pods(bootstrap),
+      pods(server),
+      tcp(VAULT_PORTS.api),
+      "initialises Vault, sets up its Kubernetes auth",
+    ),
+    flow(pods(configure), { kind: "cluster-dns" }, DNS_PORTS, "name resolution"),
+    flow(pods(configure), pods(server), tcp(VAULT_PORTS.api), "applies the configuration"),
   ];
 }
 
@@ -214,6 +273,7 @@ export function monitoringFlows(plan: NetworkPolicyPlan): Flow[] {
         )
       : []),
     ...(plan.clusterAutoscaler ? [scrape(CLUSTER_AUTOSCALER_PODS, CLUSTER_AUTOSCALER_METRICS_PORT)] : []),
+    ...(plan.externalDns ? [scrape(EXTERNAL_DNS_PODS, EXTERNAL_DNS_METRICS_PORT)] : []),
   ];
   return [
     ...dnsAndApi(target, m.prometheus, "Kubernetes service discovery, the API server's metrics"),
@@ -289,10 +349,13 @@ export function platformFlows(plan: NetworkPolicyPlan): Flow[] {
   const t = plan.target;
   return [
     ...(plan.ingress ? ingressFlows(t, plan.ingress.controller) : []),
-    ...(plan.certManager ? certManagerFlows(t, plan.certManager.acme, plan.ingress?.controller) : []),
+    ...(plan.certManager
+      ? certManagerFlows(t, plan.certManager.acme, plan.ingress?.controller, plan.certManager.dns01)
+      : []),
     ...(plan.vault ? vaultFlows(t, plan.vault.mode, plan.vault.cloudIdentity) : []),
     ...(plan.monitoring ? monitoringFlows(plan) : []),
     ...(plan.metricsServer ? metricsServerFlows(t) : []),
     ...(plan.clusterAutoscaler ? clusterAutoscalerFlows(t) : []),
+    ...(plan.externalDns ? externalDnsFlows(t, plan.externalDns.cloudIdentity) : []),
   ];
 }

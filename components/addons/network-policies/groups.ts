@@ -8,11 +8,18 @@
  */
 import { CERT_MANAGER_NAMESPACE, CERT_MANAGER_RELEASE } from "../cert-manager";
 import { CLUSTER_AUTOSCALER_POD_LABELS, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../cluster-autoscaler";
+import { EXTERNAL_DNS_METRICS_PORT, EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_POD_LABELS } from "../dns/values";
 import { INGRESS_CONTROLLERS, INGRESS_NAMESPACE } from "../ingress";
 import { METRICS_SERVER_NAMESPACE, METRICS_SERVER_POD_LABELS } from "../metrics-server";
 import { MONITORING_NAMESPACE, MONITORING_RELEASE, NODE_EXPORTER_NAMESPACE } from "../monitoring";
 import { IngressSettings } from "../types";
-import { INJECTOR_LABELS, SERVER_LABELS, VAULT_INJECTOR_PORT, VAULT_NAMESPACE } from "../vault/names";
+import {
+  INJECTOR_LABELS,
+  SERVER_LABELS,
+  VAULT_INJECTOR_PORT,
+  VAULT_NAMESPACE,
+  vaultSetupLabels,
+} from "../vault/names";
 
 /** A label selector as a NetworkPolicy takes it. */
 export interface Selector {
@@ -92,11 +99,15 @@ export const CERT_MANAGER_PORTS = { metrics: 9402, webhook: 10250 } as const;
 
 /**
  * Vault (CHARTS.vault): server-statefulset.yaml containerPorts 8200 (API) and 8201 (cluster: Raft
- * and request forwarding); the injector listens on `injector.port` (VAULT_INJECTOR_PORT).
+ * and request forwarding); the injector listens on `injector.port` (VAULT_INJECTOR_PORT). The
+ * platform's setup Jobs (vault/setup.ts) label their pods themselves (vaultSetupLabels); they
+ * listen on nothing.
  */
 export const VAULT_PODS = {
   server: group("vault-server", VAULT_NAMESPACE, SERVER_LABELS),
   injector: group("vault-injector", VAULT_NAMESPACE, INJECTOR_LABELS),
+  bootstrap: group("vault-bootstrap", VAULT_NAMESPACE, vaultSetupLabels("bootstrap")),
+  configure: group("vault-configure", VAULT_NAMESPACE, vaultSetupLabels("configure")),
 } satisfies Record<string, PodGroup>;
 
 export const VAULT_PORTS = { api: 8200, cluster: 8201, injector: VAULT_INJECTOR_PORT } as const;
@@ -169,3 +180,10 @@ export const CLUSTER_AUTOSCALER_PODS = group(
   CLUSTER_AUTOSCALER_POD_LABELS,
 );
 export const CLUSTER_AUTOSCALER_METRICS_PORT = 8085;
+
+/**
+ * external-dns (CHARTS.externalDns): templates/deployment.yaml containerPort `http` 7979 (metrics and
+ * /healthz); the DigitalOcean webhook sidecar is reached over localhost only.
+ */
+export const EXTERNAL_DNS_PODS = group("external-dns", EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_POD_LABELS);
+export { EXTERNAL_DNS_METRICS_PORT };

@@ -7,8 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ManagedCluster } from "../../cluster/types";
 import { PLATFORM_LABELS } from "../../kube/conventions";
 import { acmeIssuerNames } from "../cert-manager";
+import { dns01IssuerNames } from "../dns/dns01";
 import type { CertManager } from "../cert-manager";
 import type { ClusterAutoscaler } from "../cluster-autoscaler";
+import type { ExternalDns } from "../dns";
 import type { IngressController } from "../ingress";
 import type { MetricsServer } from "../metrics-server";
 import { NODE_EXPORTER_NAMESPACE } from "../monitoring";
@@ -93,10 +95,11 @@ export interface InstalledAddons {
   monitoring?: Monitoring;
   metricsServer?: MetricsServer;
   clusterAutoscaler?: ClusterAutoscaler;
+  externalDns?: ExternalDns;
 }
 
 export interface AddonNetworkPoliciesArgs {
-  cluster: Pick<ManagedCluster, "target" | "provider" | "unsealKms" | "workloadIdentity">;
+  cluster: Pick<ManagedCluster, "target" | "provider" | "unsealKms" | "workloadIdentity" | "dns">;
   settings: AddonsSettings;
   installed: InstalledAddons;
 }
@@ -104,12 +107,20 @@ export interface AddonNetworkPoliciesArgs {
 /** What the policies need to know of the installed add-ons. */
 export function networkPolicyPlan(a: AddonNetworkPoliciesArgs): NetworkPolicyPlan {
   const { cluster, settings: s, installed: i } = a;
+  const cloudIdentity = cluster.dns.kind === "cloud";
   return {
     target: cluster.target,
     ingress: i.ingress ? { controller: i.ingress.controller } : undefined,
     certManager: i.certManager
-      ? { acme: acmeIssuerNames(s.certManager.email, i.ingress?.className).length > 0 }
+      ? {
+          acme: acmeIssuerNames(s.certManager.email, i.ingress?.className).length > 0,
+          // The same condition as the DNS-01 issuers (CertManager: the ACME e-mail and DNS zones).
+          ...(dns01IssuerNames(s.certManager.email, s.dns !== undefined).length > 0
+            ? { dns01: { cloudIdentity } }
+            : {}),
+        }
       : undefined,
+    externalDns: i.externalDns ? { cloudIdentity } : undefined,
     // The same condition as Vault's `unseal` argument (PlatformAddOns).
     vault: i.vault
       ? { mode: s.vault.mode, cloudIdentity: Boolean(cluster.unsealKms && cluster.workloadIdentity) }
@@ -123,7 +134,15 @@ export function networkPolicyPlan(a: AddonNetworkPoliciesArgs): NetworkPolicyPla
 
 /** Every add-on namespace and its release (node-exporter's namespace is the monitoring release's). */
 export function policedNamespaces(i: InstalledAddons): PolicedNamespace[] {
-  const addons = [i.ingress, i.certManager, i.vault, i.monitoring, i.metricsServer, i.clusterAutoscaler];
+  const addons = [
+    i.ingress,
+    i.certManager,
+    i.vault,
+    i.monitoring,
+    i.metricsServer,
+    i.clusterAutoscaler,
+    i.externalDns,
+  ];
   return [
     ...addons.flatMap((addon) => (addon ? [{ namespace: addon.namespace, release: addon.release }] : [])),
     ...(i.monitoring ? [{ namespace: NODE_EXPORTER_NAMESPACE, release: i.monitoring.release }] : []),

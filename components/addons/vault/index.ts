@@ -5,19 +5,22 @@
  *   Vault's own CA (a namespaced Issuer: tls.ts), reloaded on renewal by a sidecar (reload.ts), data +
  *   audit volumes, PodDisruptionBudgets, a NetworkPolicy; the injector hands the CA to every agent
  *   (injector.ts).
- * - mode "dev": ONE server with file storage on a persistent volume, plain HTTP. Not for production;
- *   its pods and StatefulSet carry a label/annotation that says so.
+ * - mode "dev": Vault's dev server (one pod, in memory, initialised and unsealed at start, plain
+ *   HTTP) with a generated root token the bootstrap Job revokes. Not for production; its pods and
+ *   StatefulSet carry a label/annotation that says so.
  *
  * Auto-unseal through the cluster's cloud KMS (IRSA / Workload Identity) when the cluster offers one,
- * Shamir otherwise. Initialisation (`vault operator init`) is a manual step: nothing secret (root
- * token, unseal or recovery keys) is ever created or exported here.
+ * Shamir otherwise. Initialisation and configuration are in-cluster Jobs (setup.ts, `configure()`):
+ * the key shares are encrypted to the key holders' PGP keys, the root token lives in the Job's
+ * memory only and is revoked; nothing of it reaches state or outputs.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { UnsealKms, WorkloadIdentity } from "../../cluster/types";
 import { AddonContext, addonNamespace, chartRelease } from "../base";
 import { AddonComponent } from "../contract";
-import { VaultSettings } from "../types";
+import { VaultClient, VaultSettings } from "../types";
 import {
   INJECTOR_LABELS,
   VAULT_INJECTOR_PORT,
@@ -28,6 +31,8 @@ import {
 } from "./names";
 import { vaultServerConfig } from "./server-config";
 import { injectorTrustsVaultCa } from "./injector";
+import { vaultSeal } from "./setup-config";
+import { VaultSetup } from "./setup";
 import { VaultTls, VaultTlsIssuer, vaultTls } from "./tls";
 import { vaultValues, VaultValuesOptions } from "./values";
 
@@ -35,6 +40,9 @@ export * from "./injector";
 export * from "./names";
 export * from "./reload";
 export * from "./server-config";
+export * from "./setup";
+export * from "./setup-config";
+export * from "./setup-jobs";
 export * from "./tls";
 export * from "./values";
 
@@ -108,6 +116,24 @@ export function injectorNetworkPolicy(
 }
 
 /**
+ * The Vault release changes its server StatefulSet's volumeClaimTemplates (which Kubernetes never
+ * updates: stacks/volume-changes.ts) when it switches to or from the dev server, so that switch
+ * replaces the release, deleting it first (the new one has the same Helm release name). The
+ * provider's detailed diff names each changed values leaf (pulumi-kubernetes helm_release.go Diff,
+ * convertPatchToDiff), which the engine matches against replaceOnChanges paths (pulumi
+ * pkg/resource/deploy/step_generator.go applyReplaceOnChanges).
+ */
+export const VAULT_RELEASE_REPLACE_ON = ["values.server.dev.enabled"];
+
+/** What configure() needs besides the component's own state. */
+export interface VaultConfigureArgs {
+  /** The apps using Vault. */
+  clients: VaultClient[];
+  /** What the Jobs must wait for besides the release: the vault namespace's NetworkPolicies. */
+  after: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
  * Vault and its injector. No metrics endpoint: /v1/sys/metrics requires a Vault token unless
  * `unauthenticated_metrics_access` is turned on, and in ha mode it is served over TLS only;
  * MetricsEndpoint has no scheme, CA or credentials.
@@ -122,6 +148,13 @@ export class Vault extends AddonComponent {
    * (injector.ts), so no agent is injected without the CA.
    */
   readonly injectorReady: pulumi.Resource;
+  /** dev mode: the dev server's root token (secret), which the bootstrap Job revokes. */
+  readonly devRootToken?: random.RandomPassword;
+  private readonly vaultName: string;
+  private readonly settings: VaultSettings;
+  private readonly provider: k8s.Provider;
+  private readonly autoUnseal: boolean;
+  private setupComponent?: VaultSetup;
 
   constructor(name: string, args: VaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kube-platform:addons:Vault", name, opts);
@@ -132,14 +165,23 @@ export class Vault extends AddonComponent {
         "Vault ha mode serves TLS with a cert-manager certificate: pass tls (the internal CA ClusterIssuer)",
       );
     }
+    this.vaultName = name;
+    this.settings = settings;
+    this.provider = ctx.provider;
+    this.autoUnseal = args.unseal !== undefined;
     const child = { parent: this, provider: ctx.provider };
 
     const namespace = addonNamespace(name, VAULT_NAMESPACE, "restricted", ctx, this);
     this.tls = ha && args.tls ? vaultTls(name, namespace, args.tls, child) : undefined;
+    // The dev server's root token (VAULT_DEV_ROOT_TOKEN_ID): generated, a secret in state.
+    this.devRootToken = ha
+      ? undefined
+      : new random.RandomPassword(`${name}-dev-root-token`, { length: 32, special: false }, { parent: this });
 
     const values = vaultValues(settings, ctx.highAvailability, {
       storageClass: args.storageClass,
-      autoUnseal: args.unseal !== undefined,
+      autoUnseal: this.autoUnseal,
+      devRootToken: this.devRootToken && pulumi.secret(this.devRootToken.result),
       ...vaultServerIdentity(name, settings, args.unseal, this),
     });
     const release = chartRelease({
@@ -152,6 +194,7 @@ export class Vault extends AddonComponent {
       ctx,
       parent: this,
       dependsOn: this.tls ? [this.tls.certificate] : [],
+      options: { replaceOnChanges: VAULT_RELEASE_REPLACE_ON, deleteBeforeReplace: true },
     });
     injectorNetworkPolicy(name, namespace, child);
     this.injectorReady = this.tls
@@ -160,5 +203,36 @@ export class Vault extends AddonComponent {
 
     this.address = vaultAddress(settings.mode);
     this.publish({ namespace: VAULT_NAMESPACE, release, metrics: [] }, { address: this.address });
+  }
+
+  /**
+   * Initialises and configures Vault as code: the setup Jobs (setup.ts), after the release, the
+   * injector patch and `a.after` (created once the vault namespace's NetworkPolicies exist, which
+   * the platform builds after every add-on). Called once.
+   */
+  configure(a: VaultConfigureArgs): VaultSetup {
+    if (this.setupComponent) throw new Error(`Vault ${this.vaultName}: configure() is called once`);
+    this.setupComponent = new VaultSetup(
+      `${this.vaultName}-setup`,
+      {
+        mode: this.settings.mode,
+        seal: vaultSeal(this.settings.mode, this.autoUnseal),
+        init: this.settings.init,
+        clients: a.clients,
+        release: this.release,
+        after: [this.release, this.injectorReady, ...a.after],
+        devRootToken: this.devRootToken && pulumi.secret(this.devRootToken.result),
+        provider: this.provider,
+      },
+      { parent: this },
+    );
+    return this.setupComponent;
+  }
+
+  /** What apps using Vault wait for: the configure Job (their roles and policies exist). */
+  get configured(): pulumi.Resource {
+    if (!this.setupComponent)
+      throw new Error(`Vault ${this.vaultName}: configured is read before configure()`);
+    return this.setupComponent.configure;
   }
 }

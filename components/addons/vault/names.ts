@@ -65,3 +65,60 @@ export function vaultAddress(mode: VaultSettings["mode"]): string {
     ? `https://${VAULT_RELEASE}-active.${VAULT_NAMESPACE}.svc:8200`
     : `http://${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc:8200`;
 }
+
+/**
+ * The pod a fresh Vault is initialised on (ha mode: `vault-0` through the chart's headless
+ * `vault-internal` Service, which publishes not-ready addresses, templates/server-headless-service.yaml;
+ * the server certificate covers `*.vault-internal.vault.svc`, tls.ts). The dev server is one pod.
+ */
+export function vaultInitAddress(mode: VaultSettings["mode"]): string {
+  return mode === "ha"
+    ? `https://${VAULT_RELEASE}-0.${VAULT_RELEASE}-internal.${VAULT_NAMESPACE}.svc:8200`
+    : vaultAddress(mode);
+}
+
+/**
+ * The names the in-cluster setup (setup.ts, the program in ./setup/) works with, in one place: the
+ * program reads them from setup.json and hard-codes none of them.
+ */
+export const VAULT_SETUP = {
+  /** ServiceAccount of the bootstrap Job (the kube API: the shares Secret, the break-glass Secret). */
+  bootstrapServiceAccount: "vault-bootstrap",
+  /** ServiceAccount of the configure Job: the only identity Vault's configurator role accepts. */
+  configuratorServiceAccount: "vault-configurator",
+  configuratorRole: "kube-platform-configurator",
+  configuratorPolicy: "kube-platform-configurator",
+  configuratorTokenTtl: "15m",
+  /** TTL of the tokens the apps' agents get from their roles. */
+  appTokenTtl: "1h",
+  /** Secret (vault namespace) holding the PGP-encrypted key shares, written by the bootstrap Job. */
+  sharesSecret: "vault-init-shares",
+  /** Secret a key holder creates with a root token from `vault operator generate-root` (break glass). */
+  breakGlassSecret: "vault-bootstrap-token",
+  /** Kubernetes auth method mount and the API server address Vault reviews tokens at. */
+  authPath: "kubernetes",
+  kubernetesHost: "https://kubernetes.default.svc:443",
+  /** KV v2 mount the apps' secrets live in (the dev server mounts KV v2 at secret/ by itself). */
+  kvPath: "secret",
+  /** File audit device on the audit volume (the chart's `server.auditStorage.mountPath`, /vault/audit). */
+  auditPath: "file",
+  auditFile: "/vault/audit/audit.log",
+  /** The dev server has no audit volume: its audit log goes to stdout (Vault's file device keyword). */
+  devAuditFile: "stdout",
+  /** Prefix of the policies the configure Job manages (and deletes when config drops them). */
+  managedPrefix: "kp-app-",
+} as const;
+
+/** Vault policy of one app: `read` on exactly its declared paths. */
+export function vaultPolicyName(namespace: string, app: string): string {
+  return `${VAULT_SETUP.managedPrefix}${namespace}-${app}`;
+}
+
+/** Labels of the setup Jobs' pods (their NetworkPolicy groups select them). */
+export function vaultSetupLabels(step: "bootstrap" | "configure"): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "kube-platform-vault-setup",
+    "app.kubernetes.io/component": step,
+    "app.kubernetes.io/part-of": "kube-platform",
+  };
+}

@@ -34,6 +34,8 @@ export interface VaultValuesOptions {
   serviceAccountAnnotations?: pulumi.Input<Record<string, string>>;
   /** Labels the server pods need for the cloud identity (Azure workload identity). */
   podLabels?: Record<string, string>;
+  /** dev mode: the dev server's root token (`server.dev.devRootToken`; a Pulumi secret). */
+  devRootToken?: pulumi.Input<string>;
 }
 
 /** Helm values of the Vault chart (CHARTS.vault). */
@@ -43,6 +45,9 @@ export function vaultValues(
   o: VaultValuesOptions,
 ): HelmValues {
   const ha = settings.mode === "ha";
+  if (!ha && o.devRootToken === undefined) {
+    throw new Error("Vault dev mode runs the dev server: pass devRootToken (its root token, a secret)");
+  }
   const injectorReplicas =
     ha || highAvailability ? Math.max(2, settings.injectorReplicas) : settings.injectorReplicas;
   const zoneSpread = (matchLabels: Record<string, string>) => [
@@ -70,7 +75,8 @@ export function vaultValues(
   const devWarning = ha
     ? {}
     : {
-        [NOT_FOR_PRODUCTION]: "dev mode: a single Vault server with file storage, no TLS; not for production",
+        [NOT_FOR_PRODUCTION]:
+          "dev mode: Vault's dev server, in memory (a restart loses everything), no TLS; not for production",
       };
   const health = "/v1/sys/health?standbyok=true&perfstandbyok=true";
   const volume = (size: string) => ({
@@ -160,7 +166,9 @@ export function vaultValues(
       // server process: one process namespace for the pod (templates/server-statefulset.yaml).
       shareProcessNamespace: ha,
       extraContainers: ha ? [tlsReloadContainer()] : null,
-      dataStorage: volume(settings.storageSize),
+      // dev: no volume (the chart renders no volumeClaimTemplates in dev mode, and would mount the
+      // audit volume in any mode: templates/_helpers.tpl "vault.volumeclaims", "vault.mounts").
+      dataStorage: ha ? volume(settings.storageSize) : { enabled: false },
       auditStorage: ha ? volume(settings.auditStorageSize) : { enabled: false },
       // Raft data survives an uninstall and a scale-down.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
@@ -187,8 +195,13 @@ export function vaultValues(
       },
       // system:auth-delegator, so the Kubernetes auth method can review tokens with Vault's own token.
       authDelegator: { enabled: true },
-      dev: { enabled: false },
-      standalone: ha ? { enabled: false } : { enabled: true, config: o.serverConfig },
+      // dev: Vault's dev server (`vault server -dev`: in-memory storage, initialised and unsealed at
+      // start, KV v2 at secret/, HTTP) with VAULT_DEV_ROOT_TOKEN_ID from devRootToken
+      // (templates/_helpers.tpl "vault.args", "vault.envs"; the mode "dev" wins over ha/standalone,
+      // "vault.mode"). No server config is rendered or mounted in dev mode (server-config-configmap.yaml);
+      // the dev server's own config turns mlock off (vault command/server/config.go DevConfig).
+      dev: ha ? { enabled: false } : { enabled: true, devRootToken: o.devRootToken },
+      standalone: { enabled: false },
       ha: ha
         ? {
             enabled: true,

@@ -19,6 +19,9 @@ import { AzureClientConfig, builtInRoleAssignment } from "./roles";
 /** The audience Entra ID expects on projected service account tokens (Azure workload identity). */
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
+/** The ServiceAccount annotation Azure workload identity reads the managed identity's client id from. */
+export const AZURE_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+
 /** The control plane's identity and its Network Contributor role on the node subnet (the cluster waits for it). */
 export function controlPlaneIdentity(
   name: string,
@@ -79,11 +82,9 @@ export function aksWorkloadIdentity(
       );
       return {
         // Wait for the federation: a pod started before it exists gets token-exchange errors.
-        serviceAccountAnnotations: identityAnnotations(
-          "azure.workload.identity/client-id",
-          identity.clientId,
-          [federation],
-        ),
+        serviceAccountAnnotations: identityAnnotations(AZURE_CLIENT_ID_ANNOTATION, identity.clientId, [
+          federation,
+        ]),
         podLabels: { "azure.workload.identity/use": "true" },
         principal: identity.principalId,
       };

@@ -12,6 +12,10 @@ export const AZURE_ROLES = {
   keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
   /** "Azure Kubernetes Service RBAC Cluster Admin": every Kubernetes object of the cluster (Azure RBAC for Kubernetes). */
   aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+  /** "DNS Zone Contributor": the zones and record sets of Azure DNS, not who may access them. */
+  dnsZoneContributor: "befefa01-2a29-4197-83a8-272ff33ce314",
+  /** "Reader": view everything, change nothing (external-dns lists a resource group's zones with it). */
+  reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
 } as const;
 
 /** The subscription-scoped id of a built-in role definition. */

@@ -18,6 +18,7 @@ import { aksMaintenanceConfigurations, deployerAccess } from "./access";
 import { aksKubeconfig, aksManagedCluster, aksProvider, aksUserPools } from "./cluster";
 import { aksDeployerVnet, deployerVnetReady } from "./deployer-vnet";
 import { aksUnsealKms, aksWorkloadIdentity, controlPlaneIdentity } from "./identity";
+import { aksDns } from "./dns";
 import { aksNetwork } from "./network";
 import { MANAGED_CAPABILITIES } from "../capabilities";
 
@@ -35,7 +36,9 @@ export {
   aksVersionManagedByChannel,
 } from "./pools";
 export type { AksPoolArgs } from "./pools";
-export { AZURE_TOKEN_EXCHANGE_AUDIENCE } from "./identity";
+export { AZURE_CLIENT_ID_ANNOTATION, AZURE_TOKEN_EXCHANGE_AUDIENCE } from "./identity";
+export { dnsRoleGrants, dnsZoneScope, grantScope, resourceGroupScope } from "./dns";
+export type { DnsRoleGrant } from "./dns";
 
 /**
  * An AKS cluster: resource group, VNet with a separate node Subnet, a user-assigned control-plane identity
@@ -133,6 +136,7 @@ export class AksCluster extends IdentityClusterComponent {
       this,
     );
 
+    const workloadIdentity = aksWorkloadIdentity(settings, this.cluster, this.resourceGroup);
     this.publish({
       clusterName: this.cluster.name,
       region: settings.location,
@@ -147,8 +151,9 @@ export class AksCluster extends IdentityClusterComponent {
       // AKS runs metrics-server as a managed add-on.
       hasMetricsApi: MANAGED_CAPABILITIES.aks.metricsApi,
       nodeAutoscaling: { kind: "native" },
-      workloadIdentity: aksWorkloadIdentity(settings, this.cluster, this.resourceGroup),
+      workloadIdentity,
       unsealKms: aksUnsealKms(settings, this.resourceGroup, clientConfig),
+      dns: aksDns(clientConfig, workloadIdentity),
     });
   }
 }

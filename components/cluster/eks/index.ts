@@ -15,6 +15,7 @@ import {
 import { eksAws } from "./account";
 import { ebsCsiDriver, eksAddon, gp3StorageClass, networkingAddons } from "./addons";
 import { eksControlPlane, kubernetesAccess } from "./control-plane";
+import { eksDns } from "./dns";
 import { IrsaIssuer, bindClusterAutoscaler, bindServiceAccount, createUnsealKey } from "./identity";
 import { eksNetwork, eksZones } from "./network";
 import { eksNodeGroups, nodeGroupAsgArns, nodeRole } from "./nodes";
@@ -22,6 +23,7 @@ import { validateEksSettings } from "./validate";
 import { MANAGED_CAPABILITIES } from "../capabilities";
 
 export * from "./checks";
+export * from "./dns";
 export * from "./iam";
 export * from "./kubeconfig";
 export * from "./network";
@@ -139,6 +141,7 @@ export class EksCluster extends IdentityClusterComponent<EksNodeAutoscaling> {
         },
         workloadIdentity,
         unsealKms,
+        dns: eksDns(irsa, { partition: env.partition, region: settings.region }),
       },
       { clusterArn: cp.cluster.arn, oidcProviderArn: cp.oidcProvider.arn, vpcId: net.vpc.id },
     );

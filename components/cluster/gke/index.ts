@@ -10,6 +10,7 @@ import { assertNodePools } from "../shared";
 import { IdentityClusterComponent } from "../contract";
 import { assertMasterAuthorizedNetworks, gkeCluster, gkeClusterAccess } from "./cluster";
 import { gkeWorkloadIdentity, gkeUnsealKms } from "./identity";
+import { gkeDns } from "./dns";
 import { gkeSecretsKey } from "./kms";
 import { gkeNetwork } from "./network";
 import { gkeNodePools, nodeServiceAccount, secureNodeConfig } from "./nodes";
@@ -17,6 +18,12 @@ import { GcpScope, gcpProvider, projectServices, serviceAgentGrants } from "./pr
 import { MANAGED_CAPABILITIES } from "../capabilities";
 
 export * from "./names";
+export {
+  CLOUD_DNS_RECORD_PERMISSIONS,
+  CLOUD_DNS_ZONE_LIST_PERMISSIONS,
+  dnsCustomRoleId,
+  managedZoneNames,
+} from "./dns";
 export { gkeContextName, gkeKubeconfig } from "./kubeconfig";
 
 /**
@@ -75,6 +82,7 @@ export class GkeCluster extends IdentityClusterComponent {
     this.nodePools = gkeNodePools(scope, settings, { cluster: this.cluster, nodeConfig, nat: net.nat });
     const { kubeconfig, provider } = gkeClusterAccess(name, settings, this.cluster, this);
     const identityScope = { name, settings, provider: this.gcpProvider };
+    const workloadIdentity = gkeWorkloadIdentity(identityScope, this.cluster);
 
     this.publish(
       {
@@ -92,8 +100,9 @@ export class GkeCluster extends IdentityClusterComponent {
         hasMetricsApi: MANAGED_CAPABILITIES.gke.metricsApi,
         // GKE node pools autoscale natively.
         nodeAutoscaling: { kind: "native" },
-        workloadIdentity: gkeWorkloadIdentity(identityScope, this.cluster),
+        workloadIdentity,
         unsealKms: gkeUnsealKms(identityScope, this.keyRing),
+        dns: gkeDns(identityScope, workloadIdentity),
       },
       { endpoint: this.cluster.endpoint, network: this.network.id, secretsKey: this.secretsKey.id },
     );
