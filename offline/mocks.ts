@@ -30,6 +30,8 @@ export interface RecordedResource {
   replaceOnChanges: string[];
   deleteBeforeReplace: boolean;
   retainOnDelete: boolean;
+  /** The names (or URNs) of the `aliases` option: what the resource was registered as before. */
+  aliases: string[];
   /** URNs this resource depends on (explicit dependsOn and input dependencies). */
   dependsOn: string[];
   /** Inputs with secrets unwrapped. */
@@ -103,6 +105,8 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getDeletebeforereplace(): boolean;
   getRetainondelete(): boolean;
+  getAliasurnsList(): string[];
+  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
   getObject(): unknown;
@@ -162,6 +166,10 @@ export function installMocks(stack: string, config: Record<string, unknown> = {}
       replaceOnChanges: req.getReplaceonchangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
       retainOnDelete: req.getRetainondelete(),
+      aliases: [
+        ...req.getAliasurnsList(),
+        ...req.getAliasesList().map((a) => a.getSpec()?.getName() || a.getUrn()),
+      ].filter((a) => a !== ""),
       dependsOn: [...deps],
       inputs: unwrapSecrets(raw) as Record<string, unknown>,
       secretInputs,

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { PGP_KEY_PLACEHOLDER_PREFIX } from "../components/shared/vault-init";
 import { PROJECT, ProgramRun, runProgram } from "./mocks";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -29,7 +30,7 @@ function placeholdSecrets(v: unknown): { value: unknown; secret: boolean } {
   if (typeof v === "object" && v !== null) {
     const o = v as Record<string, unknown>;
     if (Object.keys(o).length === 1 && typeof o.secure === "string") {
-      return { value: "offline-secret-placeholder", secret: true };
+      return { value: OFFLINE_SECRET, secret: true };
     }
     const entries = Object.entries(o).map(([k, x]) => [k, placeholdSecrets(x)] as const);
     return {
@@ -55,9 +56,56 @@ export function readStackFile(file: string): Record<string, unknown> {
   return out;
 }
 
-/** The config of an example stack (see EXAMPLE_STACKS). */
+/** What offline evaluation reads an encrypted or missing secret as. */
+export const OFFLINE_SECRET = "offline-secret-placeholder";
+/** The test key holders' public keys (`<name>.gpg.b64`, their private keys discarded). */
+export const TEST_PGP_KEYS_DIR = path.join(ROOT, "tests/fixtures/pgp");
+
+type Obj = Record<string, unknown>;
+const objects = (v: unknown): Obj[] =>
+  Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : [];
+const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+
+/** The keys of `secrets` a config names (apps' secretEnv and Vault initial values, the DNS token). */
+function secretReferences(config: Obj): string[] {
+  const refs = objects(config.apps).flatMap((a) => [
+    ...Object.values(obj(a.secretEnv)),
+    ...objects(obj(a.vault).secrets).flatMap((x) => Object.values(obj(x.initial))),
+  ]);
+  const token = obj(obj(config.addons).dns).tokenSecret;
+  return [...refs, token].filter((r): r is string => typeof r === "string");
+}
+
+/**
+ * An example stack as a user deploys it: the example files ship no usable secret or key (a stack's
+ * secrets are encrypted by its own provider; a PGP key whose private key nobody holds loses its
+ * share), so what the user sets before the first `pulumi up` is filled in: each `secrets` key the
+ * config names (OFFLINE_SECRET, marked secret) and each placeholder pgpKey (the test key of the
+ * holder's name, TEST_PGP_KEYS_DIR).
+ */
+export function fillInExample(config: Obj): Obj {
+  const out: Obj = { ...config };
+  const wrapped = obj(config.secrets);
+  const secrets = { ...obj("secret" in wrapped ? wrapped.secret : wrapped) };
+  for (const ref of secretReferences(config)) if (!(ref in secrets)) secrets[ref] = OFFLINE_SECRET;
+  if (Object.keys(secrets).length > 0) out.secrets = { secret: secrets };
+  const addons = obj(config.addons);
+  const vault = obj(addons.vault);
+  const holders = objects(obj(vault.init).keyHolders);
+  if (holders.some((h) => String(h.pgpKey).startsWith(PGP_KEY_PLACEHOLDER_PREFIX))) {
+    const keyOf = (name: unknown) =>
+      fs.readFileSync(path.join(TEST_PGP_KEYS_DIR, `${String(name)}.gpg.b64`), "utf8").trim();
+    const filled = holders.map((h) =>
+      String(h.pgpKey).startsWith(PGP_KEY_PLACEHOLDER_PREFIX) ? { ...h, pgpKey: keyOf(h.name) } : h,
+    );
+    out.addons = { ...addons, vault: { ...vault, init: { ...obj(vault.init), keyHolders: filled } } };
+  }
+  return out;
+}
+
+/** The config of an example stack (see EXAMPLE_STACKS), filled in as a user deploys it (fillInExample). */
 export function loadStackConfig(stack: string): Record<string, unknown> {
-  return readStackFile(path.join(ROOT, EXAMPLE_STACKS[stack]));
+  return fillInExample(readStackFile(path.join(ROOT, EXAMPLE_STACKS[stack])));
 }
 
 /** A minimal kind-style kubeconfig for tests of the existing target. */

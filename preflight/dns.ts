@@ -6,7 +6,7 @@
  */
 import type { AddonsSettings } from "../components/addons/types";
 import type { ClusterSettings, LoadBalancerAddressKind } from "../components/cluster/types";
-import { coveringZone } from "../components/shared/dns-zones";
+import { coveringZone, subdomainsBetween } from "../components/shared/dns-zones";
 import { parseCidr } from "../components/shared/net";
 import type { AppSettings } from "../components/workloads/types";
 import type { PlatformConfig } from "../stacks/config";
@@ -18,8 +18,12 @@ export const ADDRESS_OUTPUT = "loadBalancerAddress" satisfies keyof PlatformOutp
 /** A record to create by hand: `<name> <type> <value>`. */
 export interface DnsRecord {
   name: string;
-  /** CNAME to a load balancer's DNS name, A to an IP address. */
-  type: "CNAME" | "A";
+  /**
+   * CNAME to a load balancer's DNS name, A to an IP address; ALIAS (a Route 53 alias A record, an
+   * ALIAS/ANAME elsewhere) to a DNS name at a zone apex, which takes no CNAME (RFC 1034 §3.6.2: a
+   * node with a CNAME holds no other data, and an apex holds the zone's SOA and NS).
+   */
+  type: "CNAME" | "A" | "ALIAS";
   /** The address when the config states it, else `<loadBalancerAddress>` (known after `pulumi up`). */
   value: string;
 }
@@ -31,6 +35,12 @@ export interface HostCoverage {
   host: string;
   /** The configured zone covering the host (the longest match); absent when none does. */
   zone?: string;
+  /**
+   * With a zone: the names between it and the host (nearest the zone first). One delegated to a zone
+   * of its own answers for the host instead, and that zone must then be listed: a record external-dns
+   * writes into `zone` is hidden by the delegation, and so is a DNS-01 challenge.
+   */
+  delegable?: string[];
   /** Only when no zone covers the host. */
   record?: DnsRecord;
 }
@@ -68,11 +78,21 @@ export function ingressAddressOf(cluster: ClusterSettings): IngressAddress {
   return { kind: parseCidr(`${address}/32`) ? "ip" : "hostname", known: address };
 }
 
-/** The record pointing `host` at the ingress: CNAME to a DNS name, A to an IP address. */
+/**
+ * Whether `host` is certainly a zone apex, offline: a name of two labels ("example.com") is a
+ * registered domain's own name under a one-label top-level domain, the apex of its zone. A longer
+ * name may be an apex too (a domain under "co.uk", a delegated sub-zone): renderDns says so.
+ */
+export function isApexName(host: string): boolean {
+  return host.replace(/\.$/, "").split(".").length === 2;
+}
+
+/** The record pointing `host` at the ingress: A to an IP address; to a DNS name, CNAME or, at an apex, ALIAS. */
 export function recordFor(host: string, address: IngressAddress): DnsRecord {
+  const toName = isApexName(host) ? "ALIAS" : "CNAME";
   return {
     name: host,
-    type: address.kind === "hostname" ? "CNAME" : "A",
+    type: address.kind === "hostname" ? toName : "A",
     value: address.known ?? `<${ADDRESS_OUTPUT}>`,
   };
 }
@@ -86,7 +106,27 @@ export function hostCoverage(
 ): HostCoverage {
   const base = { app: app.name, namespace: app.namespace, host };
   const zone = coveringZone(host, zones);
-  return zone !== undefined ? { ...base, zone } : { ...base, record: recordFor(host, address) };
+  if (zone === undefined) return { ...base, record: recordFor(host, address) };
+  const delegable = subdomainsBetween(zone, host);
+  return delegable.length > 0 ? { ...base, zone, delegable } : { ...base, zone };
+}
+
+/** A covered host's line: its zone, and the sub-domains whose delegation would take it out of that zone. */
+function coveredLine(h: HostCoverage): string {
+  const published = `zone ${h.zone}, published by external-dns`;
+  if (!h.delegable) return published;
+  return (
+    `${published}; if ${h.delegable.join(" or ")} is delegated to its own zone, that zone must be ` +
+    "listed in addons.dns.zones (the longest listed zone wins)"
+  );
+}
+
+/** A record's text; an ALIAS says what it is, as services name it differently. */
+function recordText(r: DnsRecord): string {
+  const text = `${r.name} ${r.type} ${r.value}`;
+  return r.type === "ALIAS"
+    ? `${text} (a zone apex takes no CNAME: a Route 53 alias A record, or the DNS service's ALIAS/ANAME record)`
+    : text;
 }
 
 /** The DNS report of a validated stack config; undefined without an ingress (no app is exposed). */
@@ -112,14 +152,19 @@ export function renderDns(report: DnsReport): string[] {
     const where = `  ${h.host} (${h.namespace}/${h.app})`;
     lines.push(
       h.record
-        ? `${where}: in no configured zone; create by hand: ${h.record.name} ${h.record.type} ${h.record.value}`
-        : `${where}: zone ${h.zone}, published by external-dns`,
+        ? `${where}: in no configured zone; create by hand: ${recordText(h.record)}`
+        : `${where}: ${coveredLine(h)}`,
     );
   }
   const placeholder = `<${report.addressOutput}>`;
   if (report.hosts.some((h) => h.record?.value === placeholder)) {
     lines.push(
       `  ${placeholder}: the ingress address, known after the first pulumi up: \`pulumi stack output ${report.addressOutput}\``,
+    );
+  }
+  if (report.hosts.some((h) => h.record?.type === "CNAME")) {
+    lines.push(
+      "  CNAME: where the name is a zone apex (its zone's own name), create an alias record (ALIAS) instead: an apex takes no CNAME",
     );
   }
   return lines;

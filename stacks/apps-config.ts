@@ -64,7 +64,7 @@ const port = z.number().int().min(1).max(65535);
  * (Kubernetes "Ingress", "Hostname wildcards": "*.foo.com" matches one label) and as RFC 8555 §7.1.3
  * defines a wildcard identifier ("*." followed by a domain name).
  */
-const HOSTNAME =
+export const HOSTNAME =
   /^(?=.{1,253}$)(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const httpPath = (what: string) =>
   z.string().regex(/^\/[\w\-./~%]*$/, `must be an absolute ${what} path like "/healthz"`);

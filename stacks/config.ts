@@ -90,7 +90,10 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
       );
       checkAppsFitAddons(c.apps, c.addons, c.secrets, ctx);
       checkAppIssuers(c.apps, c.addons, ctx);
-      checkDnsFitsCluster(c.cluster?.target, c.addons?.dns, c.secrets, ctx);
+      checkDnsFitsCluster(c.cluster?.target, c.addons?.dns, c.secrets, ctx, {
+        enabled: c.addons?.ingress?.enabled,
+        loadBalancer: (c.cluster as { loadBalancer?: unknown } | undefined)?.loadBalancer,
+      });
       if (c.cluster?.target === "doks") {
         report(ctx, doksUpgradeProblems(profile, c.cluster.autoUpgrade, c.addons?.vault), ["cluster"]);
       }
@@ -198,6 +201,8 @@ export interface ConfigContext {
   readFile?: (p: string) => string;
   /** Top-level keys whose values Pulumi holds encrypted (`pulumi config set --secret`). */
   secretKeys?: ReadonlySet<string>;
+  /** The Pulumi organization of the stack (pulumi.getOrganization()), when the engine gives one. */
+  organization?: string;
 }
 
 function defaultReadFile(p: string): string {
@@ -266,7 +271,13 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
       parsed.data.addons,
       ctx.secretKeys?.has("addons") ?? false,
       parsed.data.secrets ?? {},
-      { project: ctx.project, stack: ctx.stack, target: cluster.target },
+      {
+        project: ctx.project,
+        stack: ctx.stack,
+        organization: ctx.organization,
+        clusterName: cluster.clusterName,
+        target: cluster.target,
+      },
     ),
     apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
     waivers: parsed.data.waivers,
@@ -324,7 +335,21 @@ export function loadConfig(): PlatformConfig {
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = decodeConfigValue(value);
   }
   const secretKeys = new Set(Object.keys(raw).filter((k) => isConfigSecret(`${prefix}${k}`)));
-  return parseConfig(raw, { project, stack: pulumi.getStack(), secretKeys });
+  return parseConfig(raw, {
+    project,
+    stack: pulumi.getStack(),
+    secretKeys,
+    organization: engineOrganization(),
+  });
+}
+
+/** The stack's Pulumi organization; undefined when the engine gives none (an older engine, mocks without one). */
+function engineOrganization(): string | undefined {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -10,7 +10,10 @@ import type { DnsSettings } from "../components/addons/types";
 import { shortHash } from "../components/cluster/shared";
 import { TOKEN_DNS, type TokenDnsProvider } from "../components/cluster/types";
 import { DNS01_ISSUERS } from "../components/kube/conventions";
+import { coveringZone } from "../components/shared/dns-zones";
 import { Problem, duplicateProblems } from "../components/shared/problems";
+import { HOSTNAME } from "./apps-config";
+import { dnsValuesProblems } from "./dns-values-config";
 import { report } from "./validation";
 
 export const DNS_POLICIES = ["upsert-only", "sync"] as const;
@@ -73,26 +76,53 @@ const zoneSchema = z.strictObject({
 
 /** The `addons.dns` schema; `defaultPolicy` from the profile (ADDON_PROFILE_DEFAULTS.dnsPolicy). */
 export function dnsSchema(defaultPolicy: (typeof DNS_POLICIES)[number]) {
-  return z.strictObject({
-    zones: z
-      .array(zoneSchema)
-      .default([])
-      .superRefine((zones, ctx) => report(ctx, zoneNameProblems(zones))),
-    policy: z.enum(DNS_POLICIES).default(defaultPolicy),
-    txtOwnerId: z
-      .string()
-      .regex(
-        TXT_OWNER_ID,
-        `must be letters, digits, ".", "_" or "-" (no "," or "="), at most ${TXT_OWNER_ID_MAX}`,
-      )
-      .optional(),
-    provider: z.enum(TOKEN_DNS_PROVIDERS).optional(),
-    tokenSecret: z
-      .string()
-      .regex(/^[A-Za-z][\w-]*$/, "must be a key of `secrets`")
-      .optional(),
-    values: z.record(z.string(), z.unknown()).default({}),
-  });
+  return z
+    .strictObject({
+      zones: z
+        .array(zoneSchema)
+        .default([])
+        .superRefine((zones, ctx) => report(ctx, zoneNameProblems(zones))),
+      policy: z.enum(DNS_POLICIES).default(defaultPolicy),
+      txtOwnerId: z
+        .string()
+        .regex(
+          TXT_OWNER_ID,
+          `must be letters, digits, ".", "_" or "-" (no "," or "="), at most ${TXT_OWNER_ID_MAX}`,
+        )
+        .optional(),
+      provider: z.enum(TOKEN_DNS_PROVIDERS).optional(),
+      tokenSecret: z
+        .string()
+        .regex(/^[A-Za-z][\w-]*$/, "must be a key of `secrets`")
+        .optional(),
+      ingressHostname: z
+        .string()
+        .regex(
+          HOSTNAME,
+          'must be a DNS hostname like "ingress.example.com", or a wildcard with one leading label like "*.example.com"',
+        )
+        .optional(),
+      values: z.record(z.string(), z.unknown()).default({}),
+    })
+    .superRefine((dns, ctx) => report(ctx, ingressHostnameZoneProblems(dns)));
+}
+
+/** The ingress's own record must be in a configured zone: external-dns publishes only there (--domain-filter). */
+export function ingressHostnameZoneProblems(dns: {
+  zones: readonly { name: string }[];
+  ingressHostname?: string;
+}): Problem[] {
+  const host = dns.ingressHostname;
+  const zones = dns.zones.map((z) => z.name);
+  if (host === undefined || coveringZone(host, zones) !== undefined) return [];
+  return [
+    {
+      path: ["ingressHostname"],
+      message:
+        `is in no configured zone (addons.dns.zones: ${zones.length > 0 ? zones.join(", ") : "none"}); ` +
+        "allowed: a host one of the zones covers (its apex or a name under it)",
+    },
+  ];
 }
 
 export type DnsConfig = z.output<ReturnType<typeof dnsSchema>>;
@@ -107,22 +137,71 @@ export interface DnsView {
   zones?: unknown;
   provider?: unknown;
   tokenSecret?: unknown;
+  ingressHostname?: unknown;
+  values?: unknown;
 }
 
 const zonesOf = (dns: DnsView | undefined): { name?: unknown; id?: unknown }[] =>
   Array.isArray(dns?.zones) ? dns.zones.filter((z): z is object => typeof z === "object" && z !== null) : [];
 
+/** What the ingress hostname check reads besides `addons.dns` (raw). */
+export interface IngressView {
+  /** addons.ingress.enabled */
+  enabled?: unknown;
+  /** cluster.loadBalancer (existing clusters: "available" or "none") */
+  loadBalancer?: unknown;
+}
+
 /**
  * Problems of `addons.dns` on `target` (paths relative to `addons.dns`): the zone ids a cloud target
- * needs and a token target refuses, the token service and its secret, Azure's one resource group.
+ * needs and a token target refuses, the token service and its secret, Azure's one resource group,
+ * the chart values the platform owns there, and what the ingress's own record needs.
  */
 export function dnsTargetProblems(
   target: unknown,
   dns: DnsView | undefined,
   secrets: Readonly<Record<string, unknown>> | undefined,
+  ingress: IngressView = {},
 ): Problem[] {
   const zones = zonesOf(dns);
   if (zones.length === 0 || typeof target !== "string") return [];
+  return [
+    ...zoneTargetProblems(target, zones, dns, secrets),
+    ...dnsValuesProblems(dns?.values, { target, provider: dns?.provider }),
+    ...ingressHostnameProblems(dns, ingress),
+  ];
+}
+
+/**
+ * The ingress's own record is published from the controller's LoadBalancer Service: it needs the
+ * controller, and a cluster whose LoadBalancer Services get an address (external-dns's Service
+ * source would publish a NodePort Service's node addresses instead).
+ */
+function ingressHostnameProblems(dns: DnsView | undefined, ingress: IngressView): Problem[] {
+  if (dns?.ingressHostname === undefined) return [];
+  const at = ["ingressHostname"];
+  if (ingress.enabled === false)
+    return [
+      { path: at, message: "needs the ingress controller (addons.ingress.enabled is false); remove it" },
+    ];
+  if (ingress.loadBalancer === "none") {
+    return [
+      {
+        path: at,
+        message:
+          'needs a LoadBalancer Service (cluster.loadBalancer is "none": the ingress runs on node ports); remove it and create the record by hand',
+      },
+    ];
+  }
+  return [];
+}
+
+function zoneTargetProblems(
+  target: string,
+  zones: { name?: unknown; id?: unknown }[],
+  dns: DnsView | undefined,
+  secrets: Readonly<Record<string, unknown>> | undefined,
+): Problem[] {
   if (isCloudTarget(target)) return cloudTargetProblems(target, zones, dns);
   if (target !== "doks" && target !== "existing") return [];
   const problems: Problem[] = zones.flatMap((z, i) =>
@@ -230,30 +309,54 @@ export function checkDnsFitsCluster(
   dns: DnsView | undefined,
   secrets: Readonly<Record<string, unknown>> | undefined,
   ctx: z.RefinementCtx,
+  ingress: IngressView = {},
 ): void {
-  report(ctx, dnsTargetProblems(target, dns, secrets), ["addons", "dns"]);
+  report(ctx, dnsTargetProblems(target, dns, secrets, ingress), ["addons", "dns"]);
 }
 
 /**
- * The default TXT owner id: the Pulumi project and stack (unique per backend), sanitized to the owner
- * id's characters; longer than TXT_OWNER_ID_MAX it is cut and suffixed with a hash of the whole.
+ * The organization a DIY backend reports for every stack ("diy has no organizations really, but we
+ * just always say it's \"organization\"": pulumi pkg/backend/diy/state.go getTarget): it tells no
+ * two stacks apart, so the owner id leaves it out.
  */
-export function defaultTxtOwnerId(project: string, stack: string): string {
-  const raw = `${project}-${stack}`;
-  const clean = raw
+export const DIY_ORGANIZATION = "organization";
+
+/** What tells this stack's records apart from every other stack's. */
+export interface TxtOwnerScope {
+  /** pulumi.getOrganization(); undefined when the engine gave none. */
+  organization?: string;
+  project: string;
+  stack: string;
+  /** cluster.clusterName (its default is `<project>-<stack>`). */
+  clusterName: string;
+}
+
+const ownerIdChars = (text: string): string =>
+  text
     .replace(/[^A-Za-z0-9._-]+/g, "-")
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "")
     .toLowerCase();
-  if (clean.length > 0 && clean.length <= TXT_OWNER_ID_MAX && clean === raw.toLowerCase()) return clean;
-  const hash = shortHash(raw, 8);
-  const head = clean.slice(0, TXT_OWNER_ID_MAX - hash.length - 1).replace(/[^A-Za-z0-9]+$/, "");
+
+/**
+ * The default TXT owner id: the Pulumi organization (Pulumi Cloud), project, stack and the cluster's
+ * name when it is not the default `<project>-<stack>`, in the owner id's characters, then a hash of
+ * all four (so names that read alike after the cut or the character mapping still differ), at most
+ * TXT_OWNER_ID_MAX.
+ */
+export function defaultTxtOwnerId(s: TxtOwnerScope): string {
+  const organization = s.organization === DIY_ORGANIZATION ? undefined : s.organization;
+  const cluster =
+    ownerIdChars(s.clusterName) === ownerIdChars(`${s.project}-${s.stack}`) ? [] : [s.clusterName];
+  const readable = ownerIdChars(
+    [organization ?? "", s.project, s.stack, ...cluster].filter(Boolean).join("-"),
+  );
+  const hash = shortHash(JSON.stringify([organization ?? "", s.project, s.stack, s.clusterName]), 8);
+  const head = readable.slice(0, TXT_OWNER_ID_MAX - hash.length - 1).replace(/[^A-Za-z0-9]+$/, "");
   return head ? `${head}-${hash}` : hash;
 }
 
 /** Where the DNS settings come from besides `addons.dns`. */
-export interface DnsContext {
-  project: string;
-  stack: string;
+export interface DnsContext extends TxtOwnerScope {
   target: string;
   secrets: Readonly<Record<string, string>>;
 }
@@ -267,8 +370,9 @@ export function toDnsSettings(dns: DnsConfig | undefined, c: DnsContext): DnsSet
   return {
     zones: dns.zones.map((z) => ({ name: z.name, ...(z.id === undefined ? {} : { id: z.id }) })),
     policy: dns.policy,
-    txtOwnerId: dns.txtOwnerId ?? defaultTxtOwnerId(c.project, c.stack),
+    txtOwnerId: dns.txtOwnerId ?? defaultTxtOwnerId(c),
     ...(provider && secret !== undefined ? { token: { provider, value: pulumi.secret(secret) } } : {}),
+    ...(dns.ingressHostname === undefined ? {} : { ingressHostname: dns.ingressHostname }),
     values: dns.values,
   };
 }

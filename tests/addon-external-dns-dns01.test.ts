@@ -188,6 +188,13 @@ describe("cert-manager with DNS zones", function () {
     const v = run.one(RELEASE).inputs.values as HelmValues;
     assert.deepEqual(v.serviceAccount, { annotations: { "test/identity": "cm-dns01-identity" } });
     assert.deepEqual(v.podLabels, {});
+    // The binding's checksum on the controller's pods: DNS-01 turned on for a running stack (only the
+    // ServiceAccount annotation would change) restarts the controller, which then gets the IRSA
+    // credentials. sha256 of {"podLabels":{},"serviceAccountAnnotations":{"test/identity":"cm-dns01-identity"}}
+    assert.deepEqual(v.podAnnotations, {
+      "kube-platform/dns-identity-checksum":
+        "173808e1b31afdd05f66fbc4f3cb1884529a0d60379518a8b6048ad62b18f4b3",
+    });
     assert.deepEqual(chartValueProblems("certManager", v), []);
     const release = run.one(RELEASE);
     for (const name of ["letsencrypt-prod-dns01", "letsencrypt-staging-dns01"])
@@ -241,6 +248,8 @@ describe("cert-manager with DNS zones", function () {
         );
       const v = run.one(RELEASE).inputs.values as HelmValues;
       assert.equal(v.serviceAccount, undefined);
+      // The solvers read the Secret per challenge: nothing to restart, and no token in an annotation.
+      assert.equal(v.podAnnotations, undefined);
       for (const i of run.ofType(ISSUER)) validateKubernetesObject(i.inputs);
     });
   }
@@ -289,5 +298,6 @@ describe("cert-manager with DNS zones", function () {
     const v = certManagerValues(false);
     assert.equal(v.serviceAccount, undefined);
     assert.equal(v.podLabels, undefined);
+    assert.equal(v.podAnnotations, undefined);
   });
 });

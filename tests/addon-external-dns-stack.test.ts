@@ -72,3 +72,44 @@ describe("external-dns and DNS-01 NetworkPolicies (proved against the chart's po
     assert.equal(refusedOf(withoutZones, checks).length, 2);
   });
 });
+
+describe("external-dns and the apps' Ingresses: create after it, delete before it (the teardown wait)", function () {
+  this.timeout(120_000);
+  const SLEEP = "time:index/sleep:Sleep";
+  const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+  const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+  for (const [stack, destroyDuration] of [
+    ["eks-dev", "90s"], // dev profile: policy sync, external-dns deletes the records it owns
+    ["prod", "0s"], // prod profile: upsert-only never deletes a record, so there is nothing to wait for
+  ] as const) {
+    it(`${stack}: every app Ingress depends on the wait, the wait on the release and every external-dns policy (${destroyDuration})`, async () => {
+      const run = await runExample(stack);
+      const sleep = run.one(SLEEP, "external-dns-records-settle");
+      assert.equal(sleep.name, "kp-addons-external-dns-records-settle");
+      assert.deepEqual(sleep.inputs, { destroyDuration });
+      const release = run.one("kubernetes:helm.sh/v3:Release", "external-dns-release");
+      const policies = run
+        .ofType(POLICY)
+        .filter((p) => (p.inputs.metadata as { namespace?: string }).namespace === "external-dns");
+      assert.ok(policies.length >= 2, "default deny and the allowance");
+      assert.deepEqual([...sleep.dependsOn].sort(), [release.urn, ...policies.map((p) => p.urn)].sort());
+      const ingresses = run.ofType(INGRESS);
+      assert.ok(ingresses.length > 0);
+      for (const ingress of ingresses) assert.ok(ingress.dependsOn.includes(sleep.urn), ingress.name);
+    });
+  }
+
+  it("without zones there is no wait, and the Ingresses depend on no Sleep", async () => {
+    const cfg = exampleConfig("eks-dev");
+    delete (cfg.addons as Record<string, unknown>).dns;
+    const run = await runProgram(cfg, "eks-dev");
+    assert.deepEqual(
+      run.ofType(SLEEP).filter((r) => r.name.includes("records-settle")),
+      [],
+    );
+    const sleeps = new Set(run.ofType(SLEEP).map((r) => r.urn));
+    for (const ingress of run.ofType(INGRESS))
+      assert.ok(!ingress.dependsOn.some((u) => sleeps.has(u)), ingress.name);
+  });
+});

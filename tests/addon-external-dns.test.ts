@@ -9,8 +9,11 @@ import {
   azureConfigJson,
   azureResourceGroup,
   dnsAccess,
+  dnsIdentityChecksum,
   externalDnsValues,
+  recordsSettle,
 } from "../components/addons/dns";
+import { durationSeconds, recordsSettleSeconds } from "../components/shared/dns-sync";
 import { DnsSettings, HelmValues } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { CloudDnsFacts, CloudDnsTarget, DnsZone, TOKEN_DNS } from "../components/cluster/types";
@@ -23,6 +26,7 @@ import { validateKubernetesObject } from "./helpers/k8s-schemas";
 const annotation = (key: string, value: string): pulumi.Output<Record<string, string>> =>
   pulumi.output(value).apply((v): Record<string, string> => ({ [key]: v }));
 const T = {
+  sleep: "time:index/sleep:Sleep",
   release: "kubernetes:helm.sh/v3:Release",
   namespace: "kubernetes:core/v1:Namespace",
   secret: "kubernetes:core/v1:Secret",
@@ -85,47 +89,58 @@ async function deploy(access: DnsAccess, settings: DnsSettings = SETTINGS): Prom
 }
 
 const values = (run: ProgramRun) => run.one(T.release).inputs.values as HelmValues;
+/** The value of an Output. */
+const resolve = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((res) => o.apply((v) => res(v)));
+const CHECKSUM = "kube-platform/dns-identity-checksum";
 
 describe("external-dns values", () => {
-  it("aws: every value, literally", () => {
-    assert.deepEqual(
-      externalDnsValues({ settings: SETTINGS, provider: { provider: "aws", identity: IDENTITY } }),
-      {
-        fullnameOverride: "external-dns",
-        serviceAccount: {
-          create: true,
-          name: "external-dns",
-          annotations: IDENTITY.serviceAccountAnnotations,
-          automountServiceAccountToken: true,
-        },
-        podLabels: {},
-        sources: ["service", "ingress"],
-        domainFilters: ["kube-platform.dev"],
-        policy: "upsert-only",
-        registry: "txt",
-        txtOwnerId: "kube-platform-prod",
-        interval: "1m",
-        provider: { name: "aws" },
-        extraArgs: { "txt-wildcard-replacement": "wildcard", "zone-id-filter": ["Z0123456789ABCDEFGHIJ"] },
-        priorityClassName: "kube-platform-critical",
-        resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-        podSecurityContext: {
-          runAsNonRoot: true,
-          fsGroup: 65534,
-          seccompProfile: { type: "RuntimeDefault" },
-        },
-        securityContext: {
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          runAsUser: 65532,
-          runAsGroup: 65532,
-          capabilities: { drop: ["ALL"] },
-        },
-        serviceMonitor: { enabled: false },
-      },
+  it("aws: every value, literally", async () => {
+    const { podAnnotations, ...rest } = externalDnsValues({
+      settings: SETTINGS,
+      provider: { provider: "aws", identity: IDENTITY },
+    });
+    // sha256 of {"podLabels":{},"serviceAccountAnnotations":{"eks.amazonaws.com/role-arn":"arn:aws:iam::123456789012:role/edns"}}
+    assert.deepEqual(Object.keys(podAnnotations as object), [CHECKSUM]);
+    assert.equal(
+      await resolve((podAnnotations as Record<string, pulumi.Output<string>>)[CHECKSUM]),
+      "fa682767468c4879e8415a3a973e8c7d271166782f8ecd4349bd7d6c134ab475",
     );
+    assert.deepEqual(rest, {
+      fullnameOverride: "external-dns",
+      serviceAccount: {
+        create: true,
+        name: "external-dns",
+        annotations: IDENTITY.serviceAccountAnnotations,
+        automountServiceAccountToken: true,
+      },
+      podLabels: {},
+      sources: ["service", "ingress"],
+      domainFilters: ["kube-platform.dev"],
+      policy: "upsert-only",
+      registry: "txt",
+      txtOwnerId: "kube-platform-prod",
+      interval: "1m",
+      triggerLoopOnEvent: true,
+      provider: { name: "aws" },
+      extraArgs: { "txt-wildcard-replacement": "wildcard", "zone-id-filter": ["Z0123456789ABCDEFGHIJ"] },
+      priorityClassName: "kube-platform-critical",
+      resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+      podSecurityContext: {
+        runAsNonRoot: true,
+        fsGroup: 65534,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      securityContext: {
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        capabilities: { drop: ["ALL"] },
+      },
+      serviceMonitor: { enabled: false },
+    });
   });
 
   it("google: the project and the managed-zone names", () => {
@@ -148,6 +163,7 @@ describe("external-dns values", () => {
         provider: "azure",
         identity: { ...IDENTITY, podLabels: { "azure.workload.identity/use": "true" } },
         configMap: "external-dns-azure",
+        config: "{}",
       },
     });
     assert.deepEqual(v.provider, { name: "azure" });
@@ -217,7 +233,7 @@ describe("external-dns values", () => {
     const providers = [
       { provider: "aws", identity: IDENTITY },
       { provider: "google", identity: IDENTITY, project: "p" },
-      { provider: "azure", identity: IDENTITY, configMap: "c" },
+      { provider: "azure", identity: IDENTITY, configMap: "c", config: "{}" },
       { provider: "cloudflare", tokenSecret: "s" },
       { provider: "digitalocean", tokenSecret: "s" },
     ] as const;
@@ -385,6 +401,129 @@ describe("external-dns add-on", function () {
     );
     assert.equal(values(run).interval, "5m");
     assert.equal(values(run).logFormat, "json");
+  });
+});
+
+describe("external-dns: a changed identity binding restarts its pod (checksum annotation)", function () {
+  this.timeout(60_000);
+  const aws = (zones = ZONES): DnsAccess => ({
+    kind: "cloud",
+    target: cloudTarget({ provider: "aws", region: "eu-west-1" }, []),
+    zones,
+  });
+  const checksumOf = (run: ProgramRun) => (values(run).podAnnotations as Record<string, string>)[CHECKSUM];
+
+  it("aws: the checksum of the ServiceAccount annotations and pod labels, literally, and valid for the chart", async () => {
+    const run = await deploy(aws());
+    // sha256 of {"podLabels":{},"serviceAccountAnnotations":{"test/identity":"edns-identity"}}
+    assert.deepEqual(values(run).podAnnotations, {
+      [CHECKSUM]: "943fab362563814009eb95573859998d689b38ccd2c7fafe01ed1b3e9f058926",
+    });
+    assert.deepEqual(chartValueProblems("externalDns", values(run)), []);
+  });
+
+  it("the checksum follows the annotation, and ignores the order of keys", async () => {
+    const one = dnsIdentityChecksum({ serviceAccountAnnotations: { a: "1", b: "2" }, podLabels: {} });
+    const reordered = dnsIdentityChecksum({ podLabels: {}, serviceAccountAnnotations: { b: "2", a: "1" } });
+    const changed = dnsIdentityChecksum({ serviceAccountAnnotations: { a: "1", b: "3" }, podLabels: {} });
+    assert.equal(await resolve(one), await resolve(reordered));
+    assert.notEqual(await resolve(one), await resolve(changed));
+  });
+
+  it("azure: azure.json is in the checksum (another resource group restarts the pod)", async () => {
+    const facts = {
+      provider: "azure" as const,
+      tenantId: pulumi.output("tenant"),
+      subscriptionId: pulumi.output("sub"),
+      clientId: pulumi.output("client"),
+    };
+    const at = (group: string) =>
+      deploy({
+        kind: "cloud",
+        target: cloudTarget(facts, []),
+        zones: [{ name: "aks.kube-platform.dev", id: group }],
+      });
+    assert.equal(
+      checksumOf(await at("kube-platform-dns")),
+      "b15646e1a34b1c6ba7fba5d82cc206f9807b17c44993fab087eff0532bdc71ac",
+    );
+    assert.equal(
+      checksumOf(await at("other-dns")),
+      "95ca00b8644eefc10b0ef3f7b60f205faf3062bd767bcf92ab5cb47a8c94c783",
+    );
+  });
+
+  it("token providers: no identity, no checksum (the token is never hashed into an annotation)", async () => {
+    const run = await deploy({
+      kind: "token",
+      provider: "cloudflare",
+      token: pulumi.secret(TOKEN),
+      zones: [{ name: "doks.kube-platform.dev" }],
+    });
+    assert.equal(values(run).podAnnotations, undefined);
+  });
+});
+
+describe("external-dns: the wait for its records on teardown (records-settle)", function () {
+  this.timeout(60_000);
+
+  it("durations: h/m/s parts, refused otherwise; sync waits one interval and a sync, upsert-only none", () => {
+    assert.equal(durationSeconds("1m"), 60);
+    assert.equal(durationSeconds("90s"), 90);
+    assert.equal(durationSeconds("1h30m"), 5400);
+    assert.equal(durationSeconds("1m30s"), 90);
+    for (const bad of ["", "1.5m", "500ms", "m", "1d", "30s1m", " 1m"])
+      assert.equal(durationSeconds(bad), undefined, bad);
+    assert.equal(recordsSettleSeconds(60, "sync"), 90);
+    assert.equal(recordsSettleSeconds(60, "upsert-only"), 0);
+  });
+
+  async function settled(settings: DnsSettings): Promise<ProgramRun> {
+    return runResources(() => {
+      const c = new ExternalDns("edns", {
+        settings,
+        access: {
+          kind: "cloud",
+          target: cloudTarget({ provider: "aws", region: "eu-west-1" }, []),
+          zones: ZONES,
+        },
+        ctx: testCtx(),
+      });
+      c.settle([new Dummy("kubernetes:networking.k8s.io/v1:NetworkPolicy", "edns-policy")]);
+    });
+  }
+
+  it("after the release and the policies given, a child of the component; sync: 90s (the default interval)", async () => {
+    const run = await settled({ ...SETTINGS, policy: "sync" });
+    const sleep = run.one(T.sleep);
+    assert.equal(sleep.name, "edns-records-settle");
+    assert.deepEqual(sleep.inputs, { destroyDuration: "90s" });
+    assert.deepEqual(
+      [...sleep.dependsOn].sort(),
+      [run.one(T.release).urn, run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").urn].sort(),
+    );
+    assert.equal(sleep.parent, run.one("kube-platform:addons:ExternalDns").urn);
+  });
+
+  it("the user's interval sizes it; upsert-only: 0s", async () => {
+    const slow = await settled({ ...SETTINGS, policy: "sync", values: { interval: "5m" } });
+    assert.deepEqual(slow.one(T.sleep).inputs, { destroyDuration: "330s" });
+    const upsert = await settled({ ...SETTINGS, policy: "upsert-only" });
+    assert.deepEqual(upsert.one(T.sleep).inputs, { destroyDuration: "0s" });
+  });
+
+  it("an interval it cannot read is a programming error (stack config refuses it first)", async () => {
+    await assert.rejects(
+      runResources(() => {
+        recordsSettle(
+          "edns",
+          { policy: "sync", values: { interval: "1.5m" } },
+          [],
+          new Dummy("test:index:P", "p"),
+        );
+      }),
+      /addons\.dns\.values\.interval: "1\.5m" is not a duration/,
+    );
   });
 });
 

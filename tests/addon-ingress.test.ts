@@ -390,6 +390,38 @@ describe("ingress add-on", () => {
       });
     }
 
+    it("addons.dns.ingressHostname: external-dns's hostname annotation beside the LB ones, on both controllers; absent: none", async () => {
+      const host = "ingress.kube-platform.dev";
+      const expected = { ...NLB, "external-dns.alpha.kubernetes.io/hostname": host };
+      const t = traefikValues(settings(), true, LOAD_BALANCERS.eks, host);
+      assert.deepEqual(get(t, "service.annotations"), expected);
+      assert.deepEqual(chartValueProblems("traefik", t), []);
+      const n = nginxValues(settings({ controller: "nginx" }), true, LOAD_BALANCERS.eks, host);
+      assert.deepEqual(get(n, "controller.service.annotations"), expected);
+      assert.deepEqual(chartValueProblems("nginx", n), []);
+      for (const controller of ["traefik", "nginx"] as const) {
+        const run = await runResources(() => {
+          new IngressController("ingress", {
+            settings: settings({ controller }),
+            ctx: testCtx(false),
+            loadBalancer: LOAD_BALANCERS.gke,
+            dnsHostname: host,
+          });
+        });
+        const v = releaseValues(run);
+        const path = controller === "traefik" ? "service.annotations" : "controller.service.annotations";
+        assert.deepEqual(get(v, path), { "external-dns.alpha.kubernetes.io/hostname": host }, controller);
+      }
+      assert.deepEqual(get(traefikValues(settings(), true, LOAD_BALANCERS.gke), "service.annotations"), {});
+      assert.deepEqual(
+        get(
+          nginxValues(settings({ controller: "nginx" }), true, LOAD_BALANCERS.gke),
+          "controller.service.annotations",
+        ),
+        {},
+      );
+    });
+
     it("EKS: the NLB annotation is in the recorded release values", async () => {
       for (const controller of ["traefik", "nginx"] as const) {
         const { run } = await deploy(settings({ controller }), true, LOAD_BALANCERS.eks);

@@ -3,12 +3,12 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretValues } from "../components/addons/base";
 import { DnsSettings } from "../components/addons/types";
-import { parseConfig } from "../stacks/config";
-import { TXT_OWNER_ID_MAX, defaultTxtOwnerId, dnsTargetProblems } from "../stacks/dns-config";
+import { ConfigContext, parseConfig } from "../stacks/config";
+import { TXT_OWNER_ID, TXT_OWNER_ID_MAX, defaultTxtOwnerId, dnsTargetProblems } from "../stacks/dns-config";
 import { SAMPLE_KUBECONFIG } from "../offline/stacks";
 import { problemsOf } from "./helpers/config-problems";
 
-const ctx = { project: "kube-platform", stack: "dev", readFile: () => SAMPLE_KUBECONFIG };
+const ctx: ConfigContext = { project: "kube-platform", stack: "dev", readFile: () => SAMPLE_KUBECONFIG };
 type Raw = Record<string, unknown>;
 
 const CLUSTERS: Record<string, Raw> = {
@@ -84,7 +84,7 @@ describe("DNS config: zones", () => {
 
   it("refuses unknown keys, naming the allowed ones", () => {
     assert.deepEqual(problems(raw("eks", { zones: [zone("a.dev", ID.eks)], zone: "a.dev" })), [
-      "addons.dns.zone: unknown key; allowed keys here: policy, provider, tokenSecret, txtOwnerId, values, zones",
+      "addons.dns.zone: unknown key; allowed keys here: ingressHostname, policy, provider, tokenSecret, txtOwnerId, values, zones",
     ]);
   });
 });
@@ -221,12 +221,34 @@ describe("DNS config: policy, owner id, issuers, secrecy", () => {
     ]);
   });
 
-  it("txtOwnerId: <project>-<stack> by default; set: letters, digits, '.', '_', '-', at most 63", () => {
+  it("txtOwnerId: by default the project, stack, cluster and organization with a hash; set: letters, digits, '.', '_', '-', at most 63", () => {
     const zones = [zone("a.dev", ID.eks)];
-    assert.equal(settingsOf(raw("eks", { zones }))?.txtOwnerId, "kube-platform-dev");
+    // The cluster name is the default (<project>-<stack>): not repeated, but in the hash.
+    assert.equal(settingsOf(raw("eks", { zones }))?.txtOwnerId, "kube-platform-dev-9433226e");
     assert.equal(
       settingsOf(raw("eks", { zones }), { ...ctx, stack: "prod" })?.txtOwnerId,
-      "kube-platform-prod",
+      "kube-platform-prod-fe86bd1c",
+    );
+    // A Pulumi Cloud organization is part of it; the DIY backend's fixed "organization" is not.
+    assert.equal(
+      settingsOf(raw("eks", { zones }), { ...ctx, stack: "prod", organization: "acme" })?.txtOwnerId,
+      "acme-kube-platform-prod-be6934b0",
+    );
+    assert.equal(
+      settingsOf(raw("eks", { zones }), { ...ctx, organization: "organization" })?.txtOwnerId,
+      "kube-platform-dev-9433226e",
+    );
+    // Another cluster name: in the readable part and in the hash.
+    const named = { ...raw("eks", { zones }), cluster: { ...CLUSTERS.eks, clusterName: "shop-eu" } };
+    assert.equal(
+      settingsOf(named, { ...ctx, stack: "prod", organization: "acme" })?.txtOwnerId,
+      "acme-kube-platform-prod-shop-eu-cfa44474",
+    );
+    // Set explicitly: taken as it is, whatever the scope.
+    assert.equal(
+      settingsOf(raw("eks", { zones, txtOwnerId: "shop-prod" }), { ...ctx, organization: "acme" })
+        ?.txtOwnerId,
+      "shop-prod",
     );
     const max = "a".repeat(TXT_OWNER_ID_MAX);
     assert.equal(settingsOf(raw("eks", { zones, txtOwnerId: max }))?.txtOwnerId, max);
@@ -237,14 +259,25 @@ describe("DNS config: policy, owner id, issuers, secrecy", () => {
     }
   });
 
-  it("the default owner id stays valid and unique for long or odd project and stack names", () => {
-    assert.equal(defaultTxtOwnerId("kube-platform", "eks-dev"), "kube-platform-eks-dev");
-    const long = defaultTxtOwnerId("kube-platform", "x".repeat(100));
+  it("the default owner id stays valid and unique for long or odd names", () => {
+    const scope = { project: "kube-platform", stack: "eks-dev", clusterName: "kube-platform-eks-dev" };
+    assert.match(defaultTxtOwnerId(scope), /^kube-platform-eks-dev-[0-9a-f]{8}$/);
+    const long = defaultTxtOwnerId({ ...scope, stack: "x".repeat(100), clusterName: "c" });
     assert.equal(long.length, TXT_OWNER_ID_MAX);
     assert.match(long, /^kube-platform-x+-[0-9a-f]{8}$/);
-    assert.notEqual(long, defaultTxtOwnerId("kube-platform", `${"x".repeat(100)}y`));
-    assert.match(defaultTxtOwnerId("Kube Platform", "dev/eu"), /^kube-platform-dev-eu-[0-9a-f]{8}$/);
-    assert.notEqual(defaultTxtOwnerId("a", "b-c"), defaultTxtOwnerId("a-b", "c-x"));
+    assert.match(long, TXT_OWNER_ID);
+    assert.notEqual(long, defaultTxtOwnerId({ ...scope, stack: `${"x".repeat(100)}y`, clusterName: "c" }));
+    assert.equal(
+      defaultTxtOwnerId({ project: "Kube Platform", stack: "dev/eu", clusterName: "kube-platform-dev-eu" }),
+      "kube-platform-dev-eu-cb2bc784",
+    );
+    // Parts that read alike once joined still differ (the hash is of the parts).
+    assert.notEqual(
+      defaultTxtOwnerId({ project: "a", stack: "b-c", clusterName: "x" }),
+      defaultTxtOwnerId({ project: "a-b", stack: "c", clusterName: "x" }),
+    );
+    assert.notEqual(defaultTxtOwnerId(scope), defaultTxtOwnerId({ ...scope, clusterName: "other" }));
+    assert.notEqual(defaultTxtOwnerId(scope), defaultTxtOwnerId({ ...scope, organization: "acme" }));
   });
 
   it("a DNS-01 default issuer needs the ACME e-mail and the zones", () => {
@@ -287,5 +320,153 @@ describe("DNS config: policy, owner id, issuers, secrecy", () => {
       secretKeys: new Set(["addons"]),
     });
     assert.ok(cfg.addons.dns && isSecretValues(cfg.addons.dns.values));
+  });
+});
+
+describe("DNS config: the ingress's own record (ingressHostname)", () => {
+  const zones = [zone("kube-platform.dev", ID.eks)];
+
+  it("a host a configured zone covers (its apex, a name or a wildcard under it) is taken; absent: none", () => {
+    for (const host of ["ingress.kube-platform.dev", "kube-platform.dev", "*.apps.kube-platform.dev"]) {
+      assert.deepEqual(problems(raw("eks", { zones, ingressHostname: host })), [], host);
+      assert.equal(settingsOf(raw("eks", { zones, ingressHostname: host }))?.ingressHostname, host);
+    }
+    assert.equal(settingsOf(raw("eks", { zones }))?.ingressHostname, undefined);
+  });
+
+  it("a host in no configured zone, or not a hostname, is refused naming the zones", () => {
+    assert.deepEqual(problems(raw("eks", { zones, ingressHostname: "ingress.example.org" })), [
+      'addons.dns.ingressHostname: got "ingress.example.org"; is in no configured zone (addons.dns.zones: kube-platform.dev); allowed: a host one of the zones covers (its apex or a name under it)',
+    ]);
+    assert.deepEqual(problems(raw("eks", { zones, ingressHostname: "evilkube-platform.dev" })).length, 1);
+    assert.deepEqual(problems(raw("eks", { zones, ingressHostname: "Ingress_1.kube-platform.dev" })), [
+      'addons.dns.ingressHostname: got "Ingress_1.kube-platform.dev"; must be a DNS hostname like "ingress.example.com", or a wildcard with one leading label like "*.example.com"',
+    ]);
+  });
+
+  it("needs the ingress controller and a LoadBalancer Service", () => {
+    const host = "ingress.kube-platform.dev";
+    assert.deepEqual(
+      problems({
+        cluster: CLUSTERS.eks,
+        addons: { dns: { zones, ingressHostname: host }, ingress: { enabled: false } },
+      }).filter((p) => p.startsWith("addons.dns")),
+      [
+        'addons.dns.ingressHostname: got "ingress.kube-platform.dev"; needs the ingress controller (addons.ingress.enabled is false); remove it',
+      ],
+    );
+    const existing = (loadBalancer: string) =>
+      problems(
+        raw(
+          "existing",
+          {
+            zones: [zone("kube-platform.dev")],
+            provider: "cloudflare",
+            tokenSecret: "dnsToken",
+            ingressHostname: host,
+          },
+          {
+            ...TOKEN,
+            cluster: {
+              ...CLUSTERS.existing,
+              loadBalancer,
+              ...(loadBalancer === "none" ? { ingressAddress: "127.0.0.1" } : {}),
+            },
+          },
+        ),
+      ).filter((p) => p.startsWith("addons.dns"));
+    assert.deepEqual(existing("none"), [
+      'addons.dns.ingressHostname: got "ingress.kube-platform.dev"; needs a LoadBalancer Service (cluster.loadBalancer is "none": the ingress runs on node ports); remove it and create the record by hand',
+    ]);
+    assert.deepEqual(existing("available"), []);
+  });
+});
+
+describe("DNS config: chart values the platform owns are refused, one message each", () => {
+  const cloudZones = (target: keyof typeof ID) => [zone("kube-platform.dev", ID[target])];
+  const valuesProblems = (target: keyof typeof CLUSTERS, values: Raw, dns: Raw = {}) =>
+    problems(
+      raw(
+        target,
+        {
+          zones: target in ID ? cloudZones(target as keyof typeof ID) : [zone("kube-platform.dev")],
+          ...(target === "doks" || target === "existing" ? { tokenSecret: "dnsToken" } : {}),
+          ...(target === "existing" ? { provider: "cloudflare" } : {}),
+          ...dns,
+          values,
+        },
+        TOKEN,
+      ),
+    );
+
+  it("provider, everywhere", () => {
+    assert.deepEqual(valuesProblems("eks", { provider: { name: "google" } }), [
+      'addons.dns.values.provider: got {"name":"google"}; is set by the platform from cluster.target eks; remove it',
+    ]);
+    assert.deepEqual(valuesProblems("doks", { provider: { webhook: { env: [] } } }), [
+      'addons.dns.values.provider: got {"webhook":{"env":[]}}; is set by the platform from cluster.target doks and addons.dns.provider (the DigitalOcean webhook holds the API token); remove it',
+    ]);
+  });
+
+  it("the ServiceAccount and the identity's checksum on cloud targets; free on token targets", () => {
+    for (const target of ["eks", "gke", "aks"] as const) {
+      assert.deepEqual(valuesProblems(target, { serviceAccount: { annotations: { a: "b" } } }), [
+        `addons.dns.values.serviceAccount: got {"annotations":{"a":"b"}}; is set by the platform on cluster.target ${target}: the ServiceAccount its cloud identity trusts, annotated with that identity; a value here replaces the annotation and leaves external-dns without credentials; remove it`,
+      ]);
+      assert.deepEqual(valuesProblems(target, { serviceAccount: { labels: { a: "b" } } }).length, 1);
+      assert.deepEqual(
+        valuesProblems(target, { podAnnotations: { "kube-platform/dns-identity-checksum": "x" } }),
+        [
+          'addons.dns.values.podAnnotations.kube-platform/dns-identity-checksum: got "x"; is set by the platform: the checksum of the cloud identity that restarts external-dns when it changes; remove it',
+        ],
+      );
+      assert.deepEqual(valuesProblems(target, { podAnnotations: { "example.com/team": "dns" } }), []);
+    }
+    assert.deepEqual(valuesProblems("doks", { serviceAccount: { annotations: { a: "b" } } }), []);
+  });
+
+  it("aks: the workload identity label and the azure.json mount", () => {
+    assert.deepEqual(valuesProblems("aks", { podLabels: { "azure.workload.identity/use": "false" } }), [
+      'addons.dns.values.podLabels.azure.workload.identity/use: got "false"; is set by the platform on cluster.target aks: the Azure workload identity webhook gives credentials only to pods with it; remove it',
+    ]);
+    assert.deepEqual(valuesProblems("aks", { podLabels: { team: "dns" } }), []);
+    assert.deepEqual(valuesProblems("aks", { extraVolumes: [], extraVolumeMounts: [] }), [
+      "addons.dns.values.extraVolumes: got []; is set by the platform on cluster.target aks: it mounts azure.json (tenant, subscription, the zones' resource group), and a list here replaces it; remove it",
+      "addons.dns.values.extraVolumeMounts: got []; is set by the platform on cluster.target aks: it mounts azure.json (tenant, subscription, the zones' resource group), and a list here replaces it; remove it",
+    ]);
+    assert.deepEqual(valuesProblems("eks", { extraVolumes: [], extraVolumeMounts: [] }), []);
+  });
+
+  it("env with the Cloudflare token; free with DigitalOcean (its token is in the webhook's env)", () => {
+    assert.deepEqual(valuesProblems("existing", { env: [{ name: "HTTP_PROXY", value: "x" }] }), [
+      `addons.dns.values.env: got [{"name":"HTTP_PROXY","value":"x"}]; is set by the platform with addons.dns.provider cloudflare: it holds CF_API_TOKEN from the token's Secret, and a list here replaces it; remove it`,
+    ]);
+    assert.deepEqual(valuesProblems("doks", { env: [{ name: "HTTP_PROXY", value: "x" }] }), []);
+  });
+
+  it("what addons.dns sets: policy, txtOwnerId, domainFilters", () => {
+    assert.deepEqual(valuesProblems("eks", { policy: "sync", txtOwnerId: "x", domainFilters: ["a.dev"] }), [
+      'addons.dns.values.policy: got "sync"; is set from addons.dns.policy (upsert-only or sync); set that instead',
+      `addons.dns.values.txtOwnerId: got "x"; is set from addons.dns.txtOwnerId (the TXT registry's owner id); set that instead`,
+      'addons.dns.values.domainFilters: got ["a.dev"]; is set from addons.dns.zones; set those instead',
+    ]);
+  });
+
+  it("interval: a duration the platform reads (h/m/s), or refused", () => {
+    for (const ok of ["1m", "5m", "90s", "1h"])
+      assert.deepEqual(valuesProblems("eks", { interval: ok }), [], ok);
+    for (const bad of ["1.5m", 60, "500ms"]) {
+      assert.deepEqual(valuesProblems("eks", { interval: bad }), [
+        `addons.dns.values.interval: got ${JSON.stringify(bad)}; must be a duration in hours, minutes and seconds like "1m", "90s" or "1h30m" (external-dns's sync interval; a teardown waits one interval for external-dns)`,
+      ]);
+    }
+  });
+
+  it("other values pass, and nothing is checked without zones (no external-dns)", () => {
+    assert.deepEqual(
+      valuesProblems("eks", { logLevel: "debug", extraArgs: { "aws-batch-change-size": 100 } }),
+      [],
+    );
+    assert.deepEqual(problems(raw("eks", { zones: [], values: { provider: { name: "x" } } })), []);
   });
 });

@@ -1,6 +1,12 @@
 /** Which configured DNS zone covers a host (components/shared/dns-zones.ts): both directions, the boundaries. */
 import * as assert from "assert";
-import { canonicalDnsName, coveringZone, isWildcardHost, zoneCovers } from "../components/shared/dns-zones";
+import {
+  canonicalDnsName,
+  coveringZone,
+  isWildcardHost,
+  subdomainsBetween,
+  zoneCovers,
+} from "../components/shared/dns-zones";
 
 const ZONE = "kube-platform.dev";
 
@@ -68,5 +74,26 @@ describe("dns zones: wildcard hosts", () => {
     assert.strictEqual(isWildcardHost("*.kube-platform.dev"), true);
     assert.strictEqual(isWildcardHost("shop.kube-platform.dev"), false);
     assert.strictEqual(isWildcardHost("*kube-platform.dev"), false, "no label boundary");
+  });
+});
+
+describe("dns zones: the sub-domains between a zone and a host (each may be delegated)", () => {
+  it("nearest the zone first; none right under the zone, at the apex, or outside it", () => {
+    assert.deepStrictEqual(subdomainsBetween(ZONE, "x.dev.kube-platform.dev"), ["dev.kube-platform.dev"]);
+    assert.deepStrictEqual(subdomainsBetween(ZONE, "a.b.c.kube-platform.dev"), [
+      "c.kube-platform.dev",
+      "b.c.kube-platform.dev",
+    ]);
+    assert.deepStrictEqual(subdomainsBetween(ZONE, "*.dev.kube-platform.dev"), ["dev.kube-platform.dev"]);
+    assert.deepStrictEqual(subdomainsBetween(ZONE, "shop.kube-platform.dev"), []);
+    assert.deepStrictEqual(subdomainsBetween(ZONE, "*.kube-platform.dev"), []);
+    assert.deepStrictEqual(subdomainsBetween(ZONE, "kube-platform.dev"), []);
+    assert.deepStrictEqual(subdomainsBetween(ZONE, "x.dev.evilkube-platform.dev"), []);
+  });
+
+  it("canonical names on either side (case, trailing dot)", () => {
+    assert.deepStrictEqual(subdomainsBetween("Kube-Platform.dev.", "X.Dev.kube-platform.dev."), [
+      "dev.kube-platform.dev",
+    ]);
   });
 });

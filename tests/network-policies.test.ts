@@ -80,13 +80,7 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
         "allow-cert-manager-cainjector",
         "allow-helm-hooks",
       ],
-      vault: [
-        "default-deny",
-        "allow-vault-server",
-        "allow-vault-injector",
-        "allow-vault-bootstrap",
-        "allow-vault-configure",
-      ],
+      vault: ["default-deny", "allow-vault-server", "allow-vault-injector"],
       monitoring: [
         "default-deny",
         "allow-prometheus",
@@ -98,6 +92,8 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
       ],
       "monitoring-node-exporter": ["default-deny", "allow-node-exporter"],
       "metrics-server": ["default-deny", "allow-metrics-server"],
+      // Vault's setup Jobs in their own namespace (components/addons/vault/setup.ts).
+      "vault-setup": ["default-deny", "allow-vault-bootstrap", "allow-vault-configure"],
     });
     assert.deepEqual(DEFAULT_DENY, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     // Without monitoring nothing scrapes: node-exporter's namespace is not there, no policy admits Prometheus.
@@ -216,6 +212,26 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
     );
   });
 
+  it("the setup Jobs' policies moved from vault to vault-setup keep an alias to their former resources", async () => {
+    const run = await runExample("dev");
+    const moved = run
+      .ofType(NETWORK_POLICY)
+      .filter((r) => r.name.startsWith("kp-addons-netpol-vault-setup-"))
+      .map((r) => [r.name, r.aliases])
+      .sort();
+    assert.deepEqual(moved, [
+      [
+        "kp-addons-netpol-vault-setup-allow-vault-bootstrap",
+        ["kp-addons-netpol-vault-allow-vault-bootstrap"],
+      ],
+      [
+        "kp-addons-netpol-vault-setup-allow-vault-configure",
+        ["kp-addons-netpol-vault-allow-vault-configure"],
+      ],
+      ["kp-addons-netpol-vault-setup-default-deny", []],
+    ]);
+  });
+
   it("records the Helm hook Jobs at the pinned chart versions (a chart bump must re-read them)", () => {
     for (const job of HOOK_JOBS) assert.equal(job.version, CHARTS[job.chart].version, job.job);
   });
@@ -227,7 +243,15 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
 
 /** The add-on namespaces each example stack polices. */
 const POLICED: Record<string, string[]> = {
-  dev: ["cert-manager", "ingress", "metrics-server", "monitoring", "monitoring-node-exporter", "vault"],
+  dev: [
+    "cert-manager",
+    "ingress",
+    "metrics-server",
+    "monitoring",
+    "monitoring-node-exporter",
+    "vault",
+    "vault-setup",
+  ],
   prod: [
     "cert-manager",
     "cluster-autoscaler",
@@ -237,6 +261,7 @@ const POLICED: Record<string, string[]> = {
     "monitoring",
     "monitoring-node-exporter",
     "vault",
+    "vault-setup",
   ],
   "eks-dev": [
     "cert-manager",
@@ -247,9 +272,26 @@ const POLICED: Record<string, string[]> = {
     "monitoring",
     "monitoring-node-exporter",
     "vault",
+    "vault-setup",
   ],
-  gke: ["cert-manager", "external-dns", "ingress", "monitoring", "monitoring-node-exporter", "vault"],
-  aks: ["cert-manager", "external-dns", "ingress", "monitoring", "monitoring-node-exporter", "vault"],
+  gke: [
+    "cert-manager",
+    "external-dns",
+    "ingress",
+    "monitoring",
+    "monitoring-node-exporter",
+    "vault",
+    "vault-setup",
+  ],
+  aks: [
+    "cert-manager",
+    "external-dns",
+    "ingress",
+    "monitoring",
+    "monitoring-node-exporter",
+    "vault",
+    "vault-setup",
+  ],
   doks: [
     "cert-manager",
     "external-dns",
@@ -258,6 +300,7 @@ const POLICED: Record<string, string[]> = {
     "monitoring",
     "monitoring-node-exporter",
     "vault",
+    "vault-setup",
   ],
 };
 
@@ -276,12 +319,18 @@ describe("platform NetworkPolicies on every example stack", () => {
           assert.deepEqual(deny?.inputs.spec, DEFAULT_DENY, namespace);
         }
         const releases = run.ofType("kubernetes:helm.sh/v3:Release");
+        const setupNamespace = run.one("kubernetes:core/v1:Namespace", "kp-addons-vault-setup-ns");
         for (const r of ours) {
           assert.doesNotThrow(() => validateKubernetesObject(r.inputs), r.name);
           assert.deepEqual((r.inputs.metadata as Obj).labels, {
             "app.kubernetes.io/part-of": "kube-platform",
             "app.kubernetes.io/managed-by": "pulumi",
           });
+          // vault-setup holds no release: its policies wait for the namespace (created by Vault's setup).
+          if (ns(r) === "vault-setup") {
+            assert.ok(r.dependsOn.includes(setupNamespace.urn), `${r.name} waits for its namespace`);
+            continue;
+          }
           const namespace = ns(r) === "monitoring-node-exporter" ? "monitoring" : ns(r);
           const release = releases.find((x) => x.inputs.namespace === namespace);
           assert.ok(
@@ -363,9 +412,9 @@ describe("platform NetworkPolicies: the proofs are not vacuous", () => {
       'metrics-server pods {"app.kubernetes.io/name":"metrics-server"} → vault pods {"app.kubernetes.io/name":"vault","component":"server"} TCP/8200 (metrics-server on Vault)',
       'a client on the internet (198.51.100.7) → external-dns pods {"app.kubernetes.io/name":"external-dns"} TCP/7979 (the internet on external-dns)',
       'external-dns pods {"app.kubernetes.io/name":"external-dns"} → vault pods {"app.kubernetes.io/name":"vault","component":"server"} TCP/8200 (external-dns on Vault)',
-      'vault pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → EKS endpoint (10.0.64.10) TCP/443 (the configure Job on the API server)',
-      'vault pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → monitoring pods {"app.kubernetes.io/name":"prometheus"} TCP/9090 (a setup Job on Prometheus)',
-      'vault pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → a client on the internet (198.51.100.7) TCP/443 (a setup Job on the internet)',
+      'vault-setup pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → EKS endpoint (10.0.64.10) TCP/443 (the configure Job on the API server)',
+      'vault-setup pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → monitoring pods {"app.kubernetes.io/name":"prometheus"} TCP/9090 (a setup Job on Prometheus)',
+      'vault-setup pods {"app.kubernetes.io/name":"kube-platform-vault-setup","app.kubernetes.io/component":"configure"} → a client on the internet (198.51.100.7) TCP/443 (a setup Job on the internet)',
       'cluster-autoscaler pods {"app.kubernetes.io/name":"aws-cluster-autoscaler"} → monitoring pods {"app.kubernetes.io/name":"prometheus"} TCP/9090 (cluster-autoscaler on Prometheus)',
     ]);
   });

@@ -82,6 +82,7 @@ describe("Pod Security versions pinned to the cluster's minor", () => {
       "monitoring",
       "monitoring-node-exporter",
       "vault",
+      "vault-setup",
     ]);
     for (const [ns, v] of Object.entries(found)) assert.deepEqual(v, ["v1.33", "v1.33", "v1.33"], ns);
     const autoscaler = r

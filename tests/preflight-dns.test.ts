@@ -1,22 +1,21 @@
 /** The preflight's DNS report (preflight/dns.ts): per app host, its covering zone or the record to create. */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { stringify } from "yaml";
 import { PlatformConfig } from "../stacks/config";
 import { stackConfigOf } from "../preflight/plan";
 import {
   ADDRESS_OUTPUT,
   DnsReport,
+  IngressAddress,
   dnsReportOf,
   dnsZoneNames,
+  hostCoverage,
   ingressAddressOf,
+  isApexName,
   recordFor,
   renderDns,
 } from "../preflight/dns";
 import { SAMPLE_KUBECONFIG, loadStackConfig } from "../offline/stacks";
-import { runPreflight } from "./helpers/preflight-run";
+import { exampleArgs, runPreflight, writeStackFile } from "./helpers/preflight-run";
 
 type Obj = Record<string, unknown>;
 
@@ -116,7 +115,8 @@ describe("preflight dns: per-host coverage", () => {
 
   it("covered hosts name their zone (the longest); the others the record to create; hosts only", () => {
     const report = dnsReportOf(withZones(prod(), ["kube-platform.dev", "eu.kube-platform.dev."]));
-    const cname = (name: string) => ({ name, type: "CNAME" as const, value: "<loadBalancerAddress>" });
+    // A name of two labels is a zone apex: no CNAME there.
+    const alias = (name: string) => ({ name, type: "ALIAS" as const, value: "<loadBalancerAddress>" });
     assert.deepStrictEqual(report, {
       zones: ["kube-platform.dev", "eu.kube-platform.dev."],
       addressOutput: "loadBalancerAddress",
@@ -129,7 +129,7 @@ describe("preflight dns: per-host coverage", () => {
           app: "evil",
           namespace: "evil",
           host: "evilkube-platform.dev",
-          record: cname("evilkube-platform.dev"),
+          record: alias("evilkube-platform.dev"),
         },
       ],
     } satisfies DnsReport);
@@ -142,10 +142,10 @@ describe("preflight dns: per-host coverage", () => {
       report?.hosts.map((h) => [h.host, h.zone, h.record?.type]),
       [
         ["hello.kube-platform.dev", undefined, "CNAME"],
-        ["kube-platform.dev", undefined, "CNAME"],
+        ["kube-platform.dev", undefined, "ALIAS"],
         ["web.kube-platform.dev", undefined, "CNAME"],
         ["api.eu.kube-platform.dev", undefined, "CNAME"],
-        ["evilkube-platform.dev", undefined, "CNAME"],
+        ["evilkube-platform.dev", undefined, "ALIAS"],
       ],
     );
     const noIngress = parsed(
@@ -179,29 +179,90 @@ describe("preflight dns: per-host coverage", () => {
       "  hello.kube-platform.dev (hello/hello): zone kube-platform.dev, published by external-dns",
       "  kube-platform.dev (apex/apex): zone kube-platform.dev, published by external-dns",
       "  web.kube-platform.dev (shop/web): zone kube-platform.dev, published by external-dns",
-      "  evilkube-platform.dev (evil/evil): in no configured zone; create by hand: evilkube-platform.dev CNAME <loadBalancerAddress>",
+      "  evilkube-platform.dev (evil/evil): in no configured zone; create by hand: evilkube-platform.dev ALIAS <loadBalancerAddress> (a zone apex takes no CNAME: a Route 53 alias A record, or the DNS service's ALIAS/ANAME record)",
       "  <loadBalancerAddress>: the ingress address, known after the first pulumi up: `pulumi stack output loadBalancerAddress`",
     ]);
     assert.deepStrictEqual(
       renderDns({ ...report, hosts: report.hosts.filter((h) => h.zone !== undefined) }).slice(-1),
-      ["  api.eu.kube-platform.dev (eu/eu): zone kube-platform.dev, published by external-dns"],
+      [
+        "  api.eu.kube-platform.dev (eu/eu): zone kube-platform.dev, published by external-dns; if eu.kube-platform.dev is delegated to its own zone, that zone must be listed in addons.dns.zones (the longest listed zone wins)",
+      ],
       "no address line when every host is covered",
     );
     assert.deepStrictEqual(renderDns({ ...report, hosts: [] }), [], "nothing without a host");
   });
 });
 
+describe("preflight dns: a zone apex, a sub-domain that may be delegated", () => {
+  const hostname: IngressAddress = { kind: "hostname" };
+
+  it("to a DNS name: ALIAS at an apex (two labels), CNAME below it, with the apex caveat once; A to an IP anywhere", () => {
+    assert.deepStrictEqual(recordFor("example.org", hostname), {
+      name: "example.org",
+      type: "ALIAS",
+      value: "<loadBalancerAddress>",
+    });
+    assert.strictEqual(recordFor("example.org.", hostname).type, "ALIAS");
+    assert.strictEqual(recordFor("www.example.org", hostname).type, "CNAME");
+    assert.strictEqual(recordFor("example.org", { kind: "ip" }).type, "A");
+    assert.strictEqual(isApexName("example.org"), true);
+    assert.strictEqual(isApexName("shop.example.co.uk"), false);
+    const report: DnsReport = {
+      zones: [],
+      addressOutput: "loadBalancerAddress",
+      hosts: [
+        { app: "a", namespace: "a", host: "example.org", record: recordFor("example.org", hostname) },
+        { app: "b", namespace: "b", host: "example.co.uk", record: recordFor("example.co.uk", hostname) },
+      ],
+    };
+    assert.deepStrictEqual(renderDns(report), [
+      "DNS (no addons.dns.zones: each host's record is created by hand):",
+      "  example.org (a/a): in no configured zone; create by hand: example.org ALIAS <loadBalancerAddress> (a zone apex takes no CNAME: a Route 53 alias A record, or the DNS service's ALIAS/ANAME record)",
+      "  example.co.uk (b/b): in no configured zone; create by hand: example.co.uk CNAME <loadBalancerAddress>",
+      "  <loadBalancerAddress>: the ingress address, known after the first pulumi up: `pulumi stack output loadBalancerAddress`",
+      "  CNAME: where the name is a zone apex (its zone's own name), create an alias record (ALIAS) instead: an apex takes no CNAME",
+    ]);
+    const noCname = renderDns({ ...report, hosts: report.hosts.slice(0, 1) });
+    assert.ok(!noCname.some((l) => l.startsWith("  CNAME:")), "the caveat only with a CNAME");
+  });
+
+  it("a host below a sub-domain of its zone names each sub-domain that may be delegated; a name right under the zone none", () => {
+    const app = { name: "x", namespace: "x" };
+    const zones = ["kube-platform.dev"];
+    assert.deepStrictEqual(hostCoverage(app, "x.dev.kube-platform.dev", zones, hostname), {
+      app: "x",
+      namespace: "x",
+      host: "x.dev.kube-platform.dev",
+      zone: "kube-platform.dev",
+      delegable: ["dev.kube-platform.dev"],
+    });
+    assert.deepStrictEqual(hostCoverage(app, "a.b.c.kube-platform.dev", zones, hostname).delegable, [
+      "c.kube-platform.dev",
+      "b.c.kube-platform.dev",
+    ]);
+    assert.strictEqual(hostCoverage(app, "x.kube-platform.dev", zones, hostname).delegable, undefined);
+    assert.strictEqual(hostCoverage(app, "kube-platform.dev", zones, hostname).delegable, undefined);
+    // With the sub-zone listed it wins, and nothing is left between.
+    assert.deepStrictEqual(
+      hostCoverage(app, "x.dev.kube-platform.dev", [...zones, "dev.kube-platform.dev"], hostname),
+      { app: "x", namespace: "x", host: "x.dev.kube-platform.dev", zone: "dev.kube-platform.dev" },
+    );
+    const report: DnsReport = {
+      zones,
+      addressOutput: "loadBalancerAddress",
+      hosts: [hostCoverage(app, "a.b.c.kube-platform.dev", zones, hostname)],
+    };
+    assert.deepStrictEqual(renderDns(report), [
+      "DNS (addons.dns.zones: kube-platform.dev):",
+      "  a.b.c.kube-platform.dev (x/x): zone kube-platform.dev, published by external-dns; if c.kube-platform.dev or b.c.kube-platform.dev is delegated to its own zone, that zone must be listed in addons.dns.zones (the longest listed zone wins)",
+    ]);
+  });
+});
+
 describe("preflight dns: in the command's output", function () {
   this.timeout(180_000);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kp-preflight-dns-"));
-  const stackFile = (name: string, config: Obj): string => {
-    const file = path.join(tmp, `Pulumi.${name}.yaml`);
-    const doc = {
-      config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`kube-platform:${k}`, v])),
-    };
-    fs.writeFileSync(file, stringify(doc));
-    return file;
-  };
+  // The example's secrets as a stack file holds them (encrypted: read back as placeholders).
+  const stackFile = writeStackFile;
 
   it("text: the dev stack's host and its A record to the configured address; the exit code stays 0", async () => {
     const r = await runPreflight(["--stack", "dev"]);
@@ -253,7 +314,7 @@ describe("preflight dns: in the command's output", function () {
   });
 
   it("--json: plan.dns for the prod example (its zone covers its host); none without an ingress", async () => {
-    const r = await runPreflight(["--stack", "prod", "--json"]);
+    const r = await runPreflight([...exampleArgs("prod"), "--json"]);
     assert.strictEqual(r.code, 0, r.err);
     const json = JSON.parse(r.out) as { exitCode: number; plan: { dns?: DnsReport } };
     assert.deepStrictEqual(json.plan.dns, {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { UsageError, parseArgs } from "../preflight/cli";
-import { runPreflight } from "./helpers/preflight-run";
+import { exampleArgs, runPreflight } from "./helpers/preflight-run";
 import { PROD, changed } from "./helpers/volume-settings";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-last-"));
@@ -39,7 +39,7 @@ describe("preflight --last-outputs", function () {
 
   it("passes when the last deployment has the same volume settings", async () => {
     const file = lastOutputs("same.json", { volumeSettings: PROD, clusterName: "kp-prod" });
-    const r = await run(["--stack", "prod", "--last-outputs", file]);
+    const r = await run([...exampleArgs("prod"), "--last-outputs", file]);
     assert.strictEqual(r.code, 0, r.err);
   });
 
@@ -47,7 +47,7 @@ describe("preflight --last-outputs", function () {
     const file = lastOutputs("bigger.json", {
       volumeSettings: changed(PROD, { vault: { dataSize: "20Gi" } }),
     });
-    const r = await run(["--stack", "prod", "--last-outputs", file, "--json"]);
+    const r = await run([...exampleArgs("prod"), "--last-outputs", file, "--json"]);
     assert.strictEqual(r.code, 1);
     const plan = (JSON.parse(r.out) as { plan: { volumeChanges: string[] } }).plan;
     assert.strictEqual(plan.volumeChanges.length, 1);
@@ -61,8 +61,7 @@ describe("preflight --last-outputs", function () {
       volumeSettings: changed(PROD, { vault: { dataSize: "20Gi" } }),
     });
     const ok = await run([
-      "--stack",
-      "prod",
+      ...exampleArgs("prod"),
       "--last-outputs",
       file,
       "--changes-done",
@@ -70,8 +69,7 @@ describe("preflight --last-outputs", function () {
     ]);
     assert.strictEqual(ok.code, 0, ok.err);
     const other = await run([
-      "--stack",
-      "prod",
+      ...exampleArgs("prod"),
       "--last-outputs",
       file,
       "--changes-done",
@@ -81,13 +79,13 @@ describe("preflight --last-outputs", function () {
   });
 
   it("a last-outputs file that is not the JSON object of `pulumi stack output --json` is a usage error (64)", async () => {
-    const bad = await run(["--stack", "prod", "--last-outputs", lastOutputs("bad.json", "{not json")]);
+    const bad = await run([...exampleArgs("prod"), "--last-outputs", lastOutputs("bad.json", "{not json")]);
     assert.strictEqual(bad.code, 64);
     assert.match(bad.err, /--last-outputs .*bad\.json: not readable as JSON/);
-    const list = await run(["--stack", "prod", "--last-outputs", lastOutputs("list.json", [1, 2])]);
+    const list = await run([...exampleArgs("prod"), "--last-outputs", lastOutputs("list.json", [1, 2])]);
     assert.strictEqual(list.code, 64);
     assert.match(list.err, /expected the JSON object/);
-    const missing = await run(["--stack", "prod", "--last-outputs", path.join(dir, "nope.json")]);
+    const missing = await run([...exampleArgs("prod"), "--last-outputs", path.join(dir, "nope.json")]);
     assert.strictEqual(missing.code, 64);
   });
 });

@@ -1,24 +1,12 @@
 /** The offline preflight: plan, rules, exit codes, for every example stack and for bad ones. */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
 import { UsageError, parseArgs } from "../preflight/cli";
-import { runPreflight } from "./helpers/preflight-run";
+import { exampleArgs, runPreflight, writeStackFile } from "./helpers/preflight-run";
 import { EXAMPLE_STACKS, ROOT, loadStackConfig } from "../offline/stacks";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kp-preflight-test-"));
-
 /** Writes a stack file with `config` (keys without the project prefix) and returns its path. */
-function stackFile(name: string, config: Record<string, unknown>): string {
-  const file = path.join(tmp, `Pulumi.${name}.yaml`);
-  const doc = {
-    config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`kube-platform:${k}`, v])),
-  };
-  fs.writeFileSync(file, stringify(doc));
-  return file;
-}
+const stackFile = writeStackFile;
 
 const preflight = runPreflight;
 
@@ -52,7 +40,7 @@ describe("preflight", function () {
 
   for (const stack of Object.keys(EXAMPLE_STACKS)) {
     it(`passes on the example stack ${stack} with zero mandatory violations, printing the plan`, async () => {
-      const r = await preflight(["--stack", stack]);
+      const r = await preflight(exampleArgs(stack));
       assert.strictEqual(r.code, 0, r.out + r.err);
       // The cloud examples ship a documentation range as the deployer's network: advised, not refused.
       const advisory = stack === "dev" ? 0 : 1;
@@ -72,8 +60,36 @@ describe("preflight", function () {
     });
   }
 
+  it("refuses the shipped prod and cloud example files as they are: one problem per value the user must set first (a key holder's key, a secret)", async () => {
+    const how = "export it with `gpg --export <key id> | base64 -w0`";
+    const keys = [0, 1, 2].map(
+      (i) =>
+        `addons.vault.init.keyHolders[${i}].pgpKey: got "REPLACE-with-gpg-export-base64"; is the example's placeholder: put the key holder's public key here; ${how}`,
+    );
+    const secret = (path: string, name: string, what: string) =>
+      `${path}: got "${name}"; names the secret "${name}", which is not set; set it with \`pulumi config set --secret --path secrets.${name} ${what}\``;
+    const expected: Record<string, string[]> = {
+      prod: [...keys, secret("apps[1].vault.secrets[0].initial.message", "helloVaultGreeting", "<value>")],
+      gke: keys,
+      aks: keys,
+      doks: [secret("addons.dns.tokenSecret", "dnsToken", "<token>"), ...keys],
+    };
+    for (const [stack, problems] of Object.entries(expected)) {
+      const r = await preflight(["--stack", stack]);
+      assert.strictEqual(r.code, 2, `${stack}: ${r.out}`);
+      const listed = r.err
+        .split("\n")
+        .filter((l) => l.startsWith("  - "))
+        .map((l) => l.slice(4));
+      assert.deepStrictEqual(listed.sort(), [...problems].sort(), stack);
+    }
+    // The dev stacks deploy unchanged (dev: its ciphertext is the local stack's, tests/vault-wiring-stacks.test.ts).
+    for (const stack of ["dev", "eks-dev"])
+      assert.strictEqual((await preflight(["--stack", stack])).code, 0, stack);
+  });
+
   it("prints the eks-dev stack's documented waivers and what they waive", async () => {
-    const r = await preflight(["--stack", "eks-dev"]);
+    const r = await preflight(exampleArgs("eks-dev"));
     assert.match(r.out, /Waivers \(from the stack config\):\n {2}k8s-cpu-limit: .+\(1 finding waived\)/);
   });
 
@@ -83,7 +99,7 @@ describe("preflight", function () {
     assert.match(r.out, /no LoadBalancer needed \(cluster\.loadBalancer: none\)/);
     assert.match(r.out, /a StorageClass "standard" \(cluster\.defaultStorageClass\)/);
     assert.match(r.out, /metrics-server with --kubelet-insecure-tls/);
-    const managed = await preflight(["--stack", "prod"]);
+    const managed = await preflight(exampleArgs("prod"));
     assert.ok(
       !managed.out.includes("The adopted cluster must provide"),
       "nothing to provide on a managed target",
@@ -155,7 +171,7 @@ describe("preflight", function () {
   });
 
   it("gives pipelines JSON", async () => {
-    const r = await preflight(["--stack", "prod", "--json"]);
+    const r = await preflight([...exampleArgs("prod"), "--json"]);
     const report = JSON.parse(r.out) as {
       exitCode: number;
       plan: { releases: unknown[]; violations: unknown[] };

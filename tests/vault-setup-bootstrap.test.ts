@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import { FakeVault, parsePolicy } from "./helpers/fake-vault";
 import { assertClean, FakeKube, runSetup, setupJson } from "./helpers/fake-kube";
+import { BREAK_GLASS, BREAK_GLASS_END } from "./helpers/vault-fixtures";
 
 const CONFIGURATOR_RULES = new Map([
   ["sys/mounts", ["read"]],
@@ -20,19 +21,27 @@ const CONFIGURATOR_RULES = new Map([
   ["auth/kubernetes/role/kube-platform-configurator", ["deny"]],
   ["secret/data/*", ["create"]],
   ["secret/metadata/*", ["read"]],
-  ["auth/token/lookup-self", ["read"]],
   ["auth/token/revoke-self", ["update"]],
 ]);
+
+/** The configurator's rule on app roles, as Vault reads it (the fake enforces it: paramsAllowed). */
+const ROLE_RULE =
+  'path "auth/kubernetes/role/*" {\n  capabilities = ["create", "read", "update", "delete"]\n' +
+  "  allowed_parameters = {\n" +
+  '    "bound_service_account_names" = []\n    "bound_service_account_namespaces" = []\n' +
+  '    "token_policies" = ["kp-app-*"]\n    "token_ttl" = []\n  }\n' +
+  "  denied_parameters = {\n" +
+  '    "bound_service_account_names" = ["***"]\n    "bound_service_account_namespaces" = ["***", "vault"]\n' +
+  '    "token_policies" = ["*,*"]\n  }\n}\n';
 
 /** What a completed bootstrap leaves: the auth method, its config, the configurator policy and role. */
 function assertSetUp(vault: FakeVault): void {
   const auth = vault.auth.get("kubernetes/");
   assert.strictEqual(auth?.type, "kubernetes");
   assert.deepStrictEqual(auth.config, { kubernetes_host: "https://kubernetes.default.svc:443" });
-  assert.deepStrictEqual(
-    parsePolicy(vault.policies.get("kube-platform-configurator") ?? ""),
-    CONFIGURATOR_RULES,
-  );
+  const policy = vault.policies.get("kube-platform-configurator") ?? "";
+  assert.deepStrictEqual(parsePolicy(policy), CONFIGURATOR_RULES);
+  assert.ok(policy.includes(ROLE_RULE), policy);
   assert.deepStrictEqual(auth.roles.get("kube-platform-configurator"), {
     names: ["vault-configurator"],
     namespaces: ["vault"],
@@ -199,7 +208,11 @@ describe("vault-setup bootstrap", () => {
       assert.strictEqual(run.slept, 600_000, "bounded by unsealWaitSeconds");
       assert.deepStrictEqual(run.err, [
         "vault-setup bootstrap: ERROR: revoke the initial root token: POST /v1/auth/token/revoke-self answered HTTP 503: Vault is sealed",
-        `vault-setup bootstrap: ERROR: wait until Vault is unsealed: Vault at ${vault.url} was still sealed (vault-0: sealed, unseal progress 0 of 2) after 600 s: the key holders must unseal every server pod (kubectl -n vault exec -ti vault-N -- vault operator unseal, once per share up to the threshold); with auto-unseal, check the KMS access (kubectl -n vault logs vault-0)`,
+        `vault-setup bootstrap: ERROR: wait until Vault is unsealed: Vault at ${vault.url} was still sealed (vault-0: sealed, unseal progress 0 of 2) after 600 s: the key holders must unseal every server pod (kubectl -n vault exec -ti vault-N -- vault operator unseal, once per share up to the threshold); with auto-unseal, check the KMS access (kubectl -n vault logs vault-0). ` +
+          "Vault is initialised (shares in vault/vault-init-shares) but not set up, and the initial root token is lost with this pod. " +
+          BREAK_GLASS +
+          "(3) pulumi up --replace <the bootstrap Job's URN> --replace <the configure Job's URN> (pulumi stack --show-urns)" +
+          BREAK_GLASS_END,
       ]);
       assert.strictEqual(
         JSON.parse(kube.data("vault", "vault-init-shares")?.["shares.json"] ?? "").length,
@@ -301,7 +314,15 @@ describe("vault-setup bootstrap", () => {
       for (const share of vault.shares) assert.ok(block.includes(share));
       const outside = [...run.out, ...run.err.slice(0, start), ...run.err.slice(end + 1)];
       assertClean({ ...run, all: outside }, vault, kube);
-      assert.deepStrictEqual(JSON.parse(run.err.slice(start + 5, end).join("\n")), [
+      // Where to read it again, that the Job is kept (retainOnDelete), how to delete it afterwards.
+      assert.deepStrictEqual(run.err.slice(start + 1, start + 6), [
+        "The Secret vault/vault-init-shares could not be written, and Vault will never give these shares again.",
+        "Each is encrypted to one holder's PGP key (only that holder's private key decrypts it). Save this block",
+        "now (kubectl -n vault logs job/<this Job>), then give each holder their line. Without a quorum of them Vault",
+        "cannot be unsealed (Shamir) or recovered (generate-root, rekey). This Job and its pod are kept when `pulumi up`",
+        "replaces it; once the shares are saved, delete it (kubectl -n vault get jobs; kubectl -n vault delete job <name>).",
+      ]);
+      assert.deepStrictEqual(JSON.parse(run.err.slice(start + 6, end).join("\n")), [
         { holder: "alice", share: vault.shares[0] },
         { holder: "bob", share: vault.shares[1] },
         { holder: "carol", share: vault.shares[2] },
@@ -317,5 +338,91 @@ describe("vault-setup bootstrap", () => {
         `vault-setup bootstrap: ERROR: store the shares: POST /api/v1/namespaces/vault/secrets answered HTTP 403: secrets is forbidden: cannot create resource "secrets" (attempt 1 of 5)`,
       );
     });
+  });
+});
+
+describe("vault-setup bootstrap: Vault's CA from the kube API (ha mode, the setup in its own namespace)", () => {
+  let vault: FakeVault;
+  let kube: FakeKube;
+  afterEach(async () => {
+    await vault.stop();
+    await kube.stop();
+  });
+  const CA = "-----BEGIN CERTIFICATE-----\nTUlJQmZha2VWYXVsdENB\n-----END CERTIFICATE-----\n";
+  const vaultCa = {
+    source: { namespace: "vault", name: "vault-setup-ca-source" },
+    key: "ca.crt",
+    configMap: { namespace: "vault-setup", name: "vault-ca" },
+  };
+
+  it("reads ca.crt of the source Secret first, copies it into the ConfigMap, then bootstraps", async () => {
+    vault = await new FakeVault("auto").start();
+    kube = await new FakeKube().start();
+    kube.put("vault", "vault-setup-ca-source", { "ca.crt": CA, "tls.key": "not-read-into-output" });
+    const run = await runSetup({
+      command: "bootstrap",
+      vault,
+      kube,
+      setup: setupJson("auto", vault, { vaultCa }),
+    });
+    assert.strictEqual(run.code, 0, run.err.join("\n"));
+    assert.deepStrictEqual(kube.verbs.slice(0, 3), [
+      "get vault/vault-setup-ca-source",
+      "get configmaps/vault-setup/vault-ca",
+      "create configmaps/vault-setup/*",
+    ]);
+    assert.deepStrictEqual(kube.configMaps.get("vault-setup/vault-ca")?.data, { "ca.crt": CA });
+    assert.strictEqual(
+      run.out[0],
+      "vault-setup bootstrap: copied Vault's CA certificate from Secret vault/vault-setup-ca-source to ConfigMap vault-setup/vault-ca (created)",
+    );
+    assert.ok(!run.all.some((l) => l.includes("TUlJQmZha2VWYXVsdENB") || l.includes("not-read-into-output")));
+    assertSetUp(vault);
+  });
+
+  it("fails before touching Vault when the source Secret is missing or holds no certificate", async () => {
+    vault = await new FakeVault("auto").start();
+    kube = await new FakeKube().start();
+    const missing = await runSetup({
+      command: "bootstrap",
+      vault,
+      kube,
+      setup: setupJson("auto", vault, { vaultCa }),
+    });
+    assert.strictEqual(missing.code, 1);
+    assert.deepStrictEqual(missing.err, [
+      "vault-setup bootstrap: ERROR: read Vault's CA certificate: Secret vault/vault-setup-ca-source does not exist yet (cert-manager issues it from Vault's CA Issuer)",
+    ]);
+    kube.put("vault", "vault-setup-ca-source", { "tls.crt": CA });
+    const noKey = await runSetup({
+      command: "bootstrap",
+      vault,
+      kube,
+      setup: setupJson("auto", vault, { vaultCa }),
+    });
+    assert.deepStrictEqual(noKey.err, [
+      'vault-setup bootstrap: ERROR: read Vault\'s CA certificate: Secret vault/vault-setup-ca-source has no PEM certificate in data key "ca.crt"',
+    ]);
+    assert.deepStrictEqual(vault.requests, [], "Vault is never called");
+    assert.strictEqual(kube.configMaps.size, 0);
+  });
+
+  it("setup.json vaultCa: each part checked, one line each", async () => {
+    vault = await new FakeVault("auto").start();
+    kube = await new FakeKube().start();
+    const bad = { source: { namespace: "Vault", name: "x" }, key: "ca crt", configMap: {} };
+    const run = await runSetup({
+      command: "bootstrap",
+      vault,
+      kube,
+      setup: setupJson("auto", vault, { vaultCa: bad }),
+    });
+    assert.strictEqual(run.code, 2);
+    assert.deepStrictEqual(run.err, [
+      'vault-setup bootstrap: ERROR: setup.json vaultCa.source.namespace: "Vault" is not allowed: a Kubernetes namespace name',
+      'vault-setup bootstrap: ERROR: setup.json vaultCa.key: "ca crt" is not allowed: a data key of that Secret such as ca.crt',
+      "vault-setup bootstrap: ERROR: setup.json vaultCa.configMap.namespace: missing (expected a Kubernetes namespace name)",
+      "vault-setup bootstrap: ERROR: setup.json vaultCa.configMap.name: missing (expected a Kubernetes object name)",
+    ]);
   });
 });

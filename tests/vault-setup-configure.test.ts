@@ -8,6 +8,7 @@
 import * as assert from "assert";
 import { FakeVault } from "./helpers/fake-vault";
 import { assertClean, FakeKube, Run, runSetup, setupJson } from "./helpers/fake-kube";
+import { BREAK_GLASS, BREAK_GLASS_END } from "./helpers/vault-fixtures";
 
 const VALUES = { "secret/data/shop/config": { password: "s3cret-value-1", apiKey: "s3cret-value-2" } };
 const SECRET_VALUES = ["s3cret-value-1", "s3cret-value-2"];
@@ -23,6 +24,15 @@ const SHOP_ROLE = {
   noDefault: false,
 };
 
+const JOB_URNS = {
+  bootstrap:
+    "urn:pulumi:prod::kube-platform::kube-platform:addons:VaultSetup$kubernetes:batch/v1:Job::kp-addons-vault-setup-bootstrap",
+  configure:
+    "urn:pulumi:prod::kube-platform::kube-platform:addons:VaultSetup$kubernetes:batch/v1:Job::kp-addons-vault-setup-configure",
+};
+const MISSING_ROLE =
+  "Vault is initialised but the bootstrap Job has not set it up (with a Shamir seal: the key holders unsealed it " +
+  "after the bootstrap's 600 s wait; or the bootstrap's pod was lost), and a rerun of it leaves an initialised Vault alone. ";
 describe("vault-setup configure", () => {
   let vault: FakeVault;
   let kube: FakeKube;
@@ -236,6 +246,41 @@ describe("vault-setup configure", () => {
     assert.strictEqual(await call("PUT", "sys/auth/userpass", { type: "userpass" }), 403);
   });
 
+  it("the configurator writes app roles only with kp-app-* policies, never for its own namespace nor a glob (allowed/denied parameters)", async () => {
+    const token = vault.token(["kube-platform-configurator"]);
+    const write = async (body: object) =>
+      (
+        await fetch(`${vault.url}/v1/auth/kubernetes/role/x`, {
+          method: "POST",
+          headers: { "x-vault-token": token },
+          body: JSON.stringify(body),
+        })
+      ).status;
+    const role = {
+      bound_service_account_names: ["web"],
+      bound_service_account_namespaces: ["shop"],
+      token_policies: ["kp-app-shop-web"],
+      token_ttl: "1h",
+    };
+    // What configure sends (accepted), then each way around the constraints (refused).
+    assert.strictEqual(await write(role), 200);
+    assert.strictEqual(await write({ ...role, token_policies: ["kp-app-a", "kp-app-b"] }), 200);
+    assert.strictEqual(await write({ ...role, token_policies: "kp-app-a" }), 200);
+    const refused: Record<string, object> = {
+      "another policy": { ...role, token_policies: ["kp-app-a", "admin"] },
+      "a comma string": { ...role, token_policies: "kp-app-a,admin" },
+      "a comma in an element": { ...role, token_policies: ["kp-app-a,admin"] },
+      "the deprecated policies key": { ...role, policies: ["admin"] },
+      "a key configure never sends": { ...role, token_bound_cidrs: ["0.0.0.0/0"] },
+      "its own namespace": { ...role, bound_service_account_namespaces: ["vault"] },
+      "its namespace in a comma string": { ...role, bound_service_account_namespaces: "shop,vault" },
+      "every namespace": { ...role, bound_service_account_namespaces: ["*"] },
+      "a name glob": { ...role, bound_service_account_names: ["web-*"] },
+    };
+    for (const [what, body] of Object.entries(refused)) assert.strictEqual(await write(body), 403, what);
+    assert.deepStrictEqual(roles().get("x")?.policies, ["kp-app-a"]);
+  });
+
   it("fails on a network error mid-way, naming the step; a rerun completes it", async () => {
     vault.fault({ method: "POST", path: "auth/kubernetes/role/shop-web", times: 4, drop: true });
     const run = await configure();
@@ -267,7 +312,31 @@ describe("vault-setup configure", () => {
     const missing = await configure();
     assert.strictEqual(missing.code, 1);
     assert.deepStrictEqual(missing.err, [
-      'vault-setup configure: ERROR: log in as role kube-platform-configurator: POST /v1/auth/kubernetes/login answered HTTP 400: invalid role name "kube-platform-configurator": the role does not exist: the bootstrap Job has not set Vault up; give it a root token through the break-glass Secret vault/vault-bootstrap-token (docs/addons/vault.md, Break glass)',
+      'vault-setup configure: ERROR: log in as role kube-platform-configurator: POST /v1/auth/kubernetes/login answered HTTP 400: invalid role name "kube-platform-configurator": ' +
+        MISSING_ROLE +
+        BREAK_GLASS +
+        "(3) pulumi up --replace <the bootstrap Job's URN> --replace <the configure Job's URN> (pulumi stack --show-urns)" +
+        BREAK_GLASS_END,
+    ]);
+  });
+
+  it("a missing configurator role (Shamir unsealed after the bootstrap's wait): the break-glass steps with the Jobs' URNs", async () => {
+    roles().delete("kube-platform-configurator");
+    const missing = await configure({ setup: setupJson("auto", vault, { jobUrns: JOB_URNS }) });
+    assert.strictEqual(missing.code, 1);
+    assert.deepStrictEqual(missing.err, [
+      'vault-setup configure: ERROR: log in as role kube-platform-configurator: POST /v1/auth/kubernetes/login answered HTTP 400: invalid role name "kube-platform-configurator": ' +
+        MISSING_ROLE +
+        BREAK_GLASS +
+        `(3) pulumi up --replace '${JOB_URNS.bootstrap}' --replace '${JOB_URNS.configure}'` +
+        BREAK_GLASS_END,
+    ]);
+    const bad = await configure({
+      setup: setupJson("auto", vault, { jobUrns: { bootstrap: "x y", configure: "urn:pulumi:a'b" } }),
+    });
+    assert.deepStrictEqual(bad.err, [
+      'vault-setup configure: ERROR: setup.json jobUrns.bootstrap: "x y" is not allowed: a Pulumi URN (no spaces or quotes)',
+      'vault-setup configure: ERROR: setup.json jobUrns.configure: "urn:pulumi:a\'b" is not allowed: a Pulumi URN (no spaces or quotes)',
     ]);
   });
 });

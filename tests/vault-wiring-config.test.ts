@@ -68,6 +68,11 @@ describe("addons.vault.init: the key holders", () => {
     const how = "export it with `gpg --export <key id> | base64 -w0`";
     const armored = Buffer.from("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQGN\n").toString("base64");
     const cases: [string, string][] = [
+      // What the example stacks ship: no usable key (nobody could decrypt its share).
+      [
+        "REPLACE-with-gpg-export-base64",
+        `is the example's placeholder: put the key holder's public key here; ${how}`,
+      ],
       ["", `must be the base64 (one line, no spaces) of a binary OpenPGP public key: ${how}`],
       ["mQGN BGsO", `must be the base64 (one line, no spaces) of a binary OpenPGP public key: ${how}`],
       ["mQG", `must be the base64 (one line, no spaces) of a binary OpenPGP public key: ${how}`],

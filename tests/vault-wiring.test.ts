@@ -9,7 +9,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkPolicyPlan, namespacePolicies, platformFlows } from "../components/addons/network-policies";
 import {
   RELEASE_REVISION_ANNOTATION,
   SETUP_PROGRAM_DIR,
@@ -53,20 +52,27 @@ const HELLO_VAULT_ROLE = {
 /** What every setup.json holds besides seal, initAddr, init, the audit file and the apps. */
 const COMMON = {
   unsealWaitSeconds: 1800,
-  sharesSecret: { namespace: "vault", name: "vault-init-shares" },
-  breakGlassSecret: { namespace: "vault", name: "vault-bootstrap-token" },
+  // In the setup's own namespace: the chart's injector may read every Secret of `vault`.
+  sharesSecret: { namespace: "vault-setup", name: "vault-init-shares" },
+  breakGlassSecret: { namespace: "vault-setup", name: "vault-bootstrap-token" },
   kubernetesHost: "https://kubernetes.default.svc:443",
   authPath: "kubernetes",
   configurator: {
     role: "kube-platform-configurator",
     policy: "kube-platform-configurator",
     serviceAccount: "vault-configurator",
-    namespace: "vault",
+    namespace: "vault-setup",
     tokenTtl: "15m",
   },
   kv: { path: "secret" },
   managedPrefix: "kp-app-",
 };
+
+/** The setup Jobs' URNs in a stack: what the break-glass steps re-run (`pulumi up --replace`). */
+const jobUrns = (stack: string) => ({
+  bootstrap: `urn:pulumi:${stack}::kube-platform::kube-platform:addons:VaultSetup$kubernetes:batch/v1:Job::kp-addons-vault-setup-bootstrap`,
+  configure: `urn:pulumi:${stack}::kube-platform::kube-platform:addons:VaultSetup$kubernetes:batch/v1:Job::kp-addons-vault-setup-configure`,
+});
 
 /** The dev example with Vault in ha mode on its kind cluster: Shamir (no cloud KMS). */
 async function shamirRun(init: Obj = VAULT_INIT): Promise<ProgramRun> {
@@ -85,6 +91,13 @@ describe("Vault setup: setup.json (not secret) from typed settings", function ()
       init: { shares: 3, threshold: 2, pgpKeys: KEY_HOLDERS.map((h) => h.pgpKey), holders: HOLDER_NAMES },
       ...COMMON,
       audit: { path: "file", filePath: "/vault/audit/audit.log" },
+      // ha: the bootstrap copies Vault's CA certificate for the configure Job (no cross-namespace mount).
+      vaultCa: {
+        source: { namespace: "vault", name: "vault-setup-ca-source" },
+        key: "ca.crt",
+        configMap: { namespace: "vault-setup", name: "vault-ca" },
+      },
+      jobUrns: jobUrns("prod"),
       // read on exactly the app's declared path; the role bound to exactly its ServiceAccount and namespace
       policies: [HELLO_VAULT_POLICY],
       roles: [HELLO_VAULT_ROLE],
@@ -98,6 +111,7 @@ describe("Vault setup: setup.json (not secret) from typed settings", function ()
       init: { shares: 0, threshold: 1, pgpKeys: [], holders: [] },
       ...COMMON,
       audit: { path: "file", filePath: "stdout" },
+      jobUrns: jobUrns("dev"),
       policies: [HELLO_VAULT_POLICY],
       roles: [HELLO_VAULT_ROLE],
     });
@@ -260,6 +274,21 @@ describe("Vault setup: the program ConfigMap", function () {
     fs.mkdirSync(path.join(dir, "sub"));
     assert.deepEqual(setupProgramFiles(dir), { "other.js": "", "vault-setup.js": "'use strict';" });
   });
+
+  it("ships only the *.js files: an editor's swap, backup or dotfile never changes the ConfigMap", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-setup-"));
+    fs.writeFileSync(path.join(dir, "vault-setup.js"), "'use strict';");
+    for (const junk of [
+      ".vault-setup.js.swp",
+      ".DS_Store",
+      "vault-setup.js~",
+      "notes.txt",
+      ".hidden.js",
+      "x.json",
+    ])
+      fs.writeFileSync(path.join(dir, junk), "junk");
+    assert.deepEqual(setupProgramFiles(dir), { "vault-setup.js": "'use strict';" });
+  });
 });
 
 describe("Vault setup: pure parts", () => {
@@ -344,75 +373,5 @@ describe("Vault setup: pure parts", () => {
       annotations: { [RELEASE_REVISION_ANNOTATION]: "7" },
     });
     assert.equal(RELEASE_REVISION_ANNOTATION, "kube-platform/vault-release-revision");
-  });
-
-  it("NetworkPolicies: the bootstrap Job reaches DNS, the API server and Vault's API; configure DNS and Vault's API; the servers let both in", () => {
-    const plan: NetworkPolicyPlan = {
-      target: "existing",
-      vault: { mode: "dev", cloudIdentity: false },
-      monitoring: false,
-      receiverPorts: [],
-      metricsServer: false,
-      clusterAutoscaler: false,
-    };
-    const specs = namespacePolicies(platformFlows(plan), "existing").get("vault") ?? [];
-    const spec = (name: string) => specs.find((s) => s.name === name)?.spec;
-    const dns = {
-      to: [
-        {
-          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-          podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-        },
-      ],
-      ports: [
-        { port: 53, protocol: "UDP" },
-        { port: 53, protocol: "TCP" },
-      ],
-    };
-    const server = {
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "vault" } },
-      podSelector: {
-        matchLabels: {
-          "app.kubernetes.io/name": "vault",
-          "app.kubernetes.io/instance": "vault",
-          component: "server",
-        },
-      },
-    };
-    const job = (step: string) => ({
-      matchLabels: {
-        "app.kubernetes.io/name": "kube-platform-vault-setup",
-        "app.kubernetes.io/component": step,
-        "app.kubernetes.io/part-of": "kube-platform",
-      },
-    });
-    assert.deepEqual(spec("allow-vault-bootstrap"), {
-      podSelector: job("bootstrap"),
-      policyTypes: ["Egress"],
-      egress: [
-        dns,
-        {
-          ports: [
-            { port: 443, protocol: "TCP" },
-            { port: 6443, protocol: "TCP" },
-          ],
-        },
-        { to: [server], ports: [{ port: 8200, protocol: "TCP" }] },
-      ],
-    });
-    assert.deepEqual(spec("allow-vault-configure"), {
-      podSelector: job("configure"),
-      policyTypes: ["Egress"],
-      egress: [dns, { to: [server], ports: [{ port: 8200, protocol: "TCP" }] }],
-    });
-    const ingress = (spec("allow-vault-server")?.ingress ?? []) as Obj[];
-    for (const step of ["bootstrap", "configure"]) {
-      assert.ok(
-        ingress.some((r) =>
-          (r.from as Obj[]).some((p) => JSON.stringify(p.podSelector) === JSON.stringify(job(step))),
-        ),
-        `the servers accept the ${step} Job on 8200`,
-      );
-    }
   });
 });

@@ -82,10 +82,14 @@ export function certManagerValues(highAvailability: boolean, identity?: Dns01Set
   return {
     // The controller's ServiceAccount (serviceAccount.annotations, templates/serviceaccount.yaml) and
     // pods (podLabels, templates/deployment.yaml) carry the DNS-01 identity: its ambient credentials.
+    // The pods' annotation (podAnnotations, the same template) holds the binding's checksum, so a
+    // change of it (DNS-01 turned on for a running stack) restarts the controller, which otherwise
+    // keeps running without the credentials the EKS webhook injects only into new pods.
     ...(identity
       ? {
           serviceAccount: { annotations: identity.serviceAccountAnnotations },
           podLabels: { ...identity.podLabels },
+          podAnnotations: { ...identity.podAnnotations },
         }
       : {}),
     // CRDs from the chart; kept on uninstall so removing the release never deletes every Certificate.

@@ -99,8 +99,18 @@ export interface VaultService {
   configured: pulumi.Resource;
 }
 
+/**
+ * external-dns: what an Ingress depends on so that it is published once it exists, and, on
+ * teardown, is deleted while external-dns still runs to remove its records (ExternalDns.settle).
+ */
+export interface DnsService {
+  recordsReady: pulumi.Resource;
+}
+
 export interface AddonServices {
   ingress?: IngressService;
+  /** With DNS zones (addons.dns). */
+  dns?: DnsService;
   /** The ClusterIssuer Ingress TLS certificates come from. */
   clusterIssuer?: IssuerName;
   monitoring?: MonitoringService;

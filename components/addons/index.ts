@@ -5,14 +5,14 @@ import { AddonContext } from "./base";
 import { CertManager } from "./cert-manager";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { AddonComponent, AddonServices } from "./contract";
-import { ExternalDns, dnsAccess } from "./dns";
+import { EXTERNAL_DNS_NAMESPACE, ExternalDns, dnsAccess } from "./dns";
 import { IngressController } from "./ingress";
 import { MetricsServer } from "./metrics-server";
 import { Monitoring } from "./monitoring";
 import { PlatformNetworkPolicies, addonNetworkPolicies } from "./network-policies";
 import { PlatformPriorityClasses } from "./priority";
 import { AddonsSettings, AutoToggle, VaultClient } from "./types";
-import { Vault, VAULT_NAMESPACE } from "./vault";
+import { Vault, VAULT_NAMESPACE, VAULT_SETUP_NAMESPACE } from "./vault";
 
 export * from "./contract";
 export * from "./types";
@@ -40,13 +40,17 @@ export function addonServices(a: {
   certManager?: CertManager;
   monitoring?: Monitoring;
   vault?: Vault;
+  externalDns?: ExternalDns;
 }): AddonServices {
-  const { ingress, certManager, monitoring, vault } = a;
+  const { ingress, certManager, monitoring, vault, externalDns } = a;
+  const recordsReady = externalDns?.recordsReady;
   return {
     ingress: ingress
       ? { className: ingress.className, namespace: ingress.namespace, controller: ingress.controller }
       : undefined,
     clusterIssuer: certManager?.defaultIssuer,
+    // The apps' Ingresses wait for external-dns, and on teardown go while it still removes records.
+    dns: recordsReady ? { recordsReady } : undefined,
     monitoring: monitoring ? { namespace: monitoring.namespace, release: monitoring.release } : undefined,
     // No CA for the agents to fetch: the injector hands them Vault's CA (vault/injector.ts), so their
     // pods wait for the injector and its CA patch, and for the configuration (their roles).
@@ -118,7 +122,12 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     if (s.ingress.enabled) {
       this.ingress = new IngressController(
         `${name}-ingress`,
-        { settings: s.ingress, ctx, loadBalancer: cluster.loadBalancer },
+        {
+          settings: s.ingress,
+          ctx,
+          loadBalancer: cluster.loadBalancer,
+          dnsHostname: s.dns?.ingressHostname,
+        },
         child,
       );
     }
@@ -201,13 +210,17 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     for (const addon of installed)
       for (const endpoint of addon?.metrics ?? []) monitoring?.serviceMonitor(endpoint);
 
+    // Vault's setup namespace (and what its Jobs read) exists before the policies that police it.
+    const vaultSetup = this.vault?.configure({ clients: args.vaultClients ?? [] });
     const policyArgs = { cluster, settings: s, installed: this };
     this.networkPolicies = addonNetworkPolicies(`${name}-netpol`, policyArgs, child);
-    // Vault's setup Jobs run under the vault namespace's policies, so they start once those exist.
-    this.vault?.configure({
-      clients: args.vaultClients ?? [],
-      after: Object.values(this.networkPolicies.policies[VAULT_NAMESPACE] ?? {}),
-    });
+    // The setup Jobs run under the policies of both namespaces (the servers' ingress admits them).
+    const policies = this.networkPolicies.policies;
+    // external-dns runs under its policies before any Ingress exists, and outlives them on destroy.
+    this.externalDns?.settle(Object.values(policies[EXTERNAL_DNS_NAMESPACE] ?? {}));
+    vaultSetup?.runJobs(
+      [VAULT_NAMESPACE, VAULT_SETUP_NAMESPACE].flatMap((ns) => Object.values(policies[ns] ?? {})),
+    );
     this.services = addonServices(this);
     this.ingressClass = this.ingress?.className;
     this.loadBalancerAddress = this.ingress?.loadBalancerAddress;

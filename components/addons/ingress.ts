@@ -104,6 +104,24 @@ const LOAD_BALANCER_SPEC = { type: "LoadBalancer", externalTrafficPolicy: "Local
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
+ * external-dns's hostname annotation (docs/annotations/annotations.md at the image of
+ * CHARTS.externalDns): on a LoadBalancer Service, a record of that name pointing at its address
+ * (external-dns reads Services: `sources`, addons/dns/values.ts). It names the ingress itself.
+ */
+export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
+
+/** The controller Service's annotations: the cluster's load balancer ones, and the ingress's own record. */
+export function controllerServiceAnnotations(
+  lb: ManagedCluster["loadBalancer"],
+  dnsHostname: string | undefined,
+): Record<string, string> {
+  return {
+    ...lb.serviceAnnotations,
+    ...(dnsHostname === undefined ? {} : { [EXTERNAL_DNS_HOSTNAME_ANNOTATION]: dnsHostname }),
+  };
+}
+
+/**
  * Traefik values (CHARTS.traefik). The pods run as 65532 with a read-only root filesystem, no capabilities,
  * seccomp RuntimeDefault and unprivileged ports (8000/8443, published as 80/443 by the Service):
  * Pod Security "restricted" as shipped. There is deliberately NO entry-point-wide HTTP→HTTPS
@@ -115,6 +133,7 @@ export function traefikValues(
   settings: IngressSettings,
   ha: boolean,
   lb: ManagedCluster["loadBalancer"],
+  dnsHostname?: string,
 ): HelmValues {
   const layout = INGRESS_CONTROLLERS.traefik;
   const np = nodePortExposure(lb);
@@ -142,7 +161,8 @@ export function traefikValues(
     },
     service: {
       enabled: true,
-      annotations: { ...lb.serviceAnnotations },
+      // The default Service's annotations (templates/service.yaml renders `service.annotations`).
+      annotations: controllerServiceAnnotations(lb, dnsHostname),
       // `service.spec` passes through into the ServiceSpec (traefik _service.tpl). Local keeps client
       // source IPs (as the nginx option does) and lets the cloud LB health-check only the nodes
       // running a replica.
@@ -184,6 +204,7 @@ export function nginxValues(
   settings: IngressSettings,
   ha: boolean,
   lb: ManagedCluster["loadBalancer"],
+  dnsHostname?: string,
 ): HelmValues {
   const layout = INGRESS_CONTROLLERS.nginx;
   const np = nodePortExposure(lb);
@@ -201,7 +222,8 @@ export function nginxValues(
       service: {
         create: true,
         ...(np ? NODE_PORT_SPEC : LOAD_BALANCER_SPEC),
-        annotations: { ...lb.serviceAnnotations },
+        // templates/controller-service.yaml renders `controller.service.annotations`.
+        annotations: controllerServiceAnnotations(lb, dnsHostname),
         // controller-service.yaml renders these for type NodePort or LoadBalancer.
         ...(np
           ? { httpPort: { nodePort: np.nodePorts.http }, httpsPort: { nodePort: np.nodePorts.https } }
@@ -247,6 +269,8 @@ export interface IngressControllerArgs {
   settings: IngressSettings;
   ctx: AddonContext;
   loadBalancer: ManagedCluster["loadBalancer"];
+  /** A record for the ingress itself, published by external-dns (addons.dns.ingressHostname). */
+  dnsHostname?: string;
 }
 
 /**
@@ -299,8 +323,8 @@ export class IngressController extends AddonComponent {
       podSecurity: "restricted",
       values:
         settings.controller === "traefik"
-          ? traefikValues(settings, ha, loadBalancer)
-          : nginxValues(settings, ha, loadBalancer),
+          ? traefikValues(settings, ha, loadBalancer, args.dnsHostname)
+          : nginxValues(settings, ha, loadBalancer, args.dnsHostname),
       extraValues: settings.values,
       ctx,
       parent: this,

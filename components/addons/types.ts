@@ -130,6 +130,11 @@ export interface DnsSettings {
   txtOwnerId: string;
   /** On DOKS and existing clusters: the DNS service and its API token (a Pulumi secret from `secrets`). */
   token?: { provider: TokenDnsProvider; value: Output<string> };
+  /**
+   * A record for the ingress itself (a host one of `zones` covers): external-dns publishes it from
+   * the ingress controller's LoadBalancer Service. Absent: only the app hosts get records.
+   */
+  ingressHostname?: string;
   /** Extra external-dns chart values, merged last. */
   values: HelmValues;
 }

@@ -44,3 +44,19 @@ export function coveringZone(host: string, zones: readonly string[]): string | u
   }
   return best;
 }
+
+/**
+ * The names strictly between `zone` and `host` (nearest the zone first): each may be delegated to
+ * a zone of its own (NS records in `zone`), which then answers for the host instead of `zone`.
+ * "x.dev.example.com" under "example.com": ["dev.example.com"]; a name right under the zone: [].
+ * A wildcard's "*" label counts as a label ("*.dev.example.com": ["dev.example.com"]).
+ */
+export function subdomainsBetween(zone: string, host: string): string[] {
+  const z = canonicalDnsName(zone);
+  const h = canonicalDnsName(host);
+  if (!zoneCovers(z, h) || h === z) return [];
+  const labels = h.slice(0, -(z.length + 1)).split(".");
+  const names: string[] = [];
+  for (let i = labels.length - 1; i >= 1; i--) names.push(`${labels.slice(i).join(".")}.${z}`);
+  return names;
+}

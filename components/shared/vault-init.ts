@@ -29,12 +29,20 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** A public-key packet is at least its header, version, creation time and algorithm (RFC 9580 §5.5.2). */
 const MIN_KEY_BYTES = 8;
 
+/** How the example stacks' placeholder keys start (`pgpKey: REPLACE-with-gpg-export-base64`). */
+export const PGP_KEY_PLACEHOLDER_PREFIX = "REPLACE";
+
 /**
  * Why `value` is not what Vault's `pgp_keys` / `recovery_pgp_keys` take ("base64-encoded from their
  * original binary representation", Vault API docs, /sys/init), or undefined when it is.
  */
 export function pgpPublicKeyProblem(value: string): string | undefined {
   const how = "export it with `gpg --export <key id> | base64 -w0`";
+  // The example stacks ship this placeholder (no usable key: a share encrypted to a key whose
+  // private key nobody holds is lost).
+  if (value.startsWith(PGP_KEY_PLACEHOLDER_PREFIX)) {
+    return `is the example's placeholder: put the key holder's public key here; ${how}`;
+  }
   if (value.length === 0 || !BASE64.test(value)) {
     return `must be the base64 (one line, no spaces) of a binary OpenPGP public key: ${how}`;
   }

@@ -156,7 +156,9 @@ export function appExtras(
         metadata: { ...scope.metadata(), annotations: ingressAnnotations(ctx, s) },
         spec: ingressSpec(s, ctx, service.metadata.name),
       },
-      scope.opts(),
+      // With DNS zones: created once external-dns runs (its record follows at once), and on teardown
+      // deleted while external-dns still runs to remove that record (ExternalDns.settle).
+      scope.opts(ctx.dns ? [ctx.dns.recordsReady] : []),
     );
   }
   if (s.autoscaling) {

@@ -1,6 +1,7 @@
 /**
  * A fake Kubernetes API serving core/v1 Secrets by name (GET/PUT/DELETE
- * /api/v1/namespaces/{ns}/secrets/{name}, POST /api/v1/namespaces/{ns}/secrets) to one bearer
+ * /api/v1/namespaces/{ns}/secrets/{name}, POST /api/v1/namespaces/{ns}/secrets), and ConfigMaps the
+ * same way (/api/v1/namespaces/{ns}/configmaps, kept in `configMaps`, verbs "… configmaps/<ns>/<name>"), to one bearer
  * token, recording each request's RBAC verb, with injectable failures; and `runSetup`, which runs
  * the shipped setup program in-process against a FakeVault and a FakeKube: inputs in a temporary
  * directory, a fake clock (sleeping advances it at once), every output line captured.
@@ -24,6 +25,8 @@ export class FakeKube {
   url = "";
   readonly token = `eyJfake-kube-sa-token.${"k".repeat(30)}`;
   readonly secrets = new Map<string, KubeSecret>();
+  /** ConfigMaps by "<namespace>/<name>" (their `data` as stored: not encoded). */
+  readonly configMaps = new Map<string, KubeSecret>();
   /** RBAC verb and object of every request, e.g. "get vault/vault-init-shares", "create vault/*". */
   readonly verbs: string[] = [];
   /** Requests answered with this status before being served (e.g. 403 for every write). */
@@ -73,34 +76,35 @@ export class FakeKube {
         reply(code, { kind: "Status", apiVersion: "v1", status: "Failure", reason, message, code });
       if (req.headers.authorization !== `Bearer ${this.token}`)
         return status(401, "Unauthorized", "Unauthorized");
-      const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(req.url ?? "");
+      const m = /^\/api\/v1\/namespaces\/([^/]+)\/(secrets|configmaps)(?:\/([^/]+))?$/.exec(req.url ?? "");
       if (!m) return status(404, "NotFound", "the server could not find the requested resource");
-      const [, ns, name] = m;
+      const [, ns, resource, name] = m;
+      const store = resource === "secrets" ? this.secrets : this.configMaps;
       const verb = { GET: "get", POST: "create", PUT: "update", DELETE: "delete" }[req.method ?? ""] ?? "?";
-      this.verbs.push(`${verb} ${ns}/${name ?? "*"}`);
+      this.verbs.push(`${verb} ${resource === "secrets" ? "" : "configmaps/"}${ns}/${name ?? "*"}`);
       if ((verb === "create" || verb === "update") && this.failWrites.times > 0) {
         this.failWrites.times--;
         return status(
           this.failWrites.status,
           "Forbidden",
-          `secrets is forbidden: cannot ${verb} resource "secrets"`,
+          `${resource} is forbidden: cannot ${verb} resource "${resource}"`,
         );
       }
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as KubeSecret) : undefined;
       const key = `${ns}/${name ?? body?.metadata.name}`;
-      const existing = this.secrets.get(key);
+      const existing = store.get(key);
       if (verb === "get" || verb === "delete") {
-        if (!existing) return status(404, "NotFound", `secrets "${name}" not found`);
-        if (verb === "delete") this.secrets.delete(key);
+        if (!existing) return status(404, "NotFound", `${resource} "${name}" not found`);
+        if (verb === "delete") store.delete(key);
         return reply(200, existing);
       }
       if (!body) return status(400, "BadRequest", "no body");
       if (verb === "create" && existing)
-        return status(409, "AlreadyExists", `secrets "${body.metadata.name}" already exists`);
+        return status(409, "AlreadyExists", `${resource} "${body.metadata.name}" already exists`);
       if (verb === "update" && existing?.metadata.resourceVersion !== body.metadata.resourceVersion)
         return status(409, "Conflict", "the object has been modified");
       const stored = { ...body, metadata: { ...body.metadata, resourceVersion: String(++this.version) } };
-      this.secrets.set(key, stored);
+      store.set(key, stored);
       reply(verb === "create" ? 201 : 200, stored);
     });
   }

@@ -3,7 +3,7 @@
  * API documentation describes them (hashicorp/vault website/content/api-docs/: system/init, health,
  * seal-status, auth, mounts, audit, policies; auth/kubernetes; auth/token; secret/kv/kv-v2), with
  * ACL enforcement: a token may do only what its policies' path rules allow (exact paths, a trailing
- * `*` glob, `deny`, `sudo` on root-protected paths, "create" vs "update" from the existence checks
+ * `*` glob, `deny`, `sudo` on root-protected paths, allowed/denied parameters (paramsAllowed), "create" vs "update" from the existence checks
  * of KV v2 data and Kubernetes roles, LIST checked on the path with a trailing slash). Two
  * listeners share one state: `url` (the active Service) and `podUrl` (vault-0), so tests see where
  * each request went. Faults: a dropped connection or an error status on chosen requests.
@@ -45,19 +45,82 @@ const SUDO = [/^sys\/auth\/.+/, /^sys\/audit\/?$/, /^sys\/audit\/.+/];
 const UNAUTHENTICATED = [/^sys\/(init|seal-status|health)$/, /^auth\/[^/]+\/login$/];
 /** A subset of Vault's built-in default policy. */
 const DEFAULT_POLICY = `path "auth/token/lookup-self" {\n  capabilities = ["read"]\n}\npath "auth/token/revoke-self" {\n  capabilities = ["update"]\n}\n`;
-const RULE = /path\s+"([^"]+)"\s*\{\s*capabilities\s*=\s*\[([^\]]*)\]\s*\}/g;
+const RULE =
+  /path\s+"([^"]+)"\s*\{\s*capabilities\s*=\s*\[([^\]]*)\]\s*((?:(?:allowed|denied)_parameters\s*=\s*\{[^}]*\}\s*)*)\}/g;
+const PARAMS = /(allowed|denied)_parameters\s*=\s*\{([^}]*)\}/g;
+const PARAM = /"([^"]+)"\s*=\s*\[([^\]]*)\]/g;
+const strings = (list: string): string[] => [...list.matchAll(/"([^"]*)"/g)].map((m) => m[1] ?? "");
 
-/** The rules of an HCL policy of the form the setup program writes; null when it does not parse. */
-export function parsePolicy(text: string): Map<string, string[]> | null {
-  const rules = new Map<string, string[]>();
-  const rest = text.replace(/#.*$/gm, "").replace(RULE, (_m, path: string, caps: string) => {
-    rules.set(path, [
-      ...(rules.get(path) ?? []),
-      ...caps.split(",").map((c) => c.trim().replace(/^"|"$/g, "")),
+/** Parameter constraints of one path rule (Vault's "Policies" page, "Parameter constraints"). */
+export interface ParamRules {
+  allowed?: Map<string, string[]>;
+  denied?: Map<string, string[]>;
+}
+
+/** Capabilities and parameter constraints of an HCL policy of the form the setup program writes; null when it does not parse. */
+export function parsePolicyRules(
+  text: string,
+): { caps: Map<string, string[]>; params: Map<string, ParamRules> } | null {
+  const caps = new Map<string, string[]>();
+  const params = new Map<string, ParamRules>();
+  const rest = text.replace(/#.*$/gm, "").replace(RULE, (_m, path: string, list: string, blocks: string) => {
+    caps.set(path, [
+      ...(caps.get(path) ?? []),
+      ...list.split(",").map((c) => c.trim().replace(/^"|"$/g, "")),
     ]);
+    for (const [, kind, body] of blocks.matchAll(PARAMS)) {
+      const m = new Map<string, string[]>();
+      for (const [, key, values] of (body ?? "").matchAll(PARAM)) m.set(key ?? "", strings(values ?? ""));
+      params.set(path, { ...params.get(path), [kind === "allowed" ? "allowed" : "denied"]: m });
+    }
     return "";
   });
-  return rest.trim() === "" ? rules : null;
+  return rest.trim() === "" ? { caps, params } : null;
+}
+
+/** The capabilities of each path of a policy; null when it does not parse. */
+export function parsePolicy(text: string): Map<string, string[]> | null {
+  return parsePolicyRules(text)?.caps ?? null;
+}
+
+/** strutil.GlobbedStringsMatch: a leading and/or trailing `*` in `item`. */
+export function globMatch(item: string, val: string): boolean {
+  if (item.length < 2) return val === item;
+  const pre = item.startsWith("*");
+  const suf = item.endsWith("*");
+  if (pre && suf) return val.includes(item.slice(1, -1));
+  if (pre) return val.endsWith(item.slice(1));
+  if (suf) return val.startsWith(item.slice(0, -1));
+  return val === item;
+}
+const inList = (v: unknown, list: string[]) => typeof v === "string" && list.some((el) => globMatch(el, v));
+/** A list value, or a comma string split as parseutil.ParseCommaStringSlice does. */
+const elements = (v: unknown): unknown[] | null =>
+  Array.isArray(v) ? v : typeof v === "string" ? v.split(",").map((x) => x.trim()) : null;
+
+/**
+ * vault/acl.go AllowOperation's parameter checks (not in legacy mode): a denied key whose value,
+ * or any element of it, matches; with allowed keys, a key not listed or a value (every element)
+ * not matching. An empty list means any value.
+ */
+export function paramsAllowed(rules: ParamRules, body: Record<string, unknown>): boolean {
+  const entries = Object.entries(body).map(([k, v]) => [k.toLowerCase(), v] as const);
+  if (entries.length === 0) return true;
+  for (const [k, v] of entries) {
+    const list = rules.denied?.get(k);
+    if (!list) continue;
+    if (list.length === 0 || inList(v, list) || (elements(v) ?? []).some((e) => inList(e, list)))
+      return false;
+  }
+  if (!rules.allowed || rules.allowed.size === 0 || rules.allowed.has("*")) return true;
+  for (const [k, v] of entries) {
+    const list = rules.allowed.get(k);
+    if (!list) return false;
+    if (list.length === 0 || inList(v, list)) continue;
+    const els = elements(v);
+    if (!els || !els.every((e) => inList(e, list))) return false;
+  }
+  return true;
 }
 
 const duration = (v: unknown): number => {
@@ -190,7 +253,7 @@ export class FakeVault {
     if (path === "sys/init" && (method === "PUT" || method === "POST")) return this.init(body);
     if (this.sealed) return fail(503, "Vault is sealed");
     if (!UNAUTHENTICATED.some((r) => r.test(path))) {
-      const denied = this.check(method, path, token);
+      const denied = this.check(method, path, token, body);
       if (denied) return denied;
     }
     const parts = path.split("/");
@@ -255,16 +318,19 @@ export class FakeVault {
       : [200, { keys: keysHex, keys_base64: shares, root_token: this.rootToken }];
   }
 
-  /** The ACL check of one request: a 403 reply, or null when allowed. */
-  private check(method: string, path: string, token: string): Reply | null {
+  /** The ACL check of one request (capabilities, then parameter constraints): a 403 reply, or null when allowed. */
+  private check(method: string, path: string, token: string, body: Record<string, unknown>): Reply | null {
     const entry = this.tokens.get(token);
     const denied: Reply = fail(403, "1 error occurred:\n\t* permission denied\n\n");
     if (!entry) return denied;
     if (entry.policies.includes("root")) return null;
     const rules = new Map<string, Set<string>>();
-    for (const name of entry.policies)
-      for (const [p, caps] of parsePolicy(this.policies.get(name) ?? "") ?? [])
-        rules.set(p, new Set([...(rules.get(p) ?? []), ...caps]));
+    const params = new Map<string, ParamRules>();
+    for (const name of entry.policies) {
+      const parsed = parsePolicyRules(this.policies.get(name) ?? "");
+      for (const [p, caps] of parsed?.caps ?? []) rules.set(p, new Set([...(rules.get(p) ?? []), ...caps]));
+      for (const [p, r] of parsed?.params ?? []) params.set(p, r);
+    }
     const exact = rules.get(path);
     const glob = [...rules.keys()]
       .filter((p) => p.endsWith("*") && path.startsWith(p.slice(0, -1)))
@@ -274,6 +340,9 @@ export class FakeVault {
       { GET: "read", LIST: "list", DELETE: "delete" }[method] ??
       (this.exists(path) === false ? "create" : "update");
     if (caps.has("deny") || !caps.has(need) || (SUDO.some((r) => r.test(path)) && !caps.has("sudo")))
+      return denied;
+    const constraints = params.get(exact ? path : (glob ?? ""));
+    if ((need === "create" || need === "update") && constraints && !paramsAllowed(constraints, body))
       return denied;
     return null;
   }

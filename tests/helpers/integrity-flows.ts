@@ -90,12 +90,12 @@ export const NGINX = at("ingress", { "app.kubernetes.io/name": "nginx-ingress" }
 export const CM_CONTROLLER = at("cert-manager", { "app.kubernetes.io/component": "controller" });
 export const CM_WEBHOOK = at("cert-manager", { "app.kubernetes.io/component": "webhook" });
 export const VAULT_SERVER = at("vault", { "app.kubernetes.io/name": "vault", component: "server" });
-/** The platform's Vault setup Jobs (components/addons/vault/setup.ts). */
-export const VAULT_BOOTSTRAP = at("vault", {
+/** The platform's Vault setup Jobs (components/addons/vault/setup.ts), in their own namespace. */
+export const VAULT_BOOTSTRAP = at("vault-setup", {
   "app.kubernetes.io/name": "kube-platform-vault-setup",
   "app.kubernetes.io/component": "bootstrap",
 });
-export const VAULT_CONFIGURE = at("vault", {
+export const VAULT_CONFIGURE = at("vault-setup", {
   "app.kubernetes.io/name": "kube-platform-vault-setup",
   "app.kubernetes.io/component": "configure",
 });

@@ -87,6 +87,10 @@ function addObjects(inv: Inventory, objects: K8sObject[]): void {
         inv.pods.push(podGroupOf(owner, ns, rec(spec.template)));
         if (o.kind === "Deployment") inv.deployments.push({ namespace: ns, name });
         break;
+      // And its CronJobs (dev mode's Vault setup re-apply): their Jobs' pods.
+      case "CronJob":
+        inv.pods.push(podGroupOf(owner, ns, rec(rec(rec(spec.jobTemplate).spec).template)));
+        break;
       case "Service":
         inv.services.push({
           owner,

@@ -1,23 +1,23 @@
 /**
- * Vault fixtures for tests: the example key holders of the prod stack (public keys generated for
- * Pulumi.prod.yaml, their private keys discarded), which every ha-mode config needs.
+ * Vault fixtures for tests: the test key holders (tests/fixtures/pgp: public keys generated for the
+ * tests, their private keys discarded), which every ha-mode config needs.
  */
-import { loadStackConfig } from "../../offline/stacks";
+import * as fs from "fs";
+import * as path from "path";
+import { TEST_PGP_KEYS_DIR } from "../../offline/stacks";
 
 export interface RawKeyHolder {
   name: string;
   pgpKey: string;
 }
 
-function exampleKeyHolders(): RawKeyHolder[] {
-  const addons = loadStackConfig("prod").addons as { vault?: { init?: { keyHolders?: RawKeyHolder[] } } };
-  const holders = addons.vault?.init?.keyHolders;
-  if (!holders || holders.length === 0) throw new Error("Pulumi.prod.yaml: no addons.vault.init.keyHolders");
-  return holders;
-}
+const holder = (name: string): RawKeyHolder => ({
+  name,
+  pgpKey: fs.readFileSync(path.join(TEST_PGP_KEYS_DIR, `${name}.gpg.b64`), "utf8").trim(),
+});
 
 /** alice, bob, carol: three binary OpenPGP public keys (base64), RSA 3072 with an encryption subkey. */
-export const KEY_HOLDERS: readonly RawKeyHolder[] = exampleKeyHolders();
+export const KEY_HOLDERS: readonly RawKeyHolder[] = ["alice", "bob", "carol"].map(holder);
 
 /** The `addons.vault.init` an ha-mode config needs (three holders, the default threshold 2). */
 export const VAULT_INIT = { keyHolders: [...KEY_HOLDERS] };
@@ -38,3 +38,13 @@ export function exampleForParse(config: Record<string, unknown>): {
     secretKeys: new Set(entries.filter(([, v]) => isSecret(v)).map(([k]) => k)),
   };
 }
+
+/** The break-glass steps (bootstrap.js breakGlassSteps) up to the re-run command, and after it. */
+export const BREAK_GLASS =
+  "Break glass, once Vault is unsealed: (1) a quorum of key holders generate a root token: " +
+  "kubectl -n vault exec -ti vault-0 -- vault operator generate-root -init (note the OTP), then each holder: " +
+  "kubectl -n vault exec -ti vault-0 -- vault operator generate-root (enters their decrypted share), then " +
+  "kubectl -n vault exec -ti vault-0 -- vault operator generate-root -decode=<encoded token> -otp=<OTP> > root-token; " +
+  "(2) kubectl -n vault create secret generic vault-bootstrap-token --from-file=token=root-token && rm root-token; ";
+export const BREAK_GLASS_END =
+  ": the bootstrap sets Vault up with that token, revokes it and deletes the Secret (docs/addons/vault.md, Break glass)";

@@ -6,17 +6,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceAccountRef } from "../../cluster/types";
-import { DnsAccess, dnsTokenSecret } from "./access";
+import { DNS_IDENTITY_ANNOTATION, DnsAccess, dnsIdentityChecksum, dnsTokenSecret } from "./access";
 import { DNS01_TOKEN_SECRET, Dns01Solver, dns01Solvers } from "./dns01";
 
 export type { DnsAccess, Dns01Solver };
 
 /** cert-manager's DNS-01 setup: the identity for its values, the solvers, the objects the issuers wait for. */
 export interface Dns01Setup {
-  /** Cloud providers: the controller ServiceAccount's annotations and the pods' labels. */
+  /**
+   * Cloud providers: the controller ServiceAccount's annotations, the pods' labels, and the pods'
+   * annotation with their checksum (DNS_IDENTITY_ANNOTATION: a changed binding restarts the pods).
+   */
   identity?: {
     serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     podLabels: Record<string, string>;
+    podAnnotations: Record<string, pulumi.Output<string>>;
   };
   solvers: pulumi.Output<Dns01Solver[]>;
   /** Token providers: the token's Secret in cert-manager's namespace (created once it exists). */
@@ -55,10 +59,14 @@ export function dns01Identity(
             dns01Solvers(zones, { provider: "azure", subscriptionId, clientId }),
           )
       : pulumi.output(dns01Solvers(zones, facts));
+  const { serviceAccountAnnotations, podLabels } = identity;
   return {
     identity: {
-      serviceAccountAnnotations: identity.serviceAccountAnnotations,
-      podLabels: identity.podLabels,
+      serviceAccountAnnotations,
+      podLabels,
+      podAnnotations: {
+        [DNS_IDENTITY_ANNOTATION]: dnsIdentityChecksum({ serviceAccountAnnotations, podLabels }),
+      },
     },
     solvers,
     secret: () => [],

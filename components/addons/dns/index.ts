@@ -5,13 +5,16 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { PLATFORM_LABELS } from "../../kube/conventions";
+import { durationSeconds, recordsSettleSeconds } from "../../shared/dns-sync";
 import { AddonContext, addonNamespace, chartRelease } from "../base";
 import { AddonComponent, MetricsEndpoint } from "../contract";
 import { DnsSettings } from "../types";
 import { DnsAccess, dnsTokenSecret } from "./access";
 import {
   AZURE_CONFIG_FILE,
+  EXTERNAL_DNS_INTERVAL,
   EXTERNAL_DNS_NAMESPACE,
   EXTERNAL_DNS_POD_LABELS,
   EXTERNAL_DNS_RELEASE,
@@ -68,14 +71,45 @@ export function externalDnsMetrics(release: pulumi.Resource): MetricsEndpoint[] 
   ];
 }
 
+/**
+ * The wait for external-dns's records (`destroyDuration`, time_sleep: the provider sleeps that long
+ * when the resource is deleted, with the duration recorded in state). The Ingresses depend on it and
+ * it depends on the release and external-dns's NetworkPolicies: created at once after them (an Ingress
+ * is published as soon as it exists), deleted after the Ingresses and before external-dns can no
+ * longer work, so it removes their records (policy sync) while it waits.
+ */
+export function recordsSettle(
+  name: string,
+  settings: Pick<DnsSettings, "policy" | "values">,
+  after: pulumi.Resource[],
+  parent: pulumi.Resource,
+): time.Sleep {
+  // The interval the release runs with: the user's `values.interval` (stack config checks its form).
+  const interval =
+    typeof settings.values.interval === "string" ? settings.values.interval : EXTERNAL_DNS_INTERVAL;
+  const seconds = durationSeconds(interval);
+  if (seconds === undefined) throw new Error(`addons.dns.values.interval: "${interval}" is not a duration`);
+  return new time.Sleep(
+    `${name}-records-settle`,
+    { destroyDuration: `${recordsSettleSeconds(seconds, settings.policy)}s` },
+    { parent, dependsOn: after },
+  );
+}
+
 /** external-dns in its own namespace (Pod Security restricted). */
 export class ExternalDns extends AddonComponent {
   /** The cloud principal external-dns acts as (token providers: none). */
   readonly principal?: pulumi.Output<string>;
+  /** What the Ingresses wait for (settle()); undefined until then. */
+  recordsReady?: time.Sleep;
+  private readonly resourceName: string;
+  private readonly settings: DnsSettings;
 
   constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kube-platform:addons:ExternalDns", name, opts);
     const { settings, access, ctx } = args;
+    this.resourceName = name;
+    this.settings = settings;
     const child = { parent: this, provider: ctx.provider };
     const namespace = addonNamespace(name, EXTERNAL_DNS_NAMESPACE, "restricted", ctx, this);
     const credentials = externalDnsCredentials(name, access, namespace, child);
@@ -95,6 +129,16 @@ export class ExternalDns extends AddonComponent {
       { namespace: EXTERNAL_DNS_NAMESPACE, release, metrics: externalDnsMetrics(release) },
       { principal: this.principal },
     );
+  }
+
+  /**
+   * The wait the Ingresses depend on (recordsSettle), after the release and `policies` (external-dns's
+   * NetworkPolicies, created once the add-ons exist). Called once.
+   */
+  settle(policies: pulumi.Resource[]): time.Sleep {
+    if (this.recordsReady) throw new Error(`ExternalDns ${this.resourceName}: settle() is called twice`);
+    this.recordsReady = recordsSettle(this.resourceName, this.settings, [this.release, ...policies], this);
+    return this.recordsReady;
   }
 }
 
@@ -130,6 +174,9 @@ function externalDnsCredentials(
       };
     case "azure": {
       const resourceGroup = azureResourceGroup(access);
+      const json = pulumi
+        .all([facts.tenantId, facts.subscriptionId])
+        .apply(([tenant, subscription]) => azureConfigJson(tenant, subscription, resourceGroup));
       const config = new k8s.core.v1.ConfigMap(
         `${name}-azure-config`,
         {
@@ -138,16 +185,17 @@ function externalDnsCredentials(
             namespace: namespace.metadata.name,
             labels: { ...PLATFORM_LABELS },
           },
-          data: {
-            [AZURE_CONFIG_FILE]: pulumi
-              .all([facts.tenantId, facts.subscriptionId])
-              .apply(([tenant, subscription]) => azureConfigJson(tenant, subscription, resourceGroup)),
-          },
+          data: { [AZURE_CONFIG_FILE]: json },
         },
         { ...opts, dependsOn: [namespace] },
       );
       return {
-        provider: { provider: "azure", identity, configMap: EXTERNAL_DNS_AZURE_CONFIG },
+        provider: {
+          provider: "azure",
+          identity,
+          configMap: EXTERNAL_DNS_AZURE_CONFIG,
+          config: json,
+        },
         objects: [config],
         principal: identity.principal,
       };

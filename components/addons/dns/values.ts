@@ -7,7 +7,7 @@ import type { BoundIdentity, DnsZone, ServiceAccountRef } from "../../cluster/ty
 import { PLATFORM_PRIORITY } from "../../kube/conventions";
 import { resources } from "../base";
 import type { DnsSettings, HelmValues } from "../types";
-import { DNS_TOKEN_KEY } from "./access";
+import { DNS_IDENTITY_ANNOTATION, DNS_TOKEN_KEY, dnsIdentityChecksum } from "./access";
 
 export const EXTERNAL_DNS_NAMESPACE = "external-dns";
 export const EXTERNAL_DNS_RELEASE = "external-dns";
@@ -33,6 +33,13 @@ export const EXTERNAL_DNS_METRICS_PORT = 7979;
  * for DigitalOcean. Its images are ghcr.io/amoniacou/external-dns-digitalocean-webhook:<semver>
  * (.github/workflows/release.yml); it reads DO_TOKEN and DO_DOMAIN_FILTER and serves the webhook API,
  * /healthz and /metrics on one `--port` (cmd/webhook/main.go, internal/server/server.go).
+ *
+ * A third party's image that receives the DigitalOcean token (an account-wide one: DigitalOcean's
+ * `domain:*` scopes cover every domain of the team). It is pinned by tag only: no source readable
+ * when this was written records its digest (the repository keeps none; the registry was not
+ * reachable). To pin it, read the digest (`crane digest <repository>:<tag>`) and set `tag` to
+ * `<tag>@sha256:<digest>`: the chart renders `<repository>:<tag>` (templates/_helpers.tpl
+ * external-dns.webhookImage), a valid reference with a digest.
  */
 export const DIGITALOCEAN_WEBHOOK = {
   repository: "ghcr.io/amoniacou/external-dns-digitalocean-webhook",
@@ -48,6 +55,12 @@ export const DIGITALOCEAN_WEBHOOK_URL = `http://localhost:${DIGITALOCEAN_WEBHOOK
 export const AZURE_CONFIG_DIR = "/etc/kubernetes";
 export const AZURE_CONFIG_FILE = "azure.json";
 
+/**
+ * How often external-dns syncs (`--interval`, the chart's `interval`): the longest a change waits
+ * when the event that should trigger it is missed (`triggerLoopOnEvent` below).
+ */
+export const EXTERNAL_DNS_INTERVAL = "1m";
+
 /** What a ServiceAccount bound to a cloud identity needs in the values. */
 export type IdentityValues = Pick<BoundIdentity, "serviceAccountAnnotations" | "podLabels">;
 
@@ -55,8 +68,8 @@ export type IdentityValues = Pick<BoundIdentity, "serviceAccountAnnotations" | "
 export type ExternalDnsProvider =
   | { provider: "aws"; identity: IdentityValues }
   | { provider: "google"; identity: IdentityValues; project: string }
-  /** `configMap`: the ConfigMap holding azure.json (no secret in it: workload identity). */
-  | { provider: "azure"; identity: IdentityValues; configMap: string }
+  /** `configMap`: the ConfigMap holding azure.json (`config`, no secret in it: workload identity). */
+  | { provider: "azure"; identity: IdentityValues; configMap: string; config: pulumi.Input<string> }
   /** `tokenSecret`: the Secret holding the API token under DNS_TOKEN_KEY. */
   | { provider: "digitalocean" | "cloudflare"; tokenSecret: string };
 
@@ -130,6 +143,15 @@ export function externalDnsValues(a: ExternalDnsValuesArgs): HelmValues {
   const identity = "identity" in p ? p.identity : undefined;
   const specific = providerValues(p, s.zones);
   const annotations: pulumi.Input<Record<string, string>> = identity?.serviceAccountAnnotations ?? {};
+  const podLabels = { ...(identity?.podLabels ?? {}) };
+  // A changed identity (or azure.json) rolls the pod (DNS_IDENTITY_ANNOTATION).
+  const checksum = identity
+    ? dnsIdentityChecksum({
+        serviceAccountAnnotations: annotations,
+        podLabels,
+        ...(p.provider === "azure" ? { azureConfig: p.config } : {}),
+      })
+    : undefined;
   return {
     fullnameOverride: EXTERNAL_DNS_RELEASE,
     serviceAccount: {
@@ -139,7 +161,8 @@ export function externalDnsValues(a: ExternalDnsValuesArgs): HelmValues {
       // It watches the API (sources): the token is needed.
       automountServiceAccountToken: true,
     },
-    podLabels: { ...(identity?.podLabels ?? {}) },
+    podLabels,
+    ...(checksum ? { podAnnotations: { [DNS_IDENTITY_ANNOTATION]: checksum } } : {}),
     // Records for every Ingress host and annotated Service, only in the configured zones.
     sources: ["service", "ingress"],
     domainFilters: s.zones.map((z) => z.name),
@@ -149,7 +172,12 @@ export function externalDnsValues(a: ExternalDnsValuesArgs): HelmValues {
     // v0.18+), so no prefix is needed beside a CNAME; a wildcard's "*" becomes a valid label.
     registry: "txt",
     txtOwnerId: s.txtOwnerId,
-    interval: "1m",
+    interval: EXTERNAL_DNS_INTERVAL,
+    // `--events` (templates/deployment.yaml): a sync also runs when an Ingress or Service is added,
+    // changed or deleted (source/source.go eventHandlerFunc: OnAdd, OnUpdate, OnDelete), at most every
+    // `--min-event-sync-interval` (5s; controller/controller.go ScheduleRunOnce). A new host's
+    // record exists seconds after its Ingress, and a deleted Ingress's record goes as fast (sync).
+    triggerLoopOnEvent: true,
     ...specific,
     extraArgs: { "txt-wildcard-replacement": "wildcard", ...(specific.extraArgs as HelmValues | undefined) },
     // One replica (the chart renders `replicas: 1`, no leader election); Recreate (the chart's

@@ -134,6 +134,8 @@ export const DEFAULT_DENY: Spec = { podSelector: {}, policyTypes: ["Ingress", "E
 export interface NamedSpec {
   name: string;
   spec: Spec;
+  /** The namespace this policy was in before (PodGroup.movedFrom). */
+  movedFrom?: string;
 }
 
 /** The platform pod groups `flows` name, in the order they first appear. */
@@ -152,7 +154,7 @@ export function namespacePolicies(flows: Flow[], target: ClusterTarget): Map<str
   for (const g of groupsOf(flows)) {
     const list = out.get(g.namespace) ?? [{ name: "default-deny", spec: DEFAULT_DENY }];
     const spec = groupPolicySpec(g, flows, target);
-    if (spec) list.push({ name: `allow-${g.id}`, spec });
+    if (spec) list.push({ name: `allow-${g.id}`, spec, ...(g.movedFrom ? { movedFrom: g.movedFrom } : {}) });
     out.set(g.namespace, list);
   }
   return out;

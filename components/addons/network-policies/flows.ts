@@ -243,7 +243,7 @@ export function vaultFlows(
     // The setup Jobs (vault/setup.ts, the program in vault/setup/kube.js and vault.js): the
     // bootstrap initialises Vault (vault-0 through the headless Service, then the active server)
     // and writes the shares Secret; configure calls Vault only (its login is reviewed by Vault).
-    ...dnsAndApi(target, bootstrap, "the shares Secret, the break-glass Secret"),
+    ...dnsAndApi(target, bootstrap, "the shares Secret, the break-glass Secret, Vault's CA certificate"),
     flow(
       pods(bootstrap),
       pods(server),

@@ -18,6 +18,7 @@ import {
   SERVER_LABELS,
   VAULT_INJECTOR_PORT,
   VAULT_NAMESPACE,
+  VAULT_SETUP_NAMESPACE,
   vaultSetupLabels,
 } from "../vault/names";
 
@@ -36,6 +37,11 @@ export interface PodGroup {
   id: string;
   namespace: string;
   selector: Selector;
+  /**
+   * The namespace the group's pods (and its policy) were in before: the policy resource keeps an
+   * alias to its former name, so the move is a replacement, not a deletion and an unrelated creation.
+   */
+  movedFrom?: string;
 }
 
 const group = (id: string, namespace: string, matchLabels: Record<string, string>): PodGroup => ({
@@ -100,14 +106,20 @@ export const CERT_MANAGER_PORTS = { metrics: 9402, webhook: 10250 } as const;
 /**
  * Vault (CHARTS.vault): server-statefulset.yaml containerPorts 8200 (API) and 8201 (cluster: Raft
  * and request forwarding); the injector listens on `injector.port` (VAULT_INJECTOR_PORT). The
- * platform's setup Jobs (vault/setup.ts) label their pods themselves (vaultSetupLabels); they
- * listen on nothing.
+ * platform's setup Jobs (vault/setup.ts, in VAULT_SETUP_NAMESPACE) label their pods themselves
+ * (vaultSetupLabels); they listen on nothing.
  */
 export const VAULT_PODS = {
   server: group("vault-server", VAULT_NAMESPACE, SERVER_LABELS),
   injector: group("vault-injector", VAULT_NAMESPACE, INJECTOR_LABELS),
-  bootstrap: group("vault-bootstrap", VAULT_NAMESPACE, vaultSetupLabels("bootstrap")),
-  configure: group("vault-configure", VAULT_NAMESPACE, vaultSetupLabels("configure")),
+  bootstrap: {
+    ...group("vault-bootstrap", VAULT_SETUP_NAMESPACE, vaultSetupLabels("bootstrap")),
+    movedFrom: VAULT_NAMESPACE,
+  },
+  configure: {
+    ...group("vault-configure", VAULT_SETUP_NAMESPACE, vaultSetupLabels("configure")),
+    movedFrom: VAULT_NAMESPACE,
+  },
 } satisfies Record<string, PodGroup>;
 
 export const VAULT_PORTS = { api: 8200, cluster: 8201, injector: VAULT_INJECTOR_PORT } as const;

@@ -17,6 +17,7 @@ import { NODE_EXPORTER_NAMESPACE } from "../monitoring";
 import type { Monitoring } from "../monitoring";
 import type { AddonsSettings } from "../types";
 import type { Vault } from "../vault";
+import { VAULT_SETUP_NAMESPACE } from "../vault/names";
 import { NamedSpec, namespacePolicies } from "./build";
 import { NetworkPolicyPlan, platformFlows } from "./flows";
 
@@ -83,7 +84,15 @@ export function networkPolicy(
   return new k8s.networking.v1.NetworkPolicy(
     resourceName,
     { metadata: { name: s.name, namespace, labels: { ...PLATFORM_LABELS } }, spec: s.spec },
-    { parent, provider, dependsOn: [release] },
+    {
+      parent,
+      provider,
+      dependsOn: [release],
+      // A group that moved namespace: the resource of its former policy becomes this one (replaced).
+      ...(s.movedFrom
+        ? { aliases: [{ name: resourceName.replace(`-${namespace}-`, `-${s.movedFrom}-`) }] }
+        : {}),
+    },
   );
 }
 
@@ -132,7 +141,10 @@ export function networkPolicyPlan(a: AddonNetworkPoliciesArgs): NetworkPolicyPla
   };
 }
 
-/** Every add-on namespace and its release (node-exporter's namespace is the monitoring release's). */
+/**
+ * Every add-on namespace and its release (node-exporter's namespace is the monitoring release's;
+ * Vault's setup namespace is its own object, created by Vault's configure()).
+ */
 export function policedNamespaces(i: InstalledAddons): PolicedNamespace[] {
   const addons = [
     i.ingress,
@@ -146,6 +158,10 @@ export function policedNamespaces(i: InstalledAddons): PolicedNamespace[] {
   return [
     ...addons.flatMap((addon) => (addon ? [{ namespace: addon.namespace, release: addon.release }] : [])),
     ...(i.monitoring ? [{ namespace: NODE_EXPORTER_NAMESPACE, release: i.monitoring.release }] : []),
+    // Vault's setup namespace holds no release: its policies wait for the namespace itself.
+    ...(i.vault?.setupNamespace
+      ? [{ namespace: VAULT_SETUP_NAMESPACE, release: i.vault.setupNamespace }]
+      : []),
   ];
 }
 

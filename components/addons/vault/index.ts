@@ -42,6 +42,7 @@ export * from "./reload";
 export * from "./server-config";
 export * from "./setup";
 export * from "./setup-config";
+export * from "./setup-program";
 export * from "./setup-jobs";
 export * from "./tls";
 export * from "./values";
@@ -129,8 +130,6 @@ export const VAULT_RELEASE_REPLACE_ON = ["values.server.dev.enabled"];
 export interface VaultConfigureArgs {
   /** The apps using Vault. */
   clients: VaultClient[];
-  /** What the Jobs must wait for besides the release: the vault namespace's NetworkPolicies. */
-  after: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -152,7 +151,7 @@ export class Vault extends AddonComponent {
   readonly devRootToken?: random.RandomPassword;
   private readonly vaultName: string;
   private readonly settings: VaultSettings;
-  private readonly provider: k8s.Provider;
+  private readonly ctx: AddonContext;
   private readonly autoUnseal: boolean;
   private setupComponent?: VaultSetup;
 
@@ -167,7 +166,7 @@ export class Vault extends AddonComponent {
     }
     this.vaultName = name;
     this.settings = settings;
-    this.provider = ctx.provider;
+    this.ctx = ctx;
     this.autoUnseal = args.unseal !== undefined;
     const child = { parent: this, provider: ctx.provider };
 
@@ -206,9 +205,9 @@ export class Vault extends AddonComponent {
   }
 
   /**
-   * Initialises and configures Vault as code: the setup Jobs (setup.ts), after the release, the
-   * injector patch and `a.after` (created once the vault namespace's NetworkPolicies exist, which
-   * the platform builds after every add-on). Called once.
+   * Initialises and configures Vault as code (setup.ts): creates the setup namespace and what the
+   * Jobs read; the platform then builds the NetworkPolicies (of that namespace too) and calls the
+   * setup's `runJobs` with them. The Jobs wait for the release and the injector patch. Called once.
    */
   configure(a: VaultConfigureArgs): VaultSetup {
     if (this.setupComponent) throw new Error(`Vault ${this.vaultName}: configure() is called once`);
@@ -220,13 +219,19 @@ export class Vault extends AddonComponent {
         init: this.settings.init,
         clients: a.clients,
         release: this.release,
-        after: [this.release, this.injectorReady, ...a.after],
+        after: [this.release, this.injectorReady],
+        vaultCaIssuer: this.tls?.caIssuer,
         devRootToken: this.devRootToken && pulumi.secret(this.devRootToken.result),
-        provider: this.provider,
+        ctx: this.ctx,
       },
       { parent: this },
     );
     return this.setupComponent;
+  }
+
+  /** The setup's namespace (VAULT_SETUP_NAMESPACE), once configure() created it. */
+  get setupNamespace(): k8s.core.v1.Namespace | undefined {
+    return this.setupComponent?.namespace;
   }
 
   /** What apps using Vault wait for: the configure Job (their roles and policies exist). */

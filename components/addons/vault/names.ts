@@ -2,6 +2,14 @@
 import { VaultSettings } from "../types";
 
 export const VAULT_NAMESPACE = "vault";
+/**
+ * The namespace of Vault's setup (setup.ts): the Jobs, their ServiceAccounts and RBAC, the program
+ * and config ConfigMaps, the initial-values Secret, the dev root token's Secret and the Secrets the
+ * program writes and reads (the encrypted shares, the break-glass token). Not `vault`: the chart's
+ * injector Role (templates/injector-role.yaml at CHARTS.vault, leader election with more than one
+ * injector replica) grants its ServiceAccount get/list/watch on every Secret of the `vault` namespace.
+ */
+export const VAULT_SETUP_NAMESPACE = "vault-setup";
 export const VAULT_RELEASE = "vault";
 /** The server ServiceAccount (set explicitly in the values so the cloud identity binding matches it). */
 export const VAULT_SERVICE_ACCOUNT = "vault";
@@ -53,12 +61,13 @@ export const INJECTOR_LABELS = {
 };
 
 /**
- * The in-cluster address clients use. In `ha` mode the chart's `vault-active` Service: it selects only
- * the pod that Kubernetes service registration labels `vault-active: "true"` (vault-helm at CHARTS.vault,
- * templates/server-ha-active-service.yaml; `service_registration "kubernetes"` in the server config),
- * while the `vault` Service publishes not-ready addresses (`server.service.publishNotReadyAddresses`
- * defaults to true), so clients would also reach sealed standbys. In `dev` mode the one server's
- * `vault` Service.
+ * The in-cluster address clients use. In `ha` mode the chart's `vault-active` Service. It publishes
+ * not-ready addresses too (vault-helm at CHARTS.vault, templates/server-ha-active-service.yaml, the
+ * same `server.service.publishNotReadyAddresses` as the `vault` Service, default true); what makes
+ * it right is its selector: only the pod that Kubernetes service registration labels
+ * `vault-active: "true"` (`service_registration "kubernetes"` in the server config), i.e. the
+ * active, unsealed server. The `vault` Service selects every server, sealed standbys included. In
+ * `dev` mode the one server's `vault` Service.
  */
 export function vaultAddress(mode: VaultSettings["mode"]): string {
   return mode === "ha"
@@ -91,10 +100,21 @@ export const VAULT_SETUP = {
   configuratorTokenTtl: "15m",
   /** TTL of the tokens the apps' agents get from their roles. */
   appTokenTtl: "1h",
-  /** Secret (vault namespace) holding the PGP-encrypted key shares, written by the bootstrap Job. */
+  /** Secret (VAULT_SETUP_NAMESPACE) holding the PGP-encrypted key shares, written by the bootstrap Job. */
   sharesSecret: "vault-init-shares",
-  /** Secret a key holder creates with a root token from `vault operator generate-root` (break glass). */
+  /** Secret (VAULT_SETUP_NAMESPACE) a key holder creates with a root token from `vault operator generate-root` (break glass). */
   breakGlassSecret: "vault-bootstrap-token",
+  /**
+   * ha mode: a Certificate (and its Secret) in the vault namespace, issued by Vault's CA Issuer only
+   * for its `ca.crt` (cert-manager's CA issuer writes the issuing CA there): the bootstrap Job reads
+   * that one Secret, whose key signs nothing anyone trusts (no server or client usage, a name nobody
+   * serves), never Vault's CA Secret itself (its tls.key would sign Vault server certificates).
+   */
+  caSourceSecret: "vault-setup-ca-source",
+  /** ha mode: the ConfigMap (VAULT_SETUP_NAMESPACE) the bootstrap Job copies Vault's CA certificate into. */
+  caConfigMap: "vault-ca",
+  /** dev mode: the CronJob that re-applies the setup after a dev server restart (it keeps everything in memory). */
+  devReapplyCronJob: "vault-setup-reapply",
   /** Kubernetes auth method mount and the API server address Vault reviews tokens at. */
   authPath: "kubernetes",
   kubernetesHost: "https://kubernetes.default.svc:443",

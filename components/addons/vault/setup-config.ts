@@ -7,7 +7,13 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_KEY_SHARES, vaultThresholdProblems } from "../../shared/vault-init";
 import { VaultClient, VaultInitSettings, VaultSettings } from "../types";
-import { VAULT_NAMESPACE, VAULT_SETUP, vaultInitAddress, vaultPolicyName } from "./names";
+import {
+  VAULT_NAMESPACE,
+  VAULT_SETUP,
+  VAULT_SETUP_NAMESPACE,
+  vaultInitAddress,
+  vaultPolicyName,
+} from "./names";
 
 /** How Vault unseals: a cloud KMS ("auto": recovery shares), key shares ("shamir"), the dev server. */
 export type VaultSeal = "auto" | "shamir" | "dev";
@@ -30,6 +36,18 @@ export interface VaultSetupConfig {
   kv: { path: string };
   audit: { path: string; filePath: string };
   managedPrefix: string;
+  /**
+   * ha mode (the bootstrap only): where Vault's CA certificate comes from (`source`, key `key`, a
+   * Secret in the vault namespace) and the ConfigMap it is copied to for the configure Job (a pod
+   * mounts no Secret of another namespace).
+   */
+  vaultCa?: {
+    source: { namespace: string; name: string };
+    key: string;
+    configMap: { namespace: string; name: string };
+  };
+  /** The Pulumi URNs of the bootstrap and configure Jobs: the break-glass steps' `pulumi up --replace`. */
+  jobUrns?: { bootstrap: string; configure: string };
   policies: { name: string; paths: string[] }[];
   roles: { name: string; serviceAccount: string; namespace: string; policies: string[]; tokenTtl: string }[];
 }
@@ -83,7 +101,7 @@ export function vaultSetupConfig(o: {
   clients: VaultClientRef[];
 }): VaultSetupConfig {
   assertVaultSetupInputs(o.seal, o.init, o.clients);
-  const secret = (name: string) => ({ namespace: VAULT_NAMESPACE, name });
+  const secret = (name: string) => ({ namespace: VAULT_SETUP_NAMESPACE, name });
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const apps = o.clients.map((c) => ({ ...c, policy: appPolicyName(c.namespace, c.app) }));
   return {
@@ -104,7 +122,7 @@ export function vaultSetupConfig(o: {
       role: VAULT_SETUP.configuratorRole,
       policy: VAULT_SETUP.configuratorPolicy,
       serviceAccount: VAULT_SETUP.configuratorServiceAccount,
-      namespace: VAULT_NAMESPACE,
+      namespace: VAULT_SETUP_NAMESPACE,
       tokenTtl: VAULT_SETUP.configuratorTokenTtl,
     },
     kv: { path: VAULT_SETUP.kvPath },
@@ -113,6 +131,15 @@ export function vaultSetupConfig(o: {
       filePath: o.mode === "dev" ? VAULT_SETUP.devAuditFile : VAULT_SETUP.auditFile,
     },
     managedPrefix: VAULT_SETUP.managedPrefix,
+    ...(o.mode === "ha"
+      ? {
+          vaultCa: {
+            source: { namespace: VAULT_NAMESPACE, name: VAULT_SETUP.caSourceSecret },
+            key: "ca.crt",
+            configMap: { namespace: VAULT_SETUP_NAMESPACE, name: VAULT_SETUP.caConfigMap },
+          },
+        }
+      : {}),
     policies: apps.map((a) => ({ name: a.policy, paths: [...new Set(a.paths)].sort() })).sort(byName),
     roles: apps
       .map((a) => ({

@@ -63,7 +63,14 @@ async function bootstrap(ctx) {
   /** @type {unknown} */
   let error = null;
   try {
-    await waitUnsealed(ctx, initVault);
+    await waitUnsealed(ctx, initVault).catch((e) => {
+      // The root token dies with this pod (it cannot be revoked while Vault is sealed either):
+      // say now what sets Vault up later, before the token and this log are gone.
+      throw new Error(
+        `${e instanceof Error ? e.message : String(e)}. Vault is initialised (shares in ${ref(s.sharesSecret)}) ` +
+          `but not set up, and the initial root token is lost with this pod. ${breakGlassSteps(s)}`,
+      );
+    });
     await setUp(ctx, rootToken);
   } catch (e) {
     error = e;
@@ -214,8 +221,9 @@ async function storeShares(ctx, kube, shares) {
     "=== VAULT KEY SHARES (LAST RESORT) ===",
     `The Secret ${ref(s.sharesSecret)} could not be written, and Vault will never give these shares again.`,
     "Each is encrypted to one holder's PGP key (only that holder's private key decrypts it). Save this block",
-    "now (kubectl logs of this pod), then give each holder their line. Without a quorum of them Vault cannot",
-    "be unsealed (Shamir) or recovered (generate-root, rekey).",
+    `now (kubectl -n ${s.sharesSecret.namespace} logs job/<this Job>), then give each holder their line. Without a quorum of them Vault`,
+    "cannot be unsealed (Shamir) or recovered (generate-root, rekey). This Job and its pod are kept when `pulumi up`",
+    `replaces it; once the shares are saved, delete it (kubectl -n ${s.sharesSecret.namespace} get jobs; kubectl -n ${s.sharesSecret.namespace} delete job <name>).`,
     doc,
     "=== END OF VAULT KEY SHARES ===",
   ]);
@@ -264,7 +272,30 @@ async function tryRevoke(ctx, token, what) {
   }
 }
 
+/**
+ * The break-glass steps that set up an initialised Vault the bootstrap could not set up (its
+ * configurator role is missing): the key holders generate a root token (Vault's `operator
+ * generate-root`, with a quorum of unseal or recovery shares), put it into the break-glass Secret
+ * (data key `token`), and re-run both Jobs (setup.json `jobUrns`, the Jobs' Pulumi URNs).
+ * @param {import("./config").Setup} s
+ * @returns {string}
+ */
+function breakGlassSteps(s) {
+  const bg = s.breakGlassSecret;
+  const vault = "kubectl -n vault exec -ti vault-0 -- vault operator generate-root";
+  const rerun = s.jobUrns
+    ? `pulumi up --replace '${s.jobUrns.bootstrap}' --replace '${s.jobUrns.configure}'`
+    : "pulumi up --replace <the bootstrap Job's URN> --replace <the configure Job's URN> (pulumi stack --show-urns)";
+  return (
+    "Break glass, once Vault is unsealed: (1) a quorum of key holders generate a root token: " +
+    `${vault} -init (note the OTP), then each holder: ${vault} (enters their decrypted share), then ` +
+    `${vault} -decode=<encoded token> -otp=<OTP> > root-token; (2) kubectl -n ${bg.namespace} create secret generic ` +
+    `${bg.name} --from-file=token=root-token && rm root-token; (3) ${rerun}: the bootstrap sets Vault up with ` +
+    "that token, revokes it and deletes the Secret (docs/addons/vault.md, Break glass)"
+  );
+}
+
 /** @param {{ namespace: string, name: string }} r */
 const ref = (r) => `${r.namespace}/${r.name}`;
 
-module.exports = { bootstrap, sealedHint };
+module.exports = { bootstrap, sealedHint, breakGlassSteps };

@@ -24,6 +24,8 @@
  *   kv: { path: string },
  *   audit: { path: string, filePath: string },
  *   managedPrefix: string,
+ *   vaultCa?: { source: SecretRef, key: string, configMap: SecretRef },
+ *   jobUrns?: { bootstrap: string, configure: string },
  *   policies: PolicySpec[],
  *   roles: RoleSpec[],
  * }} Setup
@@ -142,6 +144,22 @@ function parseSetup(raw, forConfigure = true) {
     /^(stdout|discard|\/[\w./-]+)$/,
     'an absolute file path or "stdout"',
   );
+
+  // Optional (ha mode): the bootstrap copies Vault's CA certificate from a Secret of the vault
+  // namespace into a ConfigMap of its own namespace (a pod mounts no Secret of another namespace).
+  if (root.vaultCa !== undefined) {
+    const ca = record(root.vaultCa);
+    ref(record(ca.source), "vaultCa.source");
+    str(ca, "key", "vaultCa.key", /^[-._a-zA-Z0-9]+$/, "a data key of that Secret such as ca.crt");
+    ref(record(ca.configMap), "vaultCa.configMap");
+  }
+
+  // Optional: the Pulumi URNs of the two Jobs, named in the break-glass steps (`pulumi up --replace`).
+  if (root.jobUrns !== undefined) {
+    const urns = record(root.jobUrns);
+    for (const step of ["bootstrap", "configure"])
+      str(urns, step, `jobUrns.${step}`, /^urn:pulumi:[^\s']+$/, "a Pulumi URN (no spaces or quotes)");
+  }
 
   if (!forConfigure) {
     root.policies = Array.isArray(root.policies) ? root.policies : [];

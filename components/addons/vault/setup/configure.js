@@ -10,7 +10,7 @@
 const api = require("./vault-api");
 const { appPolicy } = require("./policy");
 const { VaultError } = require("./vault");
-const { sealedHint } = require("./bootstrap");
+const { sealedHint, breakGlassSteps } = require("./bootstrap");
 const { durationSeconds } = require("./config");
 
 /** @typedef {import("./vault-setup").Context} Context */
@@ -62,8 +62,9 @@ async function login(ctx, jwt) {
     if (!(e instanceof VaultError)) throw e;
     const hint =
       e.status === 400 && e.errors.some((x) => x.includes("invalid role name"))
-        ? `the role does not exist: the bootstrap Job has not set Vault up; give it a root token through the ` +
-          `break-glass Secret ${s.breakGlassSecret.namespace}/${s.breakGlassSecret.name} (docs/addons/vault.md, Break glass)`
+        ? "Vault is initialised but the bootstrap Job has not set it up (with a Shamir seal: the key holders " +
+          `unsealed it after the bootstrap's ${s.unsealWaitSeconds} s wait; or the bootstrap's pod was lost), ` +
+          `and a rerun of it leaves an initialised Vault alone. ${breakGlassSteps(s)}`
         : e.status === 403
           ? `the Job must run as ServiceAccount ${c.namespace}/${c.serviceAccount}, the only one the role accepts`
           : "";

@@ -70,7 +70,7 @@ function send(o) {
     };
     const req =
       url.protocol === "https:"
-        ? https.request(url, { ...options, ...(o.ca ? { ca: o.ca } : {}) }, onResponse)
+        ? https.request(url, { ...options, ...(o.ca ? trustOnly(o.ca) : {}) }, onResponse)
         : http.request(url, options, onResponse);
     /** @param {Error & { code?: string }} e */
     const fail = (e) => {
@@ -85,6 +85,19 @@ function send(o) {
     req.on("error", fail);
     req.end(payload);
   });
+}
+
+/**
+ * TLS options trusting exactly `ca`. Vault's CA (the `vault-ca` Certificate) is itself signed by the
+ * platform's self-signed root, which cert-manager leaves out of `tls.crt` (pkg/util/pki/parse.go:
+ * self-signed certificates are not included in the chain), and that root must not be trusted (any
+ * namespace can have it issue certificates). OpenSSL accepts a non-self-signed anchor only with
+ * partial-chain verification: Node's `allowPartialTrustChain` (tls.createSecureContext, Node
+ * 22.9 / 20.18; Go clients such as Vault's CLI and agent accept such an anchor as is).
+ * @param {string} ca PEM
+ */
+function trustOnly(ca) {
+  return { ca, allowPartialTrustChain: true };
 }
 
 /**

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The Kubernetes API calls of the bootstrap Job: one Secret at a time, by name (core/v1 Secret:
- * GET/PUT/DELETE /api/v1/namespaces/{ns}/secrets/{name}, POST /api/v1/namespaces/{ns}/secrets).
+ * GET/PUT/DELETE /api/v1/namespaces/{ns}/secrets/{name}, POST /api/v1/namespaces/{ns}/secrets),
+ * and in ha mode one ConfigMap the same way (core/v1 ConfigMap: /api/v1/namespaces/{ns}/configmaps).
  * Errors name the step, the method, the path, the status and the API server's `message`.
  */
 "use strict";
@@ -91,12 +92,37 @@ class Kube {
     /** @type {Record<string, string>} */
     const encoded = {};
     for (const [k, v] of Object.entries(data)) encoded[k] = Buffer.from(v, "utf8").toString("base64");
+    return this.put(step, "secrets", ref, { kind: "Secret", type: "Opaque" }, encoded);
+  }
+
+  /**
+   * Creates the ConfigMap with `data`, or replaces the data of the existing one (as putSecret).
+   * @param {string} step @param {SecretRef} ref @param {Record<string, string>} data
+   * @returns {Promise<"created" | "updated">}
+   */
+  async putConfigMap(step, ref, data) {
+    return this.put(step, "configmaps", ref, { kind: "ConfigMap" }, data);
+  }
+
+  /**
+   * @param {string} step @param {"secrets" | "configmaps"} resource @param {SecretRef} ref
+   * @param {Record<string, string>} head @param {Record<string, string>} data
+   * @returns {Promise<"created" | "updated">}
+   */
+  async put(step, resource, ref, head, data) {
+    const path = objectPath(resource, ref);
     for (let i = 0; ; i++) {
-      const existing = await this.call(step, "GET", secretPath(ref), undefined, [404]);
+      const existing = await this.call(step, "GET", path, undefined, [404]);
       const metadata = { name: ref.name, namespace: ref.namespace, labels: MANAGED_BY };
       if (existing.status === 404) {
-        const body = { apiVersion: "v1", kind: "Secret", type: "Opaque", metadata, data: encoded };
-        const r = await this.call(step, "POST", `/api/v1/namespaces/${ref.namespace}/secrets`, body, [409]);
+        const body = { apiVersion: "v1", ...head, metadata, data };
+        const r = await this.call(
+          step,
+          "POST",
+          `/api/v1/namespaces/${ref.namespace}/${resource}`,
+          body,
+          [409],
+        );
         if (r.status !== 409) return "created";
       } else {
         const old = existing.body ?? {};
@@ -104,12 +130,12 @@ class Kube {
         const body = {
           ...old,
           metadata: { ...old.metadata, resourceVersion },
-          data: { ...old.data, ...encoded },
+          data: { ...old.data, ...data },
         };
-        const r = await this.call(step, "PUT", secretPath(ref), body, [409]);
+        const r = await this.call(step, "PUT", path, body, [409]);
         if (r.status !== 409) return "updated";
       }
-      if (i >= 3) throw new KubeError(`${step}: ${secretPath(ref)} kept changing (HTTP 409 four times)`, 409);
+      if (i >= 3) throw new KubeError(`${step}: ${path} kept changing (HTTP 409 four times)`, 409);
     }
   }
 
@@ -119,7 +145,9 @@ class Kube {
   }
 }
 
+/** @param {"secrets" | "configmaps"} resource @param {SecretRef} ref */
+const objectPath = (resource, ref) => `/api/v1/namespaces/${ref.namespace}/${resource}/${ref.name}`;
 /** @param {SecretRef} ref */
-const secretPath = (ref) => `/api/v1/namespaces/${ref.namespace}/secrets/${ref.name}`;
+const secretPath = (ref) => objectPath("secrets", ref);
 
 module.exports = { Kube, KubeError, MANAGED_BY };

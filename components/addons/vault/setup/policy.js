@@ -21,8 +21,38 @@ const rule = (path, capabilities) =>
   `path "${path}" {\n  capabilities = [${capabilities.map((c) => `"${c}"`).join(", ")}]\n}\n`;
 
 /**
- * Exactly what `configure` does, nothing else; `deny` on its own role so it can never rebind or
- * widen it. Written once by `bootstrap` with the root token.
+ * A rule with parameter constraints (Vault's "Policies" concept page, "Parameter constraints"):
+ * with `allowed_parameters`, a request carrying a key not listed is refused; `[]` allows any value
+ * of a listed key; values are matched with a leading and/or trailing `*` glob
+ * (strutil.GlobbedStringsMatch); a list value is allowed when every element matches, and denied
+ * when any element matches `denied_parameters` (vault/acl.go valueInAllowedParameterList,
+ * valueInDeniedParameterList; a comma string is split the same way, but a whole comma string that
+ * matches an allowed glob passes first: hence the `*,*` denial below).
+ * @param {string} path @param {string[]} capabilities
+ * @param {Record<string, string[]>} allowed @param {Record<string, string[]>} denied
+ * @returns {string}
+ */
+const constrained = (path, capabilities, allowed, denied) => {
+  const q = (/** @type {string} */ v) => `"${v}"`;
+  const block = (/** @type {string} */ key, /** @type {Record<string, string[]>} */ m) =>
+    `  ${key} = {\n${Object.entries(m)
+      .map(([k, vs]) => `    ${q(k)} = [${vs.map(q).join(", ")}]\n`)
+      .join("")}  }\n`;
+  return (
+    `path "${path}" {\n  capabilities = [${capabilities.map(q).join(", ")}]\n` +
+    block("allowed_parameters", allowed) +
+    block("denied_parameters", denied) +
+    "}\n"
+  );
+};
+
+/**
+ * Exactly what `configure` does; `deny` on its own role so it can never rebind or widen it, and
+ * the app roles it writes constrained: only the keys configure sends, only `managedPrefix`
+ * policies (one name per element: no comma string), never a ServiceAccount of its own namespace
+ * nor a glob (`***` matches any value containing `*`). What it keeps: it writes the contents of the
+ * managed policies (docs/addons/vault.md, "What the configurator may do"). Written once by
+ * `bootstrap` with the root token.
  * @param {Setup} s
  * @returns {string}
  */
@@ -39,15 +69,28 @@ function configuratorPolicy(s) {
     "# App policies: only the names under the managed prefix.\n",
     rule("sys/policies/acl/", ["list"]),
     rule(`sys/policies/acl/${s.managedPrefix}*`, ["read", "update", "delete"]),
-    "# App roles of the Kubernetes auth method, never this role itself.\n",
+    "# App roles of the Kubernetes auth method (constrained), never this role itself.\n",
     rule(`${auth}/role/`, ["list"]),
-    rule(`${auth}/role/*`, ["create", "read", "update", "delete"]),
+    constrained(
+      `${auth}/role/*`,
+      ["create", "read", "update", "delete"],
+      {
+        bound_service_account_names: [],
+        bound_service_account_namespaces: [],
+        token_policies: [`${s.managedPrefix}*`],
+        token_ttl: [],
+      },
+      {
+        bound_service_account_names: ["***"],
+        bound_service_account_namespaces: ["***", s.configurator.namespace],
+        token_policies: ["*,*"],
+      },
+    ),
     rule(`${auth}/role/${s.configurator.role}`, ["deny"]),
     "# Initial values: create only (an existing secret is never overwritten); existence from metadata.\n",
     rule(`${s.kv.path}/data/*`, ["create"]),
     rule(`${s.kv.path}/metadata/*`, ["read"]),
     "# Its own token.\n",
-    rule("auth/token/lookup-self", ["read"]),
     rule("auth/token/revoke-self", ["update"]),
   ].join("");
 }

@@ -17,6 +17,7 @@ const { Vault } = require("./vault");
 const { Kube } = require("./kube");
 const { bootstrap } = require("./bootstrap");
 const { configure } = require("./configure");
+const { withVaultCaFromApi } = require("./ca");
 
 /** @typedef {import("./http").Clock} Clock */
 /** @typedef {typeof ENV_DEFAULTS & { VAULT_ADDR: string, VAULT_CACERT?: string }} Env */
@@ -53,7 +54,8 @@ async function main(o) {
   const log = new Log(command, out, err);
   try {
     const ctx = context(command, o.env, log, o.clock ?? realClock);
-    await (command === "bootstrap" ? bootstrap(ctx) : configure(ctx));
+    // ha mode: the bootstrap trusts Vault's CA as read from the kube API (./ca.js), not a file.
+    await (command === "bootstrap" ? bootstrap(await withVaultCaFromApi(ctx)) : configure(ctx));
     return 0;
   } catch (e) {
     for (const line of (e instanceof Error ? e.message : String(e)).split("\n")) log.error(line);
