@@ -123,6 +123,16 @@ describe("monitoring add-on (kube-prometheus-stack)", () => {
     assert.strictEqual(values.fullnameOverride, "kps");
   });
 
+  it("kube-state-metrics collects no Secrets (its RBAC follows the collectors: no list/watch on Secrets)", async () => {
+    const { values } = await devRun();
+    const collectors = get(values, "kube-state-metrics.collectors") as string[];
+    assert.strictEqual(collectors.includes("secrets"), false);
+    assert.strictEqual(collectors.length, 27);
+    for (const kept of ["pods", "deployments", "nodes", "persistentvolumeclaims", "configmaps"]) {
+      assert.ok(collectors.includes(kept), kept);
+    }
+  });
+
   it("lets Helm create the CRDs and upgrades them with the chart's server-side apply job (pinned images)", async () => {
     const { values } = await devRun();
     assert.strictEqual(get(values, "crds.enabled"), true);

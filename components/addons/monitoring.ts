@@ -10,6 +10,7 @@ import type { ClusterDns } from "../cluster/capabilities";
 import { PART_OF_PLATFORM, PLATFORM_PRIORITY, spreadAcrossNodesAndZones } from "../kube/conventions";
 import { alertingValues, receiversSecret } from "./alerting";
 import { AddonContext, addonNamespace, chartRelease, resources } from "./base";
+import { KUBE_STATE_METRICS_COLLECTORS } from "./kube-state-metrics";
 import { AddonComponent, MetricsEndpoint } from "./contract";
 import { HelmValues, MonitoringSettings } from "./types";
 
@@ -231,6 +232,8 @@ export function monitoringValues(
     },
     "kube-state-metrics": {
       resources: resources("20m", "128Mi", "512Mi"),
+      // Without `secrets`: the chart's RBAC follows this list (kube-state-metrics.ts).
+      collectors: [...KUBE_STATE_METRICS_COLLECTORS],
     },
     "prometheus-node-exporter": {
       namespaceOverride: NODE_EXPORTER_NAMESPACE,
