@@ -344,7 +344,7 @@ export function loadConfig(): PlatformConfig {
 }
 
 /** The stack's Pulumi organization; undefined when the engine gives none (an older engine, mocks without one). */
-function engineOrganization(): string | undefined {
+export function engineOrganization(): string | undefined {
   try {
     return pulumi.getOrganization();
   } catch {

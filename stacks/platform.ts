@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformAddOns } from "../components/addons";
 import { createCluster, ManagedCluster } from "../components/cluster";
 import { WorkloadContext, Workloads, vaultClientsOf } from "../components/workloads";
-import { PlatformConfig } from "./config";
+import { PlatformConfig, engineOrganization } from "./config";
 import {
   VOLUME_CHANGES_DONE_ENV,
   VolumeSettings,
@@ -129,15 +129,6 @@ export function ownStackReferenceName(
   return organization === undefined || organization === "organization"
     ? stack
     : `${organization}/${project}/${stack}`;
-}
-
-/** The organization the engine runs the program for; undefined when it gave none (mocks without one). */
-function engineOrganization(): string | undefined {
-  try {
-    return pulumi.getOrganization();
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -3,11 +3,9 @@
  * exactly the calls its program makes, on exactly the configured hosted zones. The policy documents
  * are pure functions (exported for tests); `eksDns` is what the cluster publishes as its `dns`.
  */
-import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { CloudDnsTarget, DnsClient, DnsIdentity, DnsZone, ServiceAccountRef } from "../types";
-import { roleNameFromArn } from "./iam";
-import { IrsaIssuer, bindServiceAccount } from "./identity";
+import { IrsaIssuer, bindWithInlinePolicy } from "./identity";
 
 /** The ARN of a Route 53 hosted zone (global: no region, no account; `arn:aws:route53:::hostedzone/<id>`). */
 export function hostedZoneArn(partition: string, zoneId: string): string {
@@ -98,21 +96,14 @@ export function bindDnsServiceAccount(
   parent: pulumi.Resource,
 ): DnsIdentity {
   const zoneIds = hostedZoneIds(bind.zones);
-  const identity = bindServiceAccount(irsa, bind.name, bind.sa, parent);
-  const policy = new iam.RolePolicy(
-    `${bind.name}-route53`,
-    {
-      role: identity.principal.apply(roleNameFromArn),
-      policy: aws.partition.apply((p) => route53Policy(bind.client, p, zoneIds)),
-    },
-    { parent, provider: irsa.provider },
+  const identity = bindWithInlinePolicy(
+    irsa,
+    { name: bind.name, sa: bind.sa, policyName: `${bind.name}-route53` },
+    aws.partition.apply((p) => route53Policy(bind.client, p, zoneIds)),
+    parent,
   );
   return {
     ...identity,
-    // A pod started before its permissions fails its first sync or challenge.
-    serviceAccountAnnotations: pulumi
-      .all([identity.serviceAccountAnnotations, policy.id])
-      .apply(([annotations]) => annotations),
     facts: { provider: "aws", region: aws.region },
   };
 }

@@ -70,22 +70,37 @@ export function bindClusterAutoscaler(
   sa: ServiceAccountRef,
   parent: pulumi.Resource,
 ): BoundIdentity {
-  const identity = bindServiceAccount(irsa, name, sa, parent);
-  const policy = new aws.iam.RolePolicy(
-    `${name}-autoscaling`,
-    {
-      role: identity.principal.apply(roleNameFromArn),
-      policy: pulumi
-        .all([scope.autoScalingGroupArns, scope.clusterArn])
-        .apply(([asgArns, clusterArn]) => clusterAutoscalerPolicy(asgArns, clusterArn)),
-    },
+  return bindWithInlinePolicy(
+    irsa,
+    { name, sa, policyName: `${name}-autoscaling` },
+    pulumi
+      .all([scope.autoScalingGroupArns, scope.clusterArn])
+      .apply(([asgArns, clusterArn]) => clusterAutoscalerPolicy(asgArns, clusterArn)),
+    parent,
+  );
+}
+
+/**
+ * IRSA for `sa` with the inline `policy` (resource `policyName`). The ServiceAccount annotations
+ * resolve only once the policy exists: a pod started before its permissions fails its first calls
+ * (the autoscaler's first scale-ups, external-dns's first sync, a first challenge).
+ */
+export function bindWithInlinePolicy(
+  irsa: IrsaIssuer,
+  bind: { name: string; sa: ServiceAccountRef; policyName: string },
+  policy: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): BoundIdentity {
+  const identity = bindServiceAccount(irsa, bind.name, bind.sa, parent);
+  const rolePolicy = new aws.iam.RolePolicy(
+    bind.policyName,
+    { role: identity.principal.apply(roleNameFromArn), policy },
     { parent, provider: irsa.provider },
   );
   return {
     ...identity,
-    // Wait for the permissions: an autoscaler started before them fails its first scale-ups.
     serviceAccountAnnotations: pulumi
-      .all([identity.serviceAccountAnnotations, policy.id])
+      .all([identity.serviceAccountAnnotations, rolePolicy.id])
       .apply(([annotations]) => annotations),
   };
 }
