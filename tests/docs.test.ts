@@ -3,7 +3,7 @@
  * CHANGELOG.md, docs/ and tests/fixtures/README.md points at a file of the repository (and, with an
  * anchor, at a heading of that file), and every repository path written in backticks
  * (`components/addons/versions.ts`, `stacks/`) exists. Fenced code blocks are examples and are not
- * checked; a path with a placeholder segment (`tests/fixtures/charts/<chart>/<version>/`) is checked
+ * checked; a path with a placeholder segment (`components/addons/chart-data/<chart>/<version>/`) is checked
  * up to the placeholder.
  */
 import * as assert from "assert";
@@ -205,7 +205,10 @@ describe("docs", () => {
     it("takes repository paths from code spans, up to a placeholder", () => {
       assert.strictEqual(repositoryPath("components/addons/versions.ts"), "components/addons/versions.ts");
       assert.strictEqual(repositoryPath("stacks/"), "stacks");
-      assert.strictEqual(repositoryPath("tests/fixtures/charts/<chart>/<version>/"), "tests/fixtures/charts");
+      assert.strictEqual(
+        repositoryPath("components/addons/chart-data/<chart>/<version>/"),
+        "components/addons/chart-data",
+      );
       assert.strictEqual(repositoryPath("index.ts"), "index.ts");
       assert.strictEqual(repositoryPath("Pulumi.<stack>.yaml"), undefined);
       assert.strictEqual(repositoryPath("ingress/traefik"), undefined);

@@ -1,6 +1,6 @@
 /**
  * Cross-object integrity: on every example stack, every reference between the program's objects,
- * the objects its charts create (tests/fixtures/charts/<chart>/<version>/objects.json) and the
+ * the objects its charts create (components/addons/chart-data/<chart>/<version>/objects.json) and the
  * target cluster's own (tests/helpers/cluster-objects.ts) points at something that exists.
  */
 import * as assert from "assert";

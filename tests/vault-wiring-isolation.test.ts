@@ -134,7 +134,7 @@ describe("Vault setup: its own namespace", function () {
   }
 
   it("the pinned charts' recorded objects live in their release namespaces, none in vault-setup (their namespaced Roles cannot reach it)", () => {
-    // tests/fixtures/charts/*/objects.json records workloads, Services, monitors and NetworkPolicies,
+    // components/addons/chart-data/*/objects.json records workloads, Services, monitors and NetworkPolicies,
     // not RBAC: what they tell is where each chart puts its objects. The vault chart's Secret reader
     // (the injector's leader-election Role) is namespaced to its release namespace, vault.
     const namespaces = Object.fromEntries(

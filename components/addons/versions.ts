@@ -1,7 +1,7 @@
 /**
  * The one table of pinned add-on charts: name, repository and version. The data of each pinned
  * version (the chart's own Chart.yaml, values.yaml, values.schema.json) lives in
- * tests/fixtures/charts/<dataName>/<version>/, and the tests check every values object against it.
+ * components/addons/chart-data/<dataName>/<version>/, and the tests check every values object against it.
  */
 export interface ChartRef {
   /** Chart name, or a full OCI reference for OCI-hosted charts. */
@@ -9,7 +9,7 @@ export interface ChartRef {
   /** Classic Helm repository URL; undefined for OCI charts. */
   repo?: string;
   version: string;
-  /** Folder name under tests/fixtures/charts (the chart's own name). */
+  /** Folder name under components/addons/chart-data (the chart's own name). */
   dataName: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * What each pinned chart creates, as recorded in tests/fixtures/charts/<chart>/<version>/objects.json:
+ * What each pinned chart creates, as recorded in components/addons/chart-data/<chart>/<version>/objects.json:
  * per configuration (release name and namespace, and the values that change names, labels or ports)
  * the pods of each workload, the Services, the chart's own ServiceMonitors, NetworkPolicies and
  * IngressClasses, each with the template it comes from. The data is read from the chart's templates
@@ -122,7 +122,7 @@ export function chartObjects(key: ChartKey, version: string = CHARTS[key].versio
       `no objects data for chart ${CHARTS[key].dataName} ${version}: record what it creates in ${path.relative(
         process.cwd(),
         file,
-      )} (tests/fixtures/charts/README.md)`,
+      )} (components/addons/chart-data/README.md)`,
     );
   }
   return JSON.parse(fs.readFileSync(file, "utf8")) as ChartObjects;

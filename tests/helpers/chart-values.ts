@@ -1,5 +1,5 @@
 /**
- * Checks Helm values against the pinned chart's own data (tests/fixtures/charts/<chart>/<version>/):
+ * Checks Helm values against the pinned chart's own data (components/addons/chart-data/<chart>/<version>/):
  * every key we set must exist in the chart's values.yaml (or be declared by its schema, or be a
  * documented commented-out key, or live under a free-form map such as `annotations: {}`), and the
  * merged values must satisfy values.schema.json where the chart has one. Helm ignores unknown keys
@@ -18,7 +18,7 @@ import { CHARTS, ChartKey } from "../../components/addons/versions";
  * release tag), kept in the repository so the suite runs wherever it is cloned. How to add a bumped
  * chart's data, and `npm run charts:compare` to check a copy: CONTRIBUTING.md, "Bumping a chart".
  */
-export const CHART_DATA = path.resolve(__dirname, "../fixtures/charts");
+export const CHART_DATA = path.resolve(__dirname, "../../components/addons/chart-data");
 
 type Values = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 /**
  * Cross-object reference integrity of one stack: everything the program registers, everything its
- * Helm releases create (tests/fixtures/charts/<chart>/<version>/objects.json) and what the target's
+ * Helm releases create (components/addons/chart-data/<chart>/<version>/objects.json) and what the target's
  * cluster runs by itself (./cluster-objects.ts), checked reference by reference:
  * - a ServiceMonitor selects a Service in the namespaces it selects and names a port it has (and
  *   a PodMonitor a pod port);

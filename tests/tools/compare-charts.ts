@@ -1,5 +1,5 @@
 /**
- * Maintainer check: is the repository's chart data (tests/fixtures/charts) a verbatim copy of the
+ * Maintainer check: is the repository's chart data (components/addons/chart-data) a verbatim copy of the
  * chart data in another directory with the same `<chart>/<version>/` layout? Used when a chart is
  * bumped (CONTRIBUTING.md, "Bumping a chart"):
  *

@@ -1,6 +1,6 @@
 /**
  * Helm values of the external-dns chart (CHARTS.externalDns; every key is in its recorded keys,
- * tests/fixtures/charts/external-dns/<version>/keys.json) per DNS provider. Plain functions.
+ * components/addons/chart-data/external-dns/<version>/keys.json) per DNS provider. Plain functions.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BoundIdentity, DnsZone, ServiceAccountRef } from "../../cluster/types";
