@@ -1,14 +1,28 @@
 // Command-line parsing for the pipeline driver: argv → a typed options object, or a UsageError
-// that names the bad argument. Pure: no I/O, no environment reads (the caller passes cwd and the
-// repository root used to resolve relative paths).
+// that names the bad argument. Pure: no I/O, no environment reads (the caller passes cwd, which
+// resolves relative paths, and the environment, which places the default --local directory).
 
 import * as path from "path";
 
-export const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs"] as const;
+export const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs", "drift"] as const;
 export type Command = (typeof COMMANDS)[number];
 
-/** Default directory of the `--local` file backend, relative to the repository root. */
-export const DEFAULT_LOCAL_DIR = ".pulumi-local";
+/** The per-user state directory's name under $XDG_STATE_HOME (or ~/.local/state). */
+export const STATE_DIR_NAME = "kube-platform";
+
+/**
+ * This user's state directory outside any checkout: `$XDG_STATE_HOME/kube-platform`, else
+ * `~/.local/state/kube-platform` (XDG Base Directory Specification: $XDG_STATE_HOME defaults to
+ * $HOME/.local/state, and a relative value is invalid and ignored). Undefined without either.
+ * The default `--local` state directory and the quick start's kind kubeconfig live there.
+ */
+export function localStateDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const xdg = env.XDG_STATE_HOME;
+  if (xdg !== undefined && path.isAbsolute(xdg)) return path.join(xdg, STATE_DIR_NAME);
+  const home = env.HOME;
+  if (home === undefined || !path.isAbsolute(home)) return undefined;
+  return path.join(home, ".local", "state", STATE_DIR_NAME);
+}
 
 /** One `--config`/`--secret` entry. The value is never printed, logged or reported. */
 export interface ConfigEntry {
@@ -29,6 +43,16 @@ export interface DriverOptions {
   allowReplace: boolean;
   /** Refresh state before preview/up/destroy (`pulumi up --refresh`). */
   refresh: boolean;
+  /** Policy pack directories (absolute) run with preview/up (`--policy-pack`), in the order given. */
+  policyPacks: string[];
+  /** Resource URNs the operation is limited to (`--target`). */
+  targets: string[];
+  /** Fail when the operation would change anything (`--expect-no-changes`, exit code 7). */
+  expectNoChanges: boolean;
+  /** Print each step's property diff in the progress output. */
+  diff: boolean;
+  /** Print the secret outputs for the operator (never into the report). */
+  showSecrets: boolean;
   /** Message recorded with the update. */
   message?: string;
   /** Explicit state backend URL (`--backend`); otherwise PULUMI_BACKEND_URL or the CLI's login. */
@@ -50,40 +74,6 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `Usage: npm run platform -- <command> --stack NAME [--stack NAME ...] [options]
-
-Runs this repository's Pulumi program (Pulumi.yaml + index.ts) through the Automation API.
-
-Commands:
-  preview   show what up would change; on protected stacks also what the gate would refuse
-  up        deploy; a protected stack is previewed first and refused if a protected
-            resource would be replaced or deleted (unless --allow-replace)
-  refresh   reconcile the state with the cloud (the stack must exist)
-  destroy   delete every resource (the stack must exist); several stacks run in reverse
-            order; gated like up on protected stacks
-  outputs   print the stacks' non-secret outputs (the stack must exist)
-
-Options:
-  -s, --stack NAME          stack to operate on; repeat or comma-separate for several
-  -p, --parallel N          run up to N stacks at once (default 1)
-      --config KEY=VALUE    set a config value before the operation; KEY is a property
-                            path: cluster.region=eu-west-1, apps[0].image=...
-      --secret KEY=VALUE    the same, stored encrypted; values are never printed
-      --allow-replace       let up/destroy replace or delete protected resources
-      --refresh             refresh the state first (preview, up, destroy)
-      --message TEXT        message recorded with the update
-      --backend URL         state backend (default: PULUMI_BACKEND_URL, else the CLI's login)
-      --local [DIR]         file backend in DIR (default ${DEFAULT_LOCAL_DIR}) with passphrase
-                            secrets (needs PULUMI_CONFIG_PASSPHRASE or ..._FILE)
-      --secrets-provider P  secrets provider of stacks the driver creates
-                            (passphrase, awskms://..., gcpkms://..., azurekeyvault://...)
-      --json FILE|-         write the JSON report to FILE, or to stdout with -
-  -h, --help                show this help
-
-Exit codes: 0 success, 1 an operation failed, 2 the promotion gate refused,
-            3 setup error (no Pulumi CLI, not logged in, no passphrase),
-            64 bad usage, 130 cancelled by SIGINT/SIGTERM.`;
-
 /** Pulumi stack names: `name`, `org/name` or `org/project/name`. */
 const STACK_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
 
@@ -99,8 +89,52 @@ const VALUE_FLAGS: Record<string, string> = {
   "--backend": "--backend",
   "--secrets-provider": "--secrets-provider",
   "--json": "--json",
+  "--policy-pack": "--policy-pack",
+  "--target": "--target",
 };
-const BOOLEAN_FLAGS = new Set(["--allow-replace", "--refresh", "--help", "-h"]);
+const BOOLEAN_FLAGS = new Set([
+  "--allow-replace",
+  "--refresh",
+  "--expect-no-changes",
+  "--diff",
+  "--show-secrets",
+  "--help",
+  "-h",
+]);
+
+/**
+ * The commands each flag applies to: the options the pinned SDK offers per operation
+ * (node_modules/@pulumi/pulumi/automation/stack.d.ts: UpOptions, PreviewOptions, RefreshOptions,
+ * DestroyOptions). `policyPacks` exist for preview and up only (as `--policy-pack` in the CLI:
+ * pulumi/pulumi pkg/cmd/pulumi/operations preview.go, up.go); `expectNoChanges` not for destroy;
+ * `diff` not for refresh; drift (a refresh preview) changes nothing, so it takes no config.
+ */
+export const FLAG_COMMANDS: Readonly<Record<string, readonly Command[]>> = {
+  "--config": ["preview", "up", "refresh", "destroy"],
+  "--secret": ["preview", "up", "refresh", "destroy"],
+  "--allow-replace": ["up", "destroy"],
+  "--refresh": ["preview", "up", "destroy"],
+  "--message": ["preview", "up", "refresh", "destroy", "drift"],
+  "--policy-pack": ["preview", "up"],
+  "--target": ["preview", "up", "refresh", "destroy", "drift"],
+  "--expect-no-changes": ["preview", "up", "refresh"],
+  "--diff": ["preview", "up", "destroy"],
+  "--show-secrets": ["up", "refresh", "outputs"],
+};
+
+function list(items: readonly string[]): string {
+  return items.length < 2
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** Throws when `flag` (given on the command line) does not apply to `command`. */
+function checkApplies(flag: string, command: Command): void {
+  const commands = FLAG_COMMANDS[flag] ?? COMMANDS;
+  if (!commands.includes(command)) {
+    throw new UsageError(`${flag} applies to ${list(commands)} only; it has no effect on ${command}`);
+  }
+}
 
 /** Parses `KEY=VALUE` of --config/--secret. The error never includes the value. */
 export function parseConfigEntry(flag: string, raw: string, secret: boolean): ConfigEntry {
@@ -120,22 +154,99 @@ function normaliseKey(key: string): string {
   return key.includes(":") ? key : `kube-platform:${key}`;
 }
 
+/** What the command line gave so far (parseArgs' accumulator). */
+interface Given {
+  stacks: string[];
+  config: ConfigEntry[];
+  policyPacks: string[];
+  targets: string[];
+  parallel: number;
+  message?: string;
+  backend?: string;
+  secretsProvider?: string;
+  json?: string;
+}
+
+/** Takes the value of one value flag (VALUE_FLAGS) into `g`; throws a UsageError naming a bad one. */
+function takeValue(g: Given, flag: string, value: string, cwd: string): void {
+  switch (flag) {
+    case "--stack":
+      for (const part of value.split(",")) {
+        const stack = part.trim();
+        if (!STACK_NAME.test(stack)) {
+          throw new UsageError(
+            `--stack "${part}": not a stack name (letters, digits, "-", "_", ".", optionally org/project/)`,
+          );
+        }
+        if (g.stacks.includes(stack)) {
+          throw new UsageError(`--stack ${stack} is given twice`);
+        }
+        g.stacks.push(stack);
+      }
+      break;
+    case "--parallel": {
+      if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
+        throw new UsageError(`--parallel "${value}": expected a whole number from 1 to 64`);
+      }
+      g.parallel = Number(value);
+      break;
+    }
+    case "--config":
+    case "--secret": {
+      const entry = parseConfigEntry(flag, value, flag === "--secret");
+      if (g.config.some((c) => normaliseKey(c.key) === normaliseKey(entry.key))) {
+        throw new UsageError(`config key "${entry.key}" is given twice`);
+      }
+      g.config.push(entry);
+      break;
+    }
+    case "--message":
+      g.message = value;
+      break;
+    case "--backend":
+      if (value.trim() === "") throw new UsageError(`--backend needs a URL`);
+      g.backend = value;
+      break;
+    case "--secrets-provider":
+      if (value.trim() === "") throw new UsageError(`--secrets-provider needs a value`);
+      g.secretsProvider = value;
+      break;
+    case "--json":
+      g.json = value === "-" ? "-" : path.resolve(cwd, value);
+      break;
+    case "--policy-pack": {
+      const dir = path.resolve(cwd, value);
+      if (g.policyPacks.includes(dir)) throw new UsageError(`--policy-pack ${value} is given twice`);
+      g.policyPacks.push(dir);
+      break;
+    }
+    case "--target":
+      // A URN, or a URN pattern with `*` / `**` (Pulumi's --target globs).
+      if (!value.startsWith("urn:pulumi:")) {
+        throw new UsageError(
+          `--target "${value}": expected a resource URN (urn:pulumi:<stack>::<project>::...)`,
+        );
+      }
+      if (!g.targets.includes(value)) g.targets.push(value);
+      break;
+  }
+}
+
 /**
  * Parses the driver's arguments (without `node` and the script). `cwd` resolves relative paths
- * the user typed (--json, --local DIR); `repoRoot` anchors the default --local directory.
+ * the user typed (--json, --local DIR, --policy-pack DIR); `env` places the default --local
+ * directory (localStateDir).
  */
-export function parseArgs(argv: readonly string[], cwd: string, repoRoot: string): ParseResult {
+export function parseArgs(
+  argv: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+): ParseResult {
   let command: Command | undefined;
-  const stacks: string[] = [];
-  const config: ConfigEntry[] = [];
-  let parallel = 1;
-  let allowReplace = false;
-  let refresh = false;
-  let message: string | undefined;
-  let backend: string | undefined;
+  const g: Given = { stacks: [], config: [], policyPacks: [], targets: [], parallel: 1 };
+  const given = new Set<string>();
+  const booleans = new Set<string>();
   let local: string | undefined | null = null; // null: not given; undefined: given without DIR
-  let secretsProvider: string | undefined;
-  let json: string | undefined;
   let help = false;
 
   for (let i = 0; i < argv.length; i++) {
@@ -178,15 +289,15 @@ export function parseArgs(argv: readonly string[], cwd: string, repoRoot: string
       if (inline !== undefined) {
         throw new UsageError(`${name} takes no value`);
       }
-      if (name === "--allow-replace") allowReplace = true;
-      else if (name === "--refresh") refresh = true;
-      else help = true;
+      if (name === "--help" || name === "-h") help = true;
+      else booleans.add(name);
       continue;
     }
     const flag = VALUE_FLAGS[name];
     if (flag === undefined) {
       throw new UsageError(`unknown option "${name}"`);
     }
+    given.add(flag);
     let value = inline;
     if (value === undefined) {
       value = argv[i + 1];
@@ -195,52 +306,7 @@ export function parseArgs(argv: readonly string[], cwd: string, repoRoot: string
       }
       i++;
     }
-    switch (flag) {
-      case "--stack":
-        for (const part of value.split(",")) {
-          const stack = part.trim();
-          if (!STACK_NAME.test(stack)) {
-            throw new UsageError(
-              `--stack "${part}": not a stack name (letters, digits, "-", "_", ".", optionally org/project/)`,
-            );
-          }
-          if (stacks.includes(stack)) {
-            throw new UsageError(`--stack ${stack} is given twice`);
-          }
-          stacks.push(stack);
-        }
-        break;
-      case "--parallel": {
-        if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
-          throw new UsageError(`--parallel "${value}": expected a whole number from 1 to 64`);
-        }
-        parallel = Number(value);
-        break;
-      }
-      case "--config":
-      case "--secret": {
-        const entry = parseConfigEntry(flag, value, flag === "--secret");
-        if (config.some((c) => normaliseKey(c.key) === normaliseKey(entry.key))) {
-          throw new UsageError(`config key "${entry.key}" is given twice`);
-        }
-        config.push(entry);
-        break;
-      }
-      case "--message":
-        message = value;
-        break;
-      case "--backend":
-        if (value.trim() === "") throw new UsageError(`--backend needs a URL`);
-        backend = value;
-        break;
-      case "--secrets-provider":
-        if (value.trim() === "") throw new UsageError(`--secrets-provider needs a value`);
-        secretsProvider = value;
-        break;
-      case "--json":
-        json = value === "-" ? "-" : path.resolve(cwd, value);
-        break;
-    }
+    takeValue(g, flag, value, cwd);
   }
 
   if (help) {
@@ -249,38 +315,40 @@ export function parseArgs(argv: readonly string[], cwd: string, repoRoot: string
   if (command === undefined) {
     throw new UsageError(`missing command; expected one of ${COMMANDS.join(", ")}`);
   }
-  if (stacks.length === 0) {
+  if (g.stacks.length === 0) {
     throw new UsageError(`missing --stack (which stack should ${command} run on?)`);
   }
-  if (local !== null && backend !== undefined) {
+  if (local !== null && g.backend !== undefined) {
     throw new UsageError(`--local and --backend are exclusive (--local is --backend file://DIR)`);
   }
-  if (config.length > 0 && command === "outputs") {
-    throw new UsageError(`--config/--secret have no effect on outputs`);
-  }
-  if (allowReplace && command !== "up" && command !== "destroy") {
-    throw new UsageError(`--allow-replace applies to up and destroy only`);
-  }
-  if (refresh && command !== "preview" && command !== "up" && command !== "destroy") {
-    throw new UsageError(`--refresh applies to preview, up and destroy only`);
-  }
-  if (message !== undefined && command === "outputs") {
-    throw new UsageError(`--message has no effect on outputs`);
-  }
+  for (const flag of [...given, ...booleans]) checkApplies(flag, command);
 
-  const localDir =
-    local === null
-      ? undefined
-      : path.resolve(local === undefined ? repoRoot : cwd, local ?? DEFAULT_LOCAL_DIR);
+  let localDir: string | undefined;
+  if (local !== null) {
+    const dir = local === undefined ? localStateDir(env) : path.resolve(cwd, local);
+    if (dir === undefined) {
+      throw new UsageError(
+        "--local without DIR keeps the state in $XDG_STATE_HOME/kube-platform or ~/.local/state/kube-platform, " +
+          "but neither XDG_STATE_HOME nor HOME is set to an absolute path: give --local DIR",
+      );
+    }
+    localDir = dir;
+  }
+  const { message, backend, secretsProvider, json } = g;
   return {
     help: false,
     options: {
       command,
-      stacks,
-      parallel,
-      config,
-      allowReplace,
-      refresh,
+      stacks: g.stacks,
+      parallel: g.parallel,
+      config: g.config,
+      allowReplace: booleans.has("--allow-replace"),
+      refresh: booleans.has("--refresh"),
+      policyPacks: g.policyPacks,
+      targets: g.targets,
+      expectNoChanges: booleans.has("--expect-no-changes"),
+      diff: booleans.has("--diff"),
+      showSecrets: booleans.has("--show-secrets"),
       ...(message !== undefined ? { message } : {}),
       ...(backend !== undefined ? { backend } : {}),
       ...(localDir !== undefined ? { localDir } : {}),
@@ -307,7 +375,7 @@ export function backendUrl(options: DriverOptions): string | undefined {
   return options.backend;
 }
 
-/** Environment problems found before any CLI call (the exit code is 3). */
+/** Environment problems found before any CLI call (the exit code is EXIT.setup). */
 export function preflightProblems(
   options: DriverOptions,
   env: Readonly<Record<string, string | undefined>>,

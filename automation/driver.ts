@@ -1,13 +1,13 @@
 // The pipeline driver: runs this repository's Pulumi program (Pulumi.yaml + index.ts, the same
 // program the CLI runs) through the Automation API for one or several stacks. Thin I/O around the
 // pure modules: args (parsing), gate (promotion gate), progress (event lines), report (JSON report,
-// exit code), errors (classification); stack-run runs one stack.
+// exit code), errors (classification), drift; stack-run and stack-ops run one stack. Exit codes:
+// ./exit-codes.
 
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import {
-  USAGE,
   UsageError,
   backendUrl,
   executionOrder,
@@ -16,8 +16,8 @@ import {
   type DriverOptions,
 } from "./args";
 import { classifyError, type ClassifiedError } from "./errors";
+import { EXIT } from "./exit-codes";
 import {
-  EXIT,
   createRedactor,
   exitCodeFor,
   overallStatus,
@@ -28,6 +28,7 @@ import {
   type StackReport,
 } from "./report";
 import { emptyResult, runStack, type Logger, type RunContext } from "./stack-run";
+import { USAGE } from "./usage";
 
 /** The repository root: the Pulumi project the driver runs. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -85,12 +86,16 @@ export async function runDriver(
   const now = io.now ?? Date.now;
   let options: DriverOptions;
   try {
-    const parsed = parseArgs(argv, io.cwd, repoRoot);
+    const parsed = parseArgs(argv, io.cwd, io.env);
     if (parsed.help) {
       io.stdout(`${USAGE}\n`);
       return EXIT.success;
     }
     options = parsed.options;
+    const missing = options.policyPacks.find((dir) => !fs.existsSync(path.join(dir, "PulumiPolicy.yaml")));
+    if (missing !== undefined) {
+      throw new UsageError(`--policy-pack ${missing}: not a policy pack (it has no PulumiPolicy.yaml)`);
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`error: ${e.message}\nRun with --help for the usage.\n`);
@@ -154,7 +159,7 @@ export async function runDriver(
     const redacted = redactDeep(error, redact);
     log(`error: ${redacted.message}`);
     if (redacted.hint !== undefined) log(`  hint: ${redacted.hint}`);
-    return finish(EXIT.setup, redacted);
+    return finish(redacted.kind === "not-logged-in" ? EXIT.auth : EXIT.setup, redacted);
   };
 
   try {
@@ -173,7 +178,11 @@ export async function runDriver(
   } catch (e) {
     // A bug, not an operation failure: still redact, report and exit non-zero.
     log(`error: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return finish(EXIT.failed, { kind: "failed", message: `internal error: ${redact(String(e))}` });
+    return finish(EXIT.internal, {
+      kind: "failed",
+      message: `internal error: ${redact(String(e))}`,
+      exitCode: EXIT.internal,
+    });
   }
 }
 
@@ -284,7 +293,8 @@ async function runStacks(options: DriverOptions, io: DriverIO, state: RunState):
   for (const r of results) {
     if (ctx.running.has(r.stack)) {
       r.status = "cancelled";
-      r.error = { kind: "cancelled", message: "cancelled by a signal (forced)" };
+      r.exitCode = EXIT.cancelled;
+      r.error = { kind: "cancelled", message: "cancelled by a signal (forced)", exitCode: EXIT.cancelled };
       r.durationSeconds = Math.round((now() - startedAt.getTime()) / 100) / 10;
     }
   }

@@ -1,7 +1,8 @@
 // The promotion gate, as pure functions: whether a stack is protected (from its config) and which
-// replacements/deletions in a preview's engine events touch protected resources.
+// replacements/deletions in a preview's engine events touch protected resources, including the
+// ones Pulumi itself refuses (its protection diagnostics).
 
-import type { ConfigMap, EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
+import type { ConfigMap, OpMap } from "@pulumi/pulumi/automation";
 
 export const PROJECT = "kube-platform";
 
@@ -32,6 +33,87 @@ export const PROTECTED_TYPES: Readonly<Record<string, string>> = {
     "a CRD (deleting it deletes every object of its kind)",
   "kubernetes:helm.sh/v3:Release": "a platform add-on release (replacing it uninstalls it first)",
 };
+
+/** A resource state in a step event (apitype StepEventStateMetadata; the gate reads `protect`). */
+export interface StepStateIn {
+  type?: string;
+  urn?: string;
+  custom?: boolean;
+  delete?: boolean;
+  id?: string;
+  parent?: string;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  provider?: string;
+}
+
+/**
+ * A step's metadata as the engine writes it (pulumi/pulumi sdk/go/common/apitype/events.go
+ * StepEventMetadata): `old`/`new` are null, not absent, when there is no such state.
+ */
+export interface StepMetadataIn {
+  op: string;
+  urn: string;
+  type: string;
+  old?: StepStateIn | null;
+  new?: StepStateIn | null;
+  keys?: string[];
+  diffs?: string[];
+  detailedDiff?: Record<string, { diffKind: string; inputDiff: boolean }> | null;
+  logical?: boolean;
+  provider?: string;
+}
+
+/**
+ * The fields of an engine event that the gate and the progress output read, named as the engine
+ * writes them (apitype events.go: the summary's "PolicyPacks", `isPreview`, `result`; policy events'
+ * `enforcementLevel` "advisory"/"mandatory"). The SDK's EngineEvent type fits too (its SummaryEvent
+ * type misnames "PolicyPacks" and lacks `isPreview`/`result`, so they are optional here).
+ */
+export interface EngineEventIn {
+  sequence?: number;
+  timestamp?: number;
+  cancelEvent?: object;
+  stdoutEvent?: { message: string; color?: string };
+  diagnosticEvent?: {
+    urn?: string;
+    prefix?: string;
+    message: string;
+    color?: string;
+    severity: string;
+    streamID?: number;
+    ephemeral?: boolean;
+  };
+  preludeEvent?: { config: Record<string, string> };
+  resourcePreEvent?: { metadata: StepMetadataIn; planning?: boolean };
+  resOutputsEvent?: { metadata: StepMetadataIn; planning?: boolean };
+  resOpFailedEvent?: { metadata: StepMetadataIn; status?: number; steps?: number };
+  summaryEvent?: {
+    maybeCorrupt?: boolean;
+    durationSeconds?: number;
+    resourceChanges: OpMap;
+    PolicyPacks?: Readonly<Record<string, string>>;
+    /** The SDK's type names the engine's "PolicyPacks" so; the engine never sends it. */
+    policyPacks?: Readonly<Record<string, string>>;
+    isPreview?: boolean;
+    result?: string;
+  };
+  policyEvent?: {
+    resourceUrn?: string;
+    message: string;
+    color?: string;
+    policyName: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    policyPackVersionTag?: string;
+    enforcementLevel: string;
+    severity?: string;
+  };
+  policyLoadEvent?: object;
+  policyAnalyzeSummaryEvent?: object;
+}
 
 export interface StackProtection {
   protected: boolean;
@@ -81,12 +163,8 @@ export function stackProtection(config: ConfigMap): StackProtection {
   };
 }
 
-const REPLACE_OPS: ReadonlySet<OpType> = new Set<OpType>([
-  "replace",
-  "create-replacement",
-  "delete-replaced",
-]);
-const DELETE_OPS: ReadonlySet<OpType> = new Set<OpType>(["delete"]);
+const REPLACE_OPS: ReadonlySet<string> = new Set(["replace", "create-replacement", "delete-replaced"]);
+const DELETE_OPS: ReadonlySet<string> = new Set(["delete"]);
 
 export interface GateFinding {
   urn: string;
@@ -110,8 +188,71 @@ export function urnName(urn: string): string {
   return i < 0 ? urn : urn.slice(i + 2);
 }
 
-function stepMetadata(event: EngineEvent): StepEventMetadata | undefined {
-  return event.resourcePreEvent?.metadata ?? event.resOutputsEvent?.metadata;
+/** The type part of a URN (`urn:pulumi:<stack>::<project>::<parent$type>::<name>`). */
+export function urnType(urn: string): string {
+  const qualified = urn.split("::")[2] ?? "";
+  return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+export interface PulumiRefusal {
+  urn: string;
+  op: "replace" | "delete";
+}
+
+// Pulumi's own protection errors, as the engine words them: a replacement of a resource protected
+// in the state and in the program (pkg/resource/deploy/step_generator.go: reported before the
+// resource's steps; an update stops there, so it has no step events at all) and a deletion
+// (step.go deleteProtectedError, after the delete's resourcePreEvent; "Preview failed: " first in a
+// preview). The URN is Go-quoted (%q), i.e. a JSON string.
+const QUOTED = String.raw`("(?:[^"\\]|\\.)*")`;
+const REFUSED_REPLACE = new RegExp(
+  String.raw`unable to replace resource ${QUOTED}[\s\S]*?marked for protection`,
+);
+const REFUSED_DELETE = new RegExp(String.raw`resource ${QUOTED} cannot be deleted\s+because it is protected`);
+
+function quotedUrn(quoted: string): string {
+  try {
+    const urn: unknown = JSON.parse(quoted);
+    return typeof urn === "string" ? urn : "";
+  } catch {
+    return "";
+  }
+}
+
+/** The replacements and deletions Pulumi itself refused, from the engine's error diagnostics. */
+export function pulumiRefusals(events: readonly EngineEventIn[]): PulumiRefusal[] {
+  const out: PulumiRefusal[] = [];
+  for (const event of events) {
+    const d = event.diagnosticEvent;
+    if (d === undefined || d.severity !== "error") continue;
+    const replace = REFUSED_REPLACE.exec(d.message);
+    const del = REFUSED_DELETE.exec(d.message);
+    const urn = quotedUrn((replace ?? del)?.[1] ?? "");
+    if (urn === "" || out.some((r) => r.urn === urn)) continue;
+    out.push({ urn, op: replace !== null ? "replace" : "delete" });
+  }
+  return out;
+}
+
+/**
+ * The steps of the events that plan a change of the resource, without the results of refresh steps:
+ * a refresh's resOutputsEvent says what it found (op "delete": gone outside Pulumi, nothing is
+ * deleted), after a resourcePreEvent with op "refresh" (pkg/engine/update.go OnResourceStepPost).
+ */
+function* plannedSteps(events: readonly EngineEventIn[]): Generator<StepMetadataIn> {
+  const refreshing = new Set<string>();
+  for (const event of events) {
+    const pre = event.resourcePreEvent?.metadata;
+    if (pre !== undefined) {
+      if (pre.op === "refresh") refreshing.add(pre.urn);
+      else yield pre;
+      continue;
+    }
+    const out = event.resOutputsEvent?.metadata;
+    if (out === undefined) continue;
+    if (refreshing.delete(out.urn)) continue;
+    yield out;
+  }
 }
 
 interface Accumulated {
@@ -123,39 +264,56 @@ interface Accumulated {
   /** Some step carried the resource's new state (so `newProtect` is meaningful). */
   sawNew: boolean;
   keys: string[];
+  /** The engine's own protection error named this resource. */
+  pulumiRefused: boolean;
+}
+
+function accumulator(byUrn: Map<string, Accumulated>, urn: string, type: string): Accumulated {
+  let acc = byUrn.get(urn);
+  if (acc === undefined) {
+    acc = {
+      urn,
+      type,
+      replacing: false,
+      oldProtect: false,
+      newProtect: false,
+      sawNew: false,
+      keys: [],
+      pulumiRefused: false,
+    };
+    byUrn.set(urn, acc);
+  }
+  return acc;
 }
 
 /**
- * Replacements and deletions of protected resources in a preview's events. A resource is
- * protected when its old or new state carries `protect` or its type is in PROTECTED_TYPES. The
- * engine reports a replacement as several steps (create-replacement, replace, delete-replaced);
- * they are merged per URN.
+ * Replacements and deletions of protected resources in a preview's (or a failed run's) events. A
+ * resource is protected when its old or new state carries `protect`, its type is in
+ * PROTECTED_TYPES, or Pulumi's own protection error names it (then it is found even without step
+ * events, as when an update stops at the error). The engine reports a replacement as several steps
+ * (create-replacement, replace, delete-replaced); they are merged per URN.
  */
-export function findProtectedChanges(events: readonly EngineEvent[]): GateFinding[] {
+export function findProtectedChanges(events: readonly EngineEventIn[]): GateFinding[] {
   const byUrn = new Map<string, Accumulated>();
-  for (const event of events) {
-    const meta = stepMetadata(event);
-    if (meta === undefined) continue;
+  for (const meta of plannedSteps(events)) {
     const replacing = REPLACE_OPS.has(meta.op);
     if (!replacing && !DELETE_OPS.has(meta.op)) continue;
-    let acc = byUrn.get(meta.urn);
-    if (acc === undefined) {
-      acc = {
-        urn: meta.urn,
-        type: meta.type || meta.old?.type || meta.new?.type || "",
-        replacing: false,
-        oldProtect: false,
-        newProtect: false,
-        sawNew: false,
-        keys: [],
-      };
-      byUrn.set(meta.urn, acc);
-    }
+    const acc = accumulator(byUrn, meta.urn, meta.type || meta.old?.type || meta.new?.type || "");
     acc.replacing = acc.replacing || replacing;
     acc.oldProtect = acc.oldProtect || meta.old?.protect === true;
     acc.newProtect = acc.newProtect || meta.new?.protect === true;
-    acc.sawNew = acc.sawNew || meta.new !== undefined;
+    acc.sawNew = acc.sawNew || (meta.new !== undefined && meta.new !== null);
     for (const k of meta.keys ?? []) if (!acc.keys.includes(k)) acc.keys.push(k);
+  }
+  for (const refusal of pulumiRefusals(events)) {
+    const acc = accumulator(byUrn, refusal.urn, urnType(refusal.urn));
+    acc.pulumiRefused = true;
+    acc.oldProtect = true;
+    if (refusal.op === "replace") {
+      acc.replacing = true;
+      acc.newProtect = true;
+      acc.sawNew = true;
+    }
   }
 
   const findings: GateFinding[] = [];
@@ -177,7 +335,8 @@ export function findProtectedChanges(events: readonly EngineEvent[]): GateFindin
       op: acc.replacing ? "replace" : "delete",
       reasons,
       replaceKeys: acc.keys,
-      refusedByPulumi: acc.replacing ? acc.oldProtect && acc.newProtect : acc.oldProtect,
+      refusedByPulumi:
+        acc.pulumiRefused || (acc.replacing ? acc.oldProtect && acc.newProtect : acc.oldProtect),
     });
   }
   return findings.sort((a, b) => a.urn.localeCompare(b.urn));

@@ -6,19 +6,22 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SAMPLE_KUBECONFIG, readStackFile } from "../offline/stacks";
-import { preflight } from "../preflight/plan";
+import { SAMPLE_KUBECONFIG, readStackDocument } from "../offline/stacks";
+import { preflight, type PreflightExitCode } from "../preflight/plan";
+import { EXIT } from "./exit-codes";
 
 /**
  * Runs the preflight on `file` for `stack`; logs what stops the deploy. Returns the preflight's
- * exit code: 0 passed, 1 mandatory violations, 2 invalid config.
+ * exit code (automation/exit-codes.ts): EXIT.success passed, EXIT.policy mandatory violations,
+ * EXIT.usage invalid config.
  */
 export async function localPreflight(
   file: string,
   stack: string,
   log: (line: string) => void,
-): Promise<0 | 1 | 2> {
-  const config = readStackFile(file);
+): Promise<PreflightExitCode> {
+  const doc = readStackDocument(file);
+  const config = doc.config;
   const name = path.basename(file);
   // The kind kubeconfig is written later (and the preflight needs no credentials): a placeholder.
   const cluster = config.cluster as Record<string, unknown> | undefined;
@@ -29,16 +32,19 @@ export async function localPreflight(
     config.cluster = { ...cluster, kubeconfigPath: path.join(dir, "config") };
   }
   try {
-    const result = await preflight(config, stack);
-    if (result.problems) {
+    const result = await preflight(config, stack, undefined, {
+      otherConfig: doc.otherConfig,
+      problems: doc.problems,
+    });
+    const plan = result.plan;
+    if (result.problems || !plan) {
       log(`error: ${name} is invalid:`);
-      for (const p of result.problems) log(`  - ${p}`);
+      for (const p of result.problems ?? []) log(`  - ${p}`);
       return result.exitCode;
     }
-    const plan = result.plan!;
     const mandatory = plan.violations.filter((v) => v.severity === "mandatory");
     const advisory = plan.violations.length - mandatory.length;
-    if (result.exitCode !== 0) {
+    if (result.exitCode !== EXIT.success) {
       log(
         `error: the preflight refuses ${name} (${mandatory.length} mandatory violation(s)); nothing was deployed:`,
       );
@@ -50,7 +56,7 @@ export async function localPreflight(
       `preflight of ${name}: passed (${plan.resourceCount} resources` +
         `${advisory > 0 ? `, ${advisory} advisory finding(s): npm run preflight -- --stack ${stack}` : ""})`,
     );
-    return 0;
+    return result.exitCode;
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,19 +1,24 @@
 // `npm run local [-- up | destroy]`: the whole platform on a kind cluster on this machine, in one
 // command, with no cloud account and no Pulumi login. It creates the kind cluster from
 // examples/kind-cluster.yaml when it does not exist, writes that cluster's kubeconfig where
-// Pulumi.dev.yaml reads it, and runs the pipeline driver (./driver) on stack `dev` with the file
-// backend in .pulumi-local/ and the passphrase secrets provider (an empty passphrase unless
-// PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE is set), after the offline preflight has
-// passed on Pulumi.dev.yaml. `destroy` destroys the stack, then deletes the kind cluster. It only
-// deploys into, and deletes, a cluster it created (./local-kind: the cluster's name and node label).
+// Pulumi.dev.yaml reads it (cluster.kubeconfigPath, in the per-user state directory), and runs the
+// pipeline driver (./driver) on stack `dev` with the file backend in the per-user state directory
+// ($XDG_STATE_HOME/kube-platform, else ~/.local/state/kube-platform: args.ts localStateDir) and the
+// passphrase secrets provider (an empty passphrase unless PULUMI_CONFIG_PASSPHRASE or
+// PULUMI_CONFIG_PASSPHRASE_FILE is set), after the offline preflight has passed on Pulumi.dev.yaml.
+// Nothing is written into the repository. `destroy` destroys the stack, then deletes the kind
+// cluster. It only deploys into, and deletes, a cluster it created (./local-kind: the cluster's name
+// and node label).
 
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { DEFAULT_LOCAL_DIR } from "./args";
+import { readStackFile } from "../offline/stacks";
+import { localStateDir } from "./args";
 import { type DriverIO, REPO_ROOT, runDriver } from "./driver";
+import { EXIT } from "./exit-codes";
 import { exitWith, processIO } from "./process-io";
 import {
   KIND_CLUSTER,
@@ -25,17 +30,16 @@ import {
   refusal,
 } from "./local-kind";
 import { localPreflight } from "./local-preflight";
-import { EXIT, type Report } from "./report";
+import { KIND_KUBECONFIG, kindKubeconfigPath, legacyStateProblem } from "./local-state";
+import type { Report } from "./report";
 
 export { KIND_CLUSTER, KIND_CONTEXT } from "./local-kind";
+export { KIND_KUBECONFIG, LEGACY_LOCAL_DIR } from "./local-state";
 
 /** The stack the local path deploys (Pulumi.dev.yaml). */
 export const LOCAL_STACK = "dev";
 /** The shipped kind cluster config, relative to the repository. */
 export const KIND_CONFIG = "examples/kind-cluster.yaml";
-/** Where the kind cluster's kubeconfig is written: Pulumi.dev.yaml's cluster.kubeconfigPath. */
-export const KIND_KUBECONFIG = path.join(DEFAULT_LOCAL_DIR, "kind-kubeconfig.yaml");
-
 export const LOCAL_USAGE = `Usage: npm run local [-- up | destroy]
 
 Runs the whole platform (stack dev, Pulumi.dev.yaml) on a local kind cluster. Needs Docker,
@@ -43,10 +47,13 @@ kind and the Pulumi CLI; no cloud account, no Pulumi login.
 
   up (default)  run the preflight on Pulumi.${LOCAL_STACK}.yaml, create the kind cluster "${KIND_CLUSTER}" from
                 ${KIND_CONFIG} if it does not exist, then pulumi up --refresh on stack ${LOCAL_STACK}
-                (state in ${DEFAULT_LOCAL_DIR}/)
   destroy       pulumi destroy on stack ${LOCAL_STACK}, then delete the kind cluster
 
 Only a cluster this command created (its node has the label set in ${KIND_CONFIG}) is used or deleted.
+Nothing is written into the repository: the state is in $XDG_STATE_HOME/kube-platform (else
+~/.local/state/kube-platform), the kind kubeconfig where Pulumi.${LOCAL_STACK}.yaml's cluster.kubeconfigPath says
+(${KIND_KUBECONFIG}). A state kept in the repository's .pulumi-local/ by an earlier
+version: npm run platform -- <command> --stack ${LOCAL_STACK} --local .pulumi-local
 
 Secrets use the passphrase in PULUMI_CONFIG_PASSPHRASE (or _FILE); an empty one if neither is set.`;
 
@@ -100,8 +107,9 @@ function readReport(file: string): Report | undefined {
 }
 
 /**
- * The local command. Returns the exit code: the driver's (0, 1, 3 setup, 64 usage, 130), and the
- * preflight's before any change (1 mandatory violations, 2 invalid config).
+ * The local command. Returns the exit code (./exit-codes): the driver's, EXIT.setup when this machine
+ * is not ready (Docker, kind), and the preflight's before any change (EXIT.policy mandatory
+ * violations, EXIT.usage invalid config).
  */
 export async function runLocal(
   argv: readonly string[],
@@ -127,8 +135,21 @@ export async function runLocal(
     log("secrets use an empty passphrase (set PULUMI_CONFIG_PASSPHRASE to choose one)");
     setEnv("PULUMI_CONFIG_PASSPHRASE", "");
   }
-  const localDir = path.join(repoRoot, DEFAULT_LOCAL_DIR);
-  const kubeconfigFile = path.join(repoRoot, KIND_KUBECONFIG);
+  const stackFile = path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`);
+  const localDir = localStateDir(env);
+  const cluster = readStackFile(stackFile).cluster as { kubeconfigPath?: unknown } | undefined;
+  const kubeconfigPath =
+    typeof cluster?.kubeconfigPath === "string" ? cluster.kubeconfigPath : KIND_KUBECONFIG;
+  const kubeconfigFile = kindKubeconfigPath(kubeconfigPath, env, repoRoot);
+  if (localDir === undefined || kubeconfigFile === undefined) {
+    log("error: HOME is not set (nor XDG_STATE_HOME): there is no per-user directory for the local state");
+    return EXIT.setup;
+  }
+  const legacy = legacyStateProblem(repoRoot, localDir, LOCAL_STACK);
+  if (legacy) {
+    for (const line of legacy) log(line);
+    return EXIT.setup;
+  }
   // Whether the output (the engine's diagnostics included) carried the provider's unreachable hint.
   const unreachableHint = { seen: false };
   const sub: LocalIO = {
@@ -202,12 +223,8 @@ export async function runLocal(
 
     if (command === "up") {
       // The deployability and security rules, before anything is created (preflight/plan.ts).
-      const checked = await localPreflight(
-        path.join(repoRoot, `Pulumi.${LOCAL_STACK}.yaml`),
-        LOCAL_STACK,
-        log,
-      );
-      if (checked !== 0) return checked;
+      const checked = await localPreflight(stackFile, LOCAL_STACK, log);
+      if (checked !== EXIT.success) return checked;
       if (!exists) {
         log(
           `creating the kind cluster "${KIND_CLUSTER}" from ${KIND_CONFIG} (the first time pulls the node image)`,
@@ -271,7 +288,7 @@ export async function runLocal(
     }
     const { code, report: r } = await driver(exists ? ["destroy"] : ["destroy", "--refresh"]);
     const missing = r?.stacks[0]?.error?.kind === "missing-stack";
-    if (missing) log(`stack ${LOCAL_STACK} does not exist in ${DEFAULT_LOCAL_DIR}/: nothing to destroy`);
+    if (missing) log(`stack ${LOCAL_STACK} does not exist in ${localDir}: nothing to destroy`);
     if (code !== EXIT.success && !missing) {
       log(`error: pulumi destroy failed; the kind cluster "${KIND_CLUSTER}" is kept so that you can look`);
       return code;

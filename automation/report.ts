@@ -1,19 +1,14 @@
 // The per-stack results, the JSON report, the summary lines, the exit code and secret redaction,
-// as pure functions.
+// as pure functions. Exit codes come from the one table, ./exit-codes.
 
 import type { OpMap, OutputMap } from "@pulumi/pulumi/automation";
 import type { Command } from "./args";
+import { driftSummary, type DriftEntry } from "./drift";
 import type { ClassifiedError } from "./errors";
+import { EXIT, mostSevere } from "./exit-codes";
 import type { GateFinding } from "./gate";
-
-export const EXIT = {
-  success: 0,
-  failed: 1,
-  refused: 2,
-  setup: 3,
-  usage: 64,
-  cancelled: 130,
-} as const;
+import type { LeftBehind } from "./leftovers";
+import type { PolicyViolation } from "./progress";
 
 export type StackStatus = "succeeded" | "failed" | "refused" | "cancelled" | "skipped";
 
@@ -38,6 +33,8 @@ export interface GateReport {
 export interface StackReport {
   stack: string;
   status: StackStatus;
+  /** This stack's exit code (./exit-codes); the command's is the most severe of them. */
+  exitCode: number;
   /** The driver created the stack in this run. */
   stackCreated: boolean;
   /** Config keys set from --config/--secret (never their values). */
@@ -51,12 +48,18 @@ export interface StackReport {
   /** Names of the outputs left out because they are secret. */
   secretOutputs?: string[];
   gate?: GateReport;
+  /** What the policy packs (--policy-pack) reported, by policy name; mandatory ones fail the stack. */
+  policyViolations: PolicyViolation[];
+  /** drift: the resources that changed outside Pulumi (empty when none did). */
+  drift?: DriftEntry[];
+  /** destroy: what it left in the cloud or the cluster on purpose (retained volumes, …), ./leftovers. */
+  leftBehind?: LeftBehind[];
   error?: ClassifiedError;
 }
 
 export interface Report {
   command: Command;
-  status: "succeeded" | "failed" | "refused" | "cancelled" | "setup-error";
+  status: "succeeded" | "changes" | "failed" | "policy-violation" | "refused" | "cancelled" | "setup-error";
   exitCode: number;
   startedAt: string;
   finishedAt: string;
@@ -96,24 +99,49 @@ export function splitOutputs(outputs: OutputMap): {
   return { outputs: plain, secretOutputs: secret.sort() };
 }
 
-/** The most severe per-stack status decides: cancelled > failed > refused > success. */
+/** Whether a policy pack reported a mandatory violation (the engine then fails the operation). */
+export function hasMandatoryViolation(s: Pick<StackReport, "policyViolations">): boolean {
+  return s.policyViolations.some((v) => v.enforcementLevel === "mandatory");
+}
+
+/**
+ * One stack's exit code: a failure as the CLI's code says (the classified error's), except that a
+ * mandatory policy violation is EXIT.policy (the CLI exits 1 for it: pulumi/pulumi
+ * pkg/cmd/pulumi/cmd/exit_codes.go ExitCodeFor has no policy case yet); drift found is EXIT.changes.
+ */
+export function stackExitCode(s: StackReport): number {
+  switch (s.status) {
+    case "cancelled":
+    case "skipped":
+      return EXIT.cancelled;
+    case "refused":
+      return EXIT.refused;
+    case "failed":
+      return hasMandatoryViolation(s) ? EXIT.policy : (s.error?.exitCode ?? EXIT.failed);
+    case "succeeded":
+      return (s.drift?.length ?? 0) > 0 ? EXIT.changes : EXIT.success;
+  }
+}
+
+/** The command's exit code: the most severe of the stacks' (EXIT.cancelled after a signal). */
 export function exitCodeFor(stacks: readonly StackReport[], cancelled: boolean): number {
-  if (cancelled || stacks.some((s) => s.status === "cancelled" || s.status === "skipped"))
-    return EXIT.cancelled;
-  if (stacks.some((s) => s.status === "failed")) return EXIT.failed;
-  if (stacks.some((s) => s.status === "refused")) return EXIT.refused;
-  return EXIT.success;
+  return mostSevere([...(cancelled ? [EXIT.cancelled] : []), ...stacks.map(stackExitCode)]);
 }
 
 export function overallStatus(exitCode: number): Report["status"] {
   switch (exitCode) {
     case EXIT.success:
       return "succeeded";
+    case EXIT.changes:
+      return "changes";
+    case EXIT.policy:
+      return "policy-violation";
     case EXIT.refused:
       return "refused";
     case EXIT.cancelled:
       return "cancelled";
     case EXIT.setup:
+    case EXIT.auth:
       return "setup-error";
     default:
       return "failed";
@@ -132,10 +160,14 @@ export function summaryLine(command: Command, s: StackReport): string {
   } else if (s.status === "refused") {
     const n = s.gate?.findings.length ?? 0;
     counts = `${n} protected resource${n === 1 ? "" : "s"} would be replaced or deleted (nothing applied)`;
+  } else if (command === "drift") {
+    counts = s.drift === undefined ? "not checked" : driftSummary(s.drift);
   } else if (command === "preview") {
     counts = `planned ${c.created} to create, ${c.updated} to update, ${c.replaced} to replace, ${c.deleted} to delete`;
   } else {
     counts = `${c.created} created, ${c.updated} updated, ${c.replaced} replaced, ${c.deleted} deleted, ${c.failed} failed`;
+    const left = s.leftBehind?.length ?? 0;
+    if (left > 0) counts += `; ${left} left behind (listed above)`;
   }
   const why = s.error !== undefined && s.status !== "refused" ? ` - ${s.error.message.split("\n")[0]}` : "";
   return `[${s.stack}] ${command} ${s.status} in ${took}: ${counts}${why}`;

@@ -1,5 +1,6 @@
 // One stack's run inside the pipeline driver: open (or create) the stack, set its config, pass the
-// promotion gate on protected stacks, run the operation, and fill in the stack's report entry.
+// promotion gate on protected stacks, run the operation (./stack-ops), and fill in the stack's
+// report entry.
 
 import {
   Stack,
@@ -9,8 +10,9 @@ import {
   type LocalWorkspace,
   type OpMap,
 } from "@pulumi/pulumi/automation";
-import type { Command, DriverOptions } from "./args";
-import { CancelledError, classifyError, type ClassifiedError } from "./errors";
+import type { DriverOptions } from "./args";
+import { CancelledError, classifyError, withEngineEvidence, type ClassifiedError } from "./errors";
+import { EXIT } from "./exit-codes";
 import {
   decideGate,
   describeFinding,
@@ -19,8 +21,16 @@ import {
   stackProtection,
   type StackProtection,
 } from "./gate";
-import { ProgressTracker, type ProgressMode } from "./progress";
-import { changeCounts, redactDeep, splitOutputs, type GateReport, type StackReport } from "./report";
+import { ProgressTracker, type Operation, type PolicyViolation, type ProgressMode } from "./progress";
+import { changeCounts, redactDeep, stackExitCode, type StackReport } from "./report";
+import {
+  StackConfigError,
+  eventLines,
+  gatePreview,
+  gateReport,
+  runOperation,
+  withPackConfig,
+} from "./stack-ops";
 
 export type Logger = (line: string) => void;
 
@@ -39,18 +49,18 @@ export interface RunContext {
   running: Set<string>;
 }
 
-const MUTATING: ReadonlySet<Command> = new Set<Command>(["up", "refresh", "destroy"]);
-
 /** A stack's report entry before its run (a stack never started stays "skipped"). */
 export function emptyResult(stack: string): StackReport {
   return {
     stack,
     status: "skipped",
+    exitCode: EXIT.cancelled,
     stackCreated: false,
     configKeys: [],
     changes: changeCounts(undefined, 0),
     resourceChanges: {},
     durationSeconds: 0,
+    policyViolations: [],
   };
 }
 
@@ -80,44 +90,6 @@ function configMap(options: DriverOptions): ConfigMap {
   return map;
 }
 
-function gateReport(
-  protection: StackProtection,
-  outcome: GateReport["outcome"],
-  findings: GateReport["findings"],
-) {
-  return { protected: protection.protected, reason: protection.reason, outcome, findings };
-}
-
-/** Runs a preview-like operation for the gate; returns its events, error diagnostics and error. */
-async function gatePreview(
-  ctx: RunContext,
-  name: string,
-  stack: Stack,
-): Promise<{ events: EngineEvent[]; diagnostics: string[]; error?: unknown }> {
-  const events: EngineEvent[] = [];
-  const tracker = new ProgressTracker(name, "preview", ctx.now);
-  const onEvent = (e: EngineEvent): void => {
-    events.push(e);
-    for (const line of tracker.handle(e)) ctx.log(line);
-  };
-  checkCancelled(ctx);
-  try {
-    if (ctx.options.command === "destroy") {
-      await stack.previewDestroy({ onEvent, signal: ctx.abort.signal, refresh: ctx.options.refresh });
-    } else {
-      await stack.preview({
-        onEvent,
-        signal: ctx.abort.signal,
-        refresh: ctx.options.refresh,
-        ...(ctx.options.message !== undefined ? { message: ctx.options.message } : {}),
-      });
-    }
-    return { events, diagnostics: tracker.errors };
-  } catch (error) {
-    return { events, diagnostics: tracker.errors, error };
-  }
-}
-
 /** What the gate before up/destroy on a protected stack decided: stop, or go on (maybe to fail). */
 type GateOutcome = { refused: true } | { refused: false; previewError?: unknown; refusedByPulumi: boolean };
 
@@ -133,10 +105,14 @@ async function runGate(
   protection: StackProtection,
   result: StackReport,
   tracker: ProgressTracker,
+  packConfig: string | undefined,
+  violations: PolicyViolation[],
 ): Promise<GateOutcome> {
   const { allowReplace } = ctx.options;
   ctx.log(`[${name}] gate: previewing ${command} to check protected resources`);
-  const { events, diagnostics, error } = await gatePreview(ctx, name, stack);
+  checkCancelled(ctx);
+  const { events, diagnostics, violations: found, error } = await gatePreview(ctx, name, stack, packConfig);
+  violations.push(...found);
   checkCancelled(ctx);
   const decision = decideGate(protection, findProtectedChanges(events), allowReplace);
   if (decision.refused) {
@@ -174,97 +150,20 @@ async function runGate(
   return { refused: false, refusedByPulumi: false };
 }
 
-/**
- * Runs the stack's operation, its engine events to `onEvent`; sets `op.summary` to the resource
- * changes it reports (as soon as it has them) and the outputs into `result`.
- */
-async function runOperation(
-  ctx: RunContext,
-  name: string,
-  stack: Stack,
-  protection: StackProtection | undefined,
-  result: StackReport,
-  onEvent: (e: EngineEvent) => void,
-  op: { summary?: OpMap },
-): Promise<void> {
-  const { options } = ctx;
-  const command = options.command;
-  checkCancelled(ctx);
-  const signal = ctx.abort.signal;
-  const message = options.message !== undefined ? { message: options.message } : {};
-  const applying = { onEvent, signal, refresh: options.refresh, showSecrets: false, ...message };
-  if (MUTATING.has(command)) ctx.updating.set(name, stack);
-  switch (command) {
-    case "preview": {
-      const events: EngineEvent[] = [];
-      let previewError: unknown;
-      try {
-        const r = await stack.preview({
-          onEvent: (e) => {
-            events.push(e);
-            onEvent(e);
-          },
-          signal,
-          refresh: options.refresh,
-          ...message,
-        });
-        op.summary = r.changeSummary;
-      } catch (e) {
-        previewError = e;
-      }
-      if (protection !== undefined && !ctx.cancelled) {
-        const decision = decideGate(protection, findProtectedChanges(events), false);
-        result.gate = gateReport(
-          protection,
-          !protection.protected ? "not-protected" : decision.refused ? "would-refuse" : "passed",
-          decision.findings,
-        );
-        if (decision.refused) {
-          for (const line of refusalMessage(name, decision, "up").split("\n")) {
-            ctx.log(`[${name}] warning: ${line.replace(/^up refused/, "up would be refused")}`);
-          }
-        }
-      }
-      if (previewError !== undefined) throw previewError;
-      break;
-    }
-    case "up": {
-      const r = await stack.up(applying);
-      op.summary = r.summary?.resourceChanges;
-      Object.assign(result, splitOutputs(r.outputs));
-      break;
-    }
-    case "refresh": {
-      const r = await stack.refresh({ onEvent, signal, showSecrets: false, ...message });
-      op.summary = r.summary?.resourceChanges;
-      ctx.updating.delete(name);
-      checkCancelled(ctx);
-      Object.assign(result, splitOutputs(await stack.outputs()));
-      break;
-    }
-    case "destroy": {
-      const r = await stack.destroy(applying);
-      op.summary = r.summary?.resourceChanges;
-      break;
-    }
-    case "outputs": {
-      Object.assign(result, splitOutputs(await stack.outputs()));
-      break;
-    }
-  }
-}
-
 /** Runs the driver's command on one stack; the outcome (never a throw) goes into `result`. */
 export async function runStack(ctx: RunContext, name: string, result: StackReport): Promise<void> {
   const { options } = ctx;
   const command = options.command;
   const start = ctx.now();
-  const mode: ProgressMode = command === "preview" ? "preview" : "apply";
-  const tracker = new ProgressTracker(name, mode, ctx.now);
+  // drift is a refresh preview: its drift is reported from the events (./drift), not as steps.
+  const mode: ProgressMode = command === "preview" || command === "drift" ? "preview" : "apply";
+  const operation: Operation = command === "drift" ? "refresh" : command === "outputs" ? "up" : command;
+  const tracker = new ProgressTracker(name, mode, ctx.now, operation);
   const onEvent = (e: EngineEvent): void => {
-    for (const line of tracker.handle(e)) ctx.log(line);
+    for (const line of eventLines(ctx, name, tracker, e)) ctx.log(line);
   };
   const op: { summary?: OpMap } = {};
+  const gateViolations: PolicyViolation[] = [];
   let refusedByPulumiHint = false;
   ctx.running.add(name);
   try {
@@ -282,37 +181,57 @@ export async function runStack(ctx: RunContext, name: string, result: StackRepor
       await stack.setAllConfig(configMap(options), true);
     }
 
+    // drift changes nothing, so it needs neither the gate nor the config.
     let protection: StackProtection | undefined;
+    let config: ConfigMap = {};
     if (command === "preview" || command === "up" || command === "destroy") {
       checkCancelled(ctx);
-      protection = stackProtection(await stack.getAllConfig());
+      config = await stack.getAllConfig();
+      protection = stackProtection(config);
       if (protection.protected) ctx.log(`[${name}] protected stack (${protection.reason})`);
     }
 
-    if ((command === "up" || command === "destroy") && protection?.protected) {
-      const gate = await runGate(ctx, command, name, stack, protection, result, tracker);
-      if (gate.refused) return;
-      if (gate.previewError !== undefined) {
-        refusedByPulumiHint = gate.refusedByPulumi;
-        throw gate.previewError;
+    const ran = await withPackConfig(ctx, config, async (packConfig) => {
+      if ((command === "up" || command === "destroy") && protection?.protected) {
+        const gate = await runGate(
+          ctx,
+          command,
+          name,
+          stack,
+          protection,
+          result,
+          tracker,
+          packConfig,
+          gateViolations,
+        );
+        if (gate.refused) return false;
+        if (gate.previewError !== undefined) {
+          refusedByPulumiHint = gate.refusedByPulumi;
+          throw gate.previewError;
+        }
+      } else if (protection !== undefined && command !== "preview") {
+        result.gate = gateReport(protection, "not-protected", []);
       }
-    } else if (protection !== undefined && command !== "preview") {
-      result.gate = gateReport(protection, "not-protected", []);
-    }
-
-    await runOperation(ctx, name, stack, protection, result, onEvent, op);
+      checkCancelled(ctx);
+      op.summary = await runOperation(ctx, name, stack, protection, result, onEvent, packConfig);
+      return true;
+    });
+    if (!ran) return;
     ctx.updating.delete(name);
     result.status = "succeeded";
   } catch (error) {
     ctx.updating.delete(name);
     const classified: ClassifiedError = ctx.cancelled
       ? { kind: "cancelled", message: `cancelled by a signal` }
-      : classifyError(error, name);
+      : error instanceof StackConfigError
+        ? configProblem(error)
+        : // The engine's diagnostics say more than the CLI (which prints nothing on its bail path).
+          withEngineEvidence(classifyError(error, name), {
+            errors: tracker.errors,
+            cancelled: tracker.cancelled,
+            policyViolations: [...gateViolations, ...tracker.policyViolations],
+          });
     result.status = classified.kind === "cancelled" ? "cancelled" : "failed";
-    if (classified.kind === "failed" && tracker.errors.length > 0 && !ctx.cancelled) {
-      // The engine's diagnostics say more than the CLI's final "update failed".
-      classified.message = [...tracker.errors, classified.message].join("\n");
-    }
     if (refusedByPulumiHint) {
       classified.hint =
         "Pulumi refuses to replace or delete a resource that is protected in the state and in the program, " +
@@ -332,6 +251,29 @@ export async function runStack(ctx: RunContext, name: string, result: StackRepor
       result.resourceChanges = ops;
       result.changes = changeCounts(ops, tracker.failedUrns.size);
     }
+    result.policyViolations = uniqueViolations([...gateViolations, ...tracker.policyViolations]);
     result.durationSeconds = Math.round((ctx.now() - start) / 100) / 10;
+    result.exitCode = stackExitCode(result);
   }
+}
+
+/** The stack's own config cannot give the policy pack its config (invalid waivers or profile). */
+function configProblem(error: StackConfigError): ClassifiedError {
+  return {
+    kind: "failed",
+    message: `the stack's config is invalid:\n${error.problems.map((p) => `  - ${p}`).join("\n")}`,
+    hint: "fix the stack's config (the preflight shows every problem: npm run preflight -- --stack <stack>)",
+    exitCode: EXIT.usage,
+  };
+}
+
+/** Violations reported by both the gate's preview and the operation, once each. */
+function uniqueViolations(violations: readonly PolicyViolation[]): PolicyViolation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => {
+    const key = JSON.stringify([v.policyPack, v.policyName, v.urn ?? "", v.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

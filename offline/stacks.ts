@@ -4,6 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PGP_KEY_PLACEHOLDER_PREFIX } from "../components/shared/vault-init";
+import { documentationNetworks } from "../stacks/api-access-config";
+import { PROVIDER_NAMESPACES, splitConfigKey } from "../stacks/config-namespaces";
 import { PROJECT, ProgramRun, runProgram } from "./mocks";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -41,19 +43,75 @@ function placeholdSecrets(v: unknown): { value: unknown; secret: boolean } {
   return { value: v, secret: false };
 }
 
+/** A stack file as the preflight reads it. */
+export interface StackDocument {
+  /** The project-namespace config, keys without the `kube-platform:` prefix (readStackFile). */
+  config: Record<string, unknown>;
+  /**
+   * Config of other namespaces that is no provider's (full keys, secrets as placeholders): what the
+   * program sees beside its own and reports when it is a near miss (stacks/config-namespaces.ts).
+   */
+  otherConfig: Record<string, unknown>;
+  /**
+   * The ESC environments the stack imports (`environment:`, a list or a definition's `imports`; an
+   * inline definition's own values count as "(inline values)"): Pulumi opens them at `pulumi up`
+   * and merges their `pulumiConfig` under the file's values (pulumi/pulumi pkg/workspace/config.go
+   * mergeConfig: stack values win, objects merged key by key); offline they cannot be opened.
+   */
+  environments: string[];
+  /** What Pulumi itself refuses in the file: a key without a namespace (sdk/go/common/resource/config/key.go ParseKey). */
+  problems: string[];
+}
+
+/** The environment names of a stack file's `environment:` (pulumi/pulumi sdk/go/common/workspace/project.go Environment). */
+function environmentsOf(env: unknown): string[] {
+  if (env === undefined || env === null) return [];
+  if (Array.isArray(env)) return env.map(String);
+  const def = env as { imports?: unknown; values?: unknown };
+  const imports = Array.isArray(def.imports) ? def.imports : [];
+  const names = imports.map((i: unknown) =>
+    typeof i === "object" && i !== null ? (Object.keys(i)[0] ?? "") : String(i),
+  );
+  return [...names, ...(def.values !== undefined ? ["(inline values)"] : [])];
+}
+
+/**
+ * A stack file: the project's config (encrypted values as placeholders, still marked secret), the
+ * other namespaces' keys, the ESC environments it imports and what Pulumi would refuse in it.
+ */
+export function readStackDocument(file: string): StackDocument {
+  const doc = parse(fs.readFileSync(file, "utf8")) as {
+    config?: Record<string, unknown>;
+    environment?: unknown;
+  } | null;
+  const out: StackDocument = {
+    config: {},
+    otherConfig: {},
+    environments: environmentsOf(doc?.environment),
+    problems: [],
+  };
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    const k = splitConfigKey(key);
+    const { value: v, secret: isSecret } = placeholdSecrets(value);
+    const read = isSecret ? { secret: v } : v;
+    if (!k) {
+      out.problems.push(
+        `${key}: not a config key Pulumi reads (keys are <namespace>:<name>)` +
+          (key.includes(":") ? "" : `; did you mean ${PROJECT}:${key}?`),
+      );
+    } else if (k.namespace === PROJECT) out.config[k.name] = read;
+    // Provider config (aws:region, …) is not ours: it configures the providers only.
+    else if (!PROVIDER_NAMESPACES.has(k.namespace)) out.otherConfig[key] = read;
+  }
+  return out;
+}
+
 /**
  * The project-namespace config of a stack file, keys without the `kube-platform:` prefix.
  * Encrypted values cannot be read offline: they become placeholders, still marked secret.
  */
 export function readStackFile(file: string): Record<string, unknown> {
-  const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc?.config ?? {})) {
-    if (!key.startsWith(`${PROJECT}:`)) continue; // provider config (aws:region, …) is not ours
-    const { value: v, secret: isSecret } = placeholdSecrets(value);
-    out[key.slice(PROJECT.length + 1)] = isSecret ? { secret: v } : v;
-  }
-  return out;
+  return readStackDocument(file).config;
 }
 
 /** What offline evaluation reads an encrypted or missing secret as. */
@@ -77,14 +135,41 @@ function secretReferences(config: Obj): string[] {
 }
 
 /**
+ * What the tests list in place of an example's documentation range (RFC 5737) in a prod stack:
+ * from the benchmarking block (RFC 2544, 198.18.0.0/15), which is no documentation range and no
+ * one's office either.
+ */
+export const FILLED_API_NETWORK = "198.18.0.0/24";
+
+/** `value` with `at` (keys and indices) set to `leaf`, copying only the objects and arrays on the way. */
+function setAt(value: unknown, at: (string | number)[], leaf: unknown): unknown {
+  if (at.length === 0) return leaf;
+  const [head, ...rest] = at;
+  if (Array.isArray(value) && typeof head === "number") {
+    return value.map((v: unknown, i) => (i === head ? setAt(v, rest, leaf) : v));
+  }
+  const o = obj(value);
+  return { ...o, [head]: setAt(o[head], rest, leaf) };
+}
+
+/** A prod stack's documentation ranges (refused there) replaced by FILLED_API_NETWORK; dev keeps them (a warning). */
+function fillInApiNetworks(config: Obj): Obj {
+  if (config.profile !== "prod") return config;
+  let cluster: unknown = config.cluster;
+  for (const n of documentationNetworks(cluster)) cluster = setAt(cluster, n.path, FILLED_API_NETWORK);
+  return { ...config, cluster };
+}
+
+/**
  * An example stack as a user deploys it: the example files ship no usable secret or key (a stack's
  * secrets are encrypted by its own provider; a PGP key whose private key nobody holds loses its
- * share), so what the user sets before the first `pulumi up` is filled in: each `secrets` key the
- * config names (OFFLINE_SECRET, marked secret) and each placeholder pgpKey (the test key of the
- * holder's name, TEST_PGP_KEYS_DIR).
+ * share) and, in prod, a documentation range as the network that reaches the API server, so what
+ * the user sets before the first `pulumi up` is filled in: each `secrets` key the config names
+ * (OFFLINE_SECRET, marked secret), each placeholder pgpKey (the test key of the holder's name,
+ * TEST_PGP_KEYS_DIR) and each prod API network (FILLED_API_NETWORK).
  */
 export function fillInExample(config: Obj): Obj {
-  const out: Obj = { ...config };
+  const out: Obj = { ...fillInApiNetworks(config) };
   const wrapped = obj(config.secrets);
   const secrets = { ...obj("secret" in wrapped ? wrapped.secret : wrapped) };
   for (const ref of secretReferences(config)) if (!(ref in secrets)) secrets[ref] = OFFLINE_SECRET;

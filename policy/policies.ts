@@ -1,6 +1,13 @@
 /**
  * The platform's rules (../rules) as CrossGuard policies. The rule logic lives in ../rules and is
  * shared with the offline preflight; this file only adapts Pulumi's policy arguments to it.
+ *
+ * What a policy knows of the stack: @pulumi/policy (the version pinned in package.json) gives a
+ * policy only its own entry of the `--policy-pack-config` file (getConfig: server.js
+ * makeGetConfigFun) and the stack's tags (server.js configureStack), never the stack's config. So
+ * the stack's profile and waivers reach the pack through that file: the driver writes it for every
+ * stack (`npm run platform -- preview|up --policy-pack policy`), `npm run policy-config -- --stack
+ * <name>` prints it for plain `pulumi preview|up --policy-pack policy --policy-pack-config <file>`.
  */
 import type {
   PolicyResource,
@@ -16,13 +23,28 @@ import {
   ResourceUnderTest,
   Rule,
   RuleContext,
+  type Waiver,
   resourceLabel,
   ruleIsActive,
+  waivedMessage,
+  waiverOf,
 } from "../rules";
 
-/** Configuration every policy accepts (`--policy-pack-config`): the stack's profile. */
+/** Configuration every policy accepts (`--policy-pack-config`): the stack's profile and waivers. */
 export interface RuleConfig {
   profile: Profile;
+  /** The stack's waivers (`kube-platform:waivers`), as the preflight applies them. */
+  waivers?: Waiver[];
+}
+
+/**
+ * One policy's entry of a `--policy-pack-config` file. `enforcementLevel` is Pulumi's own per-policy
+ * setting (pulumi/pulumi pkg/resource/analyzer/config.go parsePolicyPackConfig takes it out of the
+ * object, the rest is the policy's config; @pulumi/policy server.js uses it instead of the policy's
+ * level): a waived rule is reported as advisory, so it is shown and does not fail the update.
+ */
+export interface PolicyConfigEntry extends RuleConfig {
+  enforcementLevel?: "advisory";
 }
 
 export const CONFIG_SCHEMA = {
@@ -32,6 +54,17 @@ export const CONFIG_SCHEMA = {
       enum: [...PROFILES],
       default: "prod",
       description: "The stack's profile: prod applies the prod-only rules (the strictest is the default).",
+    },
+    waivers: {
+      type: "array" as const,
+      description:
+        "The stack's waivers (kube-platform:waivers): a waived rule's violations are shown with the reason, " +
+        "not counted (set its enforcementLevel to advisory too, as npm run policy-config does).",
+      items: {
+        type: "object" as const,
+        properties: { rule: { type: "string" as const }, reason: { type: "string" as const } },
+        required: ["rule", "reason"],
+      },
     },
   },
 };
@@ -61,8 +94,13 @@ export function underPolicy(
   };
 }
 
-function contextOf(args: { getConfig<T extends object>(): T }): RuleContext {
-  return { profile: args.getConfig<RuleConfig>().profile ?? "prod" };
+/** The rule context and the stack's waiver of `rule` from the policy's config. */
+function contextOf(
+  rule: Rule,
+  args: { getConfig<T extends object>(): T },
+): { ctx: RuleContext; waiver?: Waiver } {
+  const config = args.getConfig<Partial<RuleConfig>>();
+  return { ctx: { profile: config.profile ?? "prod" }, waiver: waiverOf(rule.id, config.waivers) };
 }
 
 /** One CrossGuard policy per rule, named by the rule id, mandatory or advisory as the rule says. */
@@ -78,21 +116,23 @@ export function toPolicies(rules: readonly Rule[]): (ResourceValidationPolicy | 
       return {
         ...base,
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-          const ctx = contextOf(args);
+          const { ctx, waiver } = contextOf(rule, args);
           const r = underPolicy(args);
           if (!ruleIsActive(rule, ctx) || !rule.appliesTo(r)) return;
-          for (const message of rule.check(r, ctx)) report(message);
+          for (const message of rule.check(r, ctx)) report(waiver ? waivedMessage(message, waiver) : message);
         },
       };
     }
     return {
       ...base,
       validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-        const ctx = contextOf(args);
+        const { ctx, waiver } = contextOf(rule, args);
         if (!ruleIsActive(rule, ctx)) return;
         const resources = args.resources.map(underPolicy);
         const urnOf = new Map(resources.map((r) => [resourceLabel(r), r.urn]));
-        for (const v of rule.check(resources, ctx)) report(v.message, urnOf.get(v.resource));
+        for (const v of rule.check(resources, ctx)) {
+          report(waiver ? waivedMessage(v.message, waiver) : v.message, urnOf.get(v.resource));
+        }
       },
     };
   });
@@ -105,4 +145,25 @@ export function toPolicies(rules: readonly Rule[]): (ResourceValidationPolicy | 
  */
 export function devPolicyConfig(rules: readonly Rule[]): Record<string, RuleConfig> {
   return Object.fromEntries(rules.map((r) => [r.id, { profile: "dev" as const }]));
+}
+
+/**
+ * A stack's `--policy-pack-config`: every policy gets the stack's profile and waivers; a waived
+ * policy is advisory (shown, not counted), as the preflight treats it (rules/waivers.ts).
+ */
+export function stackPolicyConfig(
+  rules: readonly Rule[],
+  profile: Profile,
+  waivers: readonly Waiver[],
+): Record<string, PolicyConfigEntry> {
+  return Object.fromEntries(
+    rules.map((r) => [
+      r.id,
+      {
+        profile,
+        waivers: waivers.map((w) => ({ rule: w.rule, reason: w.reason })),
+        ...(waiverOf(r.id, waivers) ? { enforcementLevel: "advisory" as const } : {}),
+      },
+    ]),
+  );
 }

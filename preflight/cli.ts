@@ -4,12 +4,14 @@
  * registered resource and prints the plan, the DNS record each app host needs (preflight/dns.ts) and
  * the violations.
  *
- * Exit codes: 0 ready; 1 mandatory violations; 2 invalid stack config; 64 bad usage.
+ * Exit codes (automation/exit-codes.ts): EXIT.success ready; EXIT.policy mandatory violations or
+ * refused volume changes; EXIT.usage invalid stack config or bad usage; EXIT.internal a bug.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXAMPLE_STACKS, ROOT, SAMPLE_KUBECONFIG, readStackFile } from "../offline/stacks";
+import { EXIT, EXIT_MEANING, ExitName } from "../automation/exit-codes";
+import { EXAMPLE_STACKS, ROOT, SAMPLE_KUBECONFIG, StackDocument, readStackDocument } from "../offline/stacks";
 import {
   VOLUME_CHANGES_DONE_ENV,
   parseVolumeChangesDone,
@@ -27,42 +29,66 @@ export interface PreflightArgs {
   changesDone?: string;
 }
 
+/** The exit codes the preflight gives, in the usage's words. */
+const PREFLIGHT_EXITS: [ExitName, string][] = [
+  ["success", "ready"],
+  ["policy", "mandatory violations or refused volume changes"],
+  ["usage", "invalid config or bad usage"],
+  ["internal", EXIT_MEANING.internal],
+];
+
 export const USAGE = `usage: npm run preflight -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--json]
                          [--last-outputs <file> [--changes-done <setting=value,...>]]
-  --stack         the stack (Pulumi.<name>.yaml, or examples/Pulumi.<name>.yaml for the examples)
+  -s, --stack     the stack (Pulumi.<name>.yaml, or examples/Pulumi.<name>.yaml for the examples)
   --file          a stack config file elsewhere (the stack name still sets the defaults' names)
   --json          print the plan as JSON (for pipelines)
   --last-outputs  the stack's last outputs (pulumi stack output --json > last.json): volume changes
                   Kubernetes cannot make are refused, as pulumi up would
   --changes-done  refused volume changes whose procedure is done (default: $KUBE_PLATFORM_VOLUME_CHANGES_DONE)
-exit codes: 0 ready, 1 mandatory violations, 2 invalid config, 64 bad usage`;
+  -h, --help      show this help
+exit codes: ${PREFLIGHT_EXITS.map(([name, what]) => `${EXIT[name]} ${what}`).join(", ")}`;
 
 export class UsageError extends Error {}
 
+/** Whether the command line asks for the usage (`--help` or `-h` anywhere). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some((a) => a === "--help" || a === "-h");
+}
+
+const VALUE_FLAGS: Record<string, keyof Omit<PreflightArgs, "json">> = {
+  "--stack": "stack",
+  // As the pipeline driver's (automation/args.ts): `-s NAME`, no `-s=NAME`.
+  "-s": "stack",
+  "--file": "file",
+  "--last-outputs": "lastOutputs",
+  "--changes-done": "changesDone",
+};
+
 /** Parses the command line; throws UsageError with what is wrong. */
 export function parseArgs(argv: string[], root = ROOT): PreflightArgs {
-  let stack: string | undefined;
-  let file: string | undefined;
+  const given: Partial<Record<keyof Omit<PreflightArgs, "json">, string>> = {};
   let json = false;
-  const extra: { lastOutputs?: string; changesDone?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+    const name = eq < 0 ? a : a.slice(0, eq);
+    const field = VALUE_FLAGS[name];
     if (a === "--json") json = true;
-    else if (a === "--stack" || a === "--file" || a === "--last-outputs" || a === "--changes-done") {
+    else if (a === "--help" || a === "-h") continue;
+    else if (field === undefined) throw new UsageError(`unknown argument ${a}`);
+    else if (eq >= 0) given[field] = a.slice(eq + 1);
+    else {
       const v = argv[++i];
-      if (!v || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
-      if (a === "--stack") stack = v;
-      else if (a === "--file") file = v;
-      else if (a === "--last-outputs") extra.lastOutputs = v;
-      else extra.changesDone = v;
-    } else if (a.startsWith("--stack=")) stack = a.slice(8);
-    else if (a.startsWith("--file=")) file = a.slice(7);
-    else if (a.startsWith("--last-outputs=")) extra.lastOutputs = a.slice(15);
-    else if (a.startsWith("--changes-done=")) extra.changesDone = a.slice(15);
-    else if (a === "--help" || a === "-h") throw new UsageError("");
-    else throw new UsageError(`unknown argument ${a}`);
+      if (!v || v.startsWith("-")) throw new UsageError(`${a} needs a value`);
+      given[field] = v;
+    }
   }
+  const { stack, lastOutputs, changesDone } = given;
+  let file = given.file;
   if (!stack) throw new UsageError("--stack is required");
+  if (file !== undefined && !fs.existsSync(file)) {
+    throw new UsageError(`--file ${file}: no such file`);
+  }
   if (!file) {
     const candidates = [
       path.join(root, `Pulumi.${stack}.yaml`),
@@ -71,9 +97,15 @@ export function parseArgs(argv: string[], root = ROOT): PreflightArgs {
     file = candidates.find((f) => f.endsWith(".yaml") && fs.existsSync(f));
     if (!file) throw new UsageError(`no stack file for "${stack}": looked for ${candidates[0]}`);
   }
-  if (extra.changesDone !== undefined && extra.lastOutputs === undefined)
+  if (changesDone !== undefined && lastOutputs === undefined)
     throw new UsageError("--changes-done needs --last-outputs");
-  return { stack, file, json, ...extra };
+  return {
+    stack,
+    file,
+    json,
+    ...(lastOutputs !== undefined && { lastOutputs }),
+    ...(changesDone !== undefined && { changesDone }),
+  };
 }
 
 /** The last deployment to compare with, from --last-outputs / --changes-done; throws UsageError. */
@@ -102,6 +134,17 @@ export function lastDeploymentOf(
   return { outputs: outputs as Record<string, unknown>, changesDone: done };
 }
 
+/** The stack file, or a UsageError naming it (not YAML, a folder, unreadable). */
+function readStack(file: string): StackDocument {
+  try {
+    return readStackDocument(file);
+  } catch (e) {
+    throw new UsageError(
+      `--file ${file}: not readable as a stack file (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+}
+
 /**
  * A kubeconfigPath that cannot be read here (an existing cluster's file on another machine) is
  * evaluated with a placeholder, and said so: the preflight needs no credentials.
@@ -118,36 +161,91 @@ function withReadableKubeconfig(config: Record<string, unknown>, notes: string[]
   return { ...config, cluster: { ...cluster, kubeconfigPath: stub } };
 }
 
+/**
+ * What an `environment:` import means offline: Pulumi opens the ESC environments at `pulumi up`
+ * and merges their pulumiConfig under the file's values (pulumi/pulumi pkg/workspace/config.go
+ * mergeConfig); the preflight has no backend to open them with.
+ */
+export function environmentNote(environments: string[]): string {
+  return (
+    `the stack imports the ESC environment${environments.length === 1 ? "" : "s"} ${environments.join(", ")} ` +
+    "(environment:), which the preflight cannot open offline: at `pulumi up` Pulumi merges their " +
+    "pulumiConfig under this file's values (the file's values win, objects are merged key by key). " +
+    "This verdict covers the file's own config only: what the environments set is not checked, and a " +
+    "key reported as required may be theirs to set; `pulumi preview` checks the merged config"
+  );
+}
+
+/** How the preflight evaluates a stack (plan.ts preflight; injectable for tests). */
+export type Evaluate = typeof preflight;
+
 /** Runs the preflight; returns the exit code and writes to the given streams. */
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
+  evaluate: Evaluate = preflight,
 ): Promise<number> {
+  if (wantsHelp(argv)) {
+    out(`${USAGE}\n`);
+    return EXIT.success;
+  }
   let args: PreflightArgs;
   let last: LastDeployment | undefined;
+  let doc: StackDocument;
   try {
     args = parseArgs(argv);
     last = lastDeploymentOf(args);
+    doc = readStack(args.file);
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`${e.message ? `${e.message}\n` : ""}${USAGE}\n`);
-    return 64;
+    if (!(e instanceof UsageError)) return internalError(e, err);
+    err(`${e.message}\n${USAGE}\n`);
+    return EXIT.usage;
   }
+  try {
+    return await report(args, doc, last, out, err, evaluate);
+  } catch (e) {
+    return internalError(e, err);
+  }
+}
+
+function internalError(e: unknown, err: (s: string) => void): number {
+  err(
+    `preflight failed (internal error, a bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
+  return EXIT.internal;
+}
+
+async function report(
+  args: PreflightArgs,
+  doc: StackDocument,
+  last: LastDeployment | undefined,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  evaluate: Evaluate,
+): Promise<number> {
   const notes: string[] = [];
-  const config = withReadableKubeconfig(readStackFile(args.file), notes);
-  const result = await preflight(config, args.stack, last);
+  if (doc.environments.length > 0) notes.push(environmentNote(doc.environments));
+  const config = withReadableKubeconfig(doc.config, notes);
+  const result = await evaluate(config, args.stack, last, {
+    otherConfig: doc.otherConfig,
+    problems: doc.problems,
+  });
   if (args.json) {
-    out(`${JSON.stringify({ stack: args.stack, file: args.file, notes, ...result }, null, 2)}\n`);
+    const { environments } = doc;
+    out(
+      `${JSON.stringify({ stack: args.stack, file: args.file, environments, notes, ...result }, null, 2)}\n`,
+    );
     return result.exitCode;
   }
   for (const n of notes) err(`note: ${n}\n`);
-  if (result.problems) {
+  for (const w of result.warnings) err(`warning: ${w}\n`);
+  if (result.problems || !result.plan) {
     err(`Preflight of stack "${args.stack}" (${args.file}): invalid configuration\n`);
-    for (const p of result.problems) err(`  - ${p}\n`);
+    for (const p of result.problems ?? []) err(`  - ${p}\n`);
     return result.exitCode;
   }
-  out(`${renderPlan(result.plan!)}\n`);
+  out(`${renderPlan(result.plan)}\n`);
   return result.exitCode;
 }
 
@@ -156,7 +254,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (e: unknown) => {
       process.stderr.write(`preflight failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(70);
+      process.exit(EXIT.internal);
     },
   );
 }

@@ -4,6 +4,7 @@
  * provide) plus the violations of the security and the deployability rules. Pure functions over
  * the recorded registrations; preflight/cli.ts does the I/O.
  */
+import { EXIT } from "../automation/exit-codes";
 import { ConfigError, PlatformConfig, parseConfig } from "../stacks/config";
 import { vaultRunsShamirHa } from "../stacks/addons-config";
 import { ClusterFacts, Profile, Violation, evaluate, get } from "../rules";
@@ -67,10 +68,23 @@ export interface LastDeployment {
   changesDone?: string[];
 }
 
+/** The preflight's verdicts (automation/exit-codes.ts): ready, a mandatory rule violated, invalid config. */
+export type PreflightExitCode = typeof EXIT.success | typeof EXIT.policy | typeof EXIT.usage;
+
 export interface PreflightResult {
-  /** 0 ready, 1 mandatory violations, 2 invalid config. */
-  exitCode: 0 | 1 | 2;
+  /** EXIT.success ready, EXIT.policy mandatory violations or refused volume changes, EXIT.usage invalid config. */
+  exitCode: PreflightExitCode;
   plan?: Plan;
+  problems?: string[];
+  /** What `pulumi up` would log as warnings for this config (the program's pulumi.log.warn), one line each. */
+  warnings: string[];
+}
+
+/** What the preflight knows of the stack file beyond the project's config (offline/stacks.ts StackDocument). */
+export interface StackFileExtras {
+  /** Keys of other namespaces (full keys), passed to the program as `pulumi up` does. */
+  otherConfig?: Record<string, unknown>;
+  /** What Pulumi itself would refuse in the file. */
   problems?: string[];
 }
 
@@ -232,11 +246,34 @@ export function volumeChangesOf(run: ProgramRun, last: LastDeployment | undefine
 }
 
 /**
- * The exit code of a plan: mandatory violations and refused volume changes fail the preflight;
- * advisory violations are shown.
+ * The exit code of a plan: mandatory violations and refused volume changes (a rule of the program)
+ * fail the preflight with EXIT.policy; advisory violations are shown.
  */
-export function exitCodeOf(plan: Plan): 0 | 1 {
-  return plan.violations.some((v) => v.severity === "mandatory") || plan.volumeChanges.length > 0 ? 1 : 0;
+export function exitCodeOf(plan: Plan): typeof EXIT.success | typeof EXIT.policy {
+  return plan.violations.some((v) => v.severity === "mandatory") || plan.volumeChanges.length > 0
+    ? EXIT.policy
+    : EXIT.success;
+}
+
+/** What the SDK prefixes a warning with when no engine receives it (@pulumi/pulumi log/index.js, warn). */
+const NO_ENGINE_WARNING = "warning: [runtime] ";
+
+/**
+ * Runs `fn` collecting the program's warnings: under mocks there is no engine, and the SDK's
+ * pulumi.log.warn writes them with console.warn (NO_ENGINE_WARNING); anything else passes through.
+ */
+async function collectingWarnings<T>(warnings: string[], fn: () => Promise<T>): Promise<T> {
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const line = args.map(String).join(" ");
+    if (line.startsWith(NO_ENGINE_WARNING)) warnings.push(line.slice(NO_ENGINE_WARNING.length));
+    else original(...args);
+  };
+  try {
+    return await fn();
+  } finally {
+    console.warn = original;
+  }
 }
 
 /**
@@ -247,14 +284,19 @@ export async function preflight(
   config: Record<string, unknown>,
   stack: string,
   last?: LastDeployment,
+  file: StackFileExtras = {},
 ): Promise<PreflightResult> {
+  const warnings: string[] = [];
+  const fileProblems = file.problems ?? [];
   let run: ProgramRun;
   try {
-    run = await runProgram(config, stack);
+    run = await collectingWarnings(warnings, () => runProgram({ ...config, ...file.otherConfig }, stack));
   } catch (err) {
-    if (err instanceof ConfigError) return { exitCode: 2, problems: err.problems };
+    if (err instanceof ConfigError)
+      return { exitCode: EXIT.usage, problems: [...fileProblems, ...err.problems], warnings };
     throw err;
   }
+  if (fileProblems.length > 0) return { exitCode: EXIT.usage, problems: fileProblems, warnings };
   const cfg = stackConfigOf(config, stack);
   const plan = planOf(
     run,
@@ -267,7 +309,7 @@ export async function preflight(
   );
   const dns = dnsReportOf(cfg);
   if (dns) plan.dns = dns;
-  return { exitCode: exitCodeOf(plan), plan };
+  return { exitCode: exitCodeOf(plan), plan, warnings };
 }
 
 /** The human-readable report. */
@@ -326,6 +368,8 @@ export function renderPlan(plan: Plan): string {
     mandatory.length > 0 ? "mandatory violations" : "",
     plan.volumeChanges.length > 0 ? "refused volume changes" : "",
   ].filter((r) => r !== "");
-  lines.push(exitCodeOf(plan) === 0 ? "Preflight passed." : `Preflight FAILED: ${failed.join(" and ")}.`);
+  lines.push(
+    exitCodeOf(plan) === EXIT.success ? "Preflight passed." : `Preflight FAILED: ${failed.join(" and ")}.`,
+  );
   return lines.join("\n");
 }

@@ -30,6 +30,7 @@ export const ADDON_PROFILE_DEFAULTS = {
     prometheusReplicas: 1, // addons.monitoring.prometheusReplicas
     alertmanagerReplicas: 1, // addons.monitoring.alertmanagerReplicas
     dnsPolicy: "sync", // addons.dns.policy
+    volumesOnDestroy: "delete", // addons.volumes.onDestroy
   },
   prod: {
     highAvailability: true,
@@ -44,6 +45,7 @@ export const ADDON_PROFILE_DEFAULTS = {
     prometheusReplicas: 2,
     alertmanagerReplicas: 3,
     dnsPolicy: "upsert-only",
+    volumesOnDestroy: "retain",
   },
 } as const;
 
@@ -187,6 +189,10 @@ export function addonsSchema(profile: Profile) {
       metricsServer: z.strictObject({ enabled: autoToggle, values }).prefault({}),
       clusterAutoscaler: z.strictObject({ enabled: autoToggle, values }).prefault({}),
       dns: dnsSchema(p.dnsPolicy).optional(),
+      // What a destroy does with the add-ons' volumes (components/addons/volume-retention.ts).
+      volumes: z
+        .strictObject({ onDestroy: z.enum(["delete", "retain"]).default(p.volumesOnDestroy) })
+        .prefault({}),
     })
     .superRefine(
       (a, ctx) => {

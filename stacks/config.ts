@@ -14,6 +14,9 @@ import { ClusterSettings } from "../components/cluster/types";
 import { cloudLabelValue } from "../components/cluster/labels";
 import { PROFILES, type Profile } from "../components/shared/profile";
 import { addonsSchema, toAddonsSettings } from "./addons-config";
+import { documentationRangeProblems, documentationRangeWarnings } from "./api-access-config";
+import { chartValuesProblems } from "./chart-values-config";
+import { namespaceProblems } from "./config-namespaces";
 import { checkAlertingSecrets } from "./alerting-config";
 import { checkAppIssuers } from "./app-issuer-config";
 import { checkDnsFitsCluster } from "./dns-config";
@@ -44,6 +47,8 @@ export interface PlatformConfig {
   apps: AppSettings[];
   /** Security rules this stack waives, each with its reason (printed by the preflight). */
   waivers: { rule: string; reason: string }[];
+  /** What the config accepts but the user should fix (one line each, naming the key); logged once by loadConfig. */
+  warnings: string[];
 }
 
 /** Top-level keys whose values are secrets: never echoed in error messages. */
@@ -99,6 +104,7 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
       }
       checkAlertingSecrets(c.addons, c.secrets, profile, ctx);
       checkVaultInitialSecrets(c.apps, c.secrets, ctx);
+      report(ctx, documentationRangeProblems(profile, c.cluster), ["cluster"]);
     }, ALWAYS);
 }
 
@@ -182,8 +188,15 @@ function checkAddonsFitCluster(
   }
 }
 
-/** An invalid stack config: `problems` has one line per problem. */
-export class ConfigError extends Error {
+/**
+ * An invalid stack config: `problems` has one line per problem. A RunError, so that under `pulumi
+ * up` the Node.js runtime logs its message once and no stack trace (@pulumi/pulumi
+ * cmd/run/run.js, the uncaught-error handler: `RunError.isInstance(err)` → `log.error(err.message)`,
+ * any other error with its stack); the process then exits 32, which the language host answers
+ * with a bail, so the CLI prints nothing more (pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go,
+ * nodeJSProcessExitedAfterShowingUserActionableMessage).
+ */
+export class ConfigError extends pulumi.RunError {
   constructor(readonly problems: string[]) {
     super(
       `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
@@ -203,6 +216,8 @@ export interface ConfigContext {
   secretKeys?: ReadonlySet<string>;
   /** The Pulumi organization of the stack (pulumi.getOrganization()), when the engine gives one. */
   organization?: string;
+  /** The stack's config keys of other namespaces (`aws:region`, …): near misses of `project` are problems. */
+  otherKeys?: readonly string[];
 }
 
 function defaultReadFile(p: string): string {
@@ -228,7 +243,15 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
   const parsed = schema.safeParse(raw);
   // Values under a key held secret (e.g. `addons` after `--secret --path addons.…`) are never echoed.
   const hidden = [...SECRET_KEYS, ...(ctx.secretKeys ?? [])];
+  problems.push(...namespaceProblems(ctx.otherKeys ?? [], ctx.project));
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, raw, schema, hidden));
+  // A key the platform already refuses (addons.dns.values.interval, …) gets no second line from its chart.
+  const reported = new Set(problems.map((p) => p.slice(0, p.indexOf(":"))));
+  problems.push(
+    ...chartValuesProblems(raw.addons, hidden.includes("addons")).filter(
+      (p) => !reported.has(p.slice(0, p.indexOf(":"))),
+    ),
+  );
 
   let cluster: ClusterSettings | undefined;
   if (parsed.success) {
@@ -281,6 +304,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     ),
     apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
     waivers: parsed.data.waivers,
+    warnings: documentationRangeWarnings(parsed.data.profile, raw.cluster),
   };
 }
 
@@ -331,16 +355,23 @@ export function loadConfig(): PlatformConfig {
   const project = pulumi.getProject();
   const prefix = `${project}:`;
   const raw: Record<string, unknown> = {};
+  const otherKeys: string[] = [];
+  // Every key of every namespace (stacks/config-namespaces.ts says where Pulumi passes them).
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = decodeConfigValue(value);
+    else otherKeys.push(key);
   }
   const secretKeys = new Set(Object.keys(raw).filter((k) => isConfigSecret(`${prefix}${k}`)));
-  return parseConfig(raw, {
+  const cfg = parseConfig(raw, {
     project,
     stack: pulumi.getStack(),
     secretKeys,
     organization: engineOrganization(),
+    otherKeys,
   });
+  // Once per run: the program reads its config once (index.ts).
+  for (const w of cfg.warnings) void pulumi.log.warn(w);
+  return cfg;
 }
 
 /** The stack's Pulumi organization; undefined when the engine gives none (an older engine, mocks without one). */

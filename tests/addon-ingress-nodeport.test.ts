@@ -1,7 +1,8 @@
 /**
  * The ingress controller on a cluster without a LoadBalancer implementation (plain kind): a
- * NodePort Service on fixed node ports, the configured address in every Ingress status, and no
- * wait for a load balancer address. Both controllers, checked against the pinned charts.
+ * NodePort Service (the platform's, components/addons/ingress-service.ts) on fixed node ports, the
+ * configured address in every Ingress status, and no wait for a load balancer address. Both
+ * controllers, checked against the pinned charts.
  */
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
@@ -13,7 +14,7 @@ import {
   nodePortExposure,
   traefikValues,
 } from "../components/addons/ingress";
-import { HelmValues, IngressSettings } from "../components/addons/types";
+import { IngressSettings } from "../components/addons/types";
 import { ClusterLoadBalancer } from "../components/cluster/types";
 import { chartValueProblems } from "./helpers/chart-values";
 import { ProgramRun, runResources } from "../offline/mocks";
@@ -58,13 +59,18 @@ async function deploy(
     const provider = new k8s.Provider("k8s", { kubeconfig: "dummy" });
     const ctx: AddonContext = { provider, dependsOn: [], highAvailability: false, kubernetesVersion: "1.34" };
     const c = new IngressController("ingress", { settings: settings(controller), ctx, loadBalancer: lb });
+    c.expose();
     return { loadBalancerAddress: c.loadBalancerAddress };
   });
   return { run, reads };
 }
 
-const releaseValues = (run: ProgramRun): HelmValues =>
-  run.one("kubernetes:helm.sh/v3:Release").inputs.values as HelmValues;
+/** The type, traffic policy and node ports of the controller's Service. */
+function serviceOf(run: ProgramRun): { type: unknown; policy: unknown; nodePorts: unknown[] } {
+  const spec = run.one("kubernetes:core/v1:Service").inputs.spec as Record<string, unknown>;
+  const ports = spec.ports as Record<string, unknown>[];
+  return { type: spec.type, policy: spec.externalTrafficPolicy, nodePorts: ports.map((p) => p.nodePort) };
+}
 
 describe("ingress add-on without a LoadBalancer implementation (cluster.loadBalancer: none)", () => {
   it("nodePortExposure: only where the contract says no load balancer", () => {
@@ -74,13 +80,15 @@ describe("ingress add-on without a LoadBalancer implementation (cluster.loadBala
   });
 
   describe("traefik", () => {
-    it("a NodePort Service on the fixed node ports, traffic from any node", () => {
+    it("a NodePort Service on the fixed node ports, traffic from any node; the chart's Service off", async () => {
       for (const ha of [false, true]) {
         const v = traefikValues(settings("traefik"), ha, NONE);
-        assert.deepEqual(get(v, "service.spec"), { type: "NodePort", externalTrafficPolicy: "Cluster" });
-        assert.deepEqual(v.ports, { web: { nodePort: 30080 }, websecure: { nodePort: 30443 } });
+        assert.deepEqual(v.service, { enabled: false });
+        assert.equal(v.ports, undefined);
         assert.deepEqual(chartValueProblems("traefik", v), []);
       }
+      const { run } = await deploy("traefik", NONE);
+      assert.deepEqual(serviceOf(run), { type: "NodePort", policy: "Cluster", nodePorts: [30080, 30443] });
     });
 
     it("reports the configured address in Ingress status (an IP as ip, a name as hostname)", () => {
@@ -97,33 +105,34 @@ describe("ingress add-on without a LoadBalancer implementation (cluster.loadBala
       assert.deepEqual(chartValueProblems("traefik", named), []);
     });
 
-    it("with a load balancer: LoadBalancer Service, published Service status, no fixed ports", () => {
+    it("with a load balancer: LoadBalancer Service, published Service status, no fixed ports", async () => {
       for (const lb of [AVAILABLE, CLOUD]) {
         const v = traefikValues(settings("traefik"), false, lb);
-        assert.deepEqual(get(v, "service.spec"), { type: "LoadBalancer", externalTrafficPolicy: "Local" });
+        assert.deepEqual(v.service, { enabled: false });
         assert.equal(v.ports, undefined);
         assert.deepEqual(get(v, "providers.kubernetesIngress"), {
           enabled: true,
-          publishedService: { enabled: true },
+          publishedService: { enabled: true, pathOverride: "ingress/traefik" },
+        });
+        const { run } = await deploy("traefik", lb);
+        assert.deepEqual(serviceOf(run), {
+          type: "LoadBalancer",
+          policy: "Local",
+          nodePorts: [undefined, undefined],
         });
       }
     });
   });
 
   describe("nginx (F5)", () => {
-    it("a NodePort Service on the fixed node ports, traffic from any node", () => {
+    it("a NodePort Service on the fixed node ports, traffic from any node; the chart's Service off", async () => {
       for (const ha of [false, true]) {
         const v = nginxValues(settings("nginx"), ha, NONE);
-        assert.deepEqual(get(v, "controller.service"), {
-          create: true,
-          type: "NodePort",
-          externalTrafficPolicy: "Cluster",
-          annotations: {},
-          httpPort: { nodePort: 30080 },
-          httpsPort: { nodePort: 30443 },
-        });
+        assert.deepEqual(get(v, "controller.service"), { create: false });
         assert.deepEqual(chartValueProblems("nginx", v), []);
       }
+      const { run } = await deploy("nginx", NONE);
+      assert.deepEqual(serviceOf(run), { type: "NodePort", policy: "Cluster", nodePorts: [30080, 30443] });
     });
 
     it("reports the configured address in Ingress status (external-status-address)", () => {
@@ -133,18 +142,22 @@ describe("ingress add-on without a LoadBalancer implementation (cluster.loadBala
         "external-status-address": "127.0.0.1",
       });
       assert.equal(get(v, "controller.reportIngressStatus.enable"), true);
+      // The status address, not a Service's: no -external-service.
+      assert.equal(get(v, "controller.reportIngressStatus.externalService"), undefined);
     });
 
-    it("with a load balancer: LoadBalancer Service, no fixed ports, no fixed status address", () => {
+    it("with a load balancer: LoadBalancer Service, no fixed ports, no fixed status address", async () => {
       for (const lb of [AVAILABLE, CLOUD]) {
         const v = nginxValues(settings("nginx"), false, lb);
-        assert.deepEqual(get(v, "controller.service"), {
-          create: true,
-          type: "LoadBalancer",
-          externalTrafficPolicy: "Local",
-          annotations: {},
-        });
+        assert.deepEqual(get(v, "controller.service"), { create: false });
+        assert.equal(get(v, "controller.reportIngressStatus.externalService"), "nginx-ingress-controller");
         assert.deepEqual(get(v, "controller.config.entries"), { "server-tokens": "False" });
+        const { run } = await deploy("nginx", lb);
+        assert.deepEqual(serviceOf(run), {
+          type: "LoadBalancer",
+          policy: "Local",
+          nodePorts: [undefined, undefined],
+        });
       }
     });
   });
@@ -159,20 +172,15 @@ describe("ingress add-on without a LoadBalancer implementation (cluster.loadBala
     }
   });
 
-  it("the component reads no Service and exports the configured address", async () => {
+  it("the component reads no Service and exports the configured address (a load balancer's from its Service)", async () => {
     for (const controller of ["traefik", "nginx"] as const) {
       const none = await deploy(controller, NONE);
       assert.deepEqual(none.reads, []);
       assert.equal(none.run.outputs.loadBalancerAddress, "127.0.0.1");
-      assert.equal(
-        get(
-          releaseValues(none.run),
-          controller === "traefik" ? "service.spec.type" : "controller.service.type",
-        ),
-        "NodePort",
-      );
+      assert.equal(serviceOf(none.run).type, "NodePort");
       const lb = await deploy(controller, AVAILABLE);
-      assert.equal(lb.reads.length, 1, "with a load balancer the Service is read for its address");
+      assert.deepEqual(lb.reads, [], "the address comes from the platform's Service, not a read");
+      assert.equal(lb.run.outputs.loadBalancerAddress, "203.0.113.80");
     }
   });
 });

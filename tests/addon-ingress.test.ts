@@ -12,6 +12,7 @@ import {
   nginxValues,
   traefikValues,
 } from "../components/addons/ingress";
+import { controllerServiceObject } from "../components/addons/ingress-service";
 import { HelmValues, IngressSettings } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { ManagedCluster } from "../components/cluster/types";
@@ -24,6 +25,7 @@ import { get } from "../rules";
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
   namespace: "kubernetes:core/v1:Namespace",
+  service: "kubernetes:core/v1:Service",
   provider: "pulumi:providers:kubernetes",
   component: "kube-platform:addons:IngressController",
   pool: "test:index:NodePool",
@@ -123,6 +125,7 @@ async function deploy(
     // Unrelated to the ingress: its release must not wait for it.
     new TestResource("test:index:Unrelated", "unrelated");
     component = new IngressController("ingress", { settings: s, ctx: testCtx(ha), loadBalancer: lb });
+    component.expose();
     return {
       className: component.className,
       namespace: component.namespace,
@@ -133,6 +136,29 @@ async function deploy(
 }
 
 const releaseValues = (run: ProgramRun): HelmValues => run.one(T.release).inputs.values as HelmValues;
+/** The controller's Service as registered (metadata and spec). */
+const serviceInputs = (run: ProgramRun): HelmValues => run.one(T.service).inputs;
+const serviceAnnotations = (run: ProgramRun): unknown => get(serviceInputs(run), "metadata.annotations");
+
+/** What each chart rendered as its default Service for the platform's values (their objects.json). */
+const CHART_SERVICES = {
+  traefik: {
+    name: "traefik",
+    selector: { "app.kubernetes.io/instance": "traefik-ingress", "app.kubernetes.io/name": "traefik" },
+    ports: [
+      { name: "web", port: 80, targetPort: "web", protocol: "TCP" },
+      { name: "websecure", port: 443, targetPort: "websecure", protocol: "TCP" },
+    ],
+  },
+  nginx: {
+    name: "nginx-ingress-controller",
+    selector: { "app.kubernetes.io/instance": "nginx-ingress", "app.kubernetes.io/name": "nginx-ingress" },
+    ports: [
+      { name: "http", port: 80, targetPort: 80, protocol: "TCP" },
+      { name: "https", port: 443, targetPort: 443, protocol: "TCP" },
+    ],
+  },
+} as const;
 
 describe("ingress add-on", () => {
   describe("traefik (default)", () => {
@@ -212,12 +238,15 @@ describe("ingress add-on", () => {
       assert.equal(named.component.className, "public");
     });
 
-    it("publishes the LoadBalancer Service address in Ingress status", () => {
+    it("publishes the platform's LoadBalancer Service address in Ingress status, the chart's Service off", () => {
       const v = releaseValues(dev.run);
-      assert.equal(get(v, "providers.kubernetesIngress.publishedService.enabled"), true);
-      assert.equal(get(v, "service.spec.type"), "LoadBalancer");
-      assert.equal(get(v, "service.spec.externalTrafficPolicy"), "Local");
-      assert.equal(get(v, "service.enabled"), true);
+      assert.deepEqual(get(v, "providers.kubernetesIngress.publishedService"), {
+        enabled: true,
+        pathOverride: "ingress/traefik",
+      });
+      assert.deepEqual(v.service, { enabled: false });
+      assert.equal(get(serviceInputs(dev.run), "spec.type"), "LoadBalancer");
+      assert.equal(get(serviceInputs(dev.run), "spec.externalTrafficPolicy"), "Local");
     });
 
     it("does not redirect HTTP to HTTPS globally (cert-manager's HTTP-01 solver must stay reachable)", () => {
@@ -326,10 +355,11 @@ describe("ingress add-on", () => {
         setAsDefaultIngress: true,
       });
       assert.equal(get(v, "controller.reportIngressStatus.enable"), true);
-      // The chart passes -external-service=<its Service> only for a created LoadBalancer Service.
-      assert.equal(get(v, "controller.service.create"), true);
-      assert.equal(get(v, "controller.service.type"), "LoadBalancer");
-      assert.equal(get(v, "controller.service.externalTrafficPolicy"), "Local");
+      // The chart's Service is off: -external-service names the platform's.
+      assert.equal(get(v, "controller.reportIngressStatus.externalService"), "nginx-ingress-controller");
+      assert.deepEqual(get(v, "controller.service"), { create: false });
+      assert.equal(get(serviceInputs(named.run), "spec.type"), "LoadBalancer");
+      assert.equal(get(serviceInputs(named.run), "spec.externalTrafficPolicy"), "Local");
       assert.equal(named.run.outputs.className, "public");
     });
 
@@ -378,57 +408,51 @@ describe("ingress add-on", () => {
 
   describe("per-cloud load balancer", () => {
     for (const [target, lb] of Object.entries(LOAD_BALANCERS)) {
-      it(`${target}: the LB annotations reach the Service values of both controllers, which stay valid`, () => {
-        for (const ha of [false, true]) {
-          const t = traefikValues(settings(), ha, lb);
-          assert.deepEqual(get(t, "service.annotations"), lb.serviceAnnotations);
-          assert.deepEqual(chartValueProblems("traefik", t), []);
-          const n = nginxValues(settings({ controller: "nginx" }), ha, lb);
-          assert.deepEqual(get(n, "controller.service.annotations"), lb.serviceAnnotations);
-          assert.deepEqual(chartValueProblems("nginx", n), []);
+      it(`${target}: the LB annotations reach the controller's Service (both controllers), whose values stay valid`, () => {
+        for (const controller of ["traefik", "nginx"] as const) {
+          const layout = INGRESS_CONTROLLERS[controller];
+          const object = controllerServiceObject(
+            { ...layout.service, selector: layout.podLabels },
+            "ingress",
+            lb,
+          );
+          assert.deepEqual(object.metadata.annotations, lb.serviceAnnotations, controller);
+          for (const ha of [false, true]) {
+            assert.deepEqual(chartValueProblems("traefik", traefikValues(settings(), ha, lb)), []);
+            const n = nginxValues(settings({ controller: "nginx" }), ha, lb);
+            assert.deepEqual(chartValueProblems("nginx", n), []);
+          }
         }
       });
     }
 
     it("addons.dns.ingressHostname: external-dns's hostname annotation beside the LB ones, on both controllers; absent: none", async () => {
       const host = "ingress.kube-platform.dev";
-      const expected = { ...NLB, "external-dns.alpha.kubernetes.io/hostname": host };
-      const t = traefikValues(settings(), true, LOAD_BALANCERS.eks, host);
-      assert.deepEqual(get(t, "service.annotations"), expected);
-      assert.deepEqual(chartValueProblems("traefik", t), []);
-      const n = nginxValues(settings({ controller: "nginx" }), true, LOAD_BALANCERS.eks, host);
-      assert.deepEqual(get(n, "controller.service.annotations"), expected);
-      assert.deepEqual(chartValueProblems("nginx", n), []);
       for (const controller of ["traefik", "nginx"] as const) {
         const run = await runResources(() => {
           new IngressController("ingress", {
             settings: settings({ controller }),
             ctx: testCtx(false),
-            loadBalancer: LOAD_BALANCERS.gke,
+            loadBalancer: LOAD_BALANCERS.eks,
             dnsHostname: host,
-          });
+          }).expose();
         });
-        const v = releaseValues(run);
-        const path = controller === "traefik" ? "service.annotations" : "controller.service.annotations";
-        assert.deepEqual(get(v, path), { "external-dns.alpha.kubernetes.io/hostname": host }, controller);
+        assert.deepEqual(
+          serviceAnnotations(run),
+          { ...NLB, "external-dns.alpha.kubernetes.io/hostname": host },
+          controller,
+        );
+        const none = await deploy(settings({ controller }), false, LOAD_BALANCERS.gke);
+        assert.deepEqual(serviceAnnotations(none.run), {}, controller);
       }
-      assert.deepEqual(get(traefikValues(settings(), true, LOAD_BALANCERS.gke), "service.annotations"), {});
-      assert.deepEqual(
-        get(
-          nginxValues(settings({ controller: "nginx" }), true, LOAD_BALANCERS.gke),
-          "controller.service.annotations",
-        ),
-        {},
-      );
     });
 
-    it("EKS: the NLB annotation is in the recorded release values", async () => {
+    it("EKS: the NLB annotation is on the controller's Service", async () => {
       for (const controller of ["traefik", "nginx"] as const) {
         const { run } = await deploy(settings({ controller }), true, LOAD_BALANCERS.eks);
-        const v = releaseValues(run);
-        const annotations =
-          controller === "traefik" ? get(v, "service.annotations") : get(v, "controller.service.annotations");
-        assert.deepEqual(annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
+        assert.deepEqual(serviceAnnotations(run), {
+          "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+        });
       }
     });
 
@@ -450,22 +474,77 @@ describe("ingress add-on", () => {
       );
       assert.equal(loadBalancerAddressOf(undefined, "hostname"), "");
     });
+  });
 
-    it("reads the controller's Service after the release, on the cluster provider", async () => {
-      for (const controller of ["traefik", "nginx"] as const) {
-        const { run, reads } = await deploy(settings({ controller }), false);
-        assert.equal(reads.length, 1);
-        const [read] = reads;
-        assert.equal(read.type, "kubernetes:core/v1:Service");
-        assert.equal(read.id, `ingress/${INGRESS_CONTROLLERS[controller].serviceName}`);
-        assert.equal(
-          read.id,
-          controller === "traefik" ? "ingress/traefik" : "ingress/nginx-ingress-controller",
+  describe("the controller's Service (the platform's, not the chart's)", () => {
+    for (const controller of ["traefik", "nginx"] as const) {
+      it(`${controller}: the Service the chart rendered, created after the release on the cluster provider`, async () => {
+        const { run, reads } = await deploy(settings({ controller }), false, LOAD_BALANCERS.gke);
+        assert.deepEqual(reads, [], "no Service is read any more");
+        const svc = run.one(T.service);
+        const expected = CHART_SERVICES[controller];
+        // The URN of the former read of the chart's Service (`<component>-lb`).
+        assert.equal(svc.name, "ingress-lb");
+        assert.equal(get(svc.inputs, "metadata.name"), expected.name);
+        assert.equal(get(svc.inputs, "metadata.namespace"), "ingress");
+        assert.deepEqual(get(svc.inputs, "metadata.labels"), {
+          ...expected.selector,
+          "app.kubernetes.io/part-of": "kube-platform",
+          "app.kubernetes.io/managed-by": "pulumi",
+        });
+        assert.deepEqual(get(svc.inputs, "spec"), {
+          type: "LoadBalancer",
+          externalTrafficPolicy: "Local",
+          selector: expected.selector,
+          ports: expected.ports,
+        });
+        validateKubernetesObject({ apiVersion: "v1", kind: "Service", ...svc.inputs });
+        assert.ok(
+          svc.dependsOn.includes(run.one(T.release).urn),
+          "created after (deleted before) the release",
         );
-        assert.ok(read.dependencies.includes(run.one(T.release).urn), "the read waits for the release");
-        assert.equal(read.parent, run.one(T.component).urn);
-        assert.equal(read.provider.split("::").slice(0, -1).join("::"), run.one(T.provider).urn);
+        assert.ok(svc.dependsOn.includes(run.one(T.namespace).urn));
+        assert.equal(svc.parent, run.one(T.component).urn);
+        assert.equal(run.providerUrn(svc), run.one(T.provider).urn);
+      });
+    }
+
+    it("waits for what expose() is given (external-dns's records wait): deleted before it on destroy", async () => {
+      const run = await runResources(() => {
+        const records = new TestResource("test:index:RecordsSettle", "records");
+        new IngressController("ingress", {
+          settings: settings(),
+          ctx: testCtx(false),
+          loadBalancer: LOAD_BALANCERS.gke,
+        }).expose([records]);
+      });
+      assert.ok(run.one(T.service).dependsOn.includes(run.one("test:index:RecordsSettle").urn));
+    });
+
+    it("turning the chart's Service off replaces the release, deleting it first (its Service goes before the platform's)", async () => {
+      for (const controller of ["traefik", "nginx"] as const) {
+        const { run } = await deploy(settings({ controller }), false);
+        const release = run.one(T.release);
+        const toggle =
+          controller === "traefik" ? "values.service.enabled" : "values.controller.service.create";
+        assert.deepEqual(release.replaceOnChanges, [toggle]);
+        assert.equal(release.deleteBeforeReplace, true);
+        assert.equal(get(release.inputs, toggle), false);
       }
+    });
+
+    it("expose() once; the Service and the address are read after it", async () => {
+      await runResources(() => {
+        const c = new IngressController("ingress", {
+          settings: settings(),
+          ctx: testCtx(false),
+          loadBalancer: LOAD_BALANCERS.gke,
+        });
+        assert.throws(() => c.loadBalancerAddress, /loadBalancerAddress is read before expose\(\)/);
+        assert.throws(() => c.service, /service is read before expose\(\)/);
+        c.expose();
+        assert.throws(() => c.expose(), /expose\(\) is called once/);
+      });
     });
   });
 
@@ -474,8 +553,7 @@ describe("ingress add-on", () => {
       const { run } = await deploy(
         settings({
           values: {
-            deployment: { replicas: 5 },
-            service: { annotations: { "example.com/extra": "yes" } },
+            deployment: { replicas: 5, podAnnotations: { "example.com/extra": "yes" } },
             ingressClass: { isDefaultClass: false },
           },
         }),
@@ -483,7 +561,7 @@ describe("ingress add-on", () => {
       );
       const v = releaseValues(run);
       assert.equal(get(v, "deployment.replicas"), 5);
-      assert.deepEqual(get(v, "service.annotations"), { ...NLB, "example.com/extra": "yes" });
+      assert.deepEqual(get(v, "deployment.podAnnotations"), { "example.com/extra": "yes" });
       assert.deepEqual(v.ingressClass, { enabled: true, isDefaultClass: false, name: "traefik" });
       // The rest of the computed values survive the merge.
       assert.equal(get(v, "providers.kubernetesIngress.publishedService.enabled"), true);
@@ -526,7 +604,7 @@ describe("ingress add-on", () => {
       const provider = dev.run.one(T.provider).urn;
       const component = dev.run.one(T.component).urn;
       const objects = dev.run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-      assert.deepEqual(objects.map((r) => r.type).sort(), [T.namespace, T.release].sort());
+      assert.deepEqual(objects.map((r) => r.type).sort(), [T.namespace, T.release, T.service].sort());
       for (const r of objects) {
         assert.equal(dev.run.providerUrn(r), provider, r.name);
         assert.equal(r.parent, component, r.name);

@@ -22,7 +22,7 @@ import { validateKubernetesObject } from "./helpers/k8s-schemas";
 type Obj = Record<string, unknown>;
 
 const ctx = { project: "kube-platform", stack: "dev" };
-const DOKS = { target: "doks", region: "ams3", apiAllowedAddresses: ["203.0.113.0/24"] };
+const DOKS = { target: "doks", region: "ams3", apiAllowedAddresses: ["198.18.0.0/24"] };
 const APP = { name: "web", image: "ghcr.io/acme/web:1.0.0", port: 8080 };
 const EMAIL = { certManager: { email: "platform@kube-platform.dev" } };
 const problemsOf = (raw: Obj): string[] => problemsIn(raw, ctx);
@@ -122,7 +122,7 @@ describe("app issuer: config", () => {
 });
 
 describe("app issuer: DNS-01 and the configured zones, in the stack config", () => {
-  const EKS = { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] };
+  const EKS = { target: "eks", region: "eu-west-1", publicAccessCidrs: ["198.18.0.0/24"] };
   const ZONES = { zones: [{ name: "kube-platform.dev", id: "Z0123456789ABCDEFGHIJ" }] };
   const eks = (app: Obj, certManager: Obj = {}): Obj => ({
     cluster: EKS,

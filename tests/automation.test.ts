@@ -22,8 +22,9 @@ import {
   stackProtection,
 } from "../automation/gate";
 import { ProgressTracker, stripColor } from "../automation/progress";
+import { EventStream } from "./helpers/engine-events";
+import { EXIT } from "../automation/exit-codes";
 import {
-  EXIT,
   changeCounts,
   createRedactor,
   exitCodeFor,
@@ -35,17 +36,19 @@ import {
 } from "../automation/report";
 
 const CWD = "/work/cwd";
-const ROOT = "/repo";
+/** The environment parseArgs gets: the default --local directory is this user's state directory. */
+const ENV = { HOME: "/home/u" };
+const STATE = "/home/u/.local/state/kube-platform";
 
 function parse(...argv: string[]): DriverOptions {
-  const r = parseArgs(argv, CWD, ROOT);
+  const r = parseArgs(argv, CWD, ENV);
   assert.ok(!r.help, "unexpected --help");
   return r.options;
 }
 
 function usageError(argv: string[], pattern: RegExp): void {
   assert.throws(
-    () => parseArgs(argv, CWD, ROOT),
+    () => parseArgs(argv, CWD, ENV),
     (e: unknown) => e instanceof UsageError && pattern.test(e.message),
     `expected a UsageError matching ${pattern} for ${argv.join(" ")}`,
   );
@@ -85,6 +88,11 @@ describe("automation: argument parsing", () => {
       ],
       allowReplace: true,
       refresh: true,
+      policyPacks: [],
+      targets: [],
+      expectNoChanges: false,
+      diff: false,
+      showSecrets: false,
       message: "release 42",
       backend: "s3://bucket/state",
       secretsProvider: "awskms://alias/kp",
@@ -103,16 +111,16 @@ describe("automation: argument parsing", () => {
     assert.strictEqual(o.secretsProvider, undefined);
   });
 
-  it("--local: default directory under the repository, a given directory, passphrase secrets", () => {
-    assert.strictEqual(parse("up", "-s", "dev", "--local").localDir, path.join(ROOT, ".pulumi-local"));
+  it("--local: default directory in the user's state directory, a given directory, passphrase secrets", () => {
+    assert.strictEqual(parse("up", "-s", "dev", "--local").localDir, STATE);
     assert.strictEqual(parse("up", "-s", "dev", "--local", "state").localDir, path.join(CWD, "state"));
     assert.strictEqual(parse("up", "-s", "dev", "--local=/abs/state").localDir, "/abs/state");
     // A command after --local is the command, not the directory.
     const o = parse("--local", "up", "-s", "dev");
     assert.strictEqual(o.command, "up");
-    assert.strictEqual(o.localDir, path.join(ROOT, ".pulumi-local"));
+    assert.strictEqual(o.localDir, STATE);
     assert.strictEqual(o.secretsProvider, "passphrase");
-    assert.strictEqual(backendUrl(o), `file://${path.join(ROOT, ".pulumi-local")}`);
+    assert.strictEqual(backendUrl(o), `file://${STATE}`);
     // An explicit provider wins.
     assert.strictEqual(
       parse("up", "-s", "dev", "--local", "--secrets-provider", "awskms://k").secretsProvider,
@@ -127,8 +135,8 @@ describe("automation: argument parsing", () => {
   });
 
   it("--help wins over everything else", () => {
-    assert.deepStrictEqual(parseArgs(["--help"], CWD, ROOT), { help: true });
-    assert.deepStrictEqual(parseArgs(["up", "-h"], CWD, ROOT), { help: true });
+    assert.deepStrictEqual(parseArgs(["--help"], CWD, ENV), { help: true });
+    assert.deepStrictEqual(parseArgs(["up", "-h"], CWD, ENV), { help: true });
   });
 
   it("rejects bad usage with a message naming the problem", () => {
@@ -159,7 +167,7 @@ describe("automation: argument parsing", () => {
 
   it("never puts a --secret value into a usage error", () => {
     assert.throws(
-      () => parseArgs(["up", "-s", "dev", "--secret", "hunter2-no-equals"], CWD, ROOT),
+      () => parseArgs(["up", "-s", "dev", "--secret", "hunter2-no-equals"], CWD, ENV),
       (e: unknown) => e instanceof UsageError && !e.message.includes("hunter2") && /redacted/.test(e.message),
     );
   });
@@ -484,18 +492,18 @@ describe("automation: progress lines", () => {
     assert.deepStrictEqual(t.errors, ["creating EKS Cluster: AccessDenied\n  status code: 403"]);
   });
 
-  it("refresh: only drift gets a line", () => {
-    const t = new ProgressTracker("dev", "apply");
-    const same = meta({ op: "refresh", type: "aws:ec2/vpc:Vpc", name: "vpc" });
-    const drift = meta({
-      op: "refresh",
-      type: "aws:eks/nodeGroup:NodeGroup",
-      name: "general",
-      diffs: ["scalingConfig"],
-    });
+  it("refresh: only drift gets a line (the engine's refresh steps: pre op refresh, outputs op found)", () => {
+    const t = new ProgressTracker("dev", "apply", () => 0, "refresh");
+    const s = new EventStream("dev")
+      .refresh("same", "aws:ec2/vpc:Vpc", "vpc")
+      .refresh("update", "aws:eks/nodeGroup:NodeGroup", "general", { diffs: ["scalingConfig"] })
+      .refresh("delete", "aws:ec2/eip:Eip", "nat");
     assert.deepStrictEqual(
-      [...t.handle(outs(same)), ...t.handle(outs(drift))],
-      [`[dev] ~ refreshed aws:eks/nodeGroup:NodeGroup "general" (changed: scalingConfig)`],
+      s.events.flatMap((e) => t.handle(e)),
+      [
+        `[dev] ~ refreshed aws:eks/nodeGroup:NodeGroup "general" (changed: scalingConfig) (0.0s)`,
+        `[dev] - refreshed aws:ec2/eip:Eip "nat": deleted outside Pulumi, removed from the state (0.0s)`,
+      ],
     );
   });
 
@@ -510,11 +518,13 @@ function stackReport(over: Partial<StackReport>): StackReport {
   return {
     stack: "dev",
     status: "succeeded",
+    exitCode: EXIT.success,
     stackCreated: false,
     configKeys: [],
     changes: changeCounts({ create: 2, update: 1, replace: 1, delete: 1, same: 7 }, 0),
     resourceChanges: {},
     durationSeconds: 12.34,
+    policyViolations: [],
     ...over,
   };
 }
@@ -557,7 +567,7 @@ describe("automation: report", () => {
     );
   });
 
-  it("exit code: cancelled > failed > refused > success", () => {
+  it("exit code: the most severe stack's (exit-codes.ts SEVERITY); cancelled > failed > refused > success", () => {
     const s = (status: StackReport["status"]) => stackReport({ status });
     assert.strictEqual(exitCodeFor([s("succeeded"), s("succeeded")], false), EXIT.success);
     assert.strictEqual(exitCodeFor([s("succeeded"), s("refused")], false), EXIT.refused);
@@ -565,7 +575,10 @@ describe("automation: report", () => {
     assert.strictEqual(exitCodeFor([s("failed"), s("cancelled")], false), EXIT.cancelled);
     assert.strictEqual(exitCodeFor([s("succeeded"), s("skipped")], false), EXIT.cancelled);
     assert.strictEqual(exitCodeFor([s("succeeded")], true), EXIT.cancelled);
-    assert.deepStrictEqual(EXIT, { success: 0, failed: 1, refused: 2, setup: 3, usage: 64, cancelled: 130 });
+    assert.deepStrictEqual(
+      [EXIT.success, EXIT.failed, EXIT.usage, EXIT.policy, EXIT.changes, EXIT.cancelled, EXIT.refused],
+      [0, 1, 2, 5, 7, 8, 20],
+    );
   });
 
   it("summary lines per command and status", () => {
@@ -703,8 +716,12 @@ describe("automation: error classification", () => {
     const c = classifyError(
       commandError("CommandError", "Updating (dev)\nerror: update failed\n  details here\nResources:\n"),
     );
-    assert.deepStrictEqual(c, { kind: "failed", message: "error: update failed\ndetails here" });
+    assert.deepStrictEqual(c, { kind: "failed", message: "error: update failed\ndetails here", exitCode: 1 });
     assert.deepStrictEqual(cliErrorLines("a\nerror: x\n  y\nb\nerror: x\n"), ["error: x", "y"]);
-    assert.deepStrictEqual(classifyError(new Error("plain")), { kind: "failed", message: "plain" });
+    assert.deepStrictEqual(classifyError(new Error("plain")), {
+      kind: "failed",
+      message: "plain",
+      exitCode: 1,
+    });
   });
 });

@@ -79,7 +79,7 @@ describe("AksCluster", function () {
     it("CKV_AZURE_6: a public API server only accepts the authorized IP ranges", function () {
       const access = obj(clusterOf(prod).inputs.apiServerAccessProfile);
       assert.equal(access.enablePrivateCluster, false);
-      assert.deepEqual(access.authorizedIPRanges, ["203.0.113.0/24", "198.51.100.7/32"]);
+      assert.deepEqual(access.authorizedIPRanges, ["198.18.113.0/24", "198.19.100.7/32"]);
       assert.ok(!(access.authorizedIPRanges as string[]).includes("0.0.0.0/0"));
     });
 

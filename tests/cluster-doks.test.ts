@@ -80,7 +80,7 @@ describe("DoksCluster", function () {
     it("the control-plane firewall admits only the allowed addresses (prod)", function () {
       assert.deepEqual(clusterOf(prod).inputs.controlPlaneFirewall, {
         enabled: true,
-        allowedAddresses: ["203.0.113.0/24", "198.51.100.7/32"],
+        allowedAddresses: ["198.18.113.0/24", "198.19.100.7/32"],
       });
     });
 

@@ -146,8 +146,8 @@ describe("GkeCluster", function () {
     it("CKV_GCP_20 / CKV_GCP_18: master authorized networks are exactly the configured ones, no 0.0.0.0/0 in prod", () => {
       const man = obj(cluster(prod).inputs.masterAuthorizedNetworksConfig);
       assert.deepEqual(man.cidrBlocks, [
-        { cidrBlock: "198.51.100.0/24", displayName: "office" },
-        { cidrBlock: "203.0.113.0/27", displayName: "vpn" },
+        { cidrBlock: "198.19.100.0/24", displayName: "office" },
+        { cidrBlock: "198.18.113.0/27", displayName: "vpn" },
       ]);
       assert.ok(arr(man.cidrBlocks).every((b) => b.cidrBlock !== "0.0.0.0/0"));
       assert.equal(man.gcpPublicCidrsAccessEnabled, false);

@@ -73,15 +73,15 @@ describe("AKS config: the deployer's path to the API server", () => {
           ...base,
           privateCluster: true,
           deployerNetwork: { vnetId: RUNNER_VNET },
-          authorizedIpRanges: ["203.0.113.0/24"],
+          authorizedIpRanges: ["198.18.0.0/24"],
         },
       },
-      /^cluster\.authorizedIpRanges: got \["203\.0\.113\.0\/24"\]/,
+      /^cluster\.authorizedIpRanges: got \["198\.18\.0\.0\/24"\]/,
       /apply only to a public API server/,
     );
     assert.deepEqual(
-      clusterOf({ ...PROD, cluster: { ...base, authorizedIpRanges: ["203.0.113.0/24"] } }).authorizedIpRanges,
-      ["203.0.113.0/24"],
+      clusterOf({ ...PROD, cluster: { ...base, authorizedIpRanges: ["198.18.0.0/24"] } }).authorizedIpRanges,
+      ["198.18.0.0/24"],
     );
   });
 });

@@ -12,15 +12,15 @@ const ctx: ConfigContext = { project: "kube-platform", stack: "dev", readFile: (
 type Raw = Record<string, unknown>;
 
 const CLUSTERS: Record<string, Raw> = {
-  eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
+  eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["198.18.0.0/24"] },
   gke: {
     target: "gke",
     project: "my-gcp-project",
     region: "europe-west1",
-    masterAuthorizedNetworks: [{ name: "office", cidr: "203.0.113.0/24" }],
+    masterAuthorizedNetworks: [{ name: "office", cidr: "198.18.0.0/24" }],
   },
-  aks: { target: "aks", location: "westeurope", authorizedIpRanges: ["203.0.113.0/24"] },
-  doks: { target: "doks", region: "ams3", apiAllowedAddresses: ["203.0.113.0/24"] },
+  aks: { target: "aks", location: "westeurope", authorizedIpRanges: ["198.18.0.0/24"] },
+  doks: { target: "doks", region: "ams3", apiAllowedAddresses: ["198.18.0.0/24"] },
   existing: {
     target: "existing",
     kubeconfigPath: "/kubeconfig",

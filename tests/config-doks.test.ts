@@ -33,15 +33,15 @@ describe("DOKS config: the control-plane firewall (cluster.apiAllowedAddresses)"
 
   it("prod refuses 0.0.0.0/0 as an allowed address", () => {
     oneProblem(
-      { ...PROD, cluster: { ...base, apiAllowedAddresses: ["203.0.113.0/24", "0.0.0.0/0"] } },
+      { ...PROD, cluster: { ...base, apiAllowedAddresses: ["198.18.0.0/24", "0.0.0.0/0"] } },
       /^cluster\.apiAllowedAddresses\[1\]: got "0\.0\.0\.0\/0"/,
       /must not be open to the whole internet in prod/,
     );
   });
 
   it("prod accepts listed addresses", () => {
-    assert.deepEqual(allowedOf({ ...PROD, cluster: { ...base, apiAllowedAddresses: ["203.0.113.0/24"] } }), [
-      "203.0.113.0/24",
+    assert.deepEqual(allowedOf({ ...PROD, cluster: { ...base, apiAllowedAddresses: ["198.18.0.0/24"] } }), [
+      "198.18.0.0/24",
     ]);
   });
 
@@ -52,12 +52,12 @@ describe("DOKS config: the control-plane firewall (cluster.apiAllowedAddresses)"
 
   it("each address is a CIDR, listed once", () => {
     oneProblem(
-      { cluster: { ...base, apiAllowedAddresses: ["203.0.113.7"] } },
-      /^cluster\.apiAllowedAddresses\[0\]: got "203\.0\.113\.7"; must be an IPv4 CIDR/,
+      { cluster: { ...base, apiAllowedAddresses: ["198.18.0.7"] } },
+      /^cluster\.apiAllowedAddresses\[0\]: got "198\.18\.0\.7"; must be an IPv4 CIDR/,
     );
     oneProblem(
-      { cluster: { ...base, apiAllowedAddresses: ["203.0.113.0/24", "203.0.113.0/24"] } },
-      /^cluster\.apiAllowedAddresses\[1\]: got "203\.0\.113\.0\/24"; is listed twice/,
+      { cluster: { ...base, apiAllowedAddresses: ["198.18.0.0/24", "198.18.0.0/24"] } },
+      /^cluster\.apiAllowedAddresses\[1\]: got "198\.18\.0\.0\/24"; is listed twice/,
     );
   });
 });
@@ -65,7 +65,7 @@ describe("DOKS config: the control-plane firewall (cluster.apiAllowedAddresses)"
 describe("DOKS with Vault ha (Shamir): node auto-upgrades", () => {
   const autoUpgradeOf = (raw: Record<string, unknown>): unknown =>
     (parseConfig(raw, ctx).cluster as unknown as { autoUpgrade: unknown }).autoUpgrade;
-  const PROD_DOKS = { ...PROD, cluster: { ...base, apiAllowedAddresses: ["203.0.113.0/24"] } };
+  const PROD_DOKS = { ...PROD, cluster: { ...base, apiAllowedAddresses: ["198.18.0.0/24"] } };
   const withVault = (raw: Record<string, unknown>, vault: Record<string, unknown>) => ({
     ...raw,
     addons: { ...((raw.addons as Record<string, unknown>) ?? {}), vault: { init: VAULT_INIT, ...vault } },

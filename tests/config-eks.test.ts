@@ -17,7 +17,7 @@ const PROD = {
   addons: { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } },
 };
 const EKS = { target: "eks", region: "eu-west-1" };
-const OFFICE = ["203.0.113.0/24"];
+const OFFICE = ["198.18.0.0/24"];
 const RUNNER = { cidrs: ["10.100.0.0/16"] };
 const TGW = "tgw-0123456789abcdef0";
 
@@ -302,19 +302,21 @@ describe("EKS config: support type", () => {
 });
 
 describe("EKS example stacks", () => {
-  it("prod: a public endpoint limited to the example CIDR, STANDARD support", () => {
+  it("prod: a public endpoint limited to the CIDR the user lists in place of the example's, STANDARD support", () => {
     const { raw, secretKeys } = exampleForParse(loadStackConfig("prod"));
     const eks = eksOf(parseConfig(raw, { ...ctx, stack: "prod", secretKeys }));
     assert.strictEqual(eks.endpointPublicAccess, true);
-    assert.deepStrictEqual(eks.publicAccessCidrs, ["203.0.113.0/24"]);
+    assert.deepStrictEqual(eks.publicAccessCidrs, ["198.18.0.0/24"]);
     assert.strictEqual(eks.deployerNetwork, undefined);
     assert.strictEqual(eks.supportType, "STANDARD");
   });
 
-  it("eks-dev: a public endpoint limited to the example CIDR", () => {
-    const eks = eksOf(parseConfig(loadStackConfig("eks-dev"), { ...ctx, stack: "eks-dev" }));
+  it("eks-dev: a public endpoint limited to the example CIDR (a documentation range: a warning in dev)", () => {
+    const cfg = parseConfig(loadStackConfig("eks-dev"), { ...ctx, stack: "eks-dev" });
+    const eks = eksOf(cfg);
     assert.strictEqual(eks.endpointPublicAccess, true);
     assert.deepStrictEqual(eks.publicAccessCidrs, ["203.0.113.0/24"]);
+    assert.deepStrictEqual(cfg.warnings.length, 1);
     assert.strictEqual(eks.supportType, "STANDARD");
   });
 });

@@ -142,7 +142,7 @@ describe("the local dev stack (Pulumi.dev.yaml) and its kind cluster (examples/k
       [{ http: 30080, https: 30443 }, "127.0.0.1"],
     );
     // Only the kind cluster's own kubeconfig (written by `npm run local`), not ~/.kube/config.
-    assert.deepStrictEqual(read, [".pulumi-local/kind-kubeconfig.yaml"]);
+    assert.deepStrictEqual(read, ["~/.local/state/kube-platform/kind-kubeconfig.yaml"]);
   });
 
   it("the kind config maps exactly the stack's node ports to 127.0.0.1:80 and :443 on its one node", () => {

@@ -13,7 +13,7 @@ const PROD = {
   addons: { certManager: { email: "platform@kube-platform.dev" }, vault: { init: VAULT_INIT } },
 };
 const GKE = { target: "gke", project: "my-project-1", region: "europe-west1" };
-const OFFICE = { name: "office", cidr: "203.0.113.0/24" };
+const OFFICE = { name: "office", cidr: "198.18.0.0/24" };
 
 const problemsOf = (raw: Record<string, unknown>, c = ctx): string[] => problemsIn(raw, c);
 
@@ -46,7 +46,7 @@ describe("GKE config: the deployer's path to the API server (masterAuthorizedNet
   }
 
   it("refuses more than the 50 networks the GKE API accepts", () => {
-    const many = Array.from({ length: 51 }, (_, i) => ({ name: `n${i}`, cidr: `198.51.100.${i}/32` }));
+    const many = Array.from({ length: 51 }, (_, i) => ({ name: `n${i}`, cidr: `198.18.1.${i}/32` }));
     const problems = problemsOf({ cluster: { ...GKE, masterAuthorizedNetworks: many } });
     assert.strictEqual(problems.length, 1, problems.join("\n"));
     assert.match(problems[0], /^cluster\.masterAuthorizedNetworks: .*at most 50 item/);

@@ -19,19 +19,19 @@ const PROD = {
 };
 
 const valid: Record<string, Record<string, unknown>> = {
-  eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
+  eks: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["198.18.0.0/24"] },
   gke: {
     target: "gke",
     project: "my-project-1",
     region: "europe-west1",
-    masterAuthorizedNetworks: [{ name: "office", cidr: "203.0.113.0/24" }],
+    masterAuthorizedNetworks: [{ name: "office", cidr: "198.18.0.0/24" }],
   },
   aks: {
     target: "aks",
     location: "westeurope",
     adminGroupObjectIds: ["00000000-0000-0000-0000-000000000001"],
   },
-  doks: { target: "doks", region: "ams3", apiAllowedAddresses: ["203.0.113.0/24"] },
+  doks: { target: "doks", region: "ams3", apiAllowedAddresses: ["198.18.0.0/24"] },
 };
 
 const problemsOf = (raw: Record<string, unknown>, c = ctx): string[] => problemsIn(raw, c);
@@ -163,7 +163,7 @@ const bad: BadCase[] = [
   ],
   [
     "missing required cloud key (region)",
-    { cluster: { target: "eks", publicAccessCidrs: ["203.0.113.0/24"] } },
+    { cluster: { target: "eks", publicAccessCidrs: ["198.18.0.0/24"] } },
     [/^cluster\.region: is required/],
   ],
   [
@@ -183,8 +183,8 @@ const bad: BadCase[] = [
   ],
   [
     "CIDR with host bits",
-    { cluster: { ...valid.eks, publicAccessCidrs: ["203.0.113.7/24"] } },
-    [/publicAccessCidrs\[0\]:/, /"203\.0\.113\.7\/24"/, /"203\.0\.113\.0\/24"/],
+    { cluster: { ...valid.eks, publicAccessCidrs: ["198.18.0.7/24"] } },
+    [/publicAccessCidrs\[0\]:/, /"198\.18\.0\.7\/24"/, /"198\.18\.0\.0\/24"/],
   ],
   [
     "CIDR octet out of range",
@@ -653,7 +653,7 @@ describe("stack config validation", () => {
     }
     const err = (() => {
       try {
-        parseConfig({ cluster: { target: "eks", publicAccessCidrs: ["203.0.113.0/24"] } }, ctx);
+        parseConfig({ cluster: { target: "eks", publicAccessCidrs: ["198.18.0.0/24"] } }, ctx);
       } catch (e) {
         return e as Error;
       }
@@ -699,7 +699,7 @@ describe("stack config validation", () => {
 
   it("fills defaults from the prod profile", () => {
     const cfg = parseConfig(
-      { ...PROD, cluster: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] } },
+      { ...PROD, cluster: { target: "eks", region: "eu-west-1", publicAccessCidrs: ["198.18.0.0/24"] } },
       { ...ctx, stack: "prod" },
     );
     assert.ok(cfg.cluster.target === "eks");
@@ -773,7 +773,7 @@ describe("stack config validation", () => {
           availabilityZoneCount: 2,
           natGateways: "single",
           endpointPublicAccess: true,
-          publicAccessCidrs: ["198.51.100.0/24"],
+          publicAccessCidrs: ["198.18.1.0/24"],
           nodePools: [{ name: "general", minNodes: 1, maxNodes: 2 }],
         },
       },

@@ -4,6 +4,7 @@
  * a refused change keeps Vault and monitoring from being registered, an allowed one deploys them.
  */
 import * as assert from "node:assert/strict";
+import { EXIT } from "../automation/exit-codes";
 import { ProgramRun, runProgram, runResources } from "../offline/mocks";
 import { clearStackOutputs, setStackOutputs } from "../offline/mock-state/stack-references";
 import { exampleConfig, runExample } from "../offline/stacks";
@@ -193,12 +194,12 @@ describe("day-2 volume changes: the program", () => {
 });
 
 describe("day-2 volume changes: the offline preflight", () => {
-  it("given the last deployment's outputs, refuses what the deployment would refuse (exit 1); without them it cannot", async () => {
+  it("given the last deployment's outputs, refuses what the deployment would refuse (EXIT.policy); without them it cannot", async () => {
     const config = devConfig({ monitoring: { prometheusStorageSize: "20Gi" } });
     const blind = await preflight(config, "dev");
     assert.deepEqual([blind.exitCode, blind.plan?.volumeChanges], [0, []]);
     const r = await preflight(config, "dev", { outputs: { volumeSettings: DEV } });
-    assert.equal(r.exitCode, 1);
+    assert.equal(r.exitCode, EXIT.policy);
     assert.equal(r.plan?.volumeChanges.length, 1);
     assert.ok(
       r.plan?.volumeChanges[0].startsWith(

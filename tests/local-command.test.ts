@@ -7,9 +7,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../automation/driver";
+import { EXIT } from "../automation/exit-codes";
 import { KIND_CONFIG, KIND_KUBECONFIG, LOCAL_STACK } from "../automation/local";
 import { runExample } from "../offline/stacks";
-import { CLUSTER_CHECKS, KUBECONFIG, operations, useMachine } from "./helpers/local-machine";
+import { snapshot } from "./helpers/driver-harness";
+import { CLUSTER_CHECKS, KUBECONFIG, SHIPPED_STACK, operations, useMachine } from "./helpers/local-machine";
 
 describe("the local command (npm run local) against fake kind, docker and pulumi", function () {
   this.timeout(60000);
@@ -45,12 +47,12 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
       "stack output --json --show-secrets --stack dev --non-interactive",
       "stack history --json --page-size 1 --page 1 --stack dev --non-interactive",
     ]);
-    // Every Pulumi call: the file backend in the repository (set on the workspace, so from `whoami`
-    // on), an empty passphrase; the cluster is new, so objects of an earlier one are dropped.
+    // Every Pulumi call: the file backend in the user's state directory (set on the workspace, so
+    // from `whoami` on), an empty passphrase; the cluster is new, so objects of an earlier one are dropped.
     assert.deepStrictEqual(r.pulumi[0].args, ["version"]);
     for (const c of r.pulumi) {
       if (c.args[0] !== "version") {
-        assert.strictEqual(c.backendUrl, `file://${path.join(t.root, ".pulumi-local")}`, c.args.join(" "));
+        assert.strictEqual(c.backendUrl, `file://${t.stateDir}`, c.args.join(" "));
       }
       assert.strictEqual(c.passphrase, "", c.args.join(" "));
       assert.strictEqual(c.deleteUnreachable, "true", c.args.join(" "));
@@ -169,17 +171,18 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
   });
 
   it("destroy without a stack: deletes the cluster only because npm run local created it", async () => {
-    const ours = await machine({ clusters: ["kube-platform"] }).run(["destroy"]);
+    const m = machine({ clusters: ["kube-platform"] });
+    const ours = await m.run(["destroy"]);
     assert.strictEqual(ours.code, 0, ours.stderr);
-    assert.match(
+    assert.ok(
+      ours.stderr.includes(`[local] stack dev does not exist in ${m.stateDir}: nothing to destroy\n`),
       ours.stderr,
-      /^\[local\] stack dev does not exist in \.pulumi-local\/: nothing to destroy$/m,
     );
     assert.strictEqual(ours.tools[ours.tools.length - 1], "kind delete cluster --name kube-platform");
     const theirs = await machine({ clusters: ["kube-platform"], foreign: ["kube-platform"] }).run([
       "destroy",
     ]);
-    assert.strictEqual(theirs.code, 3, theirs.stderr);
+    assert.strictEqual(theirs.code, EXIT.setup, theirs.stderr);
     assert.ok(!theirs.tools.some((c) => c.startsWith("kind delete")), theirs.tools.join("\n"));
   });
 
@@ -189,40 +192,102 @@ describe("the local command (npm run local) against fake kind, docker and pulumi
       { dev: { exists: true, fail: { destroy: "error: boom" } } },
     );
     const r = await t.run(["destroy"]);
-    assert.strictEqual(r.code, 1, r.stderr);
+    assert.strictEqual(r.code, EXIT.failed, r.stderr);
     assert.ok(!r.tools.includes("kind delete cluster --name kube-platform"));
     assert.match(r.stderr, /the kind cluster "kube-platform" is kept/);
   });
 
-  it("setup errors stop before Pulumi (exit 3): Docker down, kind missing, kind create failing", async () => {
+  it("setup errors stop before Pulumi (EXIT.setup): Docker down, kind missing, kind create failing", async () => {
     const down = await machine({ clusters: [], dockerDown: true }).run([]);
-    assert.strictEqual(down.code, 3);
+    assert.strictEqual(down.code, EXIT.setup);
     assert.deepStrictEqual(down.tools, ["docker info --format {{.ServerVersion}}"]);
     assert.match(down.stderr, /Docker is not running \(docker info: Cannot connect to the Docker daemon\)/);
     assert.deepStrictEqual(down.pulumi, []);
 
     const noKind = await machine({ clusters: [] }, {}, ["kind"]).run([]);
-    assert.strictEqual(noKind.code, 3);
+    assert.strictEqual(noKind.code, EXIT.setup);
     assert.match(noKind.stderr, /error: kind not found on PATH; install kind: https:\/\/kind\.sigs\.k8s\.io/);
     assert.deepStrictEqual(noKind.pulumi, []);
 
     const busy = await machine({ clusters: [], createFails: true }).run([]);
-    assert.strictEqual(busy.code, 3);
+    assert.strictEqual(busy.code, EXIT.setup);
     assert.match(busy.stderr, /port is already allocated/);
     assert.match(busy.stderr, /hint: ports 80 and 443 on 127\.0\.0\.1 must be free/);
     assert.deepStrictEqual(busy.pulumi, []);
   });
 
-  it("usage: --help prints it (exit 0); anything but up or destroy is refused (exit 64)", async () => {
+  it("usage: --help prints it (exit 0); anything but up or destroy is refused (EXIT.usage)", async () => {
     const t = machine({ clusters: [] });
     const help = await t.run(["--help"]);
     assert.strictEqual(help.code, 0);
     assert.match(help.stdout, /^Usage: npm run local \[-- up \| destroy\]/);
     assert.match(help.stdout, /create the kind cluster "kube-platform"/);
     const bad = await t.run(["deploy"]);
-    assert.strictEqual(bad.code, 64);
+    assert.strictEqual(bad.code, EXIT.usage);
     assert.match(bad.stderr, /^error: unexpected arguments "deploy"/);
     assert.deepStrictEqual([...help.tools, ...bad.tools], []);
+  });
+});
+
+describe("the local command leaves no files in the repository", function () {
+  this.timeout(60000);
+  const machine = useMachine();
+
+  it("up and destroy: the repository unchanged; state and kubeconfig in ~/.local/state/kube-platform", async () => {
+    const t = machine({ clusters: [] }, { dev: {} });
+    const before = snapshot(t.root);
+    assert.deepStrictEqual(Object.keys(before).sort(), ["Pulumi.dev.yaml", "examples/kind-cluster.yaml"]);
+    const up = await t.run([]);
+    assert.strictEqual(up.code, EXIT.success, up.stderr);
+    assert.deepStrictEqual(snapshot(t.root), before);
+    assert.ok(fs.statSync(t.stateDir).isDirectory(), "the --local backend directory");
+    assert.strictEqual(fs.readFileSync(t.kubeconfigFile, "utf8"), KUBECONFIG);
+    assert.ok(up.pulumi.slice(1).every((c) => c.backendUrl === `file://${t.stateDir}`));
+    const down = await t.run(["destroy"]);
+    assert.strictEqual(down.code, EXIT.success, down.stderr);
+    assert.deepStrictEqual(snapshot(t.root), before);
+    assert.ok(!fs.existsSync(t.kubeconfigFile));
+  });
+
+  it("an earlier version's state in the repository: says how to move or keep it, changes nothing", async () => {
+    const t = machine({ clusters: ["kube-platform"] }, { dev: { exists: true } });
+    fs.mkdirSync(path.join(t.root, ".pulumi-local", ".pulumi", "stacks"), { recursive: true });
+    for (const command of ["up", "destroy"]) {
+      const r = await t.run([command]);
+      assert.strictEqual(r.code, EXIT.setup, r.stderr);
+      assert.deepStrictEqual([r.tools, r.pulumi], [[], []], "nothing run, nothing deleted");
+      assert.ok(
+        r.stderr.includes(
+          `[local] error: the local state of an earlier version is in ${path.join(t.root, ".pulumi-local")}; ` +
+            `this version keeps it in ${t.stateDir}\n[local]   hint: move it: mkdir -p ${t.stateDir} && mv ` +
+            `${path.join(t.root, ".pulumi-local", ".pulumi")} ${t.stateDir}/ (then npm run local again); or keep ` +
+            "it where it is with the driver: npm run platform -- up --stack dev --local .pulumi-local --refresh\n",
+        ),
+        r.stderr,
+      );
+    }
+    // Moved: the command runs on it.
+    fs.mkdirSync(path.join(t.stateDir, ".pulumi"), { recursive: true });
+    assert.strictEqual((await t.run(["up"])).code, EXIT.success);
+  });
+
+  it("XDG_STATE_HOME (absolute) holds the state; the kubeconfig goes where Pulumi.dev.yaml says", async () => {
+    const t = machine({ clusters: [] }, { dev: {} });
+    const xdg = path.join(t.dir, "xdg");
+    const r = await t.run([], { XDG_STATE_HOME: xdg });
+    assert.strictEqual(r.code, EXIT.success, r.stderr);
+    assert.ok(r.pulumi.slice(1).every((c) => c.backendUrl === `file://${path.join(xdg, "kube-platform")}`));
+    assert.strictEqual(fs.readFileSync(t.kubeconfigFile, "utf8"), KUBECONFIG);
+    // An edited kubeconfigPath (relative: to the project directory) is honoured, even in the repository.
+    const edited = machine(
+      { clusters: [] },
+      { dev: {} },
+      [],
+      SHIPPED_STACK.replace(KIND_KUBECONFIG, ".kube/kind.yaml"),
+    );
+    const e = await edited.run([]);
+    assert.strictEqual(e.code, EXIT.success, e.stderr);
+    assert.strictEqual(fs.readFileSync(path.join(edited.root, ".kube/kind.yaml"), "utf8"), KUBECONFIG);
   });
 });
 
@@ -238,7 +303,7 @@ describe("the local command's shipped wiring", () => {
     assert.ok(fs.existsSync(path.join(REPO_ROOT, KIND_CONFIG)));
   });
 
-  it("is `npm run local`, and its state directory is gitignored", () => {
+  it("is `npm run local`; the repository directory of earlier versions' state stays gitignored", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
     };

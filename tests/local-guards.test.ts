@@ -3,17 +3,18 @@
 // provider's unreachable hint, and the preflight that gates `up`.
 
 import * as assert from "assert";
+import { EXIT } from "../automation/exit-codes";
 import { CLUSTER_CHECKS, SHIPPED_STACK, useMachine } from "./helpers/local-machine";
 
 describe("the local command's guards (npm run local) against fake kind, docker and pulumi", function () {
   this.timeout(60000);
   const machine = useMachine();
 
-  it("up and destroy refuse a cluster named kube-platform that npm run local did not create (exit 3)", async () => {
+  it("up and destroy refuse a cluster named kube-platform that npm run local did not create (EXIT.setup)", async () => {
     const t = machine({ clusters: ["kube-platform"], foreign: ["kube-platform"] }, { dev: { exists: true } });
     for (const command of ["up", "destroy"]) {
       const r = await t.run([command]);
-      assert.strictEqual(r.code, 3, r.stderr);
+      assert.strictEqual(r.code, EXIT.setup, r.stderr);
       assert.deepStrictEqual(r.pulumi, [], `${command}: no Pulumi call`);
       assert.deepStrictEqual(r.tools.slice(-2), CLUSTER_CHECKS);
       assert.match(
@@ -26,10 +27,10 @@ describe("the local command's guards (npm run local) against fake kind, docker a
     assert.ok(!destroy.tools.some((c) => c.startsWith("kind delete")), "the user's cluster is kept");
   });
 
-  it("a cluster whose label cannot be read is not used either (exit 3)", async () => {
+  it("a cluster whose label cannot be read is not used either (EXIT.setup)", async () => {
     const t = machine({ clusters: ["kube-platform"], kubectlFails: true }, { dev: { exists: true } });
     const r = await t.run(["destroy"]);
-    assert.strictEqual(r.code, 3, r.stderr);
+    assert.strictEqual(r.code, EXIT.setup, r.stderr);
     assert.deepStrictEqual(r.pulumi, []);
     assert.match(
       r.stderr,
@@ -38,14 +39,14 @@ describe("the local command's guards (npm run local) against fake kind, docker a
     assert.ok(!r.tools.some((c) => c.startsWith("kind delete")));
   });
 
-  it("a stopped cluster: says to start it, checks no port mapping, calls no Pulumi (exit 3)", async () => {
+  it("a stopped cluster: says to start it, checks no port mapping, calls no Pulumi (EXIT.setup)", async () => {
     const t = machine(
       { clusters: ["kube-platform"], status: { "kube-platform": "exited" } },
       { dev: { exists: true } },
     );
     for (const command of ["up", "destroy"]) {
       const r = await t.run([command]);
-      assert.strictEqual(r.code, 3, r.stderr);
+      assert.strictEqual(r.code, EXIT.setup, r.stderr);
       assert.deepStrictEqual(r.tools.slice(-1), [CLUSTER_CHECKS[0]]);
       assert.deepStrictEqual(r.pulumi, []);
       assert.match(
@@ -58,7 +59,7 @@ describe("the local command's guards (npm run local) against fake kind, docker a
     const paused = await machine({ clusters: ["kube-platform"], status: { "kube-platform": "paused" } }).run(
       [],
     );
-    assert.strictEqual(paused.code, 3);
+    assert.strictEqual(paused.code, EXIT.setup);
     assert.match(paused.stderr, /hint: unpause it with `docker unpause kube-platform-control-plane`/);
   });
 
@@ -70,7 +71,7 @@ describe("the local command's guards (npm run local) against fake kind, docker a
       "the PULUMI_K8S_DELETE_UNREACHABLE environment variable set to true.";
     const t = machine({ clusters: ["kube-platform"] }, { dev: { exists: true, fail: { up: unreachable } } });
     const r = await t.run(["up"]);
-    assert.strictEqual(r.code, 1, r.stderr);
+    assert.strictEqual(r.code, EXIT.failed, r.stderr);
     for (const c of r.pulumi) assert.strictEqual(c.deleteUnreachable, null);
     assert.match(
       r.stderr,
@@ -82,7 +83,7 @@ describe("the local command's guards (npm run local) against fake kind, docker a
       { clusters: ["kube-platform"] },
       { dev: { exists: true, fail: { up: "error: boom" } } },
     ).run(["up"]);
-    assert.strictEqual(other.code, 1);
+    assert.strictEqual(other.code, EXIT.failed);
     assert.doesNotMatch(other.stderr, /do not set PULUMI_K8S_DELETE_UNREACHABLE/);
   });
 
@@ -99,13 +100,13 @@ describe("the local command's guards (npm run local) against fake kind, docker a
     assert.match(unknown.stderr, /^\[local\] warning: could not read kind's version from "something else"/m);
   });
 
-  it("the preflight gates up: a LoadBalancer ingress Service on kind is refused (exit 1) before any change", async () => {
+  it("the preflight gates up: a LoadBalancer ingress Service on kind is refused (EXIT.policy) before any change", async () => {
     const lb =
       SHIPPED_STACK.replace(/\n*$/, "\n") +
       "  kube-platform:addons:\n    ingress:\n      values:\n        service:\n          spec:\n            type: LoadBalancer\n";
     const t = machine({ clusters: [] }, {}, [], lb);
     const r = await t.run([]);
-    assert.strictEqual(r.code, 1, r.stderr);
+    assert.strictEqual(r.code, EXIT.policy, r.stderr);
     assert.deepStrictEqual(r.tools, [
       "docker info --format {{.ServerVersion}}",
       "kind version",
@@ -126,11 +127,11 @@ describe("the local command's guards (npm run local) against fake kind, docker a
     );
   });
 
-  it("the preflight gates up: an invalid Pulumi.dev.yaml stops with its problems (exit 2)", async () => {
+  it("the preflight gates up: an invalid Pulumi.dev.yaml stops with its problems (EXIT.usage)", async () => {
     const bad = SHIPPED_STACK.replace("loadBalancer: none", "loadBalancer: metallb");
     assert.notStrictEqual(bad, SHIPPED_STACK);
     const r = await machine({ clusters: [] }, {}, [], bad).run([]);
-    assert.strictEqual(r.code, 2, r.stderr);
+    assert.strictEqual(r.code, EXIT.usage, r.stderr);
     assert.deepStrictEqual(r.pulumi, []);
     assert.ok(!r.tools.some((c) => c.startsWith("kind create")));
     assert.match(r.stderr, /^\[local\] error: Pulumi\.dev\.yaml is invalid:$/m);

@@ -6,6 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { EXIT } from "../automation/exit-codes";
 import { UsageError, parseArgs } from "../preflight/cli";
 import { exampleArgs, runPreflight } from "./helpers/preflight-run";
 import { PROD, changed } from "./helpers/volume-settings";
@@ -43,12 +44,12 @@ describe("preflight --last-outputs", function () {
     assert.strictEqual(r.code, 0, r.err);
   });
 
-  it("refuses (exit 1) a Vault size the StatefulSet cannot change, naming the setting and both values", async () => {
+  it("refuses (EXIT.policy) a Vault size the StatefulSet cannot change, naming the setting and both values", async () => {
     const file = lastOutputs("bigger.json", {
       volumeSettings: changed(PROD, { vault: { dataSize: "20Gi" } }),
     });
     const r = await run([...exampleArgs("prod"), "--last-outputs", file, "--json"]);
-    assert.strictEqual(r.code, 1);
+    assert.strictEqual(r.code, EXIT.policy);
     const plan = (JSON.parse(r.out) as { plan: { volumeChanges: string[] } }).plan;
     assert.strictEqual(plan.volumeChanges.length, 1);
     assert.match(plan.volumeChanges[0], /vault\.dataSize/);
@@ -75,17 +76,17 @@ describe("preflight --last-outputs", function () {
       "--changes-done",
       "vault.dataSize=30Gi",
     ]);
-    assert.strictEqual(other.code, 1);
+    assert.strictEqual(other.code, EXIT.policy);
   });
 
-  it("a last-outputs file that is not the JSON object of `pulumi stack output --json` is a usage error (64)", async () => {
+  it("a last-outputs file that is not the JSON object of `pulumi stack output --json` is a usage error (EXIT.usage)", async () => {
     const bad = await run([...exampleArgs("prod"), "--last-outputs", lastOutputs("bad.json", "{not json")]);
-    assert.strictEqual(bad.code, 64);
+    assert.strictEqual(bad.code, EXIT.usage);
     assert.match(bad.err, /--last-outputs .*bad\.json: not readable as JSON/);
     const list = await run([...exampleArgs("prod"), "--last-outputs", lastOutputs("list.json", [1, 2])]);
-    assert.strictEqual(list.code, 64);
+    assert.strictEqual(list.code, EXIT.usage);
     assert.match(list.err, /expected the JSON object/);
     const missing = await run([...exampleArgs("prod"), "--last-outputs", path.join(dir, "nope.json")]);
-    assert.strictEqual(missing.code, 64);
+    assert.strictEqual(missing.code, EXIT.usage);
   });
 });

@@ -1,6 +1,7 @@
 /** The offline preflight: plan, rules, exit codes, for every example stack and for bad ones. */
 import * as assert from "assert";
 import * as path from "path";
+import { EXIT } from "../automation/exit-codes";
 import { UsageError, parseArgs } from "../preflight/cli";
 import { exampleArgs, runPreflight, writeStackFile } from "./helpers/preflight-run";
 import { EXAMPLE_STACKS, ROOT, loadStackConfig } from "../offline/stacks";
@@ -29,11 +30,30 @@ describe("preflight", function () {
     );
     assert.throws(() => parseArgs(["--stack", "nope"]), /no stack file for "nope"/);
     assert.throws(() => parseArgs(["--stack", "prod", "--frobnicate"]), /unknown argument --frobnicate/);
+    // -s as the pipeline driver's (automation/args.ts): `-s NAME`, never `-s=NAME`.
+    assert.deepStrictEqual(parseArgs(["-s", "gke"]), {
+      stack: "gke",
+      file: path.join(ROOT, "examples/Pulumi.gke.yaml"),
+      json: false,
+    });
+    assert.throws(() => parseArgs(["-s=gke"]), /unknown argument -s=gke/);
+    assert.throws(() => parseArgs(["-s"]), /-s needs a value/);
+    assert.throws(() => parseArgs(["-s", "--json"]), /-s needs a value/);
+    assert.throws(
+      () => parseArgs(["-s", "prod", "--file", "/nonexistent/Pulumi.prod.yaml"]),
+      (e: Error) =>
+        e instanceof UsageError && e.message === "--file /nonexistent/Pulumi.prod.yaml: no such file",
+    );
+    assert.strictEqual(
+      parseArgs(["-s", "x", `--file=${path.join(ROOT, "Pulumi.dev.yaml")}`]).file,
+      path.join(ROOT, "Pulumi.dev.yaml"),
+    );
   });
 
-  it("exits 64 with the usage on bad arguments", async () => {
+  it("exits EXIT.usage (2) with the usage on bad arguments", async () => {
     const r = await preflight(["--stak", "prod"]);
-    assert.strictEqual(r.code, 64);
+    assert.strictEqual(r.code, EXIT.usage);
+    assert.strictEqual(r.code, 2);
     assert.match(r.err, /unknown argument --stak/);
     assert.match(r.err, /usage: npm run preflight/);
   });
@@ -42,8 +62,9 @@ describe("preflight", function () {
     it(`passes on the example stack ${stack} with zero mandatory violations, printing the plan`, async () => {
       const r = await preflight(exampleArgs(stack));
       assert.strictEqual(r.code, 0, r.out + r.err);
-      // The cloud examples ship a documentation range as the deployer's network: advised, not refused.
-      const advisory = stack === "dev" ? 0 : 1;
+      // eks-dev ships a documentation range as the deployer's network: advised (and warned), not
+      // refused; in the prod examples the user lists a real one first (fillInExample).
+      const advisory = stack === "eks-dev" ? 1 : 0;
       for (const section of [
         "Resources by component:",
         "Helm releases:",
@@ -60,7 +81,7 @@ describe("preflight", function () {
     });
   }
 
-  it("refuses the shipped prod and cloud example files as they are: one problem per value the user must set first (a key holder's key, a secret)", async () => {
+  it("refuses the shipped prod and cloud example files as they are: one problem per value the user must set first (the API network, a key holder's key, a secret)", async () => {
     const how = "export it with `gpg --export <key id> | base64 -w0`";
     const keys = [0, 1, 2].map(
       (i) =>
@@ -68,15 +89,27 @@ describe("preflight", function () {
     );
     const secret = (path: string, name: string, what: string) =>
       `${path}: got "${name}"; names the secret "${name}", which is not set; set it with \`pulumi config set --secret --path secrets.${name} ${what}\``;
+    const network = (key: string) =>
+      `cluster.${key}: got "203.0.113.0/24"; is inside TEST-NET-3 (203.0.113.0/24), a documentation range (RFC 5737): ` +
+      "no machine has these addresses; list the public egress CIDRs of your office, VPN and the machine that runs " +
+      "`pulumi up` (this machine's: `curl -s https://checkip.amazonaws.com`, as a /32)";
     const expected: Record<string, string[]> = {
-      prod: [...keys, secret("apps[1].vault.secrets[0].initial.message", "helloVaultGreeting", "<value>")],
-      gke: keys,
-      aks: keys,
-      doks: [secret("addons.dns.tokenSecret", "dnsToken", "<token>"), ...keys],
+      prod: [
+        network("publicAccessCidrs[0]"),
+        ...keys,
+        secret("apps[1].vault.secrets[0].initial.message", "helloVaultGreeting", "<value>"),
+      ],
+      gke: [network("masterAuthorizedNetworks[0].cidr"), ...keys],
+      aks: [network("authorizedIpRanges[0]"), ...keys],
+      doks: [
+        network("apiAllowedAddresses[0]"),
+        secret("addons.dns.tokenSecret", "dnsToken", "<token>"),
+        ...keys,
+      ],
     };
     for (const [stack, problems] of Object.entries(expected)) {
       const r = await preflight(["--stack", stack]);
-      assert.strictEqual(r.code, 2, `${stack}: ${r.out}`);
+      assert.strictEqual(r.code, EXIT.usage, `${stack}: ${r.out}`);
       const listed = r.err
         .split("\n")
         .filter((l) => l.startsWith("  - "))
@@ -117,22 +150,24 @@ describe("preflight", function () {
     assert.match(r.out, /a LoadBalancer implementation \(cloud controller, MetalLB, cloud-provider-kind\)/);
   });
 
-  it("exits 1 on a deployability rule: a LoadBalancer Service on a cluster without one", async () => {
+  it("exits EXIT.policy (5) on a deployability rule: a LoadBalancer Service on a cluster without one", async () => {
     const dev = loadStackConfig("dev");
     const file = stackFile("lb-override", {
       ...dev,
       cluster: { ...(dev.cluster as object) },
-      addons: { ingress: { values: { service: { spec: { type: "LoadBalancer" } } } } },
+      // The chart's own Service, turned back on (the platform's is a NodePort Service here).
+      addons: { ingress: { values: { service: { enabled: true, spec: { type: "LoadBalancer" } } } } },
     });
     const r = await preflight(["--stack", "lb-override", "--file", file]);
-    assert.strictEqual(r.code, 1, r.out + r.err);
+    assert.strictEqual(r.code, EXIT.policy, r.out + r.err);
+    assert.strictEqual(r.code, 5);
     assert.match(
       r.out,
       /MANDATORY deploy-loadbalancer-available kubernetes:helm\.sh\/v3:Release kp-addons-ingress-release: creates a LoadBalancer Service .*cluster\.loadBalancer: none/,
     );
   });
 
-  it("exits 1 on a deployability rule on GKE: the Vault injector moved to a port the control plane cannot reach", async () => {
+  it("exits EXIT.policy on a deployability rule on GKE: the Vault injector moved to a port the control plane cannot reach", async () => {
     const gke = loadStackConfig("gke");
     const file = stackFile("gke-8080", {
       ...gke,
@@ -142,28 +177,28 @@ describe("preflight", function () {
       },
     });
     const r = await preflight(["--stack", "gke-8080", "--file", file]);
-    assert.strictEqual(r.code, 1, r.out + r.err);
+    assert.strictEqual(r.code, EXIT.policy, r.out + r.err);
     assert.match(
       r.out,
       /MANDATORY deploy-webhooks-reachable .*the Vault agent injector webhook serves on tcp 8080/,
     );
   });
 
-  it("exits 2 naming the key and the fix for a private EKS endpoint without a deployer network", async () => {
+  it("exits EXIT.usage naming the key and the fix for a private EKS endpoint without a deployer network", async () => {
     const prod = loadStackConfig("prod");
     const { publicAccessCidrs: _cidrs, ...rest } = prod.cluster as Record<string, unknown>;
     const cluster = { ...rest, endpointPublicAccess: false };
     const r = await preflight(["--stack", "private", "--file", stackFile("private", { ...prod, cluster })]);
-    assert.strictEqual(r.code, 2, r.out + r.err);
+    assert.strictEqual(r.code, EXIT.usage, r.out + r.err);
     assert.match(r.err, /cluster\.deployerNetwork: is required when endpointPublicAccess is false/);
     assert.match(r.err, /set endpointPublicAccess: true with publicAccessCidrs/);
   });
 
-  it("exits 2 naming the key for a GKE stack without an authorized network", async () => {
+  it("exits EXIT.usage naming the key for a GKE stack without an authorized network", async () => {
     const gke = loadStackConfig("gke");
     const cluster = { ...(gke.cluster as Record<string, unknown>), masterAuthorizedNetworks: [] };
     const r = await preflight(["--stack", "gke-open", "--file", stackFile("gke-open", { ...gke, cluster })]);
-    assert.strictEqual(r.code, 2, r.out + r.err);
+    assert.strictEqual(r.code, EXIT.usage, r.out + r.err);
     assert.match(
       r.err,
       /cluster\.masterAuthorizedNetworks: got \[\]; must list at least one network allowed to reach the API server/,
@@ -174,35 +209,38 @@ describe("preflight", function () {
     const r = await preflight([...exampleArgs("prod"), "--json"]);
     const report = JSON.parse(r.out) as {
       exitCode: number;
+      environments: string[];
+      warnings: string[];
       plan: { releases: unknown[]; violations: unknown[] };
     };
-    assert.strictEqual(report.exitCode, 0);
+    assert.strictEqual(report.exitCode, EXIT.success);
+    assert.deepStrictEqual([report.environments, report.warnings], [[], []]);
     // ingress, cert-manager, Vault, monitoring, metrics-server, cluster-autoscaler, external-dns.
     assert.strictEqual(report.plan.releases.length, 7);
     assert.deepStrictEqual(
       (report.plan.violations as { ruleId: string; severity: string }[]).map((v) => [v.ruleId, v.severity]),
-      [["deploy-no-placeholders", "advisory"]],
+      [],
     );
   });
 
-  it("exits 2 and lists every problem on an invalid config, before evaluating anything", async () => {
+  it("exits EXIT.usage and lists every problem on an invalid config, before evaluating anything", async () => {
     const file = stackFile("broken", {
       profile: "prod",
       cluster: { target: "eks", region: "mars-1" },
       extra: 1,
     });
     const r = await preflight(["--stack", "broken", "--file", file]);
-    assert.strictEqual(r.code, 2);
+    assert.strictEqual(r.code, EXIT.usage);
     assert.match(r.err, /invalid configuration/);
     assert.match(r.err, /cluster\.region: got "mars-1"/);
     assert.match(r.err, /extra: unknown key/);
   });
 
-  it("exits 1 on a mandatory violation and names the rule and resource", async () => {
+  it("exits EXIT.policy on a mandatory violation and names the rule and resource", async () => {
     const aks = loadStackConfig("aks");
     const file = stackFile("aks-free", { ...aks, cluster: { ...(aks.cluster as object), skuTier: "Free" } });
     const r = await preflight(["--stack", "aks-free", "--file", file]);
-    assert.strictEqual(r.code, 1, r.out);
+    assert.strictEqual(r.code, EXIT.policy, r.out);
     assert.match(
       r.out,
       /MANDATORY aks-paid-tier \[CKV_AZURE_170\] azure-native:containerservice:ManagedCluster/,

@@ -29,7 +29,7 @@ const EKS: Rule[] = [
       const vpc = r.one("aws:eks/cluster:Cluster").inputs.vpcConfig as Inputs;
       assert.deepStrictEqual(
         [vpc.endpointPrivateAccess, vpc.endpointPublicAccess, vpc.publicAccessCidrs],
-        [true, true, ["203.0.113.0/24"]],
+        [true, true, ["198.18.0.0/24"]],
       );
     },
   ],

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PART_OF_PLATFORM, PodSecurityLevel, podSecurityLabels } from "../kube/conventions";
 import { HelmValues } from "./types";
 import { CHARTS, ChartKey } from "./versions";
+import type { NamespaceRetention } from "./volume-retention";
 
 /** Deep-merges plain objects (arrays and scalars of `override` replace those of `base`). */
 export function deepMerge(base: HelmValues, override: HelmValues): HelmValues {
@@ -31,13 +32,18 @@ export interface AddonContext {
   kubernetesVersion: string;
 }
 
-/** A namespace for an add-on, labelled for Pod Security admission. */
+/**
+ * A namespace for an add-on, labelled for Pod Security admission. With `retention` (its volumes are
+ * retained: ./volume-retention.ts) it is annotated with the claims it keeps and left in the cluster
+ * on destroy (retainOnDelete), with them.
+ */
 export function addonNamespace(
   name: string,
   namespace: string,
   level: PodSecurityLevel,
   ctx: AddonContext,
   parent: pulumi.Resource,
+  retention?: NamespaceRetention,
 ): k8s.core.v1.Namespace {
   return new k8s.core.v1.Namespace(
     `${name}-ns`,
@@ -45,9 +51,15 @@ export function addonNamespace(
       metadata: {
         name: namespace,
         labels: { ...podSecurityLabels(level, ctx.kubernetesVersion), ...PART_OF_PLATFORM },
+        ...(retention ? { annotations: retention.annotations } : {}),
       },
     },
-    { parent, provider: ctx.provider, dependsOn: ctx.dependsOn },
+    {
+      parent,
+      provider: ctx.provider,
+      dependsOn: ctx.dependsOn,
+      ...(retention ? { retainOnDelete: true } : {}),
+    },
   );
 }
 

@@ -13,6 +13,7 @@ import { PlatformNetworkPolicies, addonNetworkPolicies } from "./network-policie
 import { PlatformPriorityClasses } from "./priority";
 import { AddonsSettings, AutoToggle, VaultClient } from "./types";
 import { Vault, VAULT_NAMESPACE, VAULT_SETUP_NAMESPACE } from "./vault";
+import { volumesReleased } from "./volumes";
 
 export * from "./contract";
 export * from "./types";
@@ -113,10 +114,28 @@ export class PlatformAddOns extends pulumi.ComponentResource {
       dependsOn: [...cluster.ready, ...Object.values(this.priorityClasses.classes)],
     };
     // Only the add-ons with persistent volumes wait for the cluster's storage (CSI driver, StorageClass)
-    // and for the volume check.
+    // and for the volume check, and a destroy deletes them (and their claims), then waits for the
+    // claims' disks, before the nodes and the storage go (./volumes.ts, addons.volumes.onDestroy).
+    const released =
+      s.vault.enabled || s.monitoring.enabled
+        ? volumesReleased(
+            name,
+            {
+              onDestroy: s.volumes.onDestroy,
+              target: cluster.target,
+              after: [cluster.provider, ...cluster.ready, ...cluster.storageReady],
+            },
+            this,
+          )
+        : undefined;
     const withVolumes: AddonContext = {
       ...ctx,
-      dependsOn: [...ctx.dependsOn, ...cluster.storageReady, ...(args.volumeCheck ? [args.volumeCheck] : [])],
+      dependsOn: [
+        ...ctx.dependsOn,
+        ...cluster.storageReady,
+        ...(released ? [released] : []),
+        ...(args.volumeCheck ? [args.volumeCheck] : []),
+      ],
     };
 
     if (s.ingress.enabled) {
@@ -162,6 +181,7 @@ export class PlatformAddOns extends pulumi.ComponentResource {
             cluster.unsealKms && cluster.workloadIdentity
               ? { kms: cluster.unsealKms, workloadIdentity: cluster.workloadIdentity }
               : undefined,
+          volumesOnDestroy: s.volumes.onDestroy,
         },
         child,
       );
@@ -175,6 +195,7 @@ export class PlatformAddOns extends pulumi.ComponentResource {
           ctx: withVolumes,
           storageClass: cluster.defaultStorageClass,
           clusterDns: clusterDnsOf(cluster.target),
+          volumesOnDestroy: s.volumes.onDestroy,
         },
         child,
       );
@@ -217,7 +238,10 @@ export class PlatformAddOns extends pulumi.ComponentResource {
     // The setup Jobs run under the policies of both namespaces (the servers' ingress admits them).
     const policies = this.networkPolicies.policies;
     // external-dns runs under its policies before any Ingress exists, and outlives them on destroy.
-    this.externalDns?.settle(Object.values(policies[EXTERNAL_DNS_NAMESPACE] ?? {}));
+    const records = this.externalDns?.settle(Object.values(policies[EXTERNAL_DNS_NAMESPACE] ?? {}));
+    // The ingress's Service too: a destroy deletes it (and awaits its load balancer's deletion) while
+    // external-dns still runs to remove its record (ingress-service.ts).
+    this.ingress?.expose(records ? [records] : []);
     vaultSetup?.runJobs(
       [VAULT_NAMESPACE, VAULT_SETUP_NAMESPACE].flatMap((ns) => Object.values(policies[ns] ?? {})),
     );

@@ -1,16 +1,24 @@
 /**
  * The ingress controller: Traefik (default) or F5 NGINX Ingress Controller, behind a cloud load
  * balancer (or fixed node ports where the cluster has none), serving the cluster's default
- * IngressClass.
+ * IngressClass. The controller's Service is the platform's (./ingress-service.ts), not the chart's.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterLoadBalancer, LoadBalancerAddressKind, ManagedCluster } from "../cluster/types";
+import { ManagedCluster } from "../cluster/types";
 import { PLATFORM_PRIORITY, spreadAcrossNodesAndZones } from "../kube/conventions";
 import { AddonContext, namespacedRelease, resources } from "./base";
 import { AddonComponent } from "./contract";
+import { ControllerServiceLayout, controllerService, nodePortExposure } from "./ingress-service";
 import { HelmValues, IngressSettings } from "./types";
 import { ChartKey } from "./versions";
+
+export {
+  EXTERNAL_DNS_HOSTNAME_ANNOTATION,
+  controllerServiceAnnotations,
+  loadBalancerAddressOf,
+  nodePortExposure,
+} from "./ingress-service";
 
 /** The one namespace of the ingress controller, whichever controller is chosen. */
 export const INGRESS_NAMESPACE = "ingress";
@@ -20,8 +28,19 @@ interface ControllerLayout {
   chart: ChartKey;
   /** Fixed Helm release name. */
   releaseName: string;
-  /** Name of the LoadBalancer Service the chart creates for this release name. */
-  serviceName: string;
+  /**
+   * The controller's Service as the chart names it for this release (the platform creates it, the
+   * chart's is off); its selector is `podLabels`.
+   */
+  service: Omit<ControllerServiceLayout, "selector">;
+  /**
+   * The values leaf that turns the chart's Service off: a change of it replaces the release, deleting
+   * it first, so a stack deployed with the chart's Service loses it (Helm's uninstall waits until it
+   * is gone) before the platform's of the same name and node ports is created. The provider's
+   * detailed diff names each changed values leaf (pulumi-kubernetes helm_release.go Diff), which the
+   * engine matches against replaceOnChanges paths (pulumi step_generator.go applyReplaceOnChanges).
+   */
+  chartServiceToggle: string;
   /** Labels of the controller pods (the chart's selector labels for this release). */
   podLabels: Record<string, string>;
   /** The metrics Service the values below enable. */
@@ -32,8 +51,16 @@ export const INGRESS_CONTROLLERS: Record<IngressSettings["controller"], Controll
   traefik: {
     chart: "traefik",
     releaseName: "traefik",
-    // traefik.fullname is the release name when it contains the chart name.
-    serviceName: "traefik",
+    // traefik.service-name: traefik.fullname, the release name when it contains the chart name;
+    // _service.tpl: each exposed entry point's exposedPort, its name as targetPort (traefik.portreference).
+    service: {
+      name: "traefik",
+      ports: {
+        http: { name: "web", port: 80, targetPort: "web" },
+        https: { name: "websecure", port: 443, targetPort: "websecure" },
+      },
+    },
+    chartServiceToggle: "values.service.enabled",
     // traefik.labelselector: the instance label is "<release>-<namespace>".
     podLabels: {
       "app.kubernetes.io/name": "traefik",
@@ -54,8 +81,16 @@ export const INGRESS_CONTROLLERS: Record<IngressSettings["controller"], Controll
   nginx: {
     chart: "nginx",
     releaseName: "nginx-ingress",
-    // nginx-ingress.controller.service.name: "<fullname>-<controller.name>".
-    serviceName: "nginx-ingress-controller",
+    // nginx-ingress.controller.service.name: "<fullname>-<controller.name>"; controller-service.yaml:
+    // controller.service.httpPort / httpsPort (port and targetPort 80 / 443, names http / https).
+    service: {
+      name: "nginx-ingress-controller",
+      ports: {
+        http: { name: "http", port: 80, targetPort: 80 },
+        https: { name: "https", port: 443, targetPort: 443 },
+      },
+    },
+    chartServiceToggle: "values.controller.service.create",
     podLabels: {
       "app.kubernetes.io/name": "nginx-ingress",
       "app.kubernetes.io/instance": "nginx-ingress",
@@ -78,48 +113,7 @@ export function ingressReplicas(settings: IngressSettings, ha: boolean): number 
 /** Requests for scheduling, a memory limit against leaks; both controllers are sized alike. */
 const CONTROLLER_RESOURCES = resources("100m", "128Mi", "512Mi");
 
-/** The node ports and reported address where the cluster has no LoadBalancer implementation. */
-type NodePortExposure = Extract<ClusterLoadBalancer, { available: false }>;
-
-/**
- * The NodePort exposure, or undefined where LoadBalancer Services get an address. Without a
- * LoadBalancer implementation Helm's wait never returns (helm pkg/kube/ready.go: a LoadBalancer
- * Service is ready once `status.loadBalancer.ingress` is set), so the release would time out and
- * roll back. A NodePort Service is ready once it has a cluster IP. NodePort, not hostPort: hostPort
- * breaks Pod Security baseline, and the namespace enforces restricted.
- */
-export function nodePortExposure(lb: ClusterLoadBalancer): NodePortExposure | undefined {
-  return lb.available === false ? lb : undefined;
-}
-
-/**
- * The NodePort Service spec: traffic to the node port of ANY node reaches a controller pod. kind
- * maps host ports to one node only (kind "Extra Port Mappings": the node's containerPort must equal
- * the Service's nodePort), and with `externalTrafficPolicy: Local` a node without a controller pod
- * drops the traffic (Kubernetes "Service", traffic policies).
- */
-const NODE_PORT_SPEC = { type: "NodePort", externalTrafficPolicy: "Cluster" } as const;
-const LOAD_BALANCER_SPEC = { type: "LoadBalancer", externalTrafficPolicy: "Local" } as const;
-
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
-/**
- * external-dns's hostname annotation (docs/annotations/annotations.md at the image of
- * CHARTS.externalDns): on a LoadBalancer Service, a record of that name pointing at its address
- * (external-dns reads Services: `sources`, addons/dns/values.ts). It names the ingress itself.
- */
-export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
-
-/** The controller Service's annotations: the cluster's load balancer ones, and the ingress's own record. */
-export function controllerServiceAnnotations(
-  lb: ManagedCluster["loadBalancer"],
-  dnsHostname: string | undefined,
-): Record<string, string> {
-  return {
-    ...lb.serviceAnnotations,
-    ...(dnsHostname === undefined ? {} : { [EXTERNAL_DNS_HOSTNAME_ANNOTATION]: dnsHostname }),
-  };
-}
 
 /**
  * Traefik values (CHARTS.traefik). The pods run as 65532 with a read-only root filesystem, no capabilities,
@@ -133,7 +127,6 @@ export function traefikValues(
   settings: IngressSettings,
   ha: boolean,
   lb: ManagedCluster["loadBalancer"],
-  dnsHostname?: string,
 ): HelmValues {
   const layout = INGRESS_CONTROLLERS.traefik;
   const np = nodePortExposure(lb);
@@ -147,31 +140,26 @@ export function traefikValues(
     providers: {
       kubernetesIngress: {
         enabled: true,
-        // Copy the load balancer address of the chart's Service into every Ingress status. A
-        // NodePort Service has none, and Traefik then skips the status (updateIngressStatus), so
-        // Pulumi's Ingress await (pulumi-kubernetes await/ingress.go waits for
-        // `status.loadBalancer.ingress`) would time out: report the configured address instead.
+        // Copy the load balancer address of the platform's Service into every Ingress status: with
+        // the chart's Service off, the chart passes the flag only with a pathOverride
+        // (_podtemplate.tpl). A NodePort Service has no address, and Traefik then skips the status
+        // (updateIngressStatus), so Pulumi's Ingress await (pulumi-kubernetes await/ingress.go waits
+        // for `status.loadBalancer.ingress`) would time out: report the configured address instead.
         ...(np
           ? {
               publishedService: { enabled: false },
               ingressEndpoint: IPV4.test(np.address) ? { ip: np.address } : { hostname: np.address },
             }
-          : { publishedService: { enabled: true } }),
+          : {
+              publishedService: {
+                enabled: true,
+                pathOverride: `${INGRESS_NAMESPACE}/${layout.service.name}`,
+              },
+            }),
       },
     },
-    service: {
-      enabled: true,
-      // The default Service's annotations (templates/service.yaml renders `service.annotations`).
-      annotations: controllerServiceAnnotations(lb, dnsHostname),
-      // `service.spec` passes through into the ServiceSpec (traefik _service.tpl). Local keeps client
-      // source IPs (as the nginx option does) and lets the cloud LB health-check only the nodes
-      // running a replica.
-      spec: { ...(np ? NODE_PORT_SPEC : LOAD_BALANCER_SPEC) },
-    },
-    // Fixed node ports (rendered as `nodePort` of each exposed port, traefik _service.tpl).
-    ...(np
-      ? { ports: { web: { nodePort: np.nodePorts.http }, websecure: { nodePort: np.nodePorts.https } } }
-      : {}),
+    // The platform creates the Service (./ingress-service.ts): templates/service.yaml renders none.
+    service: { enabled: false },
     metrics: {
       prometheus: {
         entryPoint: "metrics",
@@ -204,7 +192,6 @@ export function nginxValues(
   settings: IngressSettings,
   ha: boolean,
   lb: ManagedCluster["loadBalancer"],
-  dnsHostname?: string,
 ): HelmValues {
   const layout = INGRESS_CONTROLLERS.nginx;
   const np = nodePortExposure(lb);
@@ -217,18 +204,15 @@ export function nginxValues(
       initContainerResources: resources("50m", "32Mi", "64Mi"),
       readOnlyRootFilesystem: true,
       ingressClass: { name: settings.className, create: true, setAsDefaultIngress: true },
-      // Publish the LoadBalancer Service's address in the status of Ingress resources.
-      reportIngressStatus: { enable: true, enableLeaderElection: true },
-      service: {
-        create: true,
-        ...(np ? NODE_PORT_SPEC : LOAD_BALANCER_SPEC),
-        // templates/controller-service.yaml renders `controller.service.annotations`.
-        annotations: controllerServiceAnnotations(lb, dnsHostname),
-        // controller-service.yaml renders these for type NodePort or LoadBalancer.
-        ...(np
-          ? { httpPort: { nodePort: np.nodePorts.http }, httpsPort: { nodePort: np.nodePorts.https } }
-          : {}),
+      // Publish the platform's LoadBalancer Service's address in the status of Ingress resources:
+      // with the chart's Service off, `-external-service` only from `externalService` (_helpers.tpl).
+      reportIngressStatus: {
+        enable: true,
+        enableLeaderElection: true,
+        ...(np ? {} : { externalService: layout.service.name }),
       },
+      // The platform creates the Service (./ingress-service.ts): controller-service.yaml renders none.
+      service: { create: false },
       config: {
         entries: {
           "server-tokens": "False",
@@ -256,15 +240,6 @@ export function nginxValues(
   };
 }
 
-/** The address clients reach: the first load balancer ingress entry, "" while it is pending. */
-export function loadBalancerAddressOf(
-  status: k8s.types.output.core.v1.ServiceStatus | undefined,
-  kind: LoadBalancerAddressKind,
-): string {
-  const first = status?.loadBalancer?.ingress?.[0];
-  return (kind === "hostname" ? first?.hostname : first?.ip) ?? "";
-}
-
 export interface IngressControllerArgs {
   settings: IngressSettings;
   ctx: AddonContext;
@@ -274,41 +249,19 @@ export interface IngressControllerArgs {
 }
 
 /**
- * The address clients reach: with a load balancer, read from the chart's LoadBalancer Service once the
- * release is deployed (Helm's wait, atomic, returns only once the Service has an address); without
- * one, the configured address of the node ports.
- */
-export function ingressAddress(
-  name: string,
-  service: { namespace: k8s.core.v1.Namespace; name: string; release: k8s.helm.v3.Release },
-  loadBalancer: ManagedCluster["loadBalancer"],
-  opts: { parent: pulumi.Resource; provider: k8s.Provider },
-): pulumi.Output<string> {
-  const np = nodePortExposure(loadBalancer);
-  if (np) return pulumi.output(np.address);
-  const read = k8s.core.v1.Service.get(
-    `${name}-lb`,
-    pulumi.interpolate`${service.namespace.metadata.name}/${service.name}`,
-    { provider: opts.provider, parent: opts.parent, dependsOn: [service.release] },
-  );
-  return read.status.apply((s) => loadBalancerAddressOf(s, loadBalancer.addressKind));
-}
-
-/**
  * The ingress controller in namespace `ingress` (Pod Security restricted), exposed by a
- * LoadBalancer Service (a NodePort Service where the cluster has no LoadBalancer implementation);
- * its IngressClass `settings.className` is the cluster default.
+ * LoadBalancer Service (a NodePort Service where the cluster has no LoadBalancer implementation)
+ * that `expose()` creates; its IngressClass `settings.className` is the cluster default.
  */
 export class IngressController extends AddonComponent {
   /** The IngressClass workloads use (the cluster default). */
   readonly className: string;
   /** Which controller runs (traefik or F5 NGINX). */
   readonly controller: IngressSettings["controller"];
-  /**
-   * The load balancer's DNS name (AWS) or IP (others), read after the release is deployed; without
-   * a load balancer, the configured address of the node ports.
-   */
-  readonly loadBalancerAddress: pulumi.Output<string>;
+  private readonly ingressName: string;
+  private readonly args: IngressControllerArgs;
+  private readonly namespaceObject: k8s.core.v1.Namespace;
+  private exposed?: { service: k8s.core.v1.Service; address: pulumi.Output<string> };
 
   constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kube-platform:addons:IngressController", name, opts);
@@ -323,23 +276,64 @@ export class IngressController extends AddonComponent {
       podSecurity: "restricted",
       values:
         settings.controller === "traefik"
-          ? traefikValues(settings, ha, loadBalancer, args.dnsHostname)
-          : nginxValues(settings, ha, loadBalancer, args.dnsHostname),
+          ? traefikValues(settings, ha, loadBalancer)
+          : nginxValues(settings, ha, loadBalancer),
       extraValues: settings.values,
       ctx,
       parent: this,
+      options: { replaceOnChanges: [layout.chartServiceToggle], deleteBeforeReplace: true },
     });
-    const service = { namespace, name: layout.serviceName, release };
-    this.loadBalancerAddress = ingressAddress(name, service, loadBalancer, {
-      parent: this,
-      provider: ctx.provider,
-    });
+    this.ingressName = name;
+    this.args = args;
+    this.namespaceObject = namespace;
     this.className = settings.className;
     this.controller = settings.controller;
     const metrics = { name: layout.releaseName, namespace: INGRESS_NAMESPACE, ...layout.metrics, release };
     this.publish(
       { namespace: INGRESS_NAMESPACE, release, metrics: [metrics] },
-      { className: this.className, loadBalancerAddress: this.loadBalancerAddress },
+      { className: this.className },
     );
+  }
+
+  /**
+   * Creates the controller's Service (./ingress-service.ts) after the release and `after` (external-dns's
+   * records wait, when it runs: a destroy deletes the Service while external-dns still removes the
+   * ingress's record). Called once, by the platform once external-dns settles.
+   */
+  expose(after: pulumi.Input<pulumi.Resource>[] = []): k8s.core.v1.Service {
+    if (this.exposed) throw new Error(`IngressController ${this.ingressName}: expose() is called once`);
+    const { settings, ctx, loadBalancer, dnsHostname } = this.args;
+    const layout = INGRESS_CONTROLLERS[settings.controller];
+    this.exposed = controllerService(
+      this.ingressName,
+      {
+        layout: { ...layout.service, selector: layout.podLabels },
+        namespace: this.namespaceObject,
+        loadBalancer,
+        dnsHostname,
+        after: [this.release, ...after],
+      },
+      { parent: this, provider: ctx.provider },
+    );
+    return this.exposed.service;
+  }
+
+  /** The controller's Service (after expose()). */
+  get service(): k8s.core.v1.Service {
+    return this.exposedOrThrow("service").service;
+  }
+
+  /**
+   * The load balancer's DNS name (AWS) or IP (others), from the controller's Service (after
+   * expose()); without a load balancer, the configured address of the node ports.
+   */
+  get loadBalancerAddress(): pulumi.Output<string> {
+    return this.exposedOrThrow("loadBalancerAddress").address;
+  }
+
+  private exposedOrThrow(field: string) {
+    if (!this.exposed)
+      throw new Error(`IngressController ${this.ingressName}: ${field} is read before expose()`);
+    return this.exposed;
   }
 }

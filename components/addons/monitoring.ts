@@ -12,7 +12,8 @@ import { alertingValues, receiversSecret } from "./alerting";
 import { AddonContext, addonNamespace, chartRelease, resources } from "./base";
 import { KUBE_STATE_METRICS_COLLECTORS } from "./kube-state-metrics";
 import { AddonComponent, MetricsEndpoint } from "./contract";
-import { HelmValues, MonitoringSettings } from "./types";
+import { HelmValues, MonitoringSettings, VolumeOnDestroy } from "./types";
+import { HELM_KEEP, monitoringVolumeClaims, namespaceRetention } from "./volume-retention";
 
 /** Namespace of everything but node-exporter (Pod Security "restricted"). */
 export const MONITORING_NAMESPACE = "monitoring";
@@ -49,6 +50,8 @@ export interface MonitoringArgs {
   storageClass: pulumi.Input<string>;
   /** The cluster's DNS (a per-target capability): which of the chart's DNS targets is scraped. */
   clusterDns: ClusterDns;
+  /** The claims on destroy (addons.volumes.onDestroy, ./volume-retention.ts); absent: deleted. */
+  volumesOnDestroy?: VolumeOnDestroy;
 }
 
 /**
@@ -141,6 +144,7 @@ export function monitoringValues(
   storageClass: pulumi.Input<string>,
   grafanaSecretName: pulumi.Input<string>,
   clusterDns: ClusterDns,
+  volumesOnDestroy?: VolumeOnDestroy,
 ): HelmValues {
   const prometheusPods = {
     "app.kubernetes.io/name": "prometheus",
@@ -222,6 +226,8 @@ export function monitoringValues(
         storageClassName: storageClass,
         accessModes: ["ReadWriteOnce"],
         size: settings.grafanaStorageSize,
+        // Retained volumes: the uninstall keeps the claim (templates/pvc.yaml renders these annotations).
+        ...(volumesOnDestroy === "retain" ? { annotations: { ...HELM_KEEP } } : {}),
       },
       // The chown init container runs as root (breaks "restricted"); fsGroup 472 already owns the volume.
       initChownData: { enabled: false },
@@ -313,8 +319,10 @@ export class Monitoring extends AddonComponent {
     this.childPrefix = name;
     this.k8sProvider = ctx.provider;
 
-    // The "monitoring" namespace (restricted) holds everything but node-exporter.
-    const namespace = addonNamespace(name, MONITORING_NAMESPACE, "restricted", ctx, this);
+    // The "monitoring" namespace (restricted) holds everything but node-exporter, and the volumes.
+    const claims = monitoringVolumeClaims(MONITORING_RELEASE, settings);
+    const retention = namespaceRetention(args.volumesOnDestroy, claims);
+    const namespace = addonNamespace(name, MONITORING_NAMESPACE, "restricted", ctx, this, retention);
     this.nodeExporterNamespace = addonNamespace(
       `${name}-node-exporter`,
       NODE_EXPORTER_NAMESPACE,
@@ -340,6 +348,7 @@ export class Monitoring extends AddonComponent {
         args.storageClass,
         admin.secret.metadata.name,
         args.clusterDns,
+        args.volumesOnDestroy,
       ),
       extraValues: settings.values,
       ctx,

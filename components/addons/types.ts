@@ -142,6 +142,14 @@ export interface DnsSettings {
 /** "auto": installed only where the cluster needs it (no metrics API / no native node autoscaling). */
 export type AutoToggle = "auto" | boolean;
 
+/**
+ * What a destroy does with the add-ons' PersistentVolumeClaims (Vault's data and audit, Prometheus,
+ * Alertmanager, Grafana): "delete" removes them (and so their disks) before the nodes and the
+ * cluster go; "retain" keeps them, in their namespace, and the destroy reports them
+ * (components/addons/volume-retention.ts).
+ */
+export type VolumeOnDestroy = "delete" | "retain";
+
 export interface AddonsSettings {
   /** Replicas > 1, PodDisruptionBudgets and spread constraints for every add-on. */
   highAvailability: boolean;
@@ -153,4 +161,6 @@ export interface AddonsSettings {
   clusterAutoscaler: { enabled: AutoToggle; values: HelmValues };
   /** Absent: no external-dns, no DNS-01 issuers (no zone configured). */
   dns?: DnsSettings;
+  /** The add-ons' volumes on destroy (addons.volumes). */
+  volumes: { onDestroy: VolumeOnDestroy };
 }

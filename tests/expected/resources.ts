@@ -242,7 +242,8 @@ export const EKS_DEV_STACK_RESOURCES: ResourceTable = {
   "kubernetes:core/v1:Namespace": 10,
   "kubernetes:core/v1:ResourceQuota": 1,
   "kubernetes:core/v1:Secret": 3,
-  "kubernetes:core/v1:Service": 1,
+  // +1: the ingress controller's Service (components/addons/ingress-service.ts)
+  "kubernetes:core/v1:Service": 2,
   "kubernetes:core/v1:ServiceAccount": 3,
   "kubernetes:helm.sh/v3:Release": 7,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 7,
@@ -257,8 +258,8 @@ export const EKS_DEV_STACK_RESOURCES: ResourceTable = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 2,
-  // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it)
-  "time:index/sleep:Sleep": 1,
+  // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it), the volumes' (volumes.ts)
+  "time:index/sleep:Sleep": 2,
 };
 
 /**
@@ -315,7 +316,8 @@ export const PROD_STACK_RESOURCES: ResourceTable = {
   "kubernetes:core/v1:Namespace": 11,
   "kubernetes:core/v1:ResourceQuota": 2,
   "kubernetes:core/v1:Secret": 2,
-  "kubernetes:core/v1:Service": 2,
+  // +1: the ingress controller's Service (components/addons/ingress-service.ts)
+  "kubernetes:core/v1:Service": 3,
   "kubernetes:core/v1:ServiceAccount": 4,
   "kubernetes:helm.sh/v3:Release": 7,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 7,
@@ -329,8 +331,8 @@ export const PROD_STACK_RESOURCES: ResourceTable = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 1,
-  // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it)
-  "time:index/sleep:Sleep": 1,
+  // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it), the volumes' (volumes.ts)
+  "time:index/sleep:Sleep": 2,
 };
 
 /**
@@ -379,7 +381,8 @@ export const GKE_STACK_RESOURCES: ResourceTable = {
   "kubernetes:core/v1:Namespace": 8,
   "kubernetes:core/v1:ResourceQuota": 1,
   "kubernetes:core/v1:Secret": 2,
-  "kubernetes:core/v1:Service": 1,
+  // +1: the ingress controller's Service (components/addons/ingress-service.ts)
+  "kubernetes:core/v1:Service": 2,
   "kubernetes:core/v1:ServiceAccount": 3,
   "kubernetes:helm.sh/v3:Release": 5,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 6,
@@ -392,8 +395,8 @@ export const GKE_STACK_RESOURCES: ResourceTable = {
   "pulumi:providers:gcp": 1,
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 1,
-  // the IAM propagation wait, and external-dns's teardown wait (ExternalDns.settle)
-  "time:index/sleep:Sleep": 2,
+  // the IAM propagation wait, external-dns's teardown wait (ExternalDns.settle), the volumes' (volumes.ts)
+  "time:index/sleep:Sleep": 3,
 };
 
 /**
@@ -437,7 +440,8 @@ export const AKS_STACK_RESOURCES: ResourceTable = {
   "kubernetes:core/v1:Namespace": 8,
   "kubernetes:core/v1:ResourceQuota": 1,
   "kubernetes:core/v1:Secret": 2,
-  "kubernetes:core/v1:Service": 1,
+  // +1: the ingress controller's Service (components/addons/ingress-service.ts)
+  "kubernetes:core/v1:Service": 2,
   "kubernetes:core/v1:ServiceAccount": 3,
   "kubernetes:helm.sh/v3:Release": 5,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 6,
@@ -449,8 +453,8 @@ export const AKS_STACK_RESOURCES: ResourceTable = {
   "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 1,
-  // the IAM propagation wait, and external-dns's teardown wait (ExternalDns.settle)
-  "time:index/sleep:Sleep": 2,
+  // the IAM propagation wait, external-dns's teardown wait (ExternalDns.settle), the volumes' (volumes.ts)
+  "time:index/sleep:Sleep": 3,
 };
 
 /**
@@ -487,7 +491,8 @@ export const DOKS_STACK_RESOURCES: ResourceTable = {
   "kubernetes:core/v1:Namespace": 9,
   "kubernetes:core/v1:ResourceQuota": 1,
   "kubernetes:core/v1:Secret": 4,
-  "kubernetes:core/v1:Service": 1,
+  // +1: the ingress controller's Service (components/addons/ingress-service.ts)
+  "kubernetes:core/v1:Service": 2,
   "kubernetes:core/v1:ServiceAccount": 3,
   "kubernetes:helm.sh/v3:Release": 6,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 6,
@@ -499,8 +504,8 @@ export const DOKS_STACK_RESOURCES: ResourceTable = {
   "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 1,
-  // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it)
-  "time:index/sleep:Sleep": 1,
+  // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it), the volumes' (volumes.ts)
+  "time:index/sleep:Sleep": 2,
 };
 
 /**
@@ -530,7 +535,8 @@ export const DEV_STACK_RESOURCES: ResourceTable = {
   "kubernetes:core/v1:Namespace": 9,
   "kubernetes:core/v1:ResourceQuota": 2,
   "kubernetes:core/v1:Secret": 3,
-  "kubernetes:core/v1:Service": 2,
+  // +1: the ingress controller's Service (components/addons/ingress-service.ts)
+  "kubernetes:core/v1:Service": 3,
   "kubernetes:core/v1:ServiceAccount": 4,
   "kubernetes:helm.sh/v3:Release": 5,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 5,
@@ -543,6 +549,8 @@ export const DEV_STACK_RESOURCES: ResourceTable = {
   "kubernetes:scheduling.k8s.io/v1:PriorityClass": 2,
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 2,
+  // the volumes' teardown wait (volumes.ts; no wait on an adopted cluster)
+  "time:index/sleep:Sleep": 1,
 };
 
 /** Every example stack (offline/stacks.ts EXAMPLE_STACKS) by name: the table of its whole program. */

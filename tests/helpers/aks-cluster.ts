@@ -63,7 +63,7 @@ export const PROD_AKS: RawAks = {
   podCidr: "192.168.0.0/16",
   serviceCidr: "10.0.0.0/16",
   dnsServiceIp: "10.0.0.10",
-  authorizedIpRanges: ["203.0.113.0/24", "198.51.100.7/32"],
+  authorizedIpRanges: ["198.18.113.0/24", "198.19.100.7/32"],
   privateCluster: false,
   skuTier: "Standard",
   upgradeChannel: "patch",

@@ -12,7 +12,7 @@ import { VAULT_INIT } from "./vault-fixtures";
 export type Obj = Record<string, unknown>;
 
 export const ctx = { project: "kube-platform", stack: "dev", secretKeys: new Set(["secrets"]) };
-export const DOKS = { target: "doks", region: "ams3", apiAllowedAddresses: ["203.0.113.0/24"] };
+export const DOKS = { target: "doks", region: "ams3", apiAllowedAddresses: ["198.18.0.0/24"] };
 export const PROD = { profile: "prod", certManager: { email: "platform@kube-platform.dev" } };
 
 export const SLACK_URL = "https://hooks.slack.com/services/T000/B000/s3cr3t-slack";

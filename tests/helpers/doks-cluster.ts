@@ -46,7 +46,7 @@ export const PROD_DOKS: RawDoks = {
   autoUpgrade: true,
   surgeUpgrade: true,
   maintenanceWindow: { day: "sunday", startTime: "03:00" },
-  apiAllowedAddresses: ["203.0.113.0/24", "198.51.100.7/32"],
+  apiAllowedAddresses: ["198.18.113.0/24", "198.19.100.7/32"],
   nodePools: [
     SYSTEM_POOL,
     {

@@ -85,7 +85,7 @@ export const DEV_EKS: RawEks = {
   availabilityZoneCount: 2,
   natGateways: "single",
   endpointPublicAccess: true,
-  publicAccessCidrs: ["198.51.100.0/24", "203.0.113.7/32"],
+  publicAccessCidrs: ["198.19.100.0/24", "198.18.113.7/32"],
   supportType: "EXTENDED",
   adminPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/Developer`],
   kubeconfigProfile: "kp-dev",

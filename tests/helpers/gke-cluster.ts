@@ -49,8 +49,8 @@ export const PROD_GKE: RawGke = {
   servicesCidr: "10.24.0.0/20",
   masterCidr: "172.16.0.0/28",
   masterAuthorizedNetworks: [
-    { name: "office", cidr: "198.51.100.0/24" },
-    { name: "vpn", cidr: "203.0.113.0/27" },
+    { name: "office", cidr: "198.19.100.0/24" },
+    { name: "vpn", cidr: "198.18.113.0/27" },
   ],
   releaseChannel: "STABLE",
   deletionProtection: true,

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PULUMI_ROOT_ENV, REPO_ROOT } from "../../automation/driver";
-import { KIND_CONFIG, KIND_KUBECONFIG, runLocal } from "../../automation/local";
+import { KIND_CONFIG, runLocal } from "../../automation/local";
 
 const FAKE_PULUMI = path.join(__dirname, "..", "fixtures", "fake-pulumi", "bin", "pulumi");
 export const KUBECONFIG = "apiVersion: v1\nkind: Config\ncurrent-context: kind-kube-platform\n";
@@ -109,8 +109,10 @@ export interface Result {
 
 export class Machine {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-local-"));
-  /** A stand-in for the repository (the driver's work dir, where .pulumi-local goes). */
+  /** A stand-in for the repository (the driver's work dir); the command writes nothing into it. */
   readonly root = path.join(this.dir, "repo");
+  /** The user's state directory (HOME is this.dir): the --local backend and the kind kubeconfig. */
+  readonly stateDir = path.join(this.dir, ".local", "state", "kube-platform");
   readonly bin = path.join(this.dir, "bin");
   readonly pulumiRoot = path.join(this.dir, "pulumi");
 
@@ -134,8 +136,9 @@ export class Machine {
     fs.writeFileSync(path.join(this.dir, "scenario.json"), JSON.stringify({ stacks }));
   }
 
+  /** Where the shipped Pulumi.dev.yaml's cluster.kubeconfigPath (~/.local/state/...) points. */
   get kubeconfigFile(): string {
-    return path.join(this.root, KIND_KUBECONFIG);
+    return path.join(this.stateDir, "kind-kubeconfig.yaml");
   }
 
   async run(argv: string[], env: Record<string, string> = {}): Promise<Result> {

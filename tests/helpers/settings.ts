@@ -52,14 +52,14 @@ export type RawNodePool = NonNullable<RawEks["nodePools"]>[number];
 
 /** The fewest keys each managed target requires (its region and who may reach the API server). */
 export const RAW_CLUSTERS = {
-  eks: { region: "eu-west-1", publicAccessCidrs: ["203.0.113.0/24"] },
+  eks: { region: "eu-west-1", publicAccessCidrs: ["198.18.0.0/24"] },
   gke: {
     project: "my-project-1",
     region: "europe-west1",
-    masterAuthorizedNetworks: [{ name: "office", cidr: "203.0.113.0/24" }],
+    masterAuthorizedNetworks: [{ name: "office", cidr: "198.18.0.0/24" }],
   },
   aks: { location: "westeurope", adminGroupObjectIds: ["00000000-0000-0000-0000-000000000001"] },
-  doks: { region: "ams3", apiAllowedAddresses: ["203.0.113.0/24"] },
+  doks: { region: "ams3", apiAllowedAddresses: ["198.18.0.0/24"] },
 } as const;
 
 export interface FixtureOptions {

@@ -20,7 +20,8 @@ import * as random from "@pulumi/random";
 import { UnsealKms, WorkloadIdentity } from "../../cluster/types";
 import { AddonContext, addonNamespace, chartRelease } from "../base";
 import { AddonComponent } from "../contract";
-import { VaultClient, VaultSettings } from "../types";
+import { VaultClient, VaultSettings, VolumeOnDestroy } from "../types";
+import { namespaceRetention } from "../volume-retention";
 import {
   INJECTOR_LABELS,
   VAULT_INJECTOR_PORT,
@@ -34,7 +35,7 @@ import { injectorTrustsVaultCa } from "./injector";
 import { vaultSeal } from "./setup-config";
 import { VaultSetup } from "./setup";
 import { VaultTls, VaultTlsIssuer, vaultTls } from "./tls";
-import { vaultValues, VaultValuesOptions } from "./values";
+import { vaultValues, VaultValuesOptions, vaultVolumeClaims } from "./values";
 
 export * from "./injector";
 export * from "./names";
@@ -62,6 +63,11 @@ export interface VaultArgs {
   tls?: VaultTlsIssuer;
   /** Auto-unseal with the cluster's cloud KMS; Shamir when absent. */
   unseal?: VaultUnseal;
+  /**
+   * What a destroy does with the data and audit claims (addons.volumes.onDestroy): "retain" keeps
+   * the namespace with them (../volume-retention.ts); absent or "delete": deleted with it.
+   */
+  volumesOnDestroy?: VolumeOnDestroy;
 }
 
 /** What the server needs from the cloud: its config (with the seal stanza) and the identity binding. */
@@ -170,7 +176,8 @@ export class Vault extends AddonComponent {
     this.autoUnseal = args.unseal !== undefined;
     const child = { parent: this, provider: ctx.provider };
 
-    const namespace = addonNamespace(name, VAULT_NAMESPACE, "restricted", ctx, this);
+    const retention = namespaceRetention(args.volumesOnDestroy, vaultVolumeClaims(settings));
+    const namespace = addonNamespace(name, VAULT_NAMESPACE, "restricted", ctx, this, retention);
     this.tls = ha && args.tls ? vaultTls(name, namespace, args.tls, child) : undefined;
     // The dev server's root token (VAULT_DEV_ROOT_TOKEN_ID): generated, a secret in state.
     this.devRootToken = ha

@@ -22,6 +22,7 @@ import {
   VAULT_TLS_SECRET,
 } from "./names";
 import { tlsReloadContainer } from "./reload";
+import { statefulSetClaims } from "../volume-retention";
 
 export interface VaultValuesOptions {
   /** StorageClass of the data (and audit) volumes. */
@@ -170,7 +171,11 @@ export function vaultValues(
       // audit volume in any mode: templates/_helpers.tpl "vault.volumeclaims", "vault.mounts").
       dataStorage: ha ? volume(settings.storageSize) : { enabled: false },
       auditStorage: ha ? volume(settings.auditStorageSize) : { enabled: false },
-      // Raft data survives an uninstall and a scale-down.
+      // Raft data survives an uninstall (a dev/ha switch replaces the release), a StatefulSet deleted
+      // by hand (the volume procedures) and a scale-down. What a destroy does with the claims is the
+      // namespace's (addons.volumes.onDestroy: ../volume-retention.ts): `whenDeleted: Delete` would have
+      // the garbage collector delete them after the StatefulSet, awaited by nobody. Kubernetes may
+      // change this policy of a running StatefulSet (pkg/apis/apps/validation ValidateStatefulSetUpdate).
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       networkPolicy: {
         enabled: true,
@@ -231,6 +236,14 @@ export function vaultValues(
     // No chart ServiceMonitor (see `metrics` below).
     serverTelemetry: { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },
   };
+}
+
+/**
+ * The claims of the server StatefulSet: templates `data` and `audit` (ha mode; chart
+ * templates/_helpers.tpl "vault.volumeclaims"), one each per server; none in dev mode.
+ */
+export function vaultVolumeClaims(settings: Pick<VaultSettings, "mode" | "replicas">): string[] {
+  return settings.mode === "ha" ? statefulSetClaims(["data", "audit"], VAULT_RELEASE, settings.replicas) : [];
 }
 
 /**
