@@ -27,6 +27,8 @@ import {
   type Report,
   type StackReport,
 } from "./report";
+import { FORCED_WAIT_MS, cliChildren, sendSignal, type CliProcess } from "./forced-stop";
+import { removePackConfigs } from "./stack-ops";
 import { emptyResult, runStack, type Logger, type RunContext } from "./stack-run";
 import { USAGE } from "./usage";
 
@@ -39,6 +41,7 @@ export const PULUMI_ROOT_ENV = "KP_PULUMI_ROOT";
 export interface DriverIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The environment: the driver reads it, and the Pulumi CLI gets it (the process's, for the CLI). */
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /**
@@ -48,6 +51,8 @@ export interface DriverIO {
    */
   onSignal(handler: (signal: string, reachesChildren: boolean) => void): () => void;
   now?: () => number;
+  /** How long a forced stop (the second signal) waits for Pulumi; default FORCED_WAIT_MS. */
+  forcedWaitMs?: number;
 }
 
 /** Runs `fn` over the items with at most `limit` in flight; stops taking new items when `stop()`. */
@@ -74,6 +79,76 @@ function writeReport(report: Report, target: string, io: DriverIO): void {
   } else {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
+  }
+}
+
+/**
+ * Cancellation: the first signal interrupts Pulumi (its graceful cancel: the operations in flight
+ * finish); the second sends the signal on to the Pulumi CLI processes (their own terminate path:
+ * the state saved, the lock released) and waits for them, at most `forcedWaitMs`; a third stops
+ * waiting. `forcedStop` resolves when the driver stops waiting.
+ */
+function watchSignals(
+  io: DriverIO,
+  ctx: RunContext,
+  command: string,
+): { forcedStop: Promise<void>; dispose: () => void } {
+  let forced: () => void = () => undefined;
+  const forcedStop = new Promise<void>((resolve) => (forced = resolve));
+  let timer: NodeJS.Timeout | undefined;
+  let signals = 0;
+  const waitMs = io.forcedWaitMs ?? FORCED_WAIT_MS;
+  const unsubscribe = io.onSignal((signal, reachesChildren) => {
+    signals++;
+    if (signals === 1) {
+      ctx.cancelled = true;
+      ctx.log(
+        `${signal} received: cancelling; Pulumi stops cleanly after the operations in flight (send again to force)`,
+      );
+      if (!reachesChildren) ctx.abort.abort();
+      return;
+    }
+    if (signals === 2) {
+      // The driver never removes the lock of a CLI that lives (`pulumi cancel`, ./forced-stop).
+      const sent = reachesChildren ? [] : sendSignal(cliChildren(command), signal);
+      ctx.log(
+        `${signal} received again: forcing; Pulumi stops without finishing the operations in flight ` +
+          `(${reachesChildren ? "it got the signal too" : `sent to ${sent.length} Pulumi process(es)`}), ` +
+          `saves the state and releases the lock; waiting up to ${Math.round(waitMs / 1000)}s for it ` +
+          "(send again to exit at once)",
+      );
+      timer = setTimeout(forced, waitMs);
+      return;
+    }
+    ctx.log(`${signal} received again: exiting without waiting for Pulumi`);
+    forced();
+  });
+  return {
+    forcedStop,
+    dispose: () => {
+      unsubscribe();
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}
+
+/** A stack still running when a forced stop ended the wait: cancelled, and whether its CLI still runs. */
+function forcedResult(r: StackReport, alive: readonly CliProcess[], log: Logger, elapsedMs: number): void {
+  const pids = alive.filter((p) => p.stack === r.stack).map((p) => p.pid);
+  const still = pids.length > 0 ? ` (the Pulumi CLI, pid ${pids.join(", ")}, is still running)` : "";
+  r.status = "cancelled";
+  r.exitCode = EXIT.cancelled;
+  r.error = {
+    kind: "cancelled",
+    message: `cancelled by a signal (forced)${still}`,
+    exitCode: EXIT.cancelled,
+  };
+  r.durationSeconds = Math.round(elapsedMs / 100) / 10;
+  if (pids.length > 0) {
+    log(
+      `[${r.stack}] warning: the Pulumi CLI (pid ${pids.join(", ")}) is still running; the stack stays ` +
+        `locked until it ends. If it never ends, stop it, then run pulumi cancel --stack ${r.stack} and refresh`,
+    );
   }
 }
 
@@ -207,7 +282,11 @@ async function runStacks(options: DriverOptions, io: DriverIO, state: RunState):
     return setupError({ kind: "passphrase", message: problems.join("; ") });
   }
 
-  const envVars: Record<string, string> = { PULUMI_SKIP_UPDATE_CHECK: "true" };
+  // The CLI gets the environment the driver was given (the passphrase and backend it checked, the
+  // cloud's credentials), then the driver's own settings.
+  const envVars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(io.env)) if (v !== undefined) envVars[k] = v;
+  envVars.PULUMI_SKIP_UPDATE_CHECK = "true";
   const url = backendUrl(options);
   if (url !== undefined) envVars.PULUMI_BACKEND_URL = url;
   if (options.localDir !== undefined) fs.mkdirSync(options.localDir, { recursive: true });
@@ -249,34 +328,8 @@ async function runStacks(options: DriverOptions, io: DriverIO, state: RunState):
     running: new Set(),
   };
 
-  let forced: () => void = () => undefined;
-  const forcedStop = new Promise<void>((resolve) => (forced = resolve));
-  let signals = 0;
-  const unsubscribe = io.onSignal((signal, reachesChildren) => {
-    signals++;
-    if (signals === 1) {
-      ctx.cancelled = true;
-      log(
-        `${signal} received: cancelling; Pulumi stops cleanly after the operations in flight (send again to force)`,
-      );
-      if (!reachesChildren) ctx.abort.abort();
-      return;
-    }
-    if (signals === 2) {
-      const running = [...ctx.updating.entries()];
-      log(
-        `${signal} received again: forcing; pulumi cancel on ${running.map(([n]) => n).join(", ") || "no stack"}`,
-      );
-      void Promise.allSettled(
-        running.map(([name, stack]) =>
-          stack
-            .cancel()
-            .catch((e: unknown) => log(`[${name}] pulumi cancel failed: ${classifyError(e, name).message}`)),
-        ),
-      ).then(() => forced());
-    }
-  });
-
+  const command = workspace.pulumiCommand.command;
+  const signals = watchSignals(io, ctx, command);
   try {
     const work = runPool(
       order,
@@ -284,19 +337,16 @@ async function runStacks(options: DriverOptions, io: DriverIO, state: RunState):
       (name) => runStack(ctx, name, results[order.indexOf(name)]),
       () => ctx.cancelled,
     );
-    await Promise.race([work, forcedStop]);
+    await Promise.race([work, signals.forcedStop]);
   } finally {
-    unsubscribe();
+    signals.dispose();
   }
-  // After a forced stop, the stacks still running are reported as cancelled (their Pulumi
-  // processes got the interrupt and `pulumi cancel`); the ones never started stay "skipped".
+  // A forced stop does not wait for every operation: their pack config files go now, and a stack
+  // whose Pulumi CLI still runs keeps its lock until the CLI ends (./forced-stop).
+  removePackConfigs();
+  const alive = cliChildren(command);
   for (const r of results) {
-    if (ctx.running.has(r.stack)) {
-      r.status = "cancelled";
-      r.exitCode = EXIT.cancelled;
-      r.error = { kind: "cancelled", message: "cancelled by a signal (forced)", exitCode: EXIT.cancelled };
-      r.durationSeconds = Math.round((now() - startedAt.getTime()) / 100) / 10;
-    }
+    if (ctx.running.has(r.stack)) forcedResult(r, alive, log, now() - startedAt.getTime());
   }
   return finish(exitCodeFor(results, ctx.cancelled));
 }

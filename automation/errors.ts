@@ -3,14 +3,14 @@
 // lines, and a hint that says what to do. Callers redact secrets from the result before printing it.
 //
 // The CLI's exit code decides first where it is distinct (pulumi/pulumi pkg/cmd/pulumi/cmd/
-// exit_codes.go ExitCodeFor, since v3.227.0): 2 usage, 3 authentication, 5 policy, 6 stack not
+// exit_codes.go ExitCodeFor, since v3.226.0): 2 usage, 3 authentication, 5 policy, 6 stack not
 // found, 7 changes where none were expected, 8 cancelled, 9 timeout. 1 is the CLI's generic code
 // and its bail path: the engine already reported the failure in its events and nothing is printed
 // on stderr (pkg/cmd/pulumi/cmd/cmd.go processCmdErrors), so `withEngineEvidence` completes those
 // from the events. Older CLIs exit 255 for everything; the text decides for them.
 
 import { EXIT } from "./exit-codes";
-import type { PolicyViolation } from "./progress";
+import { splitPolicyMessage, type PolicyViolation } from "./progress";
 
 export type ErrorKind =
   | "cli-missing"
@@ -107,6 +107,12 @@ export function cliExitCode(error: unknown): number | undefined {
   return typeof result.code === "number" && result.code >= 0 ? result.code : undefined;
 }
 
+/** The signal that killed the CLI of a CommandError (execa's `signal`), if it did not exit by itself. */
+export function cliSignal(error: unknown): string | undefined {
+  const signal = (commandResult(error)?.err as { signal?: unknown } | undefined)?.signal;
+  return typeof signal === "string" && signal !== "" ? signal : undefined;
+}
+
 function errorName(error: unknown): string {
   return error !== null && typeof error === "object" ? text((error as { name?: unknown }).name) : "";
 }
@@ -174,7 +180,7 @@ function classified(kind: ErrorKind, message: string, hint?: string): Classified
 
 /**
  * The kinds the CLI's exit code decides, with their messages; `byText`: the CLI's codes are not
- * distinct (255, before v3.227.0), so its wording decides instead.
+ * distinct (255, before v3.226.0), so its wording decides instead.
  */
 function byCodeOrText(
   kind: ErrorKind | undefined,
@@ -209,10 +215,50 @@ function byCodeOrText(
   return undefined;
 }
 
-/** Classifies an error. `stack` names the stack in the message when known. */
-export function classifyError(error: unknown, stack?: string): ClassifiedError {
+/** Lines compared without the CLI's "error: " prefix, so the engine's and the CLI's copies meet. */
+function sameLine(line: string): string {
+  return line.trim().replace(/^error: /, "");
+}
+
+/**
+ * The CLI's stderr without the lines that copy the engine's error diagnostics: with --diff the CLI
+ * prints every diagnostic on stderr too (pulumi/pulumi pkg/engine/lifecycletest testdata
+ * diff.stderr.txt), and a provider's error that mentions "[401]" or PULUMI_CONFIG_PASSPHRASE is
+ * still the provider's, not the CLI's own login or passphrase failure.
+ */
+export function withoutEngineCopies(stderr: string, engineErrors: readonly string[]): string {
+  if (engineErrors.length === 0) return stderr;
+  const copies = new Set(engineErrors.flatMap((e) => e.split("\n")).map(sameLine));
+  return stderr
+    .split(/\r?\n/)
+    .filter((l) => !copies.has(sameLine(l)))
+    .join("\n");
+}
+
+/** Where each classification came from, so that withEngineEvidence can re-read it with the events. */
+const ORIGIN = new WeakMap<ClassifiedError, { error: unknown; stack?: string }>();
+
+/**
+ * Classifies an error. `stack` names the stack in the message when known; `engineErrors`: the
+ * engine's error diagnostics of the operation, whose copies on stderr are not the CLI's own words.
+ */
+export function classifyError(
+  error: unknown,
+  stack?: string,
+  engineErrors: readonly string[] = [],
+): ClassifiedError {
+  const c = classifyRaw(error, stack, engineErrors);
+  ORIGIN.set(c, { error, ...(stack !== undefined ? { stack } : {}) });
+  return c;
+}
+
+function classifyRaw(
+  error: unknown,
+  stack: string | undefined,
+  engineErrors: readonly string[],
+): ClassifiedError {
   const name = errorName(error);
-  const stderr = commandStderr(error);
+  const stderr = withoutEngineCopies(commandStderr(error), engineErrors);
   const all = `${stderr}\n${errorMessage(error)}`;
   const on = stack !== undefined ? ` (stack ${stack})` : "";
   const result = commandResult(error);
@@ -266,11 +312,6 @@ export interface EngineEvidence {
   cancelled: boolean;
 }
 
-/** Lines compared without the CLI's "error: " prefix, so the engine's and the CLI's copies meet. */
-function sameLine(line: string): string {
-  return line.trim().replace(/^error: /, "");
-}
-
 /**
  * A failure's text: the engine's error diagnostics, then the mandatory policy violations, then the
  * CLI's own lines that say something new; no line twice (the --diff display repeats every
@@ -289,7 +330,9 @@ export function failureText(evidence: EngineEvidence, cliMessage: string): strin
   for (const v of evidence.policyViolations) {
     if (v.enforcementLevel !== "mandatory") continue;
     const where = v.urn !== undefined ? ` ${v.urn.slice(v.urn.lastIndexOf("::") + 2)}:` : "";
-    add(`policy mandatory ${v.policyPack}/${v.policyName}:${where} ${v.message.split("\n").join(" ")}`);
+    const { finding, description } = splitPolicyMessage(v.message);
+    const about = description !== undefined ? ` (${description})` : "";
+    add(`policy mandatory ${v.policyPack}/${v.policyName}:${where} ${finding.split("\n").join(" ")}${about}`);
   }
   const said = lines.length > 0;
   for (const l of cliMessage.split("\n")) if (!(said && SILENT.test(l))) add(l);
@@ -299,9 +342,17 @@ export function failureText(evidence: EngineEvidence, cliMessage: string): strin
 /**
  * A failed operation's classified error, completed with what the engine reported: the text of
  * failureText, and the kind of a run the CLI only exits 1 for (its bail path) but the events
- * explain: the engine cancelled it ("update canceled"), or a mandatory policy stopped it.
+ * explain: the engine cancelled it ("update canceled"), or a mandatory policy stopped it. An error
+ * from classifyError is first classified again without the stderr lines that copy the engine's
+ * diagnostics (withoutEngineCopies).
  */
-export function withEngineEvidence(error: ClassifiedError, evidence: EngineEvidence): ClassifiedError {
+export function withEngineEvidence(given: ClassifiedError, evidence: EngineEvidence): ClassifiedError {
+  // Read the CLI's stderr again without the engine's copies of its diagnostics (--diff).
+  const origin = ORIGIN.get(given);
+  const error =
+    origin !== undefined && evidence.errors.length > 0
+      ? classifyRaw(origin.error, origin.stack, evidence.errors)
+      : given;
   const message = failureText(evidence, error.message);
   if (error.kind !== "failed") return { ...error, message };
   if (evidence.policyViolations.some((v) => v.enforcementLevel === "mandatory")) {

@@ -10,11 +10,9 @@
 // cluster. It only deploys into, and deletes, a cluster it created (./local-kind: the cluster's name
 // and node label).
 
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
 import { readStackFile } from "../offline/stacks";
 import { localStateDir } from "./args";
 import { type DriverIO, REPO_ROOT, runDriver } from "./driver";
@@ -24,22 +22,21 @@ import {
   KIND_CLUSTER,
   KIND_CONTEXT,
   KIND_NODE,
-  type RunResult,
   clusterState,
   kindVersionWarning,
   refusal,
 } from "./local-kind";
 import { localPreflight } from "./local-preflight";
 import { KIND_KUBECONFIG, kindKubeconfigPath, legacyStateProblem } from "./local-state";
+import { INSTALL, KIND_CONFIG, MissingTool, checkPortMappings, run } from "./local-tools";
 import type { Report } from "./report";
 
 export { KIND_CLUSTER, KIND_CONTEXT } from "./local-kind";
+export { KIND_CONFIG } from "./local-tools";
 export { KIND_KUBECONFIG, LEGACY_LOCAL_DIR } from "./local-state";
 
 /** The stack the local path deploys (Pulumi.dev.yaml). */
 export const LOCAL_STACK = "dev";
-/** The shipped kind cluster config, relative to the repository. */
-export const KIND_CONFIG = "examples/kind-cluster.yaml";
 export const LOCAL_USAGE = `Usage: npm run local [-- up | destroy]
 
 Runs the whole platform (stack dev, Pulumi.dev.yaml) on a local kind cluster. Needs Docker,
@@ -52,50 +49,14 @@ kind and the Pulumi CLI; no cloud account, no Pulumi login.
 Only a cluster this command created (its node has the label set in ${KIND_CONFIG}) is used or deleted.
 Nothing is written into the repository: the state is in $XDG_STATE_HOME/kube-platform (else
 ~/.local/state/kube-platform), the kind kubeconfig where Pulumi.${LOCAL_STACK}.yaml's cluster.kubeconfigPath says
-(${KIND_KUBECONFIG}). A state kept in the repository's .pulumi-local/ by an earlier
-version: npm run platform -- <command> --stack ${LOCAL_STACK} --local .pulumi-local
+(${KIND_KUBECONFIG}). A state an earlier version kept in the repository's .pulumi-local/ is
+found, and the command says how to move it or keep using it.
 
 Secrets use the passphrase in PULUMI_CONFIG_PASSPHRASE (or _FILE); an empty one if neither is set.`;
 
 export interface LocalIO extends DriverIO {
   /** Sets a variable in the environment the Pulumi CLI inherits (the Automation API passes its own). */
   setEnv(name: string, value: string): void;
-}
-
-class MissingTool extends Error {}
-
-/** Runs a command; its stderr (and stdout unless captured) goes to `io.stderr` as it comes. */
-function run(io: LocalIO, cmd: string, args: string[], capture: boolean): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      env: io.env as NodeJS.ProcessEnv,
-      cwd: io.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const out: string[] = [];
-    const err: string[] = [];
-    child.stdout.on("data", (d: Buffer) => (capture ? out.push(d.toString()) : io.stderr(d.toString())));
-    child.stderr.on("data", (d: Buffer) => {
-      err.push(d.toString());
-      if (!capture) io.stderr(d.toString());
-    });
-    child.on("error", (e: NodeJS.ErrnoException) => reject(e.code === "ENOENT" ? new MissingTool(cmd) : e));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout: out.join(""), stderr: err.join("") }));
-  });
-}
-
-const INSTALL: Record<string, string> = {
-  docker: "install Docker: https://docs.docker.com/get-docker/",
-  kind: "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation",
-};
-
-/** The host ports the shipped kind config maps: containerPort → "listenAddress:hostPort". */
-function expectedPortMappings(repoRoot: string): Map<number, string> {
-  const doc = parse(fs.readFileSync(path.join(repoRoot, KIND_CONFIG), "utf8")) as {
-    nodes?: { extraPortMappings?: { containerPort: number; hostPort: number; listenAddress?: string }[] }[];
-  };
-  const mappings = (doc.nodes ?? []).flatMap((n) => n.extraPortMappings ?? []);
-  return new Map(mappings.map((m) => [m.containerPort, `${m.listenAddress ?? "0.0.0.0"}:${m.hostPort}`]));
 }
 
 function readReport(file: string): Report | undefined {
@@ -106,17 +67,29 @@ function readReport(file: string): Report | undefined {
   }
 }
 
-/**
- * The local command. Returns the exit code (./exit-codes): the driver's, EXIT.setup when this machine
- * is not ready (Docker, kind), and the preflight's before any change (EXIT.policy mandatory
- * violations, EXIT.usage invalid config).
- */
-export async function runLocal(
-  argv: readonly string[],
-  io: LocalIO,
-  repoRoot: string = REPO_ROOT,
-): Promise<number> {
-  const log = (line: string): void => io.stderr(`[local] ${line}\n`);
+/** What one run of the local command works with, once the arguments and this machine are checked. */
+interface LocalRun {
+  command: "up" | "destroy";
+  /** The streams and environment the tools and the driver get (stderr watched for the unreachable hint). */
+  io: LocalIO;
+  /** Sets a variable for this run and for the Pulumi CLI it starts. */
+  setEnv(name: string, value: string): void;
+  log(line: string): void;
+  repoRoot: string;
+  stackFile: string;
+  /** The per-user state directory (the file backend). */
+  localDir: string;
+  /** Where Pulumi.dev.yaml's cluster.kubeconfigPath puts the kind cluster's kubeconfig. */
+  kubeconfigFile: string;
+  /** The container runtime kind runs on (its provider's CLI), and whether that is Docker. */
+  runtime: string;
+  usesDocker: boolean;
+  /** Whether the output (the engine's diagnostics included) carried the provider's unreachable hint. */
+  unreachableHint: { seen: boolean };
+}
+
+/** The command of `argv` ("up" or "destroy"), or the exit code of a help or usage answer. */
+function localCommand(argv: readonly string[], io: LocalIO): "up" | "destroy" | number {
   if (argv.length === 1 && (argv[0] === "-h" || argv[0] === "--help")) {
     io.stdout(`${LOCAL_USAGE}\n`);
     return EXIT.success;
@@ -125,7 +98,19 @@ export async function runLocal(
     io.stderr(`error: unexpected arguments "${argv.join(" ")}"\n${LOCAL_USAGE}\n`);
     return EXIT.usage;
   }
-  const command = argv[0] === "destroy" ? "destroy" : "up";
+  return argv[0] === "destroy" ? "destroy" : "up";
+}
+
+/**
+ * The run's environment and paths: the passphrase, the per-user state directory, the kubeconfig
+ * file; EXIT.setup when there is no per-user directory or a state is left in the repository.
+ */
+function localRun(
+  command: "up" | "destroy",
+  io: LocalIO,
+  repoRoot: string,
+  log: (line: string) => void,
+): LocalRun | number {
   const env: Record<string, string | undefined> = { ...io.env };
   const setEnv = (name: string, value: string): void => {
     env[name] = value;
@@ -145,12 +130,11 @@ export async function runLocal(
     log("error: HOME is not set (nor XDG_STATE_HOME): there is no per-user directory for the local state");
     return EXIT.setup;
   }
-  const legacy = legacyStateProblem(repoRoot, localDir, LOCAL_STACK);
+  const legacy = legacyStateProblem(repoRoot, localDir, LOCAL_STACK, { kubeconfigFile, env });
   if (legacy) {
     for (const line of legacy) log(line);
     return EXIT.setup;
   }
-  // Whether the output (the engine's diagnostics included) carried the provider's unreachable hint.
   const unreachableHint = { seen: false };
   const sub: LocalIO = {
     ...io,
@@ -165,171 +149,195 @@ export async function runLocal(
   // binary's name (kind pkg/internal/runtime: podman, docker, nerdctl, finch, nerdctl.lima).
   const provider = env.KIND_EXPERIMENTAL_PROVIDER;
   const usesDocker = provider === undefined || provider === "" || provider === "docker";
-  const runtime = usesDocker ? "docker" : provider;
+  return {
+    command,
+    io: sub,
+    setEnv,
+    log,
+    repoRoot,
+    stackFile,
+    localDir,
+    kubeconfigFile,
+    runtime: usesDocker ? "docker" : provider,
+    usesDocker,
+    unreachableHint,
+  };
+}
 
-  try {
-    if (usesDocker) {
-      const docker = await run(sub, "docker", ["info", "--format", "{{.ServerVersion}}"], true);
-      if (docker.code !== 0) {
-        log(`error: Docker is not running (docker info: ${docker.stderr.trim().split("\n")[0] ?? ""})`);
-        log("  hint: start Docker Desktop or the docker service, then run npm run local again");
-        return EXIT.setup;
-      }
-    }
-    if (command === "up") {
-      const version = await run(sub, "kind", ["version"], true);
-      const warning = kindVersionWarning(version.stdout);
-      if (warning) log(`warning: ${warning}`);
-    }
-    const clusters = await run(sub, "kind", ["get", "clusters"], true);
-    if (clusters.code !== 0) {
-      log(`error: kind get clusters failed: ${clusters.stderr.trim()}`);
+/**
+ * Whether the kind cluster exists, once Docker (when used) and kind answer and an existing cluster
+ * is a running one this command created; else EXIT.setup.
+ */
+async function checkMachine(l: LocalRun): Promise<{ exists: boolean } | number> {
+  const { io, log } = l;
+  if (l.usesDocker) {
+    const docker = await run(io, "docker", ["info", "--format", "{{.ServerVersion}}"], true);
+    if (docker.code !== 0) {
+      log(`error: Docker is not running (docker info: ${docker.stderr.trim().split("\n")[0] ?? ""})`);
+      log("  hint: start Docker Desktop or the docker service, then run npm run local again");
       return EXIT.setup;
     }
-    const exists = clusters.stdout.split("\n").some((l) => l.trim() === KIND_CLUSTER);
-    if (exists) {
-      // Only a running cluster this command created: never a user's own, never a stopped one (whose
-      // objects would look gone to the refresh).
-      const state = await clusterState((cmd, args) => run(sub, cmd, args, true), runtime);
-      const refused = refusal(state, runtime, command);
-      if (refused) {
-        log(`error: ${refused[0]}`);
-        for (const line of refused.slice(1)) log(line);
-        return EXIT.setup;
-      }
+  }
+  if (l.command === "up") {
+    const version = await run(io, "kind", ["version"], true);
+    const warning = kindVersionWarning(version.stdout);
+    if (warning) log(`warning: ${warning}`);
+  }
+  const clusters = await run(io, "kind", ["get", "clusters"], true);
+  if (clusters.code !== 0) {
+    log(`error: kind get clusters failed: ${clusters.stderr.trim()}`);
+    return EXIT.setup;
+  }
+  const exists = clusters.stdout.split("\n").some((line) => line.trim() === KIND_CLUSTER);
+  if (exists) {
+    // Only a running cluster this command created: never a user's own, never a stopped one (whose
+    // objects would look gone to the refresh).
+    const state = await clusterState((cmd, args) => run(io, cmd, args, true), l.runtime);
+    const refused = refusal(state, l.runtime, l.command);
+    if (refused) {
+      log(`error: ${refused[0]}`);
+      for (const line of refused.slice(1)) log(line);
+      return EXIT.setup;
     }
-    const report = path.join(os.tmpdir(), `kp-local-${process.pid}-${Date.now()}.json`);
-    const driver = async (args: string[]): Promise<{ code: number; report?: Report }> => {
-      const code = await runDriver(
-        [args[0], "--stack", LOCAL_STACK, "--local", localDir, ...args.slice(1), "--json", report],
-        sub,
-        repoRoot,
-      );
-      const r = readReport(report);
-      fs.rmSync(report, { force: true });
-      return { code, report: r };
-    };
-    const writeKubeconfig = async (): Promise<boolean> => {
-      // Only this cluster's credentials reach the stack (and its state), not all of ~/.kube/config.
-      const k = await run(sub, "kind", ["get", "kubeconfig", "--name", KIND_CLUSTER], true);
-      if (k.code !== 0) {
-        log(`error: kind get kubeconfig failed: ${k.stderr.trim()}`);
-        return false;
-      }
-      fs.mkdirSync(path.dirname(kubeconfigFile), { recursive: true });
-      fs.writeFileSync(kubeconfigFile, k.stdout, { mode: 0o600 });
-      return true;
-    };
+  }
+  return { exists };
+}
 
-    if (command === "up") {
-      // The deployability and security rules, before anything is created (preflight/plan.ts).
-      const checked = await localPreflight(stackFile, LOCAL_STACK, log);
-      if (checked !== EXIT.success) return checked;
-      if (!exists) {
-        log(
-          `creating the kind cluster "${KIND_CLUSTER}" from ${KIND_CONFIG} (the first time pulls the node image)`,
-        );
-        const created = await run(
-          sub,
-          "kind",
-          [
-            "create",
-            "cluster",
-            "--name",
-            KIND_CLUSTER,
-            "--config",
-            path.join(repoRoot, KIND_CONFIG),
-            "--wait",
-            "120s",
-          ],
-          false,
-        );
-        if (created.code !== 0) {
-          log("error: kind create cluster failed (see above)");
-          log(`  hint: ports 80 and 443 on 127.0.0.1 must be free (or change hostPort in ${KIND_CONFIG})`);
-          return EXIT.setup;
-        }
-        // A new cluster: whatever the state still holds about Kubernetes objects belongs to an
-        // earlier one (deleted outside this command). The refresh below reaches that cluster through
-        // the provider's old kubeconfig and, with this set, drops those objects instead of failing
-        // (pulumi-kubernetes: PULUMI_K8S_DELETE_UNREACHABLE), so that `up` recreates them here.
-        setEnv("PULUMI_K8S_DELETE_UNREACHABLE", "true");
-      } else {
-        log(`using the existing kind cluster "${KIND_CLUSTER}" (created by this command)`);
-        if (usesDocker) await checkPortMappings(sub, runtime, repoRoot, log);
-      }
-      if (!(await writeKubeconfig())) return EXIT.setup;
-      // --refresh: a cluster recreated outside this command leaves state about objects that are gone.
-      const { code, report: r } = await driver(["up", "--refresh"]);
-      if (code === EXIT.success) printNextSteps(r, localDir, log);
-      else if (exists && (unreachableHint.seen || /unreachable/i.test(r?.stacks[0]?.error?.message ?? ""))) {
-        // The provider suggests PULUMI_K8S_DELETE_UNREACHABLE; here the cluster exists and holds
-        // every object: dropping them from the state would make the next `up` collide with them.
-        log(
-          `note: the kind cluster "${KIND_CLUSTER}" exists, so do not set PULUMI_K8S_DELETE_UNREACHABLE: ` +
-            "it would drop from the state objects that are still in the cluster",
-        );
-        log(
-          `  hint: check that it answers (kubectl --context ${KIND_CONTEXT} get nodes); if Docker was ` +
-            `restarted or paused: ${runtime} start ${KIND_NODE}, then npm run local again`,
-        );
-      }
-      return code;
-    }
+/** Runs the driver on the local stack with the file backend; its report is read, then removed. */
+async function driver(l: LocalRun, args: string[]): Promise<{ code: number; report?: Report }> {
+  const report = path.join(os.tmpdir(), `kp-local-${process.pid}-${Date.now()}.json`);
+  const code = await runDriver(
+    [args[0], "--stack", LOCAL_STACK, "--local", l.localDir, ...args.slice(1), "--json", report],
+    l.io,
+    l.repoRoot,
+  );
+  const r = readReport(report);
+  fs.rmSync(report, { force: true });
+  return { code, report: r };
+}
 
-    // destroy (the cluster, if it exists, is this command's: checked above)
-    if (exists) {
-      if (!(await writeKubeconfig())) return EXIT.setup;
-    } else {
-      // The cluster is gone: drop its objects from the state instead of failing to delete them
-      // (pulumi-kubernetes: PULUMI_K8S_DELETE_UNREACHABLE, applied when refreshing).
-      log(`the kind cluster "${KIND_CLUSTER}" does not exist: removing its objects from the stack's state`);
-      setEnv("PULUMI_K8S_DELETE_UNREACHABLE", "true");
+/** Writes the kind cluster's kubeconfig where the stack reads it; false when kind cannot give it. */
+async function writeKubeconfig(l: LocalRun): Promise<boolean> {
+  // Only this cluster's credentials reach the stack (and its state), not all of ~/.kube/config.
+  const k = await run(l.io, "kind", ["get", "kubeconfig", "--name", KIND_CLUSTER], true);
+  if (k.code !== 0) {
+    l.log(`error: kind get kubeconfig failed: ${k.stderr.trim()}`);
+    return false;
+  }
+  fs.mkdirSync(path.dirname(l.kubeconfigFile), { recursive: true });
+  fs.writeFileSync(l.kubeconfigFile, k.stdout, { mode: 0o600 });
+  return true;
+}
+
+/** Creates the kind cluster from the shipped config; false when kind fails. */
+async function createCluster(l: LocalRun): Promise<boolean> {
+  l.log(
+    `creating the kind cluster "${KIND_CLUSTER}" from ${KIND_CONFIG} (the first time pulls the node image)`,
+  );
+  const config = path.join(l.repoRoot, KIND_CONFIG);
+  const args = ["create", "cluster", "--name", KIND_CLUSTER, "--config", config, "--wait", "120s"];
+  const created = await run(l.io, "kind", args, false);
+  if (created.code !== 0) {
+    l.log("error: kind create cluster failed (see above)");
+    l.log(`  hint: ports 80 and 443 on 127.0.0.1 must be free (or change hostPort in ${KIND_CONFIG})`);
+    return false;
+  }
+  // A new cluster: whatever the state still holds about Kubernetes objects belongs to an earlier
+  // one (deleted outside this command). The refresh below reaches that cluster through the
+  // provider's old kubeconfig and, with this set, drops those objects instead of failing
+  // (pulumi-kubernetes: PULUMI_K8S_DELETE_UNREACHABLE), so that `up` recreates them here.
+  l.setEnv("PULUMI_K8S_DELETE_UNREACHABLE", "true");
+  return true;
+}
+
+/** `up`: the preflight, the kind cluster (created when missing), its kubeconfig, pulumi up --refresh. */
+async function localUp(l: LocalRun, exists: boolean): Promise<number> {
+  const { log } = l;
+  // The deployability and security rules, before anything is created (preflight/plan.ts).
+  const checked = await localPreflight(l.stackFile, LOCAL_STACK, log);
+  if (checked !== EXIT.success) return checked;
+  if (!exists) {
+    if (!(await createCluster(l))) return EXIT.setup;
+  } else {
+    log(`using the existing kind cluster "${KIND_CLUSTER}" (created by this command)`);
+    if (l.usesDocker) await checkPortMappings(l.io, l.runtime, l.repoRoot, log);
+  }
+  if (!(await writeKubeconfig(l))) return EXIT.setup;
+  // --refresh: a cluster recreated outside this command leaves state about objects that are gone.
+  const { code, report: r } = await driver(l, ["up", "--refresh"]);
+  if (code === EXIT.success) printNextSteps(r, l.localDir, log);
+  else if (exists && (l.unreachableHint.seen || /unreachable/i.test(r?.stacks[0]?.error?.message ?? ""))) {
+    // The provider suggests PULUMI_K8S_DELETE_UNREACHABLE; here the cluster exists and holds
+    // every object: dropping them from the state would make the next `up` collide with them.
+    log(
+      `note: the kind cluster "${KIND_CLUSTER}" exists, so do not set PULUMI_K8S_DELETE_UNREACHABLE: ` +
+        "it would drop from the state objects that are still in the cluster",
+    );
+    log(
+      `  hint: check that it answers (kubectl --context ${KIND_CONTEXT} get nodes); if Docker was ` +
+        `restarted or paused: ${l.runtime} start ${KIND_NODE}, then npm run local again`,
+    );
+  }
+  return code;
+}
+
+/** `destroy`: pulumi destroy (dropping a deleted cluster's objects), then the kind cluster. */
+async function localDestroy(l: LocalRun, exists: boolean): Promise<number> {
+  const { log } = l;
+  // The cluster, if it exists, is this command's: checked by checkMachine.
+  if (exists) {
+    if (!(await writeKubeconfig(l))) return EXIT.setup;
+  } else {
+    // The cluster is gone: drop its objects from the state instead of failing to delete them
+    // (pulumi-kubernetes: PULUMI_K8S_DELETE_UNREACHABLE, applied when refreshing).
+    log(`the kind cluster "${KIND_CLUSTER}" does not exist: removing its objects from the stack's state`);
+    l.setEnv("PULUMI_K8S_DELETE_UNREACHABLE", "true");
+  }
+  const { code, report: r } = await driver(l, exists ? ["destroy"] : ["destroy", "--refresh"]);
+  const missing = r?.stacks[0]?.error?.kind === "missing-stack";
+  if (missing) log(`stack ${LOCAL_STACK} does not exist in ${l.localDir}: nothing to destroy`);
+  if (code !== EXIT.success && !missing) {
+    log(`error: pulumi destroy failed; the kind cluster "${KIND_CLUSTER}" is kept so that you can look`);
+    return code;
+  }
+  if (exists) {
+    log(`deleting the kind cluster "${KIND_CLUSTER}" (created by this command)`);
+    const deleted = await run(l.io, "kind", ["delete", "cluster", "--name", KIND_CLUSTER], false);
+    if (deleted.code !== 0) {
+      log("error: kind delete cluster failed (see above)");
+      return EXIT.failed;
     }
-    const { code, report: r } = await driver(exists ? ["destroy"] : ["destroy", "--refresh"]);
-    const missing = r?.stacks[0]?.error?.kind === "missing-stack";
-    if (missing) log(`stack ${LOCAL_STACK} does not exist in ${localDir}: nothing to destroy`);
-    if (code !== EXIT.success && !missing) {
-      log(`error: pulumi destroy failed; the kind cluster "${KIND_CLUSTER}" is kept so that you can look`);
-      return code;
-    }
-    if (exists) {
-      log(`deleting the kind cluster "${KIND_CLUSTER}" (created by this command)`);
-      const deleted = await run(sub, "kind", ["delete", "cluster", "--name", KIND_CLUSTER], false);
-      if (deleted.code !== 0) {
-        log("error: kind delete cluster failed (see above)");
-        return EXIT.failed;
-      }
-    }
-    fs.rmSync(kubeconfigFile, { force: true });
-    log("done: the stack is empty and the kind cluster is gone");
-    return EXIT.success;
+  }
+  fs.rmSync(l.kubeconfigFile, { force: true });
+  log("done: the stack is empty and the kind cluster is gone");
+  return EXIT.success;
+}
+
+/**
+ * The local command. Returns the exit code (./exit-codes): the driver's, EXIT.setup when this machine
+ * is not ready (Docker, kind), and the preflight's before any change (EXIT.policy mandatory
+ * violations, EXIT.usage invalid config).
+ */
+export async function runLocal(
+  argv: readonly string[],
+  io: LocalIO,
+  repoRoot: string = REPO_ROOT,
+): Promise<number> {
+  const log = (line: string): void => io.stderr(`[local] ${line}\n`);
+  const command = localCommand(argv, io);
+  if (typeof command === "number") return command;
+  const l = localRun(command, io, repoRoot, log);
+  if (typeof l === "number") return l;
+  try {
+    const machine = await checkMachine(l);
+    if (typeof machine === "number") return machine;
+    return command === "up" ? await localUp(l, machine.exists) : await localDestroy(l, machine.exists);
   } catch (e) {
     if (e instanceof MissingTool) {
       log(`error: ${e.message} not found on PATH; ${INSTALL[e.message] ?? ""}`);
       return EXIT.setup;
     }
     throw e;
-  }
-}
-
-/** Warns when an existing cluster lacks the shipped port mappings (the ingress is then not on localhost). */
-async function checkPortMappings(
-  io: LocalIO,
-  runtime: string,
-  repoRoot: string,
-  log: (line: string) => void,
-): Promise<void> {
-  const ports = await run(io, runtime, ["port", KIND_NODE], true);
-  const published = ports.stdout.split("\n").map((l) => l.trim());
-  for (const [containerPort, host] of expectedPortMappings(repoRoot)) {
-    if (!published.includes(`${containerPort}/tcp -> ${host}`)) {
-      log(
-        `warning: the cluster does not map ${host} to node port ${containerPort} (it was not created from ` +
-          `${KIND_CONFIG}): the deploy completes, but the ingress is not reachable on localhost; ` +
-          "npm run local -- destroy, then npm run local, recreates it",
-      );
-    }
   }
 }
 

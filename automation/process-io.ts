@@ -1,5 +1,6 @@
 /** The real process behind the command-line entry points (`npm run platform`, `npm run local`). */
 import type { DriverIO } from "./driver";
+import { EXIT } from "./exit-codes";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
@@ -25,7 +26,10 @@ export function processIO(): DriverIO {
   };
 }
 
-/** Exits with the command's code once stdout is flushed (a JSON report may be large), or 1 on a crash. */
+/**
+ * Exits with the command's code once stdout is flushed (a JSON report may be large), or
+ * EXIT.internal on a crash (a bug of this program, not a failed operation).
+ */
 export function exitWith(run: Promise<number>): void {
   run.then(
     // Exit explicitly: a forced stop leaves Pulumi processes that were told to cancel.
@@ -34,7 +38,7 @@ export function exitWith(run: Promise<number>): void {
       process.stderr.write(
         `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
-      process.exit(1);
+      process.exit(EXIT.internal);
     },
   );
 }

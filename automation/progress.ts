@@ -6,8 +6,8 @@
 // recorded in pkg/engine/lifecycletest/testdata/output/*/eventstream.json): a refresh step is a
 // resourcePreEvent with op "refresh" and a resOutputsEvent with what it found (same, update with the
 // drifted diffs, delete when gone: pkg/engine/update.go OnResourceStepPost); a cancelled run ends
-// with the diagnostic "update canceled" or "preview canceled" whatever the operation
-// (pkg/resource/deploy/deployment_executor.go reportExecResult); every stream ends with the
+// with the diagnostic "update canceled" (an update, destroy or refresh) or "preview canceled" (any
+// dry run) (pkg/resource/deploy/deployment_executor.go reportExecResult); every stream ends with the
 // summaryEvent and a cancelEvent, on success too.
 
 import type { OpMap } from "@pulumi/pulumi/automation";
@@ -94,6 +94,18 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+/**
+ * A policy violation's text split as @pulumi/policy builds it for a violation reported as a string:
+ * the policy's description, a newline, then the finding (node_modules/@pulumi/policy/server.js
+ * makeReportViolationFun); the engine passes it on as is (pulumi/pulumi pkg/engine/events.go
+ * policyViolationEvent). One line is the finding alone (a violation reported as an object).
+ */
+export function splitPolicyMessage(message: string): { finding: string; description?: string } {
+  const i = message.indexOf("\n");
+  if (i < 0) return { finding: message };
+  return { description: message.slice(0, i), finding: message.slice(i + 1) };
+}
+
 /** A message's lines: the first after the stack and the label, the others indented under it. */
 function block(stack: string, label: string, message: string): string[] {
   const [first, ...rest] = message.split("\n");
@@ -110,7 +122,7 @@ export class ProgressTracker {
   readonly failedUrns = new Set<string>();
   /** Error diagnostics (messages without colour), in order; the engine's cancellation is not one. */
   readonly errors: string[] = [];
-  /** Policy violations (policyEvents), in order. */
+  /** Policy violations (policyEvents), in order, with the engine's whole text (description and finding). */
   readonly policyViolations: PolicyViolation[] = [];
   /** The engine reported that it cancelled the operation. */
   cancelled = false;
@@ -176,10 +188,12 @@ export class ProgressTracker {
       ...(urn !== undefined ? { urn } : {}),
     });
     const where = urn !== undefined ? ` ${urnName(urn)}:` : "";
+    // The finding first (a waiver's "waived (<reason>): …" included), the policy's description under it.
+    const { finding, description } = splitPolicyMessage(message);
     return block(
       this.stack,
       `policy ${e.enforcementLevel} ${e.policyPackName}/${e.policyName}:${where}`,
-      message,
+      description !== undefined ? `${finding}\n${description}` : finding,
     );
   }
 

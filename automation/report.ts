@@ -108,6 +108,8 @@ export function hasMandatoryViolation(s: Pick<StackReport, "policyViolations">):
  * One stack's exit code: a failure as the CLI's code says (the classified error's), except that a
  * mandatory policy violation is EXIT.policy (the CLI exits 1 for it: pulumi/pulumi
  * pkg/cmd/pulumi/cmd/exit_codes.go ExitCodeFor has no policy case yet); drift found is EXIT.changes.
+ * A stack the gate refused whose preview also reported a mandatory violation is EXIT.policy, the
+ * more severe of the two (SEVERITY); its status stays "refused".
  */
 export function stackExitCode(s: StackReport): number {
   switch (s.status) {
@@ -115,7 +117,7 @@ export function stackExitCode(s: StackReport): number {
     case "skipped":
       return EXIT.cancelled;
     case "refused":
-      return EXIT.refused;
+      return mostSevere([EXIT.refused, hasMandatoryViolation(s) ? EXIT.policy : EXIT.refused]);
     case "failed":
       return hasMandatoryViolation(s) ? EXIT.policy : (s.error?.exitCode ?? EXIT.failed);
     case "succeeded":

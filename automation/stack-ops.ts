@@ -8,7 +8,7 @@ import * as path from "path";
 import type { ConfigMap, EngineEvent, OpMap, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { diffLines } from "./diff-lines";
 import { driftLine, driftOf } from "./drift";
-import { CancelledError } from "./errors";
+import { CancelledError, classifyError, cliSignal } from "./errors";
 import { decideGate, findProtectedChanges, refusalMessage, type StackProtection } from "./gate";
 import {
   destroyOptions,
@@ -24,7 +24,7 @@ import { ProgressTracker, type PolicyViolation } from "./progress";
 import { splitOutputs, type GateReport, type StackReport } from "./report";
 import type { RunContext } from "./stack-run";
 
-/** Commands that change the stack (a forced stop runs `pulumi cancel` on them). */
+/** Commands that change the stack and hold its lock while they run. */
 const MUTATING: ReadonlySet<string> = new Set(["up", "refresh", "destroy"]);
 
 /** The progress lines of one event, with the step's property diff under its line when --diff. */
@@ -62,12 +62,46 @@ export async function withPackConfig<T>(
   const result = packConfigFromConfigMap(config);
   if ("problems" in result) throw new StackConfigError(result.problems);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-policy-"));
+  packConfigDirs.add(dir);
   try {
     const file = path.join(dir, "policy-pack-config.json");
     fs.writeFileSync(file, `${JSON.stringify(result.config, null, 2)}\n`, { mode: 0o600 });
     return await fn(file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    packConfigDirs.delete(dir);
+  }
+}
+
+/** The pack config directories of the operations still running. */
+const packConfigDirs = new Set<string>();
+
+/** Removes the pack config directories still there (a forced stop does not wait for their operations). */
+export function removePackConfigs(): void {
+  for (const dir of packConfigDirs) fs.rmSync(dir, { recursive: true, force: true });
+  packConfigDirs.clear();
+}
+
+/**
+ * After a cancellation, a Pulumi CLI that died of a signal (killed, not ended by its own cancel
+ * path) never released the stack's lock: `pulumi cancel` releases it, now that no CLI writes the
+ * state (./forced-stop). A CLI that exited by itself released its lock.
+ */
+async function releaseLockOfKilledCli(
+  ctx: RunContext,
+  name: string,
+  stack: Stack,
+  error: unknown,
+): Promise<void> {
+  const signal = cliSignal(error);
+  if (signal === undefined || !ctx.cancelled || !MUTATING.has(ctx.options.command)) return;
+  ctx.log(
+    `[${name}] the Pulumi CLI was killed (${signal}) before it released the stack's lock: pulumi cancel`,
+  );
+  try {
+    await stack.cancel();
+  } catch (e) {
+    ctx.log(`[${name}] pulumi cancel failed: ${classifyError(e, name).message}`);
   }
 }
 
@@ -77,7 +111,14 @@ export async function gatePreview(
   name: string,
   stack: Stack,
   packConfig: string | undefined,
-): Promise<{ events: EngineEvent[]; diagnostics: string[]; violations: PolicyViolation[]; error?: unknown }> {
+): Promise<{
+  events: EngineEvent[];
+  diagnostics: string[];
+  violations: PolicyViolation[];
+  /** The engine reported that it cancelled the preview. */
+  cancelled: boolean;
+  error?: unknown;
+}> {
   const events: EngineEvent[] = [];
   const tracker = new ProgressTracker(name, "preview", ctx.now);
   const onEvent = (e: EngineEvent): void => {
@@ -85,7 +126,12 @@ export async function gatePreview(
     for (const line of eventLines(ctx, name, tracker, e)) ctx.log(line);
   };
   const signal = ctx.abort.signal;
-  const done = () => ({ events, diagnostics: tracker.errors, violations: tracker.policyViolations });
+  const done = () => ({
+    events,
+    diagnostics: tracker.errors,
+    violations: tracker.policyViolations,
+    cancelled: tracker.cancelled,
+  });
   try {
     if (ctx.options.command === "destroy") {
       await stack.previewDestroy({ ...previewDestroyOptions(ctx.options), onEvent, signal });
@@ -119,32 +165,17 @@ function recordOutputs(ctx: RunContext, name: string, result: StackReport, outpu
   }
 }
 
-/** Whether `urn` is one of the --target URNs (`*` in a target matches anything, as a pattern). */
-function targeted(urn: string, targets: readonly string[]): boolean {
-  return targets.some((t) =>
-    t.includes("*")
-      ? new RegExp(
-          `^${t
-            .split("*")
-            .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-            .join(".*")}$`,
-        ).test(urn)
-      : t === urn,
-  );
-}
-
 /**
  * What the destroy will leave behind (./leftovers), from the state before it. The SDK exports with
  * `--show-secrets` (automation/localWorkspace.js exportStack): the export stays in memory and only
- * URNs, types, names, reasons and hints reach the log and the report. With --target, only the
- * targeted resources. An export ./leftovers cannot read is a warning, not a reason to keep the stack.
+ * URNs, types, names, reasons and hints reach the log and the report. With --target, only what the
+ * targeted destroy touches. An export ./leftovers cannot read is a warning, not a reason to keep the
+ * stack.
  */
 async function whatStays(ctx: RunContext, name: string, stack: Stack): Promise<LeftBehind[] | undefined> {
   const exported = await stack.exportStack();
   try {
-    const all = leftBehind(exported);
-    const targets = ctx.options.targets;
-    return targets.length === 0 ? all : all.filter((l) => targeted(l.urn, targets));
+    return leftBehind(exported, ctx.options.targets);
   } catch (e) {
     ctx.log(`[${name}] warning: cannot tell what the destroy leaves behind: ${(e as Error).message}`);
     return undefined;
@@ -217,6 +248,38 @@ async function runDrift(
 }
 
 /**
+ * up --expect-no-changes: a preview with the flag first, so that nothing is applied when it shows
+ * changes (exit EXIT.changes), as the gate's preview does on protected stacks. Pulumi's own `up
+ * --expect-no-changes` applies the changes and fails afterwards (pulumi/pulumi
+ * pkg/cmd/pulumi/operations/up.go: NoChangesExpectedError after the update), and the Automation
+ * API's up skips Pulumi's preview (automation/stack.js: --skip-preview). The planned steps are
+ * printed as a preview prints them; its diagnostics and policy violations go to `onEvent`, the
+ * stack's own record (its failure text, its report).
+ */
+async function previewFirst(
+  ctx: RunContext,
+  name: string,
+  stack: Stack,
+  onEvent: (e: EngineEvent) => void,
+  packConfig: string | undefined,
+): Promise<void> {
+  ctx.log(`[${name}] --expect-no-changes: previewing first; nothing is applied if anything would change`);
+  const planned = new ProgressTracker(name, "preview", ctx.now);
+  await stack.preview({
+    ...previewOptions(ctx.options, packConfig),
+    onEvent: (e) => {
+      if (e.resourcePreEvent !== undefined || e.resOutputsEvent !== undefined) {
+        for (const line of eventLines(ctx, name, planned, e)) ctx.log(line);
+      } else if (e.diagnosticEvent !== undefined || e.policyEvent !== undefined) {
+        onEvent(e);
+      }
+    },
+    signal: ctx.abort.signal,
+  });
+  if (ctx.cancelled) throw new CancelledError();
+}
+
+/**
  * Runs the stack's operation, its engine events to `onEvent`; returns the resource changes the SDK
  * reports and puts the outputs (and drift) into `result`.
  */
@@ -229,15 +292,36 @@ export async function runOperation(
   onEvent: (e: EngineEvent) => void,
   packConfig: string | undefined,
 ): Promise<OpMap | undefined> {
+  if (MUTATING.has(ctx.options.command)) ctx.updating.set(name, stack);
+  try {
+    return await operation(ctx, name, stack, protection, result, onEvent, packConfig);
+  } catch (e) {
+    await releaseLockOfKilledCli(ctx, name, stack, e);
+    throw e;
+  }
+}
+
+async function operation(
+  ctx: RunContext,
+  name: string,
+  stack: Stack,
+  protection: StackProtection | undefined,
+  result: StackReport,
+  onEvent: (e: EngineEvent) => void,
+  packConfig: string | undefined,
+): Promise<OpMap | undefined> {
   const { options } = ctx;
   const run = { onEvent, signal: ctx.abort.signal };
-  if (MUTATING.has(options.command)) ctx.updating.set(name, stack);
   switch (options.command) {
     case "preview":
       return runPreview(ctx, name, stack, protection, result, onEvent, packConfig);
     case "drift":
       return runDrift(ctx, name, stack, result, onEvent);
     case "up": {
+      // The gate's preview already ran with --expect-no-changes on a protected stack.
+      if (options.expectNoChanges && protection?.protected !== true) {
+        await previewFirst(ctx, name, stack, onEvent, packConfig);
+      }
       const r = await stack.up({ ...upOptions(options, packConfig), ...run });
       recordOutputs(ctx, name, result, r.outputs);
       return r.summary?.resourceChanges;
@@ -251,12 +335,24 @@ export async function runOperation(
     }
     case "destroy": {
       const left = await whatStays(ctx, name, stack);
-      const r = await stack.destroy({ ...destroyOptions(options), ...run });
-      if (left !== undefined) {
+      const report = (): void => {
+        if (left === undefined) return;
         result.leftBehind = left;
         for (const l of left) ctx.log(`[${name}] left behind: ${l.type} "${l.name}": ${l.reason}; ${l.hint}`);
+      };
+      try {
+        const r = await stack.destroy({ ...destroyOptions(options), ...run });
+        report();
+        return r.summary?.resourceChanges;
+      } catch (e) {
+        // What stays whatever happens (protected, retained) is still told; the failure itself
+        // follows, and what the destroy did not reach stays too.
+        report();
+        if (left !== undefined) {
+          ctx.log(`[${name}] the destroy failed: besides the above, what it did not delete stays`);
+        }
+        throw e;
       }
-      return r.summary?.resourceChanges;
     }
     case "outputs":
       recordOutputs(ctx, name, result, await stack.outputs());

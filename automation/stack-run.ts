@@ -43,7 +43,7 @@ export interface RunContext {
   now: () => number;
   abort: AbortController;
   cancelled: boolean;
-  /** Stacks with a state-changing operation in flight (for `pulumi cancel` on a forced stop). */
+  /** Stacks with a state-changing operation in flight (a forced stop signals their CLI, automation/forced-stop.ts). */
   updating: Map<string, Stack>;
   /** Stacks whose run has started and not finished. */
   running: Set<string>;
@@ -111,7 +111,8 @@ async function runGate(
   const { allowReplace } = ctx.options;
   ctx.log(`[${name}] gate: previewing ${command} to check protected resources`);
   checkCancelled(ctx);
-  const { events, diagnostics, violations: found, error } = await gatePreview(ctx, name, stack, packConfig);
+  const preview = await gatePreview(ctx, name, stack, packConfig);
+  const { events, diagnostics, violations: found, error } = preview;
   violations.push(...found);
   checkCancelled(ctx);
   const decision = decideGate(protection, findProtectedChanges(events), allowReplace);
@@ -122,9 +123,13 @@ async function runGate(
     result.error = { kind: "failed", message: ctx.redact(message) };
     for (const line of message.split("\n")) ctx.log(`[${name}] ${line}`);
     if (error !== undefined) {
-      ctx.log(
-        `[${name}] (the preview itself also failed: ${classifyError(error, name).message.split("\n")[0]})`,
-      );
+      // What the engine said, not the CLI's bail ("exited with code 1 without an error message").
+      const why = withEngineEvidence(classifyError(error, name), {
+        errors: diagnostics,
+        policyViolations: found,
+        cancelled: preview.cancelled,
+      });
+      ctx.log(`[${name}] (the preview itself also failed: ${ctx.redact(why.message.split("\n")[0])})`);
     }
     return { refused: true };
   }

@@ -7,7 +7,7 @@
 import { EXIT } from "../automation/exit-codes";
 import { ConfigError, PlatformConfig, parseConfig } from "../stacks/config";
 import { vaultRunsShamirHa } from "../stacks/addons-config";
-import { ClusterFacts, Profile, Violation, evaluate, get } from "../rules";
+import { ClusterFacts, Profile, Violation, type Waiver, evaluate, get, splitWaived } from "../rules";
 import { capabilitiesOf } from "../components/cluster/capabilities";
 import { PROJECT, ProgramRun, RecordedResource, runProgram, underTest } from "../offline/mocks";
 import {
@@ -45,7 +45,7 @@ export interface Plan {
   requirements: string[];
   violations: Violation[];
   /** Waived rules with their reasons (from the stack config). */
-  waivers: { rule: string; reason: string }[];
+  waivers: Waiver[];
   /** Violations the waivers removed (shown, not counted). */
   waived: Violation[];
   /**
@@ -197,7 +197,7 @@ export function planOf(
   run: ProgramRun,
   stack: string,
   profile: Profile,
-  waivers: { rule: string; reason: string }[],
+  waivers: Waiver[],
   cluster?: ClusterFacts,
   requirements: string[] = [],
   volumeChangeLines: string[] = [],
@@ -216,8 +216,7 @@ export function planOf(
     namespace: String(r.inputs.namespace),
   }));
   const resources = run.resources.map(underTest);
-  const all = evaluate(resources, { profile, cluster });
-  const waivedIds = waivers.map((w) => w.rule);
+  const { counted, waived } = splitWaived(evaluate(resources, { profile, cluster }), waivers);
   return {
     stack,
     profile,
@@ -226,9 +225,9 @@ export function planOf(
     releases,
     apps: appsOf(run),
     requirements,
-    violations: all.filter((v) => !waivedIds.includes(v.ruleId)),
+    violations: counted,
     waivers,
-    waived: all.filter((v) => waivedIds.includes(v.ruleId)),
+    waived,
     volumeChanges: volumeChangeLines,
   };
 }

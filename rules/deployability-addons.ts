@@ -5,11 +5,9 @@
  */
 import {
   OPEN_CIDRS,
-  Rec,
   ResourceUnderTest,
   Violation,
   get,
-  isFalse,
   isTrue,
   list,
   rec,
@@ -19,6 +17,7 @@ import {
 } from "./types";
 import { GKE_CLUSTER } from "./cluster";
 import { WEBHOOK_PORTS, chartName } from "./webhooks";
+import { loadBalancerValues } from "./load-balancer-services";
 import {
   GCP_FIREWALL,
   GKE_CONTROL_PLANE_PORTS,
@@ -92,17 +91,6 @@ export const deployWebhooksReachable = stackRule({
 /* A LoadBalancer implementation exists for LoadBalancer Services                             */
 /* ------------------------------------------------------------------------------------------ */
 
-/**
- * The Service types the ingress charts create with these values (their defaults: LoadBalancer):
- * traefik 41.3.0 `service.spec.type` (templates/_service.tpl renders `service.spec`), F5
- * nginx-ingress 2.6.4 `controller.service.type`.
- */
-const INGRESS_SERVICE_TYPE: Record<string, (values: Rec) => unknown> = {
-  traefik: (values) => (isFalse(get(values, "service.enabled")) ? "None" : get(values, "service.spec.type")),
-  "nginx-ingress": (values) =>
-    isFalse(get(values, "controller.service.create")) ? "None" : get(values, "controller.service.type"),
-};
-
 export const deployLoadBalancerAvailable = stackRule({
   id: "deploy-loadbalancer-available",
   description:
@@ -124,17 +112,15 @@ export const deployLoadBalancerAvailable = stackRule({
         );
       }
     }
+    // Every chart value that makes a LoadBalancer Service (./load-balancer-services.ts).
     for (const r of ofType(all, HELM_RELEASE)) {
-      const typeOf = INGRESS_SERVICE_TYPE[chartName(r.inputs.chart)];
-      if (!typeOf) continue;
-      const type = typeOf(rec(r.inputs.values)) ?? "LoadBalancer";
-      if (type === "LoadBalancer") {
+      for (const lb of loadBalancerValues(chartName(r.inputs.chart), rec(r.inputs.values))) {
         out.push(
           v(
             r,
-            "creates a LoadBalancer Service but the cluster has no LoadBalancer implementation (cluster.loadBalancer: " +
-              "none): the release would wait for an address until it times out and rolls back; keep the ingress in " +
-              "NodePort mode (no addons.ingress.values override of the Service type) or install MetalLB / " +
+            `creates a LoadBalancer Service (${lb.key}: LoadBalancer${lb.byDefault ? ", the chart's default" : ""}) ` +
+              "but the cluster has no LoadBalancer implementation (cluster.loadBalancer: none): the release would " +
+              `wait for an address until it times out and rolls back; ${lb.fix}, or install MetalLB / ` +
               "cloud-provider-kind and set cluster.loadBalancer: available",
           ),
         );

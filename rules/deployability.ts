@@ -24,6 +24,7 @@ import {
   str,
   strings,
 } from "./types";
+import { documentationRangeOf } from "../components/shared/documentation-ranges";
 import { AKS_CLUSTER, DOKS_CLUSTER, EKS_CLUSTER, GKE_CLUSTER, isAksCluster } from "./cluster";
 import {
   AKS_RBAC_CLUSTER_ADMIN,
@@ -196,9 +197,11 @@ export const deployKubernetesRbac = stackRule({
 /* Placeholders left from the examples                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
-/** RFC 5737 documentation ranges: no real machine has these addresses (the examples use them). */
-const DOCUMENTATION_RANGES = ["192.0.2.", "198.51.100.", "203.0.113."];
-const isDocumentationRange = (cidr: string) => DOCUMENTATION_RANGES.some((p) => cidr.trim().startsWith(p));
+/**
+ * RFC 5737 documentation ranges (the examples use them), as stack config reads them: a network
+ * inside one (components/shared/documentation-ranges.ts).
+ */
+const isDocumentationRange = (cidr: string) => documentationRangeOf(cidr) !== undefined;
 
 /** The API allow-lists of each cluster type, as registered. */
 function apiAllowLists(r: ResourceUnderTest): [string, string[]][] {

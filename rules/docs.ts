@@ -4,6 +4,7 @@
  * the resources it reads. `npm run docs:rules` writes the file; tests/docs-rules.test.ts fails when
  * the committed file differs from what the rules generate. The text is prettier-stable.
  */
+import { EXIT } from "../automation/exit-codes";
 import type { Rule, RuleArea } from "./types";
 
 /** Where the generated page lives, relative to the repository root. */
@@ -128,8 +129,8 @@ const INTRO = [
   "(per cloud) and of its workloads, and the deployability rules. The same rules run in two places:",
   "",
   "- **Preflight** (`npm run preflight -- --stack <name>`): offline, with no cloud credentials, over the",
-  "  resources the program registers under mocks. A mandatory violation fails it (exit code 1); advisory",
-  "  ones are shown.",
+  `  resources the program registers under mocks. A mandatory violation fails it (exit code ${EXIT.policy}, Pulumi's`,
+  `  code for a policy violation; an invalid stack config: ${EXIT.usage}); advisory ones are shown.`,
   "- **Policy pack** (`policy/`, Pulumi CrossGuard): one policy per rule, named by the rule id, for real",
   "  runs: `pulumi preview --policy-pack policy` applies the prod rules; dev stacks add",
   "  `--policy-pack-config policy/dev.json`.",

@@ -14,6 +14,7 @@ export { CLUSTER_RESOURCE_RULES, CLUSTER_RULES, CLUSTER_STACK_RULES } from "./cl
 export { WORKLOAD_RESOURCE_RULES, WORKLOAD_RULES, WORKLOAD_STACK_RULES, podTemplateOf } from "./workload";
 export * from "./deployability";
 export { WEBHOOK_PORTS, chartName } from "./webhooks";
+export { SERVICE_TYPE_VALUES, loadBalancerValues } from "./load-balancer-services";
 export { type Waiver, splitWaived, waivedMessage, waiverOf } from "./waivers";
 
 /** The security rules: cluster rules, then workload rules. */

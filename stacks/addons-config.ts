@@ -12,6 +12,7 @@ import {
 } from "../components/shared/vault-init";
 import { alertingSchema, alertingValuesConflicts, toAlertingSettings } from "./alerting-config";
 import { DnsContext, dns01IssuerProblems, dnsSchema, toDnsSettings } from "./dns-config";
+import { ingressValuesProblems, serviceAnnotationsSchema } from "./ingress-config";
 import { dnsLabel, report } from "./validation";
 import type { Profile } from "./config";
 
@@ -150,6 +151,8 @@ export function addonsSchema(profile: Profile) {
           controller: z.enum(["traefik", "nginx"]).default("traefik"),
           replicas: z.number().int().min(1).max(20).default(p.ingressReplicas),
           className: dnsLabel(63).optional(),
+          // The platform's ingress Service's (stacks/ingress-config.ts).
+          serviceAnnotations: serviceAnnotationsSchema,
           values,
         })
         .prefault({}),
@@ -197,6 +200,7 @@ export function addonsSchema(profile: Profile) {
     .superRefine(
       (a, ctx) => {
         report(ctx, dns01IssuerProblems(a));
+        report(ctx, ingressValuesProblems(a.ingress), ["ingress"]);
         const cm = a.certManager;
         const acme = cm?.defaultIssuer !== undefined && isAcmeIssuer(cm.defaultIssuer);
         if (cm?.enabled !== false && acme && cm.email === undefined) {
@@ -282,6 +286,8 @@ export function toAddonsSettings(
       a.dns,
     ];
     for (const addon of all) if (addon) markSecretValues(addon.values);
+    // The ingress Service's annotations come from the same secret key (ingress-service.ts).
+    markSecretValues(a.ingress.serviceAnnotations);
   }
   if (a.dns && a.dns.zones.length > 0 && !dns)
     throw new Error("toAddonsSettings: addons.dns needs the project, stack and target (DnsContext)");

@@ -63,17 +63,30 @@ export function documentationNetworks(cluster: unknown): (ApiNetwork & { range: 
 const WHAT = (r: DocumentationRange) =>
   `is inside ${r.name} (${r.cidr}), a documentation range (RFC 5737): no machine has these addresses`;
 
-/** What to list instead, for both messages. */
-const INSTEAD =
-  "the public egress CIDRs of your office, VPN and the machine that runs `pulumi up` (this machine's: " +
-  "`curl -s https://checkip.amazonaws.com`, as a /32)";
+/**
+ * What to list instead, for both messages. The lists of a public endpoint hold public addresses;
+ * EKS's `deployerNetwork.cidrs` are the deployer's networks behind the transit gateway, routed to it
+ * from the private subnets (components/cluster/eks/checks.ts), private addresses as a rule.
+ */
+function instead(n: ApiNetwork): string {
+  if (n.path[0] === "deployerNetwork") {
+    return (
+      "the private CIDRs of the networks that run `pulumi up` (the CI runners' subnets, the VPN's address pool) " +
+      "as the transit gateway reaches them, not overlapping vpcCidr"
+    );
+  }
+  return (
+    "the public egress CIDRs of your office, VPN and the machine that runs `pulumi up` (this machine's: " +
+    "`curl -s https://checkip.amazonaws.com`, as a /32)"
+  );
+}
 
 /** Prod: each documentation range is a problem (paths relative to `cluster`), saying what to list instead. */
 export function documentationRangeProblems(profile: Profile, cluster: unknown): Problem[] {
   if (profile !== "prod") return [];
   return documentationNetworks(cluster).map((n) => ({
     path: n.path,
-    message: `${WHAT(n.range)}; list ${INSTEAD}`,
+    message: `${WHAT(n.range)}; list ${instead(n)}`,
   }));
 }
 
@@ -83,7 +96,7 @@ export function documentationRangeWarnings(profile: Profile, cluster: unknown): 
   return documentationNetworks(cluster).map(
     (n) =>
       `${formatPath(["cluster", ...n.path])}: ${n.cidr} ${WHAT(n.range)}, so only the other networks listed ` +
-      `reach the API server and \`pulumi up\` times out unless it runs in one of them; list ${INSTEAD} ` +
+      `reach the API server and \`pulumi up\` times out unless it runs in one of them; list ${instead(n)} ` +
       "(prod refuses it)",
   );
 }

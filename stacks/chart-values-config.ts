@@ -1,7 +1,7 @@
 /**
  * The user's own Helm values (`addons.<add-on>.values`) against the pinned chart's data
- * (components/shared/chart-values.ts): one problem per key the chart does not have (Helm would
- * ignore it silently) and per value of a type the chart's schema refuses (Helm would refuse the
+ * (components/shared/chart-values.ts): one problem per key the chart does not have (Helm ignores
+ * it, or refuses the release where the chart's schema closes the map) and per value of a type the chart's schema refuses (Helm would refuse the
  * release only once the cluster exists). Only the charts with values are read.
  */
 import { CHARTS, ChartKey } from "../components/addons/versions";
@@ -45,7 +45,7 @@ export function chartValuesProblems(addons: unknown, hideValues = false): string
     const key = (p: string[]) => ["addons", addon, "values", ...p].join(".");
     for (const u of unknownKeyReports(chart, values)) {
       out.push(
-        `${key(u.path)}: not a value of chart ${dataName} ${version} (Helm would ignore it silently)` +
+        `${key(u.path)}: not a value of chart ${dataName} ${version} (nothing in the chart reads it)` +
           (u.suggestion ? `; did you mean ${u.suggestion}?` : ""),
       );
     }

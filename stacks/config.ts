@@ -17,6 +17,7 @@ import { addonsSchema, toAddonsSettings } from "./addons-config";
 import { documentationRangeProblems, documentationRangeWarnings } from "./api-access-config";
 import { chartValuesProblems } from "./chart-values-config";
 import { namespaceProblems } from "./config-namespaces";
+import { ingressAnnotationProblems } from "./ingress-config";
 import { checkAlertingSecrets } from "./alerting-config";
 import { checkAppIssuers } from "./app-issuer-config";
 import { checkDnsFitsCluster } from "./dns-config";
@@ -105,6 +106,7 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
       checkAlertingSecrets(c.addons, c.secrets, profile, ctx);
       checkVaultInitialSecrets(c.apps, c.secrets, ctx);
       report(ctx, documentationRangeProblems(profile, c.cluster), ["cluster"]);
+      report(ctx, ingressAnnotationProblems(c.cluster?.target, c.addons?.ingress), ["addons", "ingress"]);
     }, ALWAYS);
 }
 
@@ -220,9 +222,17 @@ export interface ConfigContext {
   otherKeys?: readonly string[];
 }
 
+/**
+ * A path with the user's home for a leading `~` or `~/` (as a shell does for the current user);
+ * `~bob/x` (another user's home) and every other path stay as they are.
+ */
+export function expandHome(p: string, home: string): string {
+  if (p === "~") return home;
+  return p.startsWith("~/") ? path.join(home, p.slice(2)) : p;
+}
+
 function defaultReadFile(p: string): string {
-  const expanded = p.startsWith("~") ? path.join(os.homedir(), p.slice(1)) : p;
-  return fs.readFileSync(expanded, "utf8");
+  return fs.readFileSync(expandHome(p, os.homedir()), "utf8");
 }
 
 /**
@@ -245,11 +255,12 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
   const hidden = [...SECRET_KEYS, ...(ctx.secretKeys ?? [])];
   problems.push(...namespaceProblems(ctx.otherKeys ?? [], ctx.project));
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, raw, schema, hidden));
-  // A key the platform already refuses (addons.dns.values.interval, …) gets no second line from its chart.
-  const reported = new Set(problems.map((p) => p.slice(0, p.indexOf(":"))));
+  // A key the platform already refuses (addons.ingress.values.service, …) gets no line from its chart, nor under it.
+  const reported = problems.map((p) => p.slice(0, p.indexOf(":")));
+  const under = (key: string) => reported.some((r) => key === r || key.startsWith(`${r}.`));
   problems.push(
     ...chartValuesProblems(raw.addons, hidden.includes("addons")).filter(
-      (p) => !reported.has(p.slice(0, p.indexOf(":"))),
+      (p) => !under(p.slice(0, p.indexOf(":"))),
     ),
   );
 

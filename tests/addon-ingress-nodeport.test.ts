@@ -32,7 +32,14 @@ const AVAILABLE: ClusterLoadBalancer = { available: true, addressKind: "ip", ser
 const CLOUD: ClusterLoadBalancer = { addressKind: "ip", serviceAnnotations: {} };
 
 function settings(controller: IngressSettings["controller"]): IngressSettings {
-  return { enabled: true, controller, replicas: 1, className: controller, values: {} };
+  return {
+    enabled: true,
+    controller,
+    replicas: 1,
+    className: controller,
+    values: {},
+    serviceAnnotations: {},
+  };
 }
 
 /** Every key named `key` anywhere in a values tree. */

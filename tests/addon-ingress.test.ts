@@ -50,7 +50,15 @@ const LOAD_BALANCERS: Record<string, LoadBalancer> = {
 };
 
 function settings(over: Partial<IngressSettings> = {}): IngressSettings {
-  return { enabled: true, controller: "traefik", replicas: 1, className: "traefik", values: {}, ...over };
+  return {
+    enabled: true,
+    controller: "traefik",
+    replicas: 1,
+    className: "traefik",
+    values: {},
+    serviceAnnotations: {},
+    ...over,
+  };
 }
 
 interface Read {

@@ -119,6 +119,7 @@ describe("platform priority classes", () => {
       replicas: 1,
       className: controller,
       values: {},
+      serviceAnnotations: {},
     });
     const lb = { addressKind: "ip" as const, serviceAnnotations: {} };
 

@@ -239,6 +239,15 @@ describe("automation: exit codes of stacks and of the command", () => {
     const missing = { kind: "missing-stack" as const, message: "x", exitCode: EXIT.stackNotFound };
     assert.strictEqual(stackExitCode(stack({ status: "failed", error: missing })), EXIT.stackNotFound);
     assert.strictEqual(stackExitCode(stack({ status: "refused" })), EXIT.refused);
+    // Refused by the gate AND a mandatory violation in the gate's preview: SEVERITY ranks policy first.
+    assert.strictEqual(
+      stackExitCode(stack({ status: "refused", policyViolations: [mandatory] })),
+      EXIT.policy,
+    );
+    assert.strictEqual(
+      stackExitCode(stack({ status: "refused", policyViolations: [advisory] })),
+      EXIT.refused,
+    );
     assert.strictEqual(stackExitCode(stack({ status: "skipped" })), EXIT.cancelled);
   });
 

@@ -177,17 +177,19 @@ describe("automation: engine event streams through the gate and the progress out
     assert.deepStrictEqual([...tracker.failedUrns], [ns]);
   });
 
-  it("policy violations: one line per violation naming the policy; a mandatory one stops an up silently", () => {
+  it("policy violations: one line per violation naming the policy, the finding first; a mandatory one stops an up silently", () => {
     const s = new EventStream("dev").policyLoad().prelude();
     const kp = s.urn(CLUSTER, "kp");
     s.policy(kp, {
       policy: "eks-control-plane-logs",
       level: "advisory",
-      message: "control plane logging is off",
+      description: "EKS control plane logging is on [CKV_AWS_37]",
+      message: "waived (a throwaway dev cluster): control plane logging is off",
     })
       .policy(kp, {
         policy: "eks-endpoint-access",
         level: "mandatory",
+        description: "the EKS API endpoint is not public [CKV_AWS_39]",
         message: "the API endpoint is public",
       })
       .policySummary(kp, ["eks-control-plane-logs", "eks-endpoint-access"])
@@ -197,9 +199,12 @@ describe("automation: engine event streams through the gate and the progress out
       )
       .cancel();
     const { tracker, lines } = replay(s.events, "apply", "up");
+    // The finding leads (a waiver's reason on the first line), the policy's description under it.
     assert.deepStrictEqual(lines, [
-      "[dev] policy advisory kube-platform/eks-control-plane-logs: kp: control plane logging is off",
+      "[dev] policy advisory kube-platform/eks-control-plane-logs: kp: waived (a throwaway dev cluster): control plane logging is off",
+      "[dev]     EKS control plane logging is on [CKV_AWS_37]",
       "[dev] policy mandatory kube-platform/eks-endpoint-access: kp: the API endpoint is public",
+      "[dev]     the EKS API endpoint is not public [CKV_AWS_39]",
     ]);
     assert.deepStrictEqual(tracker.policyViolations, [
       {
@@ -207,7 +212,9 @@ describe("automation: engine event streams through the gate and the progress out
         policyPackVersion: "0.1.0",
         policyName: "eks-control-plane-logs",
         enforcementLevel: "advisory",
-        message: "control plane logging is off",
+        // The report keeps the engine's whole text.
+        message:
+          "EKS control plane logging is on [CKV_AWS_37]\nwaived (a throwaway dev cluster): control plane logging is off",
         urn: kp,
       },
       {
@@ -215,7 +222,7 @@ describe("automation: engine event streams through the gate and the progress out
         policyPackVersion: "0.1.0",
         policyName: "eks-endpoint-access",
         enforcementLevel: "mandatory",
-        message: "the API endpoint is public",
+        message: "the EKS API endpoint is not public [CKV_AWS_39]\nthe API endpoint is public",
         urn: kp,
       },
     ]);
@@ -223,7 +230,9 @@ describe("automation: engine event streams through the gate and the progress out
     // The CLI exits 1 (its policy code is not used yet) and the engine sends no error diagnostic.
     assert.deepStrictEqual(withEngineEvidence(BAIL, tracker), {
       kind: "policy",
-      message: "policy mandatory kube-platform/eks-endpoint-access: kp: the API endpoint is public",
+      message:
+        "policy mandatory kube-platform/eks-endpoint-access: kp: the API endpoint is public " +
+        "(the EKS API endpoint is not public [CKV_AWS_39])",
       exitCode: EXIT.policy,
     });
     // Advisory only: not a policy failure.

@@ -119,7 +119,7 @@ describe("the fake pulumi: policy pack config, config typing, export and setup e
     }
   });
 
-  it("stack not found exits 6, not logged in 3 (and 255 for both before 3.227)", async () => {
+  it("stack not found exits 6, not logged in 3 (and 255 for both before 3.226)", async () => {
     const missing = await fake({ stacks: { dev: { exists: false } } }, ["stack", "select", "--stack", "dev"]);
     assert.deepStrictEqual([missing.code, missing.stderr], [6, "error: no stack named 'dev' found\n"]);
     const whoami = {

@@ -38,7 +38,7 @@ describe("the fake pulumi: exit codes, stderr and the event stream of the real C
     assert.deepStrictEqual([meta?.old, meta?.detailedDiff], [null, null], "Go nil pointers are JSON null");
   });
 
-  it("a failed step: the engine reports it, the CLI bails with exit 1 and nothing on stderr (255 before 3.227)", async () => {
+  it("a failed step: the engine reports it, the CLI bails with exit 1 and nothing on stderr (255 before 3.226)", async () => {
     const steps = { up: [VPC, { ...CLUSTER, fail: "creating EKS Cluster: AccessDeniedException" }, CLUSTER] };
     const r = await fake(stacks({ steps }), UP);
     assert.deepStrictEqual([r.code, r.stderr], [1, ""]);
@@ -64,8 +64,10 @@ describe("the fake pulumi: exit codes, stderr and the event stream of the real C
       diff.stderr,
       "error: creating EKS Cluster: AccessDeniedException\nerror: update failed\n",
     );
-    const old = await fake({ version: "v3.226.0", ...stacks({ steps }) }, UP);
+    const old = await fake({ version: "v3.225.0", ...stacks({ steps }) }, UP);
     assert.strictEqual(old.code, 255);
+    const first = await fake({ version: "v3.226.0", ...stacks({ steps }) }, UP);
+    assert.strictEqual(first.code, 1, "distinct exit codes since v3.226.0");
   });
 
   it("a protected replacement: the diagnostic before the steps; a preview shows them, an up emits none", async () => {
@@ -83,10 +85,10 @@ describe("the fake pulumi: exit codes, stderr and the event stream of the real C
       "preludeEvent",
       'diag:unable to replace resource "urn:pulumi:dev::kube-platform::aws:eks/cluster:Cluster::kp"',
       "pre:create-replacement:kp",
-      "pre:replace:kp",
-      "pre:delete-replaced:kp",
       "out:create-replacement:kp",
+      "pre:replace:kp",
       "out:replace:kp",
+      "pre:delete-replaced:kp",
       "out:delete-replaced:kp",
       "diag:preview failed",
       "summaryEvent",
@@ -168,7 +170,8 @@ describe("the fake pulumi: exit codes, stderr and the event stream of the real C
     ]);
     assert.deepStrictEqual(up.events[6].policyEvent, {
       resourceUrn: "urn:pulumi:dev::kube-platform::aws:eks/cluster:Cluster::kp",
-      message: "<{%reset%}>public endpoint<{%reset%}>\n",
+      // @pulumi/policy: the policy's description, a newline, the violation's message.
+      message: "<{%reset%}>eks-endpoint-access description\npublic endpoint<{%reset%}>\n",
       color: "raw",
       policyName: "eks-endpoint-access",
       policyPackName: "kube-platform",
@@ -237,7 +240,12 @@ describe("the fake pulumi: exit codes, stderr and the event stream of the real C
 
   it("refresh: pre op refresh, outputs op what it found; --preview-only plans it", async () => {
     const refresh = [
-      { op: "update", type: "aws:eks/nodeGroup:NodeGroup", name: "general", diffs: ["scalingConfig"] },
+      {
+        op: "update",
+        type: "aws:eks/nodeGroup:NodeGroup",
+        name: "general",
+        diffs: ["scalingConfig.desiredSize", "tags.owner"],
+      },
       { op: "delete", type: "kubernetes:core/v1:PersistentVolumeClaim", name: "data" },
       { op: "refresh", type: "aws:ec2/vpc:Vpc", name: "vpc" },
     ];
@@ -253,12 +261,105 @@ describe("the fake pulumi: exit codes, stderr and the event stream of the real C
     const general = r.events[2].resOutputsEvent;
     assert.deepStrictEqual(
       [general?.planning, general?.metadata.diffs, general?.metadata.detailedDiff],
-      [true, ["scalingConfig"], { scalingConfig: { diffKind: "update", inputDiff: true } }],
+      // diffs: the changed top-level keys; the paths only in detailedDiff (TestRefreshBasics).
+      [
+        true,
+        ["scalingConfig", "tags"],
+        {
+          "scalingConfig.desiredSize": { diffKind: "update", inputDiff: true },
+          "tags.owner": { diffKind: "update", inputDiff: true },
+        },
+      ],
     );
     assert.strictEqual(r.events[4].resOutputsEvent?.metadata.new, null);
     assert.deepStrictEqual(
       [summaryOf(r)?.isPreview, summaryOf(r)?.resourceChanges],
       [true, { update: 1, delete: 1, same: 1 }],
     );
+  });
+
+  it("--refresh on preview/up: the refresh steps first (planned in a preview), not counted in the summary", async () => {
+    const update = { op: "update", type: "aws:eks/cluster:Cluster", name: "kp", diffs: ["version"] };
+    const spec = stacks({ steps: { preview: [VPC, update] } });
+    const r = await fake(spec, ["preview", "--refresh", "--stack", "dev"]);
+    assert.deepStrictEqual(kinds(r.events), [
+      "preludeEvent",
+      "pre:refresh:kp",
+      "out:same:kp",
+      "pre:create:vpc",
+      "out:create:vpc",
+      "pre:update:kp",
+      "out:update:kp",
+      "summaryEvent",
+      "cancelEvent",
+    ]);
+    assert.deepStrictEqual(
+      [r.events[1].resourcePreEvent?.planning, summaryOf(r)?.resourceChanges],
+      [true, { create: 1, update: 1 }],
+    );
+    const without = await fake(spec, ["preview", "--stack", "dev"]);
+    assert.strictEqual(kinds(without.events)[1], "pre:create:vpc");
+  });
+
+  it("a step failing in a preview (the provider's Check/Diff): its diagnostic, a silent bail, no closing diagnostic", async () => {
+    const invalid = { ...CLUSTER, fail: "aws:eks/cluster:Cluster resource 'kp' has a problem: bad version" };
+    const spec = stacks({ steps: { preview: [VPC, invalid, { ...VPC, name: "vpc2" }] } });
+    const r = await fake(spec, ["preview", "--stack", "dev"]);
+    assert.deepStrictEqual([r.code, r.stderr], [1, ""]);
+    assert.deepStrictEqual(kinds(r.events), [
+      "preludeEvent",
+      "pre:create:vpc",
+      "out:create:vpc",
+      "diag:aws:eks/cluster:Cluster resource 'kp' has a problem: bad version",
+      "summaryEvent",
+      "cancelEvent",
+    ]);
+    assert.strictEqual(summaryOf(r)?.result, "failed");
+    const diff = await fake(spec, ["preview", "--diff", "--stack", "dev"]);
+    assert.deepStrictEqual(
+      [diff.code, diff.stderr],
+      [1, "error: aws:eks/cluster:Cluster resource 'kp' has a problem: bad version\n"],
+    );
+  });
+
+  it("--target: Pulumi's globs (* stops at ':', ** does not); untargeted updates are same, creates and deletes not done", async () => {
+    const role = { op: "update", type: "aws:iam/role:Role", name: "role", diffs: ["tags"] };
+    const update = { op: "update", type: "aws:eks/cluster:Cluster", name: "kp", diffs: ["version"] };
+    const old = { op: "delete", type: "aws:ec2/vpc:Vpc", name: "old" };
+    const spec = stacks({
+      steps: { up: [VPC, update, role, old], destroy: [old, { ...VPC, op: "delete" }] },
+    });
+    const stepsOf = (r: Ran) => kinds(r.events).filter((k) => k.startsWith("pre:") || k.startsWith("out:"));
+    const deep = await fake(spec, [...UP, "--target", "urn:pulumi:dev::kube-platform::**::kp"]);
+    assert.deepStrictEqual(stepsOf(deep), [
+      "pre:update:kp",
+      "out:update:kp",
+      "pre:same:role",
+      "out:same:role",
+    ]);
+    assert.deepStrictEqual(summaryOf(deep)?.resourceChanges, { update: 1, same: 1 });
+    const single = await fake(spec, [...UP, "--target", "urn:pulumi:dev::kube-platform::*::kp"]);
+    assert.deepStrictEqual(
+      stepsOf(single),
+      ["pre:same:kp", "out:same:kp", "pre:same:role", "out:same:role"],
+      "`*` does not match the type's ':'",
+    );
+    const typed = await fake(spec, [...UP, "--target", "urn:pulumi:dev::kube-platform::aws:iam/*:Role::*"]);
+    assert.deepStrictEqual(stepsOf(typed), [
+      "pre:same:kp",
+      "out:same:kp",
+      "pre:update:role",
+      "out:update:role",
+    ]);
+    const destroy = await fake(spec, [
+      "destroy",
+      "--yes",
+      "--skip-preview",
+      "--stack",
+      "dev",
+      "--target",
+      "urn:pulumi:dev::kube-platform::aws:ec2/vpc:Vpc::old",
+    ]);
+    assert.deepStrictEqual(stepsOf(destroy), ["pre:delete:old", "out:delete:old"]);
   });
 });

@@ -13,6 +13,7 @@ import { PULUMI_ROOT_ENV, REPO_ROOT, runDriver } from "../automation/driver";
 import { classifyError, cliExitCode, type ClassifiedError } from "../automation/errors";
 import { EXIT } from "../automation/exit-codes";
 import type { Report } from "../automation/report";
+import { fakeRoot } from "./helpers/driver-harness";
 
 const FAKE_ROOT = path.join(__dirname, "fixtures", "fake-pulumi");
 const PASSPHRASE = "pass-phrase-never-printed";
@@ -123,7 +124,7 @@ describe("automation: the CLI's exit codes → the driver's errors (through the 
   });
 
   it("a CLI before distinct codes (255 for everything): the text decides; a distinct CLI's 1 is not read as text", async () => {
-    const old = (stderr: string) => sdkError(failing(stderr, 1, "v3.226.0"), "up");
+    const old = (stderr: string) => sdkError(failing(stderr, 1, "v3.225.0"), "up");
     assert.strictEqual(cliExitCode(await old("error: update canceled")), 255);
     assert.deepStrictEqual(brief(classifyError(await old("error: update canceled"))), [
       "cancelled",
@@ -156,24 +157,20 @@ describe("automation: the CLI's exit codes → the driver's errors (through the 
 describe("automation: the driver's exit code, kind and failure text follow the real CLI", function () {
   this.timeout(30000);
   let s: Scenario | undefined;
-  const saved = { ...process.env };
-  afterEach(() => {
-    s?.cleanup();
-    process.env = { ...saved };
-  });
+  afterEach(() => s?.cleanup());
 
   async function drive(
     scenario: object,
     argv: string[],
   ): Promise<{ code: number; stderr: string; report: Report }> {
     s = new Scenario(scenario);
-    Object.assign(process.env, s.env());
     const stderr: string[] = [];
     const reportFile = path.join(s.dir, "report.json");
     const code = await runDriver([...argv, "--json", reportFile], {
       stdout: () => undefined,
       stderr: (t) => stderr.push(t),
-      env: { [PULUMI_ROOT_ENV]: FAKE_ROOT, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+      // The fake's variables go with its root, never through this process's environment.
+      env: { [PULUMI_ROOT_ENV]: fakeRoot(s.dir, s.env()), PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
       cwd: s.dir,
       onSignal: () => () => undefined,
     });
@@ -203,6 +200,44 @@ describe("automation: the driver's exit code, kind and failure text follow the r
       );
       assert.ok(!/without an error message/.test(r.stderr), "no placeholder when the engine said why");
     }
+  });
+
+  it("a provider's error naming [401] or PULUMI_CONFIG_PASSPHRASE, repeated on stderr by --diff, is a failure (exit 1), not a login or passphrase problem", async () => {
+    const errors = [
+      "reading chart index https://charts.example/index.yaml: [401] Unauthorized",
+      "creating Secret: the value of PULUMI_CONFIG_PASSPHRASE is not allowed in a label",
+    ];
+    for (const fail of errors) {
+      const up = [{ op: "create", type: "kubernetes:helm.sh/v3:Release", name: "ingress", fail }];
+      for (const extra of [[], ["--diff"]]) {
+        const r = await drive({ stacks: { dev: { exists: true, config: profile, steps: { up } } } }, [
+          "up",
+          "-s",
+          "dev",
+          ...extra,
+        ]);
+        assert.strictEqual(r.code, EXIT.failed, `${fail} ${extra.join(" ")}: ${r.stderr}`);
+        assert.deepStrictEqual(r.report.stacks[0].error, {
+          kind: "failed",
+          message: `${fail}\nupdate failed`,
+          exitCode: EXIT.failed,
+        });
+      }
+    }
+    // The CLI's own words still count: a [401] before any engine event is a login problem.
+    const r = await drive(
+      {
+        stacks: {
+          dev: {
+            exists: true,
+            config: profile,
+            fail: { up: "error: getting stack: [401] Unauthorized: No credentials provided" },
+          },
+        },
+      },
+      ["up", "-s", "dev", "--diff"],
+    );
+    assert.deepStrictEqual([r.code, r.report.stacks[0].error?.kind], [EXIT.auth, "not-logged-in"]);
   });
 
   it("not logged in: exit 3 (auth) before any stack runs", async () => {

@@ -29,12 +29,14 @@ const STEPS = [
   { op: "create", type: VPC, name: "kp-vpc" },
 ];
 const OPEN = "the public endpoint is open to 0.0.0.0/0";
+const ENDPOINT_RULE = "the EKS API endpoint is private or limited to known networks [CKV_AWS_38, CKV_AWS_39]";
 const POLICY = [
   {
     pack: "kube-platform",
     version: "0.1.0",
     policy: "eks-endpoint-access",
     level: "mandatory",
+    description: ENDPOINT_RULE,
     message: OPEN,
     step: "kp-cluster",
   },
@@ -60,12 +62,9 @@ describe("automation: pipeline flags against a fake pulumi CLI", function () {
   this.timeout(60000);
   let h: DriverHarness | undefined;
   const harness = (scenario: unknown): DriverHarness => (h = new DriverHarness(scenario));
-  const saved = { ...process.env };
   afterEach(() => {
     h?.cleanup();
     h = undefined;
-    for (const k of Object.keys(process.env))
-      if (k.startsWith("FAKE_PULUMI_") && !(k in saved)) delete process.env[k];
   });
 
   it("--policy-pack: each stack's pack config goes with it; a waived mandatory policy is advisory, an unwaived one exits EXIT.policy", async () => {
@@ -99,9 +98,13 @@ describe("automation: pipeline flags against a fake pulumi CLI", function () {
       assert.match(configFile, /kp-policy-[^/]+\/policy-pack-config\.json$/);
       assert.ok(!fs.existsSync(configFile), "the pack config is removed after the operation");
     }
-    assert.match(
+    // The finding first, the policy's description (the first line of @pulumi/policy's text) under it.
+    assert.ok(
+      r.stderr.includes(
+        "[dev] policy advisory kube-platform/eks-endpoint-access: kp-cluster: the public endpoint is open to 0.0.0.0/0\n" +
+          `[dev]     ${ENDPOINT_RULE}\n`,
+      ),
       r.stderr,
-      /^\[dev\] policy advisory kube-platform\/eks-endpoint-access: kp-cluster: the public endpoint is open to 0\.0\.0\.0\/0$/m,
     );
     assert.match(r.stderr, /^\[qa\] policy mandatory kube-platform\/eks-endpoint-access: kp-cluster: /m);
     const report = t.report();
@@ -117,7 +120,7 @@ describe("automation: pipeline flags against a fake pulumi CLI", function () {
         policyPackVersion: "0.1.0",
         policyName: "eks-endpoint-access",
         enforcementLevel: "advisory",
-        message: OPEN,
+        message: `${ENDPOINT_RULE}\n${OPEN}`,
         urn: urn("dev", CLUSTER, "kp-cluster"),
       },
       {
@@ -125,7 +128,7 @@ describe("automation: pipeline flags against a fake pulumi CLI", function () {
         policyPackVersion: "0.1.0",
         policyName: "k8s-cpu-limit",
         enforcementLevel: "advisory",
-        message: "no CPU limit",
+        message: "k8s-cpu-limit description\nno CPU limit",
         urn: urn("dev", VPC, "kp-vpc"),
       },
     ]);
@@ -263,6 +266,11 @@ describe("automation: pipeline flags against a fake pulumi CLI", function () {
           config: cfg({ profile: "dev" }),
           steps: { preview: STEPS, up: same, refresh: same },
         },
+        calm: {
+          exists: true,
+          config: cfg({ profile: "dev" }),
+          steps: { preview: same, up: same, refresh: same },
+        },
       },
     });
     const changed = await t.run(["preview", "-s", "dev", "--expect-no-changes", "--json", "report.json"]);
@@ -270,10 +278,19 @@ describe("automation: pipeline flags against a fake pulumi CLI", function () {
     assert.ok(commandCalls(changed.calls, "preview")[0].args.includes("--expect-no-changes"));
     assert.deepStrictEqual(t.report().stacks[0].exitCode, EXIT.changes);
     for (const command of ["up", "refresh"]) {
-      const r = await t.run([command, "-s", "dev", "--expect-no-changes"]);
+      // The driver's environment (io.env) is the CLI's: a variable given to it reaches Pulumi.
+      const r = await t.run([command, "-s", "calm", "--expect-no-changes"], {
+        env: { PULUMI_K8S_DELETE_UNREACHABLE: "true" },
+      });
       assert.strictEqual(r.code, EXIT.success, `${command}: ${r.stderr}`);
-      assert.ok(commandCalls(r.calls, command)[0].args.includes("--expect-no-changes"), command);
+      const [call] = commandCalls(r.calls, command);
+      assert.ok(call.args.includes("--expect-no-changes"), command);
+      assert.ok(call.env.includes("PULUMI_K8S_DELETE_UNREACHABLE"), `${command}: ${call.env.join(" ")}`);
     }
+    assert.ok(
+      !("FAKE_PULUMI_LOG" in process.env),
+      "the fake's variables went through the driver, not process.env",
+    );
     const destroy = await t.run(["destroy", "-s", "dev", "--expect-no-changes"]);
     assert.strictEqual(destroy.code, EXIT.usage);
     assert.match(destroy.stderr, /--expect-no-changes applies to preview, up and refresh only/);
@@ -299,7 +316,8 @@ describe("automation: pipeline flags against a fake pulumi CLI", function () {
     assert.ok(commandCalls(preview.calls, "preview")[0].args.includes("--diff"));
     assert.match(
       preview.stderr,
-      /^\[dev\] ~ update aws:eks\/cluster:Cluster "kp-cluster" \(changed: version, tags\.env\)\n\[dev\] {5}~ tags\.env\n\[dev\] {5}~ version\n/m,
+      // The engine's diffs are the top-level keys; the paths come from its detailedDiff.
+      /^\[dev\] ~ update aws:eks\/cluster:Cluster "kp-cluster" \(changed: version, tags\)\n\[dev\] {5}~ tags\.env\n\[dev\] {5}~ version\n/m,
     );
     const plain = await t.run(["preview", "-s", "dev"]);
     assert.doesNotMatch(plain.stderr, /^\[dev\] {5}~ version$/m);
@@ -485,10 +503,17 @@ describe("automation: destroy reports what it leaves behind", function () {
     ]);
     assert.strictEqual(targetedRun.code, EXIT.success, targetedRun.stderr);
     assert.deepStrictEqual(t.report("t.json").stacks[0].leftBehind, []);
-    // A failed destroy reports its failure, not what a complete one would leave.
+    // A failed destroy still reports what stays whatever happens, and says that more stays.
     const failed = await t.run(["destroy", "-s", "qa", "--json", "f.json"]);
     assert.strictEqual(failed.code, EXIT.failed, failed.stderr);
-    assert.strictEqual(t.report("f.json").stacks[0].leftBehind, undefined);
+    assert.deepStrictEqual(
+      t.report("f.json").stacks[0].leftBehind?.map((l) => l.name),
+      ["apps/data"],
+    );
+    assert.match(
+      failed.stderr,
+      /^\[qa\] the destroy failed: besides the above, what it did not delete stays$/m,
+    );
   });
 
   it("an export it cannot read is a warning; the destroy still runs", async () => {

@@ -127,8 +127,11 @@ describe("stack config: documentation ranges as API-access networks", () => {
         transitGatewayId: "tgw-0123456789abcdef0",
       },
     };
+    // Private networks behind the transit gateway: no public egress CIDR to suggest.
     assert.deepEqual(problemsOf({ ...PROD, cluster }, ctx), [
-      refusal("cluster.deployerNetwork.cidrs[1]", "203.0.113.0/24", "203.0.113.0/24", "TEST-NET-3"),
+      'cluster.deployerNetwork.cidrs[1]: got "203.0.113.0/24"; is inside TEST-NET-3 (203.0.113.0/24), a documentation ' +
+        "range (RFC 5737): no machine has these addresses; list the private CIDRs of the networks that run `pulumi up` " +
+        "(the CI runners' subnets, the VPN's address pool) as the transit gateway reaches them, not overlapping vpcCidr",
     ]);
     assert.deepEqual(apiAccessNetworks(cluster), [
       { path: ["deployerNetwork", "cidrs", 0], cidr: "10.8.0.0/16" },

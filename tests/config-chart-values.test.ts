@@ -14,7 +14,7 @@ const DOKS = { target: "doks", region: "ams3", apiAllowedAddresses: ["198.18.0.0
 const withAddons = (addons: Record<string, unknown>) => ({ cluster: DOKS, addons });
 
 const ignored = (key: string, chart: string, version: string) =>
-  `${key}: not a value of chart ${chart} ${version} (Helm would ignore it silently)`;
+  `${key}: not a value of chart ${chart} ${version} (nothing in the chart reads it)`;
 const KPS = ["kube-prometheus-stack", CHARTS.monitoring.version] as const;
 
 describe("stack config: the user's chart values against the pinned charts", () => {
@@ -64,7 +64,7 @@ describe("stack config: the user's chart values against the pinned charts", () =
       },
       ingress: {
         values: {
-          service: { spec: { externalTrafficPolicy: "Local" } },
+          livenessProbe: { initialDelaySeconds: 5 },
           ports: { metrics2: { port: 9101 } },
         },
       },
@@ -73,6 +73,61 @@ describe("stack config: the user's chart values against the pinned charts", () =
       vault: { values: { injector: { port: 8443 } } },
     };
     assert.deepEqual(problemsOf(withAddons(addons), ctx), []);
+  });
+
+  it("maps that ship with an entry take the user's keys where the chart renders them whole", () => {
+    const addons = {
+      certManager: {
+        values: {
+          nodeSelector: { "node-role": "infra" },
+          webhook: { nodeSelector: { "node-role": "infra" } },
+          cainjector: { nodeSelector: { "node-role": "infra" } },
+          startupapicheck: { nodeSelector: { "node-role": "infra" } },
+        },
+      },
+      monitoring: {
+        values: {
+          "prometheus-node-exporter": {
+            podLabels: { team: "platform" },
+            service: { labels: { team: "platform" } },
+          },
+          crds: {
+            upgradeJob: {
+              podSecurityContext: { fsGroup: 2000 },
+              containerSecurityContext: { runAsUser: 1000 },
+            },
+          },
+          prometheusOperator: {
+            admissionWebhooks: {
+              createSecretJob: { securityContext: { runAsUser: 1000 } },
+              patchWebhookJob: { securityContext: { runAsUser: 1000 } },
+            },
+          },
+        },
+      },
+    };
+    assert.deepEqual(problemsOf(withAddons(addons), ctx), []);
+  });
+
+  it("keys no template reads (or the schema refuses) stay problems", () => {
+    const traefik = { logs: { general: { level: "DEBUG" } }, globalArguments: ["--x"] };
+    assert.deepEqual(problemsOf(withAddons({ ingress: { values: traefik } }), ctx), [
+      ignored("addons.ingress.values.logs", "traefik", CHARTS.traefik.version),
+      ignored("addons.ingress.values.globalArguments", "traefik", CHARTS.traefik.version),
+    ]);
+    const nginx = { controller: "nginx", values: { controller: { extraArgs: { v: 2 } } } };
+    assert.deepEqual(problemsOf(withAddons({ ingress: nginx }), ctx), [
+      ignored("addons.ingress.values.controller.extraArgs", "nginx-ingress", CHARTS.nginx.version),
+    ]);
+    const rules = { defaultRules: { rules: { kubeScheduler: false } } };
+    assert.deepEqual(problemsOf(withAddons({ monitoring: { values: rules } }), ctx), [
+      ignored("addons.monitoring.values.defaultRules.rules.kubeScheduler", ...KPS),
+    ]);
+    // vault's securityContext is { pod, container }, not a Kubernetes object.
+    const vault = { injector: { securityContext: { runAsUser: 100 } } };
+    assert.deepEqual(problemsOf(withAddons({ vault: { values: vault } }), ctx), [
+      ignored("addons.vault.values.injector.securityContext.runAsUser", "vault", CHARTS.vault.version),
+    ]);
   });
 
   it("a value of a type (or outside an enum) the chart's schema refuses is a problem", () => {
@@ -104,10 +159,10 @@ describe("stack config: the user's chart values against the pinned charts", () =
   });
 
   it("the ingress values go to the chart of its controller", () => {
-    const traefikKey = { service: { spec: { externalTrafficPolicy: "Local" } } };
+    const traefikKey = { ingressRoute: { dashboard: { enabled: false } } };
     assert.deepEqual(problemsOf(withAddons({ ingress: { values: traefikKey } }), ctx), []);
     assert.deepEqual(problemsOf(withAddons({ ingress: { controller: "nginx", values: traefikKey } }), ctx), [
-      ignored("addons.ingress.values.service", "nginx-ingress", CHARTS.nginx.version),
+      ignored("addons.ingress.values.ingressRoute", "nginx-ingress", CHARTS.nginx.version),
     ]);
   });
 

@@ -25,7 +25,7 @@ describe("GKE config: the deployer's path to the API server (masterAuthorizedNet
     it(`${profile}: no authorized network is one error naming the key and the fix`, () => {
       const problems = problemsOf({ ...base, cluster: GKE });
       assert.deepStrictEqual(problems, [
-        "cluster.masterAuthorizedNetworks: must list at least one network allowed to reach the API server, including the public address of the machine that runs `pulumi up` (e.g. [{name: deployer, cidr: 203.0.113.7/32}]); with none, GKE refuses all external access",
+        "cluster.masterAuthorizedNetworks: must list at least one network allowed to reach the API server, including the public address of the machine that runs `pulumi up` (e.g. [{name: deployer, cidr: <its address>/32}], the address `curl -s https://checkip.amazonaws.com` prints there); with none, GKE refuses all external access",
       ]);
     });
 

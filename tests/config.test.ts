@@ -734,6 +734,7 @@ describe("stack config validation", () => {
       controller: "traefik",
       replicas: 1,
       className: "traefik",
+      serviceAnnotations: {},
       values: {},
     });
     assert.strictEqual(dev.certManager.defaultIssuer, "selfsigned");

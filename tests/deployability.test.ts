@@ -9,9 +9,14 @@ import {
   DEPLOYABILITY_RULES,
   DeployContext,
   ResourceUnderTest,
+  SERVICE_TYPE_VALUES,
   WEBHOOK_PORTS,
   evaluate,
+  get,
+  loadBalancerValues,
 } from "../rules";
+import type { ChartKey } from "../components/addons/versions";
+import { chartData } from "../components/shared/chart-values";
 import { capabilitiesOf } from "../components/cluster/capabilities";
 import { underTest } from "../offline/mocks";
 import { EXAMPLE_STACKS, exampleConfig, runExample } from "../offline/stacks";
@@ -272,6 +277,20 @@ const CASES: Record<string, Case> = {
       ],
       [release("traefik", { service: { enabled: false } })],
       [service("ClusterIP"), service("NodePort")],
+      [release("kube-prometheus-stack"), release("vault"), release("metrics-server")],
+      [release("kube-prometheus-stack", { grafana: { service: { type: "NodePort" } } })],
+      [release("kube-prometheus-stack", { grafana: { enabled: false, service: { type: "LoadBalancer" } } })],
+      [release("kube-prometheus-stack", { prometheus: { thanosServiceExternal: { enabled: false } } })],
+      // The UI Service is off by default: its type alone renders nothing.
+      [release("vault", { ui: { serviceType: "LoadBalancer" } })],
+      [release("vault", { global: { enabled: false }, ui: { enabled: "-", serviceType: "LoadBalancer" } })],
+      [
+        release("vault", {
+          injector: { externalVaultAddr: "https://vault.example" },
+          server: { service: { type: "LoadBalancer" } },
+        }),
+      ],
+      [release("cert-manager", { service: { type: "LoadBalancer" } })],
     ],
     violating: [
       [release("traefik")],
@@ -279,6 +298,14 @@ const CASES: Record<string, Case> = {
       [release("traefik", { service: { type: "NodePort" } })],
       [release("oci://ghcr.io/nginx/charts/nginx-ingress")],
       [service("LoadBalancer")],
+      [release("kube-prometheus-stack", { grafana: { service: { type: "LoadBalancer" } } })],
+      [release("kube-prometheus-stack", { prometheus: { service: { type: "LoadBalancer" } } })],
+      [release("kube-prometheus-stack", { alertmanager: { service: { type: "LoadBalancer" } } })],
+      [release("kube-prometheus-stack", { prometheus: { thanosServiceExternal: { enabled: true } } })],
+      [release("vault", { ui: { enabled: true, serviceType: "LoadBalancer" } })],
+      [release("vault", { ui: { enabled: "-", serviceType: "LoadBalancer" } })],
+      [release("vault", { server: { service: { type: "LoadBalancer" } } })],
+      [release("metrics-server", { service: { type: "LoadBalancer" } })],
     ],
   },
   "deploy-metrics-api": {
@@ -364,6 +391,8 @@ const CASES: Record<string, Case> = {
       [aks({ apiServerAccessProfile: { enablePrivateCluster: false, authorizedIPRanges: ["8.8.8.0/24"] } })],
       [doks({ enabled: false, allowedAddresses: ["0.0.0.0/0"] })],
       [doks({ enabled: true, allowedAddresses: ["192.0.3.0/24"] })],
+      // Wider networks that merely contain a documentation range are real ones (as stack config reads them).
+      [doks({ enabled: true, allowedAddresses: ["192.0.2.0/23", "203.0.112.0/22"] })],
     ],
     violating: [
       [eksPublic],
@@ -371,6 +400,8 @@ const CASES: Record<string, Case> = {
       [aks({})],
       [doks({ enabled: true, allowedAddresses: ["198.51.100.7/32"] })],
       [doks({ enabled: true, allowedAddresses: ["192.0.2.0/24"] })],
+      [doks({ enabled: true, allowedAddresses: ["192.0.2.128/25"] })],
+      [doks({ enabled: true, allowedAddresses: ["203.0.113.9"] })],
     ],
   },
   "deploy-aks-maintenance-window": {
@@ -440,6 +471,110 @@ describe("deployability rules: one compliant and one violating case per rule", (
     const [w] = evaluate([gke(office), release("vault")], DEV, DEPLOYABILITY_RULES);
     assert.match(w.message, /tcp 8080/);
     assert.match(w.message, /injector\.port/);
+  });
+});
+
+describe("Service types of the pinned charts (rules/load-balancer-services.ts)", () => {
+  it("names the config key of the value that makes the LoadBalancer, and the fix", () => {
+    const grafana = release("kube-prometheus-stack", { grafana: { service: { type: "LoadBalancer" } } });
+    assert.deepStrictEqual(
+      evaluate([grafana], ON_KIND, DEPLOYABILITY_RULES).map((v) => v.message),
+      [
+        "creates a LoadBalancer Service (addons.monitoring.values.grafana.service.type: LoadBalancer) but the " +
+          "cluster has no LoadBalancer implementation (cluster.loadBalancer: none): the release would wait for an " +
+          "address until it times out and rolls back; set addons.monitoring.values.grafana.service.type to " +
+          "ClusterIP (reach it with kubectl port-forward) or NodePort, or install MetalLB / cloud-provider-kind " +
+          "and set cluster.loadBalancer: available",
+      ],
+    );
+    assert.deepStrictEqual(
+      evaluate([release("traefik", { service: { enabled: true } })], ON_KIND, DEPLOYABILITY_RULES).map(
+        (v) => v.message,
+      ),
+      [
+        "creates a LoadBalancer Service (addons.ingress.values.service.spec.type: LoadBalancer, the chart's " +
+          "default) but the cluster has no LoadBalancer implementation (cluster.loadBalancer: none): the release " +
+          "would wait for an address until it times out and rolls back; keep the chart's Service off " +
+          "(service.enabled: false): the platform's own ingress Service follows cluster.loadBalancer, or install " +
+          "MetalLB / cloud-provider-kind and set cluster.loadBalancer: available",
+      ],
+    );
+  });
+
+  it("one violation per LoadBalancer Service of a release", () => {
+    const values = {
+      grafana: { service: { type: "LoadBalancer" } },
+      alertmanager: { service: { type: "LoadBalancer" } },
+      prometheus: { service: { type: "NodePort" }, thanosServiceExternal: { enabled: true } },
+    };
+    assert.deepStrictEqual(
+      loadBalancerValues("kube-prometheus-stack", values).map((l) => [l.key, l.byDefault]),
+      [
+        ["addons.monitoring.values.grafana.service.type", false],
+        ["addons.monitoring.values.alertmanager.service.type", false],
+        ["addons.monitoring.values.prometheus.thanosServiceExternal.type", true],
+      ],
+    );
+    assert.deepStrictEqual(loadBalancerValues("cert-manager", values), []);
+  });
+
+  it("every Service type key and toggle default is the pinned chart's (components/addons/chart-data)", () => {
+    const chartKey: Record<string, ChartKey> = {
+      traefik: "traefik",
+      "nginx-ingress": "nginx",
+      "kube-prometheus-stack": "monitoring",
+      vault: "vault",
+      "metrics-server": "metricsServer",
+    };
+    assert.deepStrictEqual(Object.keys(SERVICE_TYPE_VALUES).sort(), Object.keys(chartKey).sort());
+    const defaults = (chart: string) => chartData(chartKey[chart]).defaults;
+    const at = (chart: string, key: string) => get(defaults(chart), key);
+    const types = Object.entries(SERVICE_TYPE_VALUES).flatMap(([chart, c]) =>
+      c.services.map((s) => [chart, s.key, s.chartDefault, at(chart, s.key) ?? "unset"]),
+    );
+    assert.deepStrictEqual(types, [
+      ["traefik", "service.spec.type", "LoadBalancer", "LoadBalancer"],
+      ["nginx-ingress", "controller.service.type", "LoadBalancer", "LoadBalancer"],
+      ["kube-prometheus-stack", "grafana.service.type", "ClusterIP", "ClusterIP"],
+      ["kube-prometheus-stack", "prometheus.service.type", "ClusterIP", "ClusterIP"],
+      ["kube-prometheus-stack", "alertmanager.service.type", "ClusterIP", "ClusterIP"],
+      ["kube-prometheus-stack", "prometheus.thanosServiceExternal.type", "LoadBalancer", "LoadBalancer"],
+      ["vault", "ui.serviceType", "ClusterIP", "ClusterIP"],
+      // Commented out in values.yaml: the template renders no type (Kubernetes: ClusterIP).
+      ["vault", "server.service.type", "ClusterIP", "unset"],
+      ["metrics-server", "service.type", "ClusterIP", "ClusterIP"],
+    ]);
+    // The toggles the rule reads, with the defaults it assumes when they are unset.
+    const toggles: [string, string, unknown][] = [
+      ["traefik", "service.enabled", true],
+      ["nginx-ingress", "controller.service.create", true],
+      ["kube-prometheus-stack", "grafana.enabled", true],
+      ["kube-prometheus-stack", "grafana.service.enabled", true],
+      ["kube-prometheus-stack", "prometheus.enabled", true],
+      ["kube-prometheus-stack", "prometheus.service.enabled", true],
+      ["kube-prometheus-stack", "alertmanager.enabled", true],
+      ["kube-prometheus-stack", "alertmanager.service.enabled", true],
+      ["kube-prometheus-stack", "prometheus.thanosServiceExternal.enabled", false],
+      ["vault", "global.enabled", true],
+      ["vault", "server.enabled", "-"],
+      ["vault", "server.service.enabled", true],
+      ["vault", "ui.enabled", false],
+      ["vault", "injector.externalVaultAddr", ""],
+      ["vault", "global.externalVaultAddr", ""],
+    ];
+    for (const [chart, key, expected] of toggles)
+      assert.deepStrictEqual(at(chart, key), expected, `${chart} ${key}`);
+    // The rule's reading of those defaults: only the ingress charts make a LoadBalancer by default.
+    assert.deepStrictEqual(
+      Object.keys(chartKey).map((chart) => [chart, loadBalancerValues(chart, {}).length]),
+      [
+        ["traefik", 1],
+        ["nginx-ingress", 1],
+        ["kube-prometheus-stack", 0],
+        ["vault", 0],
+        ["metrics-server", 0],
+      ],
+    );
   });
 });
 

@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { EXIT } from "../automation/exit-codes";
 import { ALL_RULES, Rule } from "../rules";
 import { DOCS_RULES_COMMAND, SECURITY_RULES_DOC, cloudsOf, securityRulesMarkdown } from "../rules/docs";
 
@@ -64,6 +65,16 @@ describe("docs/security-rules.md", () => {
       const prefix = rule.id.split("-")[0].toUpperCase();
       assert.deepStrictEqual(cloudsOf(rule), [prefix], `${rule.id} reads ${prefix} resources only`);
     }
+  });
+
+  it("gives the preflight's exit codes as automation/exit-codes.ts has them", () => {
+    assert.ok(
+      generated.includes(
+        "A mandatory violation fails it (exit code 5, Pulumi's\n  code for a policy violation; an invalid stack config: 2)",
+      ),
+      generated.slice(0, 800),
+    );
+    assert.deepStrictEqual([EXIT.policy, EXIT.usage], [5, 2]);
   });
 
   it("stands alone: no link or path outside the repository", () => {

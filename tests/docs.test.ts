@@ -9,6 +9,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { EXIT } from "../automation/exit-codes";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -245,5 +246,59 @@ describe("docs", () => {
   it("every repository path written in backticks exists", () => {
     const { paths } = docProblems();
     assert.ok(paths.length === 0, `missing paths:\n${show(paths)}`);
+  });
+});
+
+describe("docs: the exit codes", () => {
+  const read = (f: string): string => fs.readFileSync(path.join(ROOT, f), "utf8");
+  /** The Markdown files a user reads for the commands' behaviour: README.md and docs/. */
+  const userDocs = (): string[] =>
+    docFiles().filter((f) => f === "README.md" || f.startsWith(`docs${path.sep}`));
+
+  it("docs/pipelines.md's table lists every code of automation/exit-codes.ts with its name, and no other", () => {
+    const text = read(path.join("docs", "pipelines.md"));
+    const start = text.indexOf("\n## Exit codes\n");
+    assert.ok(start >= 0, "an Exit codes section");
+    const section = text.slice(start + 1, text.indexOf("\n## ", start + 1));
+    const rows = section
+      .split("\n")
+      .map((l) => /^\| (\d+) +\| `(\w+)` +\|/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [Number(m[1]), m[2]]);
+    const expected = Object.entries(EXIT)
+      .map(([name, code]) => [code, name])
+      .sort((a, b) => Number(a[0]) - Number(b[0]));
+    assert.deepStrictEqual(rows, expected);
+  });
+
+  it("every exit code the docs name is one of the table's; the old 64 (usage) and 130 (cancelled) are gone", () => {
+    const codes = new Set<number>(Object.values(EXIT));
+    const wrong: string[] = [];
+    for (const f of userDocs()) {
+      read(f)
+        .split("\n")
+        .forEach((line, i) => {
+          for (const m of line.matchAll(/\bexit(?:s|ed)?(?: with)?(?: code)? (\d+)\b/gi)) {
+            if (!codes.has(Number(m[1]))) wrong.push(`${f}:${i + 1}: ${m[0]}`);
+          }
+          if (/(?<![\w./-])(64|130)(?![\w./-])/.test(line) && /exit|code|usage|cancel/i.test(line)) {
+            wrong.push(`${f}:${i + 1}: an old exit code: ${line.trim()}`);
+          }
+        });
+    }
+    assert.deepStrictEqual(wrong, []);
+    // The checks find what they look for.
+    assert.ok(/\bexit(?:s|ed)?(?: with)?(?: code)? (\d+)\b/i.test("a bad flag exits 64"));
+    assert.ok(/(?<![\w./-])(64|130)(?![\w./-])/.test("a cancellation 130 (now 8)"));
+    assert.ok(!/(?<![\w./-])(64|130)(?![\w./-])/.test("base64 -w0, arm64, v1.30.4"));
+  });
+
+  it("docs/ci-examples.md: a refusal by the gate is exit code 20 wherever a code is named", () => {
+    const refusals = read(path.join("docs", "ci-examples.md"))
+      .split("\n")
+      .filter((l) => /refus/i.test(l))
+      .flatMap((l) => [...l.matchAll(/\bexit(?: code)? (\d+)\b/gi)].map((m) => Number(m[1])));
+    assert.ok(refusals.length >= 3, `refusals with a code: ${refusals.join(", ")}`);
+    assert.deepStrictEqual([...new Set(refusals)], [EXIT.refused]);
   });
 });

@@ -260,10 +260,20 @@ describe("the local command leaves no files in the repository", function () {
         r.stderr.includes(
           `[local] error: the local state of an earlier version is in ${path.join(t.root, ".pulumi-local")}; ` +
             `this version keeps it in ${t.stateDir}\n[local]   hint: move it: mkdir -p ${t.stateDir} && mv ` +
-            `${path.join(t.root, ".pulumi-local", ".pulumi")} ${t.stateDir}/ (then npm run local again); or keep ` +
-            "it where it is with the driver: npm run platform -- up --stack dev --local .pulumi-local --refresh\n",
+            `${path.join(t.root, ".pulumi-local", ".pulumi")} ${t.stateDir}/ (then npm run local, or npm run ` +
+            "local -- destroy, again)\n",
         ),
         r.stderr,
+      );
+      // Keeping it: the kubeconfig where the stack reads it, then the driver for up and for destroy.
+      assert.match(r.stderr, /kind get kubeconfig --name kube-platform > \S+kind-kubeconfig\.yaml\)\n/);
+      assert.match(
+        r.stderr,
+        /^\[local\] {5}then up: (PULUMI_CONFIG_PASSPHRASE= )?npm run platform -- up --stack dev --local \.pulumi-local --refresh$/m,
+      );
+      assert.match(
+        r.stderr,
+        /^\[local\] {5}or destroy: (PULUMI_CONFIG_PASSPHRASE= )?npm run platform -- destroy --stack dev --local \.pulumi-local && kind delete cluster --name kube-platform$/m,
       );
     }
     // Moved: the command runs on it.

@@ -100,10 +100,12 @@ describe("the local command's guards (npm run local) against fake kind, docker a
     assert.match(unknown.stderr, /^\[local\] warning: could not read kind's version from "something else"/m);
   });
 
-  it("the preflight gates up: a LoadBalancer ingress Service on kind is refused (EXIT.policy) before any change", async () => {
+  it("the preflight gates up: a mandatory violation (a LoadBalancer Service on kind) is refused (EXIT.policy) before any change", async () => {
+    // Valid config that a mandatory rule refuses: Grafana's Service made a LoadBalancer, which kind
+    // never gives an address (deploy-loadbalancer-available).
     const lb =
       SHIPPED_STACK.replace(/\n*$/, "\n") +
-      "  kube-platform:addons:\n    ingress:\n      values:\n        service:\n          spec:\n            type: LoadBalancer\n";
+      "  kube-platform:addons:\n    monitoring:\n      values:\n        grafana:\n          service:\n            type: LoadBalancer\n";
     const t = machine({ clusters: [] }, {}, [], lb);
     const r = await t.run([]);
     assert.strictEqual(r.code, EXIT.policy, r.stderr);
@@ -119,11 +121,26 @@ describe("the local command's guards (npm run local) against fake kind, docker a
     );
     assert.match(
       r.stderr,
-      /^\[local\] {3}deploy-loadbalancer-available kubernetes:helm\.sh\/v3:Release kp-addons-ingress-release: creates a LoadBalancer Service/m,
+      /^\[local\] {3}deploy-loadbalancer-available kubernetes:helm\.sh\/v3:Release kp-addons-monitoring-release: creates a LoadBalancer Service \(addons\.monitoring\.values\.grafana\.service\.type: LoadBalancer\)/m,
     );
     assert.match(
       r.stderr,
       /hint: fix Pulumi\.dev\.yaml; the whole report: npm run preflight -- --stack dev$/m,
+    );
+  });
+
+  it("the preflight gates up: the chart's ingress Service turned back on is refused by config (EXIT.usage)", async () => {
+    const chartService =
+      SHIPPED_STACK.replace(/\n*$/, "\n") +
+      "  kube-platform:addons:\n    ingress:\n      values:\n        service:\n          spec:\n            type: LoadBalancer\n";
+    const r = await machine({ clusters: [] }, {}, [], chartService).run([]);
+    assert.strictEqual(r.code, EXIT.usage, r.stderr);
+    assert.deepStrictEqual(r.pulumi, []);
+    assert.ok(!r.tools.some((c) => c.startsWith("kind create")));
+    assert.match(r.stderr, /^\[local\] error: Pulumi\.dev\.yaml is invalid:$/m);
+    assert.match(
+      r.stderr,
+      /^\[local\] {3}- addons\.ingress\.values\.service: got \{"spec":\{"type":"LoadBalancer"\}\}; is the traefik chart's Service, which the platform turns off: the ingress Service is the platform's own \(a Pulumi resource, so that a destroy waits until the cloud has deleted its load balancer\)/m,
     );
   });
 

@@ -181,7 +181,7 @@ describe("preflight: the stack file beyond the project's keys", function () {
     const r = await runPreflight(["--stack", "values", "--file", file]);
     assert.equal(r.code, EXIT.usage, r.out + r.err);
     assert.deepEqual(problemLines(r.err), [
-      "addons.monitoring.values.grafana.persistence.enabeld: not a value of chart kube-prometheus-stack 88.5.3 (Helm would ignore it silently); did you mean grafana.persistence.enabled?",
+      "addons.monitoring.values.grafana.persistence.enabeld: not a value of chart kube-prometheus-stack 88.5.3 (nothing in the chart reads it); did you mean grafana.persistence.enabled?",
     ]);
   });
 });

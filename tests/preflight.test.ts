@@ -155,15 +155,29 @@ describe("preflight", function () {
     const file = stackFile("lb-override", {
       ...dev,
       cluster: { ...(dev.cluster as object) },
-      // The chart's own Service, turned back on (the platform's is a NodePort Service here).
-      addons: { ingress: { values: { service: { enabled: true, spec: { type: "LoadBalancer" } } } } },
+      // Valid config a mandatory rule refuses: a chart's Service made a LoadBalancer.
+      addons: { vault: { values: { ui: { enabled: true, serviceType: "LoadBalancer" } } } },
     });
     const r = await preflight(["--stack", "lb-override", "--file", file]);
     assert.strictEqual(r.code, EXIT.policy, r.out + r.err);
     assert.strictEqual(r.code, 5);
     assert.match(
       r.out,
-      /MANDATORY deploy-loadbalancer-available kubernetes:helm\.sh\/v3:Release kp-addons-ingress-release: creates a LoadBalancer Service .*cluster\.loadBalancer: none/,
+      /MANDATORY deploy-loadbalancer-available kubernetes:helm\.sh\/v3:Release kp-addons-vault-release: creates a LoadBalancer Service \(addons\.vault\.values\.ui\.serviceType: LoadBalancer\) .*cluster\.loadBalancer: none/,
+    );
+  });
+
+  it("exits EXIT.usage (2) when the chart's ingress Service is turned back on (the platform owns it)", async () => {
+    const dev = loadStackConfig("dev");
+    const file = stackFile("chart-service", {
+      ...dev,
+      addons: { ingress: { values: { service: { enabled: true, spec: { type: "LoadBalancer" } } } } },
+    });
+    const r = await preflight(["--stack", "chart-service", "--file", file]);
+    assert.strictEqual(r.code, EXIT.usage, r.out + r.err);
+    assert.match(
+      r.err,
+      /addons\.ingress\.values\.service: got \{"enabled":true,"spec":\{"type":"LoadBalancer"\}\}; is the traefik chart's Service, which the platform turns off/,
     );
   });
 

@@ -12,10 +12,13 @@
  * propagation, 10 minutes unless `customTimeouts.delete`), and a failed or timed-out delete leaves
  * it in the state, so the next destroy deletes and awaits it again. Helm's uninstall also waits for
  * the objects of its manifest (pulumi-kubernetes helm_release.go Delete sets `uninstall.Wait` when
- * the release is atomic; helm pkg/kube/wait.go waitForDeletedResources polls each until NotFound),
- * but a timeout there still purges the release record (helm pkg/action/uninstall.go: the errors
- * are returned after the purge), and the next destroy cannot uninstall it again ("Release not
- * loaded"). As a Pulumi resource the Service also depends on external-dns's records wait, so a
+ * `release.Atomic || !release.SkipAwait`, so for the platform's atomic releases; helm
+ * pkg/kube/wait.go waitForDeletedResources polls each until NotFound), but a timeout there still
+ * purges the release record (helm pkg/action/uninstall.go: the errors are returned after the
+ * purge), and a later destroy fails to uninstall it again ("Release not loaded") until a refresh
+ * drops the release from the state (the provider's Read answers a missing release as deleted:
+ * helm_release.go Read), so `pulumi destroy --refresh` (the driver's `destroy --refresh`) goes on
+ * from there. As a Pulumi resource the Service also depends on external-dns's records wait, so a
  * destroy deletes it while external-dns still runs to remove the record of addons.dns.ingressHostname.
  *
  * The chart's own Service is turned off (traefik `service.enabled`, F5 NGINX `controller.service.create`)
@@ -27,6 +30,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterLoadBalancer, LoadBalancerAddressKind } from "../cluster/types";
 import { PLATFORM_LABELS } from "../kube/conventions";
+import { isSecretValues } from "./base";
 
 /** One port of the controller's Service. */
 export interface ControllerServicePort {
@@ -81,13 +85,19 @@ export const LOAD_BALANCER_SPEC = { type: "LoadBalancer", externalTrafficPolicy:
  */
 export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
 
-/** The controller Service's annotations: the cluster's load balancer ones, and the ingress's own record. */
+/**
+ * The controller Service's annotations: the cluster's load balancer ones, the user's
+ * (addons.ingress.serviceAnnotations, e.g. an internal load balancer), and the ingress's own record.
+ * Stack config refuses user keys the target or the platform sets (stacks/ingress-config.ts).
+ */
 export function controllerServiceAnnotations(
   lb: ClusterLoadBalancer,
   dnsHostname: string | undefined,
+  user: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   return {
     ...lb.serviceAnnotations,
+    ...user,
     ...(dnsHostname === undefined ? {} : { [EXTERNAL_DNS_HOSTNAME_ANNOTATION]: dnsHostname }),
   };
 }
@@ -98,6 +108,7 @@ export function controllerServiceObject(
   namespace: pulumi.Input<string>,
   lb: ClusterLoadBalancer,
   dnsHostname?: string,
+  userAnnotations: Readonly<Record<string, string>> = {},
 ) {
   const np = nodePortExposure(lb);
   const port = (p: ControllerServicePort, nodePort: number | undefined) => ({
@@ -112,7 +123,7 @@ export function controllerServiceObject(
       name: layout.name,
       namespace,
       labels: { ...layout.selector, ...PLATFORM_LABELS },
-      annotations: controllerServiceAnnotations(lb, dnsHostname),
+      annotations: controllerServiceAnnotations(lb, dnsHostname, userAnnotations),
     },
     spec: {
       ...(np ? NODE_PORT_SPEC : LOAD_BALANCER_SPEC),
@@ -137,6 +148,11 @@ export interface ControllerServiceArgs {
   loadBalancer: ClusterLoadBalancer;
   dnsHostname?: string;
   /**
+   * The user's annotations (addons.ingress.serviceAnnotations). From a secret `addons` config key
+   * (base.ts markSecretValues) the Service's annotations are registered as a secret.
+   */
+  annotations: Readonly<Record<string, string>>;
+  /**
    * What it is created after and deleted before: the controller's release, and external-dns's
    * records wait (a destroy deletes the Service, then waits for its record to go).
    */
@@ -155,9 +171,22 @@ export function controllerService(
   a: ControllerServiceArgs,
   opts: { parent: pulumi.Resource; provider: k8s.Provider },
 ): { service: k8s.core.v1.Service; address: pulumi.Output<string> } {
+  const object = controllerServiceObject(
+    a.layout,
+    a.namespace.metadata.name,
+    a.loadBalancer,
+    a.dnsHostname,
+    a.annotations,
+  );
+  const secret = Object.keys(a.annotations).length > 0 && isSecretValues(a.annotations);
   const service = new k8s.core.v1.Service(
     `${name}-lb`,
-    controllerServiceObject(a.layout, a.namespace.metadata.name, a.loadBalancer, a.dnsHostname),
+    secret
+      ? {
+          ...object,
+          metadata: { ...object.metadata, annotations: pulumi.secret(object.metadata.annotations) },
+        }
+      : object,
     { ...opts, dependsOn: [a.namespace, ...a.after] },
   );
   const np = nodePortExposure(a.loadBalancer);

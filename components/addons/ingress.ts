@@ -311,6 +311,7 @@ export class IngressController extends AddonComponent {
         namespace: this.namespaceObject,
         loadBalancer,
         dnsHostname,
+        annotations: settings.serviceAnnotations,
         after: [this.release, ...after],
       },
       { parent: this, provider: ctx.provider },

@@ -21,6 +21,11 @@ export interface IngressSettings extends AddonCommon {
   replicas: number;
   /** Name of the IngressClass the controller serves; it becomes the cluster default. */
   className: string;
+  /**
+   * Annotations of the controller's Service (the platform's, ./ingress-service.ts), after the
+   * target's own: e.g. an internal load balancer. None of the keys the target or the platform sets.
+   */
+  serviceAnnotations: Record<string, string>;
 }
 
 export interface CertManagerSettings extends AddonCommon {

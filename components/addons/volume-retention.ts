@@ -27,7 +27,14 @@
 import type { ClusterTarget } from "../cluster/types";
 import type { MonitoringSettings, VolumeOnDestroy } from "./types";
 
-/** The annotation of a retained namespace: the claims it keeps, comma-separated. */
+/**
+ * The annotation of a retained namespace: the claims it keeps, comma-separated. It lists the
+ * claims of the current replica counts and claim templates: a claim a scale-down left behind (a
+ * StatefulSet keeps a removed replica's claims with `whenScaled: Retain`, Kubernetes' default) or
+ * one of a template renamed in the user's chart values is in the namespace but not in the list, so
+ * the destroy report (automation/leftovers.ts) does not name it; `kubectl get pvc -n <namespace>`
+ * before the destroy shows them all.
+ */
 export const RETAINED_CLAIMS_ANNOTATION = "kube-platform/retained-volume-claims";
 
 /** Helm's annotation that keeps an object of a release on uninstall (helm pkg/kube ResourcePolicyAnno). */

@@ -27,7 +27,11 @@ export interface VolumesReleasedArgs {
  * pkg/resource/deploy/step_generator.go ScheduleDeletes), so a destroy deletes the add-ons and their
  * namespaces (and so the claims), then waits here, then deletes the nodes, the CSI driver and the
  * cluster. A destroy sleeps what was last deployed: change addons.volumes.onDestroy with a
- * `pulumi up` before the `pulumi destroy`.
+ * `pulumi up` before the `pulumi destroy`. A `pulumi up` that turns off both Vault and monitoring
+ * deletes the Sleep too (./index.ts creates it only for them), so it waits as long
+ * (VOLUME_RELEASE_SECONDS of ./volume-retention.ts, or none where volumeReleaseSeconds says so)
+ * after deleting their releases and namespaces; changing the duration is an update, which waits
+ * nothing.
  */
 export function volumesReleased(name: string, a: VolumesReleasedArgs, parent: pulumi.Resource): time.Sleep {
   return new time.Sleep(

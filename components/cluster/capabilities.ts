@@ -62,6 +62,21 @@ export const MANAGED_CAPABILITIES = {
   },
 } as const satisfies Record<Exclude<ClusterTarget, "existing">, ClusterCapabilities>;
 
+/**
+ * The annotations each target's cluster puts on LoadBalancer Services (its contract's
+ * `loadBalancer.serviceAnnotations`, which the ingress controller's Service carries; stack config
+ * refuses `addons.ingress.serviceAnnotations` of the same keys). EKS: the in-tree
+ * (cloud-controller-manager) annotation that makes the load balancer an NLB (EKS user guide "Route
+ * TCP and UDP traffic with Network Load Balancers"); the others' defaults need none.
+ */
+export const LOAD_BALANCER_SERVICE_ANNOTATIONS: Record<ClusterTarget, Readonly<Record<string, string>>> = {
+  eks: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+  gke: {},
+  aks: {},
+  doks: {},
+  existing: {},
+};
+
 /** The capabilities of the configured cluster: per target, or as declared for an existing cluster. */
 export function capabilitiesOf(settings: ClusterSettings): ClusterCapabilities {
   if (settings.target !== "existing") return MANAGED_CAPABILITIES[settings.target];

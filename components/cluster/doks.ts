@@ -5,7 +5,7 @@ import { ClusterComponent } from "./contract";
 import { ClusterComponentOptions, DoksSettings, NodePoolSettings, TOKEN_DNS } from "./types";
 import { keepsANodeProblems } from "../shared/node-pools";
 import { Taint, assertNodePools, parseTaint } from "./shared";
-import { MANAGED_CAPABILITIES } from "./capabilities";
+import { LOAD_BALANCER_SERVICE_ANNOTATIONS, MANAGED_CAPABILITIES } from "./capabilities";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pure helpers (exported for tests).                                                          */
@@ -260,7 +260,7 @@ export class DoksCluster extends ClusterComponent {
       // The cloud ships the CSI driver and the default StorageClass.
       storageReady: [],
       defaultStorageClass: pulumi.output("do-block-storage"),
-      loadBalancer: { addressKind: "ip", serviceAnnotations: {} },
+      loadBalancer: { addressKind: "ip", serviceAnnotations: { ...LOAD_BALANCER_SERVICE_ANNOTATIONS.doks } },
       // DOKS does not ship metrics-server: DigitalOcean offers it as a separate 1-Click app
       // ("Kubernetes Metrics Server", docs.digitalocean.com/products/marketplace/catalog/kubernetes-metrics-server,
       // deployed with Helm), and its list of managed components (Cilium, CoreDNS, CSI, …) does not include it.

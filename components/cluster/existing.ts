@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { capabilitiesOf } from "./capabilities";
+import { LOAD_BALANCER_SERVICE_ANNOTATIONS, capabilitiesOf } from "./capabilities";
 import { ClusterComponent } from "./contract";
 import { ClusterComponentOptions, ExistingSettings, TOKEN_DNS } from "./types";
 
@@ -26,7 +26,10 @@ export class ExistingCluster extends ClusterComponent {
     );
     // What the adopted cluster provides, as its settings declare it (capabilities.ts).
     const capabilities = capabilitiesOf({ target: "existing", ...settings });
-    const lb = { addressKind: settings.loadBalancerAddressKind, serviceAnnotations: {} };
+    const lb = {
+      addressKind: settings.loadBalancerAddressKind,
+      serviceAnnotations: { ...LOAD_BALANCER_SERVICE_ANNOTATIONS.existing },
+    };
     this.publish({
       clusterName: pulumi.output(settings.clusterName),
       region: "",

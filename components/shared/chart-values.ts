@@ -1,8 +1,9 @@
 /**
  * Helm values against the pinned chart's own data (components/addons/chart-data/<chart>/<version>/,
  * shipped with the program): every key must exist in the chart's values.yaml (or be declared by
- * its schema, or be a documented commented-out key, or live under a free-form map such as
- * `annotations: {}` or a value the chart hands on whole: ./chart-pass-through.ts), and where the chart declares a key's
+ * its schema, or be a documented commented-out key, or live under a free-form map: one empty by
+ * default such as `annotations: {}`, a Kubernetes map or object, a value the chart hands on whole or
+ * a map it reads by name, ./chart-pass-through.ts), and where the chart declares a key's
  * type (values.schema.json, or the repository's keys.json record) the value must have it. Helm
  * ignores unknown keys silently, and refuses a value its schema rejects only when it installs
  * (helm/helm pkg/chart/common/util/jsonschema.go, ValidateAgainstSchema).
@@ -13,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CHARTS, ChartKey } from "../addons/versions";
-import { CHART_PASS_THROUGH } from "./chart-pass-through";
+import { CHART_KEYED_MAPS, CHART_PASS_THROUGH, kubernetesFreeForm } from "./chart-pass-through";
 import { closest } from "./near-miss";
 
 /** Where the pinned charts' data lives (one folder per chart and version). */
@@ -177,12 +178,29 @@ function documentedInComment(data: ChartData, keyPath: string[]): boolean {
   });
 }
 
+/**
+ * The schema node of key `k` under `node`: its property, else the schema of the matching
+ * `patternProperties` or of `additionalProperties` (a map keyed by name, like traefik's `ports`);
+ * undefined where the schema says nothing.
+ */
+function childSchema(root: Values | undefined, node: Values | undefined, k: string): Values | undefined {
+  const asNode = (s: unknown): Values => (isObject(s) ? (resolveRef(root, s) ?? {}) : {});
+  const props = node?.properties;
+  if (isObject(props) && k in props) return asNode(props[k]);
+  const patterns = node?.patternProperties;
+  const matching = isObject(patterns)
+    ? Object.entries(patterns).find(([re]) => new RegExp(re, "u").test(k))
+    : undefined;
+  if (matching) return asNode(matching[1]);
+  const extra = node?.additionalProperties;
+  return extra === true || isObject(extra) ? asNode(extra) : undefined;
+}
+
 /** The schema node for a key path, following local $refs; undefined where the schema says nothing. */
 function schemaAt(schema: Values | undefined, keyPath: string[]): Values | undefined {
   let cur = resolveRef(schema, schema);
   for (const k of keyPath) {
-    const props = cur?.properties as Values | undefined;
-    cur = resolveRef(schema, props?.[k] as Values | undefined);
+    cur = childSchema(schema, cur, k);
     if (!cur) return undefined;
   }
   return cur;
@@ -218,35 +236,54 @@ export function knownKeysAt(key: ChartKey, keyPath: string[]): string[] {
   ];
 }
 
-/** Unknown keys in `values`, each with its path. */
+/**
+ * Unknown keys in `values`, each with its path. A map is checked key by key when the chart gives
+ * it default entries or schema properties, unless it is free-form: a map without default entries,
+ * a Kubernetes map or object, or a value the chart hands on whole (./chart-pass-through.ts); under
+ * it anything goes. A map the chart reads by name takes any new key as an entry. Where
+ * the schema closes a map (`additionalProperties: false`) only its declared keys are valid, free-form
+ * or not: Helm refuses any other (helm/helm pkg/chart/common/util/jsonschema.go).
+ */
 export function unknownKeyPaths(key: ChartKey, values: Values): string[][] {
   const data = chartData(key);
   const found: string[][] = [];
-  const passThrough = [...(CHART_PASS_THROUGH[key] ?? []), ...(data.passThrough ?? [])];
-  const walk = (ours: Values, defaults: unknown, keyPath: string[]) => {
+  const passThrough = [...(CHART_PASS_THROUGH[key] ?? []), ...(data.passThrough ?? [])].map(keyPattern);
+  const keyed = (CHART_KEYED_MAPS[key] ?? []).map(keyPattern);
+  const walk = (ours: Values, defaults: unknown, keyPath: string[], open: boolean) => {
+    const node = schemaAt(data.schema, keyPath);
+    const closed = node?.additionalProperties === false;
+    const byName = keyed.some((m) => m.test(keyPath.join(".")));
     for (const [k, v] of Object.entries(ours)) {
       const p = [...keyPath, k];
       const d = isObject(defaults) ? defaults[k] : undefined;
-      const parent = keyPath.join(".");
-      const known =
-        (isObject(defaults) && k in defaults) ||
-        schemaAt(data.schema, p) !== undefined ||
-        documentedInComment(data, p) ||
-        passThrough.some((object) => parent === object || parent.startsWith(`${object}.`));
+      const s = node && childSchema(data.schema, node, k);
+      const known = closed
+        ? s !== undefined
+        : open ||
+          byName ||
+          (isObject(defaults) && k in defaults) ||
+          s !== undefined ||
+          documentedInComment(data, p);
       if (!known) {
         found.push(p);
         continue;
       }
-      // Under a free-form map (an empty map by default, e.g. annotations) anything goes.
-      if (isObject(v) && isObject(d) && Object.keys(d).length > 0) walk(v, d, p);
-      else if (isObject(v) && d === undefined) {
-        const s = schemaAt(data.schema, p);
-        if (s?.properties) walk(v, {}, p);
-      }
+      if (!isObject(v)) continue;
+      const structured = isObject(d) ? Object.keys(d).length > 0 : d === undefined && isObject(s?.properties);
+      const free =
+        open || !structured || passThrough.some((o) => o.test(p.join("."))) || kubernetesFreeForm(k, d);
+      // Under a free-form value the schema may still close a map further down.
+      if (!free || s !== undefined) walk(v, isObject(d) ? d : {}, p, free);
     }
   };
-  walk(values, data.defaults, []);
+  walk(values, data.defaults, [], false);
   return found;
+}
+
+/** A dotted key path of ./chart-pass-through.ts as a pattern, `*` standing for any one key. */
+function keyPattern(dotted: string): RegExp {
+  const parts = dotted.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("[^.]+")}$`, "u");
 }
 
 /** Unknown keys in `values` (paths like `a.b.c`). */

@@ -51,7 +51,7 @@ export function gkeClusterSchema(profile: Profile, defaultClusterName: string) {
           code: "custom",
           path: ["masterAuthorizedNetworks"],
           message:
-            "must list at least one network allowed to reach the API server, including the public address of the machine that runs `pulumi up` (e.g. [{name: deployer, cidr: 203.0.113.7/32}]); with none, GKE refuses all external access",
+            "must list at least one network allowed to reach the API server, including the public address of the machine that runs `pulumi up` (e.g. [{name: deployer, cidr: <its address>/32}], the address `curl -s https://checkip.amazonaws.com` prints there); with none, GKE refuses all external access",
         });
       }
       checkDisjoint(

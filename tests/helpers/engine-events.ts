@@ -314,14 +314,25 @@ export class EventStream {
     return this.push({ stdoutEvent: { message, color: "always" } });
   }
 
+  /**
+   * A policyEvent. With `description`, the message is the text @pulumi/policy sends for a violation
+   * reported as a string: "<description>\n<message>" (server.js makeReportViolationFun).
+   */
   policy(
     urn: string,
-    v: { pack?: string; version?: string; policy: string; level: EnforcementLevel; message: string },
+    v: {
+      pack?: string;
+      version?: string;
+      policy: string;
+      level: EnforcementLevel;
+      message: string;
+      description?: string;
+    },
   ): this {
     return this.push({
       policyEvent: {
         resourceUrn: urn,
-        message: colored(v.message),
+        message: colored(v.description !== undefined ? `${v.description}\n${v.message}` : v.message),
         color: "raw",
         policyName: v.policy,
         policyPackName: v.pack ?? PROJECT,

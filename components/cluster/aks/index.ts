@@ -20,7 +20,7 @@ import { aksDeployerVnet, deployerVnetReady } from "./deployer-vnet";
 import { aksUnsealKms, aksWorkloadIdentity, controlPlaneIdentity } from "./identity";
 import { aksDns } from "./dns";
 import { aksNetwork } from "./network";
-import { MANAGED_CAPABILITIES } from "../capabilities";
+import { LOAD_BALANCER_SERVICE_ANNOTATIONS, MANAGED_CAPABILITIES } from "../capabilities";
 
 export { AZURE_ROLES, keyVaultName, roleDefinitionId } from "./ids";
 export { aksDeployerVnet } from "./deployer-vnet";
@@ -147,7 +147,7 @@ export class AksCluster extends IdentityClusterComponent {
       // The cloud ships the CSI driver and the default StorageClass.
       storageReady: [],
       defaultStorageClass: pulumi.output("managed-csi"),
-      loadBalancer: { addressKind: "ip", serviceAnnotations: {} },
+      loadBalancer: { addressKind: "ip", serviceAnnotations: { ...LOAD_BALANCER_SERVICE_ANNOTATIONS.aks } },
       // AKS runs metrics-server as a managed add-on.
       hasMetricsApi: MANAGED_CAPABILITIES.aks.metricsApi,
       nodeAutoscaling: { kind: "native" },

@@ -20,7 +20,7 @@ import { IrsaIssuer, bindClusterAutoscaler, bindServiceAccount, createUnsealKey 
 import { eksNetwork, eksZones } from "./network";
 import { eksNodeGroups, nodeGroupAsgArns, nodeRole } from "./nodes";
 import { validateEksSettings } from "./validate";
-import { MANAGED_CAPABILITIES } from "../capabilities";
+import { LOAD_BALANCER_SERVICE_ANNOTATIONS, MANAGED_CAPABILITIES } from "../capabilities";
 
 export * from "./checks";
 export * from "./dns";
@@ -33,9 +33,7 @@ export { amiTypeFor, parseTaint } from "./nodes";
 export { validateEksSettings } from "./validate";
 
 /** The in-tree (cloud-controller-manager) annotation that makes a LoadBalancer Service an NLB. */
-export const NLB_SERVICE_ANNOTATIONS: Record<string, string> = {
-  "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-};
+export const NLB_SERVICE_ANNOTATIONS: Record<string, string> = { ...LOAD_BALANCER_SERVICE_ANNOTATIONS.eks };
 
 /** How EKS scales its nodes: cluster-autoscaler on the node groups' Auto Scaling groups. */
 export type EksNodeAutoscaling = { kind: "cluster-autoscaler" } & ClusterAutoscalerTarget;

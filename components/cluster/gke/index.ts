@@ -15,7 +15,7 @@ import { gkeSecretsKey } from "./kms";
 import { gkeNetwork } from "./network";
 import { gkeNodePools, nodeServiceAccount, secureNodeConfig } from "./nodes";
 import { GcpScope, gcpProvider, projectServices, serviceAgentGrants } from "./project";
-import { MANAGED_CAPABILITIES } from "../capabilities";
+import { LOAD_BALANCER_SERVICE_ANNOTATIONS, MANAGED_CAPABILITIES } from "../capabilities";
 
 export * from "./names";
 export {
@@ -95,7 +95,7 @@ export class GkeCluster extends IdentityClusterComponent {
         // The cloud ships the CSI driver and the default StorageClass.
         storageReady: [],
         defaultStorageClass: pulumi.output("standard-rwo"),
-        loadBalancer: { addressKind: "ip", serviceAnnotations: {} },
+        loadBalancer: { addressKind: "ip", serviceAnnotations: { ...LOAD_BALANCER_SERVICE_ANNOTATIONS.gke } },
         // GKE runs metrics-server itself.
         hasMetricsApi: MANAGED_CAPABILITIES.gke.metricsApi,
         // GKE node pools autoscale natively.
