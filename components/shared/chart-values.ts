@@ -46,11 +46,13 @@ interface KeyRecord {
   template?: string;
 }
 
-function isObject(v: unknown): v is Values {
+/** A plain values object (a map: not an array, not null). */
+export function isObject(v: unknown): v is Values {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function merge(base: Values, over: Values): Values {
+/** Values merged as Helm merges them: maps key by key, anything else of `over` replaces `base`'s. */
+export function merge(base: Values, over: Values): Values {
   const out: Values = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = isObject(out[k]) && isObject(v) ? merge(out[k], v) : v;
   return out;

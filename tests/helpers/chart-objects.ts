@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CHARTS, ChartKey } from "../../components/addons/versions";
+import { isObject, merge } from "../../components/shared/chart-values";
 import { CHART_DATA, chartData } from "./chart-values";
 
 /** The file beside each pinned chart's values: the repository's own record, not the chart's data. */
@@ -136,13 +137,6 @@ export function chartKeyOf(chart: string, version: string): ChartKey | undefined
 }
 
 type Values = Record<string, unknown>;
-const isObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function merge(base: Values, over: Values): Values {
-  const out: Values = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(out[k]) && isObject(v) ? merge(out[k], v) : v;
-  return out;
-}
 
 /** A release's values merged over the chart's defaults (what the templates see). */
 export function effectiveValues(key: ChartKey, values: Values): Values {

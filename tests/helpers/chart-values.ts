@@ -12,21 +12,11 @@ import Ajv from "ajv";
 import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import { ChartKey } from "../../components/addons/versions";
-import { chartData, unknownKeys } from "../../components/shared/chart-values";
+import { chartData, isObject, merge, unknownKeys } from "../../components/shared/chart-values";
 
 export { CHART_DATA, chartData, unknownKeys } from "../../components/shared/chart-values";
 
 type Values = Record<string, unknown>;
-
-function isObject(v: unknown): v is Values {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function merge(base: Values, over: Values): Values {
-  const out: Values = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(out[k]) && isObject(v) ? merge(out[k], v) : v;
-  return out;
-}
 
 /** Replaces remote $refs (unreachable offline) by an empty schema and returns a validator's errors. */
 function stubRemoteRefs(node: unknown): unknown {
