@@ -5,6 +5,7 @@
 // load balancer (on GKE, AKS and DigitalOcean an IP address the cloud hands out again). Read from
 // the export: the external-dns Release's values, the Ingresses' hosts and the hostname annotations.
 // Pure: no I/O, no Pulumi import.
+import { EXTERNAL_DNS_HOSTNAME_ANNOTATION } from "../components/kube/conventions";
 import type { LeftBehind } from "./leftovers";
 import {
   ExportedResource,
@@ -15,12 +16,6 @@ import {
   releasesOf,
   str,
 } from "./leftovers-state";
-
-/**
- * external-dns's hostname annotation (docs/annotations/annotations.md at the chart's app version),
- * as components/addons/ingress-service.ts sets it on the ingress Service for addons.dns.ingressHostname.
- */
-const HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
 
 /** The chart's defaults for what its values leave out (chart-data/external-dns keys.json). */
 const CHART_DEFAULTS = { policy: "upsert-only", sources: ["service", "ingress"], registry: "txt" } as const;
@@ -126,7 +121,9 @@ function publishedHosts(
   const add = (from: ExportedResource, hosts: string[]) =>
     hosts.forEach((host) => found.push({ host: host.trim().toLowerCase().replace(/\.$/, ""), from }));
   for (const r of resources) {
-    const annotated = strings(annotationsOf(r)?.[HOSTNAME_ANNOTATION]).flatMap((h) => h.split(","));
+    const annotated = strings(annotationsOf(r)?.[EXTERNAL_DNS_HOSTNAME_ANNOTATION]).flatMap((h) =>
+      h.split(","),
+    );
     if (r.type === "kubernetes:networking.k8s.io/v1:Ingress" && sources.includes("ingress")) {
       // external-dns source/ingress.go: the rules' hosts, the TLS hosts and the annotation.
       const spec = field(r, "spec");

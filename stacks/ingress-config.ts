@@ -9,7 +9,7 @@
  * the ones the platform sets, it may hold.
  */
 import { z } from "zod";
-import { EXTERNAL_DNS_HOSTNAME_ANNOTATION } from "../components/addons/ingress-service";
+import { EXTERNAL_DNS_HOSTNAME_ANNOTATION } from "../components/kube/conventions";
 import { LOAD_BALANCER_SERVICE_ANNOTATIONS } from "../components/cluster/capabilities";
 import {
   ANNOTATIONS_MAX_BYTES,

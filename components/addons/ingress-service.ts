@@ -29,7 +29,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterLoadBalancer, LoadBalancerAddressKind } from "../cluster/types";
-import { PLATFORM_LABELS } from "../kube/conventions";
+import { EXTERNAL_DNS_HOSTNAME_ANNOTATION, PLATFORM_LABELS } from "../kube/conventions";
 import { isSecretValues } from "./base";
 
 /** One port of the controller's Service. */
@@ -78,12 +78,7 @@ export const NODE_PORT_SPEC = { type: "NodePort", externalTrafficPolicy: "Cluste
  */
 export const LOAD_BALANCER_SPEC = { type: "LoadBalancer", externalTrafficPolicy: "Local" } as const;
 
-/**
- * external-dns's hostname annotation (docs/annotations/annotations.md at the image of
- * CHARTS.externalDns): on a LoadBalancer Service, a record of that name pointing at its address
- * (external-dns reads Services: `sources`, addons/dns/values.ts). It names the ingress itself.
- */
-export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
+export { EXTERNAL_DNS_HOSTNAME_ANNOTATION };
 
 /**
  * The controller Service's annotations: the cluster's load balancer ones, the user's

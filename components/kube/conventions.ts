@@ -177,3 +177,11 @@ export function caCertificateSpec(ca: {
     issuerRef: { name: ca.clusterIssuer, kind: "ClusterIssuer", group: "cert-manager.io" },
   };
 }
+
+/**
+ * external-dns's hostname annotation (docs/annotations/annotations.md at the image of
+ * CHARTS.externalDns): on a LoadBalancer Service, a record of that name pointing at its address
+ * (external-dns reads Services: `sources`, addons/dns/values.ts). The ingress Service carries it for
+ * addons.dns.ingressHostname.
+ */
+export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
