@@ -8,25 +8,12 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PULUMI_ROOT_ENV, REPO_ROOT, runDriver } from "../automation/driver";
+import { PULUMI_ROOT_ENV, REPO_ROOT } from "../automation/driver";
 import { EXIT } from "../automation/exit-codes";
 import type { Report } from "../automation/report";
-import { fakeRoot } from "./helpers/driver-harness";
+import { type Call, DriverHarness, FAKE_ROOT, PASSPHRASE, type RunResult } from "./helpers/driver-harness";
 
-const FAKE_ROOT = path.join(__dirname, "fixtures", "fake-pulumi");
-const PASSPHRASE = "pass-phrase-never-printed";
 const SECRET = "s3cr3t-token-value";
-
-interface Call {
-  args: string[];
-  env: string[];
-  backendUrl?: string;
-  cwd: string;
-  start: number;
-  end: number;
-  code: number;
-  signals: string[];
-}
 
 interface Step {
   op: string;
@@ -55,13 +42,6 @@ interface Scenario {
   stacks: Record<string, StackSpec>;
 }
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  calls: Call[];
-}
-
 const profile = (p: string) => ({ "kube-platform:profile": { value: p, secret: false } });
 
 const DEV_UP: Step[] = [
@@ -75,78 +55,10 @@ const OUTPUTS = {
   kubeconfig: { secret: "apiVersion: v1 # kube" },
 };
 
-/** A temp directory with the scenario, the fake's call log and its state. */
-class Harness {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-automation-"));
-  readonly logFile = path.join(this.dir, "calls.jsonl");
-  private handler: ((signal: string, reachesChildren: boolean) => void) | undefined;
-
+/** The shared harness (tests/helpers/driver-harness.ts) over this file's typed scenarios. */
+class Harness extends DriverHarness {
   constructor(scenario: Scenario) {
-    fs.writeFileSync(path.join(this.dir, "scenario.json"), JSON.stringify(scenario));
-  }
-
-  /** The environment the fake reads (the driver passes it on to the CLI). */
-  fakeEnv(): Record<string, string> {
-    return {
-      FAKE_PULUMI_LOG: this.logFile,
-      FAKE_PULUMI_SCENARIO: path.join(this.dir, "scenario.json"),
-      FAKE_PULUMI_STATE: this.dir,
-    };
-  }
-
-  async run(argv: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await runDriver(argv, {
-      stdout: (t) => stdout.push(t),
-      stderr: (t) => stderr.push(t),
-      // The fake's variables go with its root (every call, `pulumi version` included), never
-      // through this process's environment.
-      env: {
-        [PULUMI_ROOT_ENV]: fakeRoot(this.dir, this.fakeEnv()),
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        ...env,
-      },
-      cwd: this.dir,
-      onSignal: (handler) => {
-        this.handler = handler;
-        return () => (this.handler = undefined);
-      },
-    });
-    return { code, stdout: stdout.join(""), stderr: stderr.join(""), calls: this.calls() };
-  }
-
-  /** Sends a cancellation signal to the running driver (as SIGINT/SIGTERM would). */
-  signal(name = "SIGINT"): void {
-    assert.ok(this.handler, "the driver is not listening for signals");
-    this.handler(name, false);
-  }
-
-  calls(): Call[] {
-    if (!fs.existsSync(this.logFile)) return [];
-    return fs
-      .readFileSync(this.logFile, "utf8")
-      .split("\n")
-      .filter((l) => l !== "")
-      .map((l) => JSON.parse(l) as Call);
-  }
-
-  report(file = "report.json"): Report {
-    return JSON.parse(fs.readFileSync(path.join(this.dir, file), "utf8")) as Report;
-  }
-
-  /** Waits until the fake has started `command` on `stack`. */
-  async started(command: string, stack: string, timeoutMs = 10000): Promise<void> {
-    const marker = path.join(this.dir, `fake-started-${command}-${stack}`);
-    const until = Date.now() + timeoutMs;
-    while (!fs.existsSync(marker)) {
-      if (Date.now() > until) throw new Error(`the fake never started ${command} on ${stack}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
-  cleanup(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    super(scenario);
   }
 }
 
@@ -323,7 +235,7 @@ describe("automation: the driver against a fake pulumi CLI", function () {
         "--json",
         "-",
       ],
-      { PULUMI_ACCESS_TOKEN: "pul-token-never-printed" },
+      { env: { PULUMI_ACCESS_TOKEN: "pul-token-never-printed" } },
     );
     assert.strictEqual(r.code, 1);
     const dev = forStack(r.calls, "dev");
@@ -431,7 +343,7 @@ describe("automation: the driver against a fake pulumi CLI", function () {
 
     const allowed = await t.run(["up", "-s", "prod", "-s", "staging", "--allow-replace", "--json", "r.json"]);
     assert.strictEqual(allowed.code, 0, allowed.stderr);
-    const prodCalls = described(forStack(allowed.calls.slice(refused.calls.length), "prod"));
+    const prodCalls = described(forStack(allowed.calls, "prod"));
     assert.deepStrictEqual(prodCalls, [
       SELECT("prod"),
       CONFIG_JSON("prod"),
@@ -770,7 +682,7 @@ describe("automation: the driver against a fake pulumi CLI", function () {
     );
 
     const noCli = await t.run(["up", "-s", "dev"], {
-      [PULUMI_ROOT_ENV]: path.join(t.dir, "no-such-install"),
+      env: { [PULUMI_ROOT_ENV]: path.join(t.dir, "no-such-install") },
     });
     assert.strictEqual(noCli.code, EXIT.setup);
     assert.match(noCli.stderr, /error: the Pulumi CLI was not found/);
@@ -779,9 +691,9 @@ describe("automation: the driver against a fake pulumi CLI", function () {
       /curl -fsSL https:\/\/get\.pulumi\.com \| sh .*https:\/\/www\.pulumi\.com\/docs\/install\//,
     );
 
-    fs.rmSync(t.logFile);
+    // Each run's calls are its own (the harness clears the call log).
     const noPassphrase = await t.run(["up", "-s", "dev", "--local", path.join(t.dir, "s")], {
-      PULUMI_CONFIG_PASSPHRASE: undefined,
+      env: { PULUMI_CONFIG_PASSPHRASE: undefined },
     });
     assert.strictEqual(noPassphrase.code, EXIT.setup);
     assert.match(noPassphrase.stderr, /needs PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/);

@@ -36,6 +36,9 @@ export interface Call {
   env: string[];
   backendUrl?: string;
   cwd: string;
+  /** When the fake started and ended (ms since the epoch). */
+  start: number;
+  end: number;
   /** The exit code; null when the fake died of a signal. */
   code: number | null;
   /** The signals it received. */
