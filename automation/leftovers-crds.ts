@@ -53,6 +53,14 @@ const CHART_CRDS: Record<string, ChartCrds> = {
       crdsValue(r, "keep") !== false,
     source: "crds.keep: helm.sh/resource-policy: keep",
   },
+  // The EKS target's AWS Load Balancer Controller (CHARTS.awsLoadBalancerController): crds/crds.yaml
+  // (elbv2.k8s.aws: TargetGroupBinding, IngressClassParams, ALBTargetControlConfig; aga.k8s.aws:
+  // GlobalAccelerator) and crds/gateway-crds.yaml (gateway.k8s.aws) at the chart's tag.
+  "aws-load-balancer-controller": {
+    groups: ["elbv2.k8s.aws", "aga.k8s.aws", "gateway.k8s.aws"],
+    left: fromCrdsDirectory,
+    source: "its crds/ directory",
+  },
 };
 
 /** One entry per release whose CRDs stay in the surviving cluster. */

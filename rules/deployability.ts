@@ -56,6 +56,7 @@ import {
   deployGcpLabels,
   deployGkeServiceAgent,
 } from "./deployability-clouds";
+import { deployEksLoadBalancerController } from "./load-balancer-services";
 
 export * from "./deployability-base";
 export * from "./deployability-addons";
@@ -263,6 +264,7 @@ export const DEPLOYABILITY_RULES: StackRule[] = [
   deployEksNodeGroupPerZone,
   deployEksSupportType,
   deployEksPrincipalArns,
+  deployEksLoadBalancerController,
   deployGcpLabels,
   deployGkeServiceAgent,
   deployAksMaintenanceWindow,

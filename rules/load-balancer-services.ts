@@ -4,9 +4,14 @@
  * chart's values.yaml and templates at the pinned versions (tests/deployability.test.ts checks every
  * key and default below against components/addons/chart-data). A chart absent here renders no
  * Service whose type its values set (cert-manager v1.21.1's are ClusterIP in its templates,
- * cluster-autoscaler 9.59.0's `service.type` only with its metrics Service).
+ * cluster-autoscaler 9.59.0's `service.type` only with its metrics Service). And, on EKS, who serves
+ * the LoadBalancer Services the program makes (deploy-eks-load-balancer-controller).
  */
-import { Rec, get, isFalse, str } from "./types";
+import { AWS_LOAD_BALANCER_CLASS } from "../components/cluster/capabilities";
+import { EKS_CLUSTER } from "./cluster/common";
+import { HELM_RELEASE, SERVICE, ofType, stackRule } from "./deployability-base";
+import { Rec, ResourceUnderTest, Violation, get, isFalse, rec, str } from "./types";
+import { chartName } from "./webhooks";
 
 /** One Service a chart renders, whose type a values key sets. */
 export interface ServiceTypeValue {
@@ -173,3 +178,52 @@ export function loadBalancerValues(chart: string, values: Rec): LoadBalancerValu
       fix: s.fix.replace("<key>", s.key),
     }));
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* On EKS, LoadBalancer Services are the AWS Load Balancer Controller's                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The annotation naming the controller of an AWS load balancer (in-tree values `nlb`, `clb`…). */
+const AWS_LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type";
+/** The type annotation's values the controller takes (annotations.md "lb-type"); others are in-tree. */
+const CONTROLLER_TYPES = ["external", "nlb-ip"];
+/** The controller's chart (CHARTS.awsLoadBalancerController). */
+const LBC_CHART = "aws-load-balancer-controller";
+
+/** Who serves a LoadBalancer Service on EKS, from its class and type annotation. */
+function eksServiceProblem(s: ResourceUnderTest, controller: boolean): string | undefined {
+  const cls = str(get(s.inputs, "spec.loadBalancerClass"));
+  const type = str(rec(get(s.inputs, "metadata.annotations"))[AWS_LB_TYPE]);
+  const fix = `set spec.loadBalancerClass: ${AWS_LOAD_BALANCER_CLASS} and the annotations the EKS target publishes (loadBalancer.serviceAnnotations)`;
+  if (cls !== undefined && cls !== AWS_LOAD_BALANCER_CLASS) return undefined; // another controller's class
+  if (type !== undefined && !CONTROLLER_TYPES.includes(type)) {
+    return `carries ${AWS_LB_TYPE}: ${type}, the in-tree cloud provider's load balancer (an NLB with instance targets or a Classic Load Balancer): ${fix}`;
+  }
+  if (cls === undefined && type === undefined) {
+    return `is of type LoadBalancer without the AWS Load Balancer Controller's class: the in-tree cloud provider gives it a Classic Load Balancer; ${fix}`;
+  }
+  if (!controller) {
+    return `is the AWS Load Balancer Controller's (${cls !== undefined ? `class ${cls}` : `${AWS_LB_TYPE}: ${String(type)}`}) but the stack installs no ${LBC_CHART} release: it never gets an address and Pulumi waits for one until it times out`;
+  }
+  return undefined;
+}
+
+export const deployEksLoadBalancerController = stackRule({
+  id: "deploy-eks-load-balancer-controller",
+  description:
+    "on EKS every LoadBalancer Service is the AWS Load Balancer Controller's (its class, no in-tree type annotation) and the controller is installed",
+  source:
+    "aws-load-balancer-controller docs/guide/service/nlb.md (LoadBalancerClass; the in-tree controller serves Services without it) and docs/deploy/installation.md (the controller instead of the in-tree provider)",
+  types: [EKS_CLUSTER, SERVICE, HELM_RELEASE],
+  check(all, _ctx, v) {
+    if (ofType(all, EKS_CLUSTER).length === 0) return [];
+    const controller = ofType(all, HELM_RELEASE).some((r) => chartName(r.inputs.chart) === LBC_CHART);
+    const out: Violation[] = [];
+    for (const s of ofType(all, SERVICE)) {
+      if (get(s.inputs, "spec.type") !== "LoadBalancer") continue;
+      const problem = eksServiceProblem(s, controller);
+      if (problem) out.push(v(s, problem));
+    }
+    return out;
+  },
+});

@@ -25,6 +25,7 @@ import { appsSchema, checkVaultInitialSecrets, toAppSettings } from "./apps-conf
 import { ALWAYS } from "./cluster/common";
 import { clusterSchema } from "./cluster";
 import { doksAutoUpgrade, doksUpgradeProblems } from "./cluster/doks";
+import { clusterAutoscalerWithKarpenterProblems } from "./cluster/eks-karpenter";
 import { AppSettings } from "../components/workloads/types";
 import { ALL_RULES } from "../rules";
 import { formatIssues, report } from "./validation";
@@ -107,6 +108,7 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
       checkVaultInitialSecrets(c.apps, c.secrets, ctx);
       report(ctx, documentationRangeProblems(profile, c.cluster), ["cluster"]);
       report(ctx, ingressAnnotationProblems(c.cluster?.target, c.addons?.ingress), ["addons", "ingress"]);
+      report(ctx, clusterAutoscalerWithKarpenterProblems(c.cluster, c.addons));
     }, ALWAYS);
 }
 

@@ -5,12 +5,16 @@
  * `controller.service`) no longer reach it, and turning the chart's Service back on would create a
  * second Service of the same name. They are refused here, one message each; the Service's own key
  * is `addons.ingress.serviceAnnotations`, merged after the annotations the target sets
- * (components/cluster/capabilities.ts LOAD_BALANCER_SERVICE_ANNOTATIONS), none of whose keys, nor
- * the ones the platform sets, it may hold.
+ * (components/cluster/capabilities.ts LOAD_BALANCER_SERVICE_ANNOTATIONS, and the ones it sets from
+ * stack config, CONFIGURED_SERVICE_ANNOTATIONS: EKS's scheme from cluster.loadBalancerScheme), none
+ * of whose keys, nor the ones the platform sets, it may hold.
  */
 import { z } from "zod";
 import { EXTERNAL_DNS_HOSTNAME_ANNOTATION } from "../components/kube/conventions";
-import { LOAD_BALANCER_SERVICE_ANNOTATIONS } from "../components/cluster/capabilities";
+import {
+  CONFIGURED_SERVICE_ANNOTATIONS,
+  LOAD_BALANCER_SERVICE_ANNOTATIONS,
+} from "../components/cluster/capabilities";
 import {
   ANNOTATIONS_MAX_BYTES,
   ANNOTATION_KEY_FORMAT,
@@ -100,9 +104,10 @@ export function ingressValuesProblems(ingress: IngressView | undefined): Problem
 export function ingressAnnotationProblems(target: unknown, ingress: IngressView | undefined): Problem[] {
   const annotations = ingress?.serviceAnnotations;
   if (!isObject(annotations)) return [];
-  const byTarget: Readonly<Record<string, Readonly<Record<string, string>>>> =
-    LOAD_BALANCER_SERVICE_ANNOTATIONS;
-  const own = typeof target === "string" && hasOwn(byTarget, target) ? byTarget[target] : {};
+  const ofTarget = (table: Readonly<Record<string, Readonly<Record<string, string>>>>) =>
+    typeof target === "string" && hasOwn(table, target) ? table[target] : {};
+  const own = ofTarget(LOAD_BALANCER_SERVICE_ANNOTATIONS);
+  const configured = ofTarget(CONFIGURED_SERVICE_ANNOTATIONS);
   const problems: Problem[] = [];
   for (const key of Object.keys(annotations)) {
     const at = ["serviceAnnotations", key];
@@ -110,6 +115,11 @@ export function ingressAnnotationProblems(target: unknown, ingress: IngressView 
       problems.push({
         path: at,
         message: `is set by the platform on cluster.target ${String(target)} (to "${own[key]}": the load balancer the ingress is reached by); remove it`,
+      });
+    } else if (hasOwn(configured, key)) {
+      problems.push({
+        path: at,
+        message: `is set by the platform on cluster.target ${String(target)} from ${configured[key]} (the load balancer the ingress is reached by); remove it and set ${configured[key]}`,
       });
     } else if (key === EXTERNAL_DNS_HOSTNAME_ANNOTATION) {
       problems.push({

@@ -19,6 +19,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "../stacks/config";
 import { MIN_KUBERNETES_MINOR } from "../stacks/validation";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { ProgramRun, runResources } from "../offline/mocks";
+import { runExample } from "../offline/stacks";
 import { get } from "../rules";
 
 const T = {
@@ -315,5 +316,21 @@ describe("cluster-autoscaler add-on", () => {
       [dev.run.one(T.namespace).urn, dev.run.one(T.pool).urn, dev.run.one(T.role).urn].sort(),
     );
     assert.equal(dev.run.dependsOnTransitively(release, dev.run.one("test:index:Unrelated")), false);
+  });
+});
+
+describe("cluster-autoscaler only where it is the cluster's autoscaler", function () {
+  this.timeout(120_000);
+
+  it("EKS with cluster-autoscaler (prod) gets it; with Karpenter (eks-dev) neither it nor its namespace, identity or monitor", async () => {
+    const [prod, dev] = await Promise.all([runExample("prod"), runExample("eks-dev")]);
+    const autoscaler = (r: ProgramRun) =>
+      r.resources.filter((x) => x.name.includes("cluster-autoscaler")).map((x) => x.type);
+    assert.deepEqual(autoscaler(dev), []);
+    assert.ok(autoscaler(prod).includes(T.release) && autoscaler(prod).includes(T.component));
+    assert.equal(
+      dev.ofType(T.release).some((x) => x.inputs.chart === CHARTS.clusterAutoscaler.chart),
+      false,
+    );
   });
 });

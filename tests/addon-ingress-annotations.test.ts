@@ -19,11 +19,22 @@ import { ProgramRun, RecordedResource, runProgram, runResources, secret } from "
 import { exampleConfig } from "../offline/stacks";
 
 const SERVICE = "kubernetes:core/v1:Service";
-const NLB = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
-const EKS: ClusterLoadBalancer = { addressKind: "hostname", serviceAnnotations: NLB };
+/** EKS: the AWS Load Balancer Controller's internet-facing NLB with IP targets. */
+const NLB = {
+  "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+  "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+  "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+  "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=true",
+};
+const EKS: ClusterLoadBalancer = {
+  addressKind: "hostname",
+  serviceAnnotations: NLB,
+  loadBalancerClass: "service.k8s.aws/nlb",
+};
+/** The user's: who may reach the NLB, and tags on what the controller creates (config allows both on EKS). */
 const INTERNAL = {
-  "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
-  "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+  "service.beta.kubernetes.io/load-balancer-source-ranges": "203.0.113.0/24",
+  "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": "team=platform",
 };
 const HOST = "ingress.kube-platform.dev";
 
@@ -62,11 +73,12 @@ describe("addons.ingress.serviceAnnotations on the ingress Service", () => {
   });
 
   it("merge order: the target's, then the user's, then the platform's record (config refuses overlaps)", () => {
-    const user = { "service.beta.kubernetes.io/aws-load-balancer-type": "external", "example.com/a": "b" };
+    const user = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "example.com/a": "b" };
     assert.deepEqual(
       controllerServiceAnnotations(EKS, HOST, { ...user, [EXTERNAL_DNS_HOSTNAME_ANNOTATION]: "x" }),
       {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+        ...NLB,
+        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
         "example.com/a": "b",
         [EXTERNAL_DNS_HOSTNAME_ANNOTATION]: HOST,
       },

@@ -86,6 +86,13 @@ describe("ingress add-on without a LoadBalancer implementation (cluster.loadBala
     assert.equal(nodePortExposure(CLOUD), undefined);
   });
 
+  it("a NodePort Service names no load balancer class (Kubernetes allows one on LoadBalancer Services only)", async () => {
+    const { run } = await deploy("traefik", { ...NONE, loadBalancerClass: "service.k8s.aws/nlb" });
+    const spec = run.one("kubernetes:core/v1:Service").inputs.spec as Record<string, unknown>;
+    assert.equal(spec.type, "NodePort");
+    assert.equal(spec.loadBalancerClass, undefined);
+  });
+
   describe("traefik", () => {
     it("a NodePort Service on the fixed node ports, traffic from any node; the chart's Service off", async () => {
       for (const ha of [false, true]) {

@@ -32,10 +32,16 @@ const T = {
 };
 
 type LoadBalancer = ManagedCluster["loadBalancer"];
-const NLB = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
-/** The load balancer contract of each target (EKS: NLB by DNS name; the others: an IP). */
+/** EKS: the AWS Load Balancer Controller's internet-facing NLB with IP targets (eks/load-balancer-controller). */
+const NLB = {
+  "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+  "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+  "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+  "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=true",
+};
+/** The load balancer contract of each target (EKS: the controller's NLB by DNS name; the others: an IP). */
 const LOAD_BALANCERS: Record<string, LoadBalancer> = {
-  eks: { addressKind: "hostname", serviceAnnotations: NLB },
+  eks: { addressKind: "hostname", serviceAnnotations: NLB, loadBalancerClass: "service.k8s.aws/nlb" },
   gke: { addressKind: "ip", serviceAnnotations: {} },
   aks: {
     addressKind: "ip",
@@ -455,12 +461,28 @@ describe("ingress add-on", () => {
       }
     });
 
-    it("EKS: the NLB annotation is on the controller's Service", async () => {
+    it("EKS: the controller's NLB annotations and its class are on the controller's Service", async () => {
       for (const controller of ["traefik", "nginx"] as const) {
         const { run } = await deploy(settings({ controller }), true, LOAD_BALANCERS.eks);
-        assert.deepEqual(serviceAnnotations(run), {
-          "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-        });
+        assert.deepEqual(serviceAnnotations(run), NLB);
+        assert.equal(get(serviceInputs(run), "spec.loadBalancerClass"), "service.k8s.aws/nlb");
+        validateKubernetesObject({ apiVersion: "v1", kind: "Service", ...serviceInputs(run) });
+      }
+    });
+
+    it("the other targets' Services name no class (the cloud's own controller serves them)", async () => {
+      for (const target of ["gke", "aks", "doks"]) {
+        const { run } = await deploy(settings(), false, LOAD_BALANCERS[target]);
+        assert.equal(get(serviceInputs(run), "spec.loadBalancerClass"), undefined, target);
+      }
+    });
+
+    it("a class change replaces the Service, deleting the old one first (the class is immutable, the name the same)", async () => {
+      for (const target of ["eks", "gke"]) {
+        const { run } = await deploy(settings(), false, LOAD_BALANCERS[target]);
+        const svc = run.one(T.service);
+        assert.deepEqual(svc.replaceOnChanges, ["spec.loadBalancerClass"], target);
+        assert.equal(svc.deleteBeforeReplace, true, target);
       }
     });
 

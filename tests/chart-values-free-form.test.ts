@@ -174,6 +174,27 @@ const TAKING_ANY_KEY: Record<ChartKey, string[]> = {
     "readinessProbe",
     "securityContext",
   ],
+  awsLoadBalancerController: [
+    "livenessProbe",
+    "objectSelector",
+    "podSecurityContext",
+    "readinessProbe",
+    "securityContext",
+    "serviceMutatorWebhookConfig.objectSelector",
+    "webhookConfig.ingressValidationNamespaceSelector",
+    "webhookConfig.ingressValidationObjectSelector",
+  ],
+  karpenterCrd: [],
+  karpenter: [
+    "affinity",
+    // Taken as a Kubernetes securityContext by its name and keys, though templates/deployment.yaml
+    // reads only its appArmorProfile, seLinuxOptions and seccompProfile (the container's other
+    // fields are fixed there): another field under it would be accepted and ignored.
+    "controller.securityContext",
+    "nodeSelector",
+    "podSecurityContext",
+    "strategy",
+  ],
 };
 
 describe("chart values: maps with default entries take new keys where the chart does", () => {

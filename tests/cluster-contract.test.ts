@@ -45,14 +45,22 @@ const EXPECTED: Record<string, Expected> = {
     target: "eks",
     region: "eu-west-1",
     storageClass: "gp3",
+    // The AWS Load Balancer Controller's internet-facing NLB with IP targets (cluster.loadBalancerScheme's default).
     loadBalancer: {
       addressKind: "hostname",
-      serviceAnnotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+      serviceAnnotations: {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
+          "preserve_client_ip.enabled=true",
+      },
+      loadBalancerClass: "service.k8s.aws/nlb",
     },
     hasMetricsApi: false,
     kubeletCertsTrusted: undefined,
     autoscaling: "cluster-autoscaler",
-    identity: "irsa",
+    identity: "eks-pod-identity",
     unsealKms: true,
     storageReady: 2,
   },

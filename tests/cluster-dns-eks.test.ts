@@ -10,7 +10,7 @@ import {
 } from "../components/cluster/eks/dns";
 import { DnsClient, DnsZone } from "../components/cluster/types";
 import { ProgramRun, runResources } from "../offline/mocks";
-import { ISSUER_HOST_PATH, OIDC_PROVIDER_ARN, devSettings } from "./helpers/eks-cluster";
+import { ACCOUNT, devSettings } from "./helpers/eks-cluster";
 
 const ZONES: DnsZone[] = [
   { name: "kube-platform.dev", id: "Z0123456789ABCDEFGHIJ" },
@@ -124,17 +124,21 @@ describe("EKS DNS: the binding", function () {
     assert.deepEqual(external.run.outputs.podLabels, {});
   });
 
-  it("an IRSA role only the ServiceAccount assumes, under the caller's parent, named in the annotation", () => {
+  it("a role only the ServiceAccount assumes (Pod Identity by default), under the caller's parent", () => {
     const { run } = external;
     const role = run.one("aws:iam/role:Role", "dns-irsa");
     assert.equal(run.byUrn(role.parent).name, "dns");
     const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
-    assert.deepEqual(trust.Statement[0].Principal, { Federated: OIDC_PROVIDER_ARN });
+    assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
     assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
-      [`${ISSUER_HOST_PATH}:sub`]: "system:serviceaccount:external-dns:external-dns",
-      [`${ISSUER_HOST_PATH}:aud`]: "sts.amazonaws.com",
+      "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/kp-dev`,
+      "aws:RequestTag/kubernetes-namespace": "external-dns",
+      "aws:RequestTag/kubernetes-service-account": "external-dns",
     });
-    assert.deepEqual(run.outputs.annotations, { "eks.amazonaws.com/role-arn": run.outputs.principal });
+    // No annotation: the association names the ServiceAccount (IRSA's: tests/cluster-eks-identity.test.ts).
+    assert.deepEqual(run.outputs.annotations, {});
+    const association = run.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "dns-pod-identity");
+    assert.equal(association.inputs.roleArn, run.outputs.principal);
   });
 
   it("the role's policy is the client's document on the configured zones", () => {

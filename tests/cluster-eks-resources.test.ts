@@ -60,7 +60,7 @@ describe("EksCluster", function () {
       const keyArn = String(obj(enc.provider).keyArn);
       assert.match(keyArn, /^arn:aws:kms:eu-west-1:\d{12}:key\//);
       // The cluster role may use that key (and only that key).
-      const rolePolicy = policyOf(prod.one("aws:iam/rolePolicy:RolePolicy"));
+      const rolePolicy = policyOf(prod.one("aws:iam/rolePolicy:RolePolicy", "-encryption"));
       assert.deepStrictEqual(
         statements(rolePolicy).map((s) => s.Resource),
         [keyArn],
@@ -82,6 +82,45 @@ describe("EksCluster", function () {
       assert.strictEqual(logGroup.inputs.name, "/aws/eks/kp-prod/cluster");
       assert.strictEqual(logGroup.inputs.retentionInDays, 90);
       assert.ok(cluster.dependsOn.includes(logGroup.urn), "EKS would create the log group itself first");
+    });
+
+    it("CKV_AWS_158: the control-plane log group is encrypted with the cluster's key, which CloudWatch Logs may use for it only", function () {
+      const key = prod.one("aws:kms/key:Key");
+      const keyArn = String(
+        obj(obj(prod.one("aws:eks/cluster:Cluster").inputs.encryptionConfig).provider).keyArn,
+      );
+      assert.strictEqual(prod.one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId, keyArn);
+      assert.deepStrictEqual(JSON.parse(String(key.inputs.policy)), {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AccountAdministersTheKeyThroughIam",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::123456789012:root" },
+            Action: "kms:*",
+            Resource: "*",
+          },
+          {
+            Sid: "CloudWatchLogsEncryptsTheControlPlaneLogGroup",
+            Effect: "Allow",
+            Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+            Action: [
+              "kms:Encrypt*",
+              "kms:Decrypt*",
+              "kms:ReEncrypt*",
+              "kms:GenerateDataKey*",
+              "kms:Describe*",
+            ],
+            Resource: "*",
+            Condition: {
+              ArnEquals: {
+                "kms:EncryptionContext:aws:logs:arn":
+                  "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/kp-prod/cluster",
+              },
+            },
+          },
+        ],
+      });
     });
 
     it("CKV_AWS_339: the cluster and every node group run the configured Kubernetes version", function () {
@@ -202,6 +241,8 @@ describe("EksCluster", function () {
         "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
         "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        // Session Manager instead of SSH (nodes.ts nodeRole).
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
         "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
       ]);
       const roles = prod.ofType("aws:iam/role:Role");
@@ -212,7 +253,8 @@ describe("EksCluster", function () {
       assert.deepStrictEqual(obj(statements(trust("kp-node"))[0].Principal), {
         Service: "ec2.amazonaws.com",
       });
-      assert.strictEqual(roles.length, 3);
+      // The cluster's, the nodes', the EBS CSI driver's and the Load Balancer Controller's.
+      assert.strictEqual(roles.length, 4);
     });
   });
 

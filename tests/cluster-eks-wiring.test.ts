@@ -11,8 +11,6 @@ import { EksSettings, SealStanza } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
 import {
   ACCOUNT,
-  ISSUER_HOST_PATH,
-  OIDC_PROVIDER_ARN,
   prodSettings,
   devSettings,
   evaluate,
@@ -115,11 +113,12 @@ describe("EksCluster", function () {
     const addonNamed = (run: ProgramRun, addonName: string) =>
       run.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === addonName)!;
 
-    it("installs vpc-cni (with NetworkPolicy enforcement), kube-proxy, coredns and the EBS CSI driver", function () {
+    it("installs vpc-cni (with NetworkPolicy enforcement), kube-proxy, the Pod Identity agent, coredns and the EBS CSI driver", function () {
       const addons = prod.ofType("aws:eks/addon:Addon");
       assert.deepStrictEqual(addons.map((a) => a.inputs.addonName).sort(), [
         "aws-ebs-csi-driver",
         "coredns",
+        "eks-pod-identity-agent",
         "kube-proxy",
         "vpc-cni",
       ]);
@@ -148,6 +147,7 @@ describe("EksCluster", function () {
         for (const dep of [
           addonNamed(prod, "vpc-cni"),
           addonNamed(prod, "kube-proxy"),
+          addonNamed(prod, "eks-pod-identity-agent"),
           ...routes,
           ...nodePolicies,
         ]) {
@@ -167,16 +167,14 @@ describe("EksCluster", function () {
       }
     });
 
-    it("the EBS CSI driver uses an IRSA role bound to kube-system/ebs-csi-controller-sa", function () {
+    it("the EBS CSI driver uses a role bound to kube-system/ebs-csi-controller-sa (Pod Identity by default)", function () {
       const csi = addonNamed(prod, "aws-ebs-csi-driver");
       const roleArn = String(csi.inputs.serviceAccountRoleArn);
       const role = prod.one("aws:iam/role:Role", "kp-ebs-csi-irsa");
       assert.ok(roleArn.includes(`:role/${String(role.inputs.namePrefix)}`), roleArn);
       const cond = obj(obj(statements(policyOf(role, "assumeRolePolicy"))[0].Condition).StringEquals);
-      assert.strictEqual(
-        cond[`${ISSUER_HOST_PATH}:sub`],
-        "system:serviceaccount:kube-system:ebs-csi-controller-sa",
-      );
+      assert.strictEqual(cond["aws:RequestTag/kubernetes-service-account"], "ebs-csi-controller-sa");
+      assert.strictEqual(cond["aws:RequestTag/kubernetes-namespace"], "kube-system");
       const attach = prod.one(
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         "AmazonEBSCSIDriverPolicy",
@@ -215,6 +213,8 @@ describe("EksCluster", function () {
         ...prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
         prod.one("aws:ec2transitgateway/vpcAttachment:VpcAttachment"),
         ...prod.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-deployer-")),
+        // The AWS Load Balancer Controller: everything in the cluster waits for it, and goes before it.
+        prod.one("kubernetes:helm.sh/v3:Release", "kp-load-balancer-controller-release"),
       ].map((r) => r.urn);
       assert.deepStrictEqual([...(prod.outputs.readyUrns as string[])].sort(), expected.sort());
       assert.deepStrictEqual(
@@ -223,18 +223,25 @@ describe("EksCluster", function () {
       );
     });
 
-    it("fulfils the rest of the contract (NLB annotation, hostnames, no metrics API, irsa)", function () {
+    it("fulfils the rest of the contract (the controller's NLB, hostnames, no metrics API, Pod Identity)", function () {
       assert.deepStrictEqual(prod.outputs.contract, {
         target: "eks",
         region: "eu-west-1",
         loadBalancer: {
           addressKind: "hostname",
-          serviceAnnotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+          serviceAnnotations: {
+            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
+              "preserve_client_ip.enabled=true",
+          },
+          loadBalancerClass: "service.k8s.aws/nlb",
         },
         hasMetricsApi: false,
         autoscalingKind: "cluster-autoscaler",
         autoscalingRegion: "eu-west-1",
-        mechanism: "irsa",
+        mechanism: "eks-pod-identity",
       });
     });
   });
@@ -291,7 +298,8 @@ describe("EksCluster", function () {
         const k8sProvider = run.one("pulumi:providers:kubernetes");
         const awsResources = run.resources.filter((r) => r.type.startsWith("aws:"));
         const k8sResources = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-        assert.ok(awsResources.length > 30 && k8sResources.length === 1);
+        // The gp3 StorageClass and the AWS Load Balancer Controller's release.
+        assert.ok(awsResources.length > 30 && k8sResources.length === 2);
         for (const r of awsResources)
           assert.strictEqual(run.providerUrn(r), awsProvider.urn, `${r.type} ${r.name}`);
         for (const r of k8sResources)
@@ -371,14 +379,13 @@ describe("EksCluster", function () {
       run = await runResources(
         () => {
           const c = new EksCluster("kp", prodSettings);
-          const id = c.nodeAutoscaling.bindServiceAccount(
-            "ca",
-            { namespace: "kube-system", name: "cluster-autoscaler" },
-            c,
-          );
+          const ca = c.nodeAutoscaling;
+          assert.strictEqual(ca.kind, "cluster-autoscaler");
+          if (ca.kind !== "cluster-autoscaler") return {};
+          const id = ca.bindServiceAccount("ca", { namespace: "kube-system", name: "cluster-autoscaler" }, c);
           return {
             annotations: id.serviceAccountAnnotations,
-            asgArns: c.nodeAutoscaling.autoScalingGroupArns,
+            asgArns: ca.autoScalingGroupArns,
           };
         },
         { stack: "prod" },
@@ -388,10 +395,11 @@ describe("EksCluster", function () {
     it("trusts only kube-system/cluster-autoscaler and scales only this cluster's Auto Scaling groups", function () {
       const role = run.one("aws:iam/role:Role", "ca-irsa");
       const [trust] = statements(policyOf(role, "assumeRolePolicy"));
-      assert.strictEqual(
-        obj(obj(trust.Condition).StringEquals)[`${ISSUER_HOST_PATH}:sub`],
-        "system:serviceaccount:kube-system:cluster-autoscaler",
-      );
+      assert.deepStrictEqual(obj(obj(trust.Condition).StringEquals), {
+        "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/kp-prod`,
+        "aws:RequestTag/kubernetes-namespace": "kube-system",
+        "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
+      });
       const policy = run.one("aws:iam/rolePolicy:RolePolicy", "ca-autoscaling");
       const [scale, describe, nodegroups] = statements(policyOf(policy));
       assert.deepStrictEqual(scale.Action, [
@@ -408,7 +416,8 @@ describe("EksCluster", function () {
       );
       assert.match(String(nodegroups.Resource), /:nodegroup\/kube-platform-prod\/\*$|:nodegroup\/.*\/\*$/);
       assert.ok(run.dependsOnTransitively(run.one("aws:iam/rolePolicy:RolePolicy", "ca-autoscaling"), role));
-      assert.deepStrictEqual(Object.keys(run.outputs.annotations as object), ["eks.amazonaws.com/role-arn"]);
+      // Pod Identity: no annotation; the association names the ServiceAccount (cluster-eks-identity.test.ts).
+      assert.deepStrictEqual(run.outputs.annotations, {});
     });
   });
 
@@ -419,18 +428,22 @@ describe("EksCluster", function () {
       assert.strictEqual(role.parent, vaultUrn, "the identity is a child of the given parent");
       const [stmt, ...rest] = statements(policyOf(role, "assumeRolePolicy"));
       assert.deepStrictEqual(rest, []);
-      assert.strictEqual(stmt.Effect, "Allow");
-      assert.strictEqual(stmt.Action, "sts:AssumeRoleWithWebIdentity");
-      assert.deepStrictEqual(stmt.Principal, { Federated: OIDC_PROVIDER_ARN });
-      assert.deepStrictEqual(stmt.Condition, {
-        StringEquals: {
-          [`${ISSUER_HOST_PATH}:sub`]: "system:serviceaccount:vault:vault-server",
-          [`${ISSUER_HOST_PATH}:aud`]: "sts.amazonaws.com",
+      assert.deepStrictEqual(stmt, {
+        Sid: "EksPodIdentityForOneServiceAccount",
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/kp-prod`,
+            "aws:RequestTag/kubernetes-namespace": "vault",
+            "aws:RequestTag/kubernetes-service-account": "vault-server",
+          },
         },
       });
       const principal = String(prodVault.outputs.principal);
       assert.match(principal, new RegExp(`^arn:aws:iam::${ACCOUNT}:role/kp-prod-vault-server-`));
-      assert.deepStrictEqual(prodVault.outputs.annotations, { "eks.amazonaws.com/role-arn": principal });
+      assert.deepStrictEqual(prodVault.outputs.annotations, {});
       assert.deepStrictEqual(prodVault.outputs.podLabels, {});
     });
 

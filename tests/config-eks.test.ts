@@ -301,6 +301,25 @@ describe("EKS config: support type", () => {
   });
 });
 
+describe("EKS config: workload identity", () => {
+  it("defaults to Pod Identity in both profiles; IRSA on request; nothing else", () => {
+    const dev = eksOf(parseConfig({ cluster: { ...EKS, publicAccessCidrs: OFFICE } }, ctx));
+    const prod = eksOf(parseConfig({ ...PROD, cluster: { ...EKS, publicAccessCidrs: OFFICE } }, ctx));
+    assert.strictEqual(dev.workloadIdentity, "podIdentity");
+    assert.strictEqual(prod.workloadIdentity, "podIdentity");
+    const irsa = parseConfig(
+      { cluster: { ...EKS, publicAccessCidrs: OFFICE, workloadIdentity: "irsa" } },
+      ctx,
+    );
+    assert.strictEqual(eksOf(irsa).workloadIdentity, "irsa");
+    for (const bad of ["IRSA", "pod-identity", ""])
+      assert.deepStrictEqual(
+        problemsOf({ cluster: { ...EKS, publicAccessCidrs: OFFICE, workloadIdentity: bad } }),
+        [`cluster.workloadIdentity: got ${JSON.stringify(bad)}; allowed: "podIdentity" | "irsa"`],
+      );
+  });
+});
+
 describe("EKS example stacks", () => {
   it("prod: a public endpoint limited to the CIDR the user lists in place of the example's, STANDARD support", () => {
     const { raw, secretKeys } = exampleForParse(loadStackConfig("prod"));

@@ -73,7 +73,10 @@ describe("stack config: the ingress controller's Service", () => {
     const cfg = parseConfig(withIngress({ serviceAnnotations: internal }), ctx);
     assert.deepEqual(cfg.addons.ingress.serviceAnnotations, internal);
     assert.deepEqual(parseConfig({ cluster: DOKS }, ctx).addons.ingress.serviceAnnotations, {});
-    const eks = { "service.beta.kubernetes.io/aws-load-balancer-internal": "true", team: "platform" };
+    const eks = {
+      "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": "team=platform",
+      team: "platform",
+    };
     assert.deepEqual(
       parseConfig({ ...withIngress({ serviceAnnotations: eks }, EKS) }, { ...ctx, stack: "eks" }).addons
         .ingress.serviceAnnotations,
@@ -146,13 +149,14 @@ describe("stack config: the ingress controller's Service", () => {
     ]);
   });
 
-  it("refuses the keys the target sets (EKS: the NLB type) and the platform's external-dns record", () => {
+  it("refuses the keys the target sets (EKS: the controller's NLB type and target type) and the platform's external-dns record", () => {
     assert.deepEqual(LOAD_BALANCER_SERVICE_ANNOTATIONS.eks, {
-      "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
     });
-    const nlb = { "service.beta.kubernetes.io/aws-load-balancer-type": "external" };
+    const nlb = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
     assert.deepEqual(problemsOf(withIngress({ serviceAnnotations: nlb }, EKS), { ...ctx, stack: "eks" }), [
-      'addons.ingress.serviceAnnotations.service.beta.kubernetes.io/aws-load-balancer-type: got "external"; is set by the platform on cluster.target eks (to "nlb": the load balancer the ingress is reached by); remove it',
+      'addons.ingress.serviceAnnotations.service.beta.kubernetes.io/aws-load-balancer-type: got "nlb"; is set by the platform on cluster.target eks (to "external": the load balancer the ingress is reached by); remove it',
     ]);
     // Not the target's on DOKS: the cloud ignores it, the platform sets nothing there.
     assert.deepEqual(problemsOf(withIngress({ serviceAnnotations: nlb }), ctx), []);
@@ -165,6 +169,21 @@ describe("stack config: the ingress controller's Service", () => {
         'addons.ingress.serviceAnnotations.external-dns.alpha.kubernetes.io/hostname: got "ingress.example.org"; is set by the platform from addons.dns.ingressHostname (external-dns\'s record of the ingress); set that instead',
       ]);
     }
+    // What the target sets from cluster.loadBalancerScheme, and the in-tree `internal` annotation the
+    // controller's scheme would overrule (a stack that set it for an internal load balancer).
+    const scheme = {
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+      "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+      "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
+        "deregistration_delay.timeout_seconds=30",
+    };
+    assert.deepEqual(problemsOf(withIngress({ serviceAnnotations: scheme }, EKS), { ...ctx, stack: "eks" }), [
+      'addons.ingress.serviceAnnotations.service.beta.kubernetes.io/aws-load-balancer-scheme: got "internal"; is set by the platform on cluster.target eks from cluster.loadBalancerScheme (the load balancer the ingress is reached by); remove it and set cluster.loadBalancerScheme',
+      'addons.ingress.serviceAnnotations.service.beta.kubernetes.io/aws-load-balancer-internal: got "true"; is set by the platform on cluster.target eks from cluster.loadBalancerScheme (the load balancer the ingress is reached by); remove it and set cluster.loadBalancerScheme',
+      'addons.ingress.serviceAnnotations.service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: got "deregistration_delay.timeout_seconds=30"; is set by the platform on cluster.target eks from cluster.loadBalancerScheme (the load balancer the ingress is reached by); remove it and set cluster.loadBalancerScheme',
+    ]);
+    // Not the target's on DOKS either.
+    assert.deepEqual(problemsOf(withIngress({ serviceAnnotations: scheme }), ctx), []);
     // Other external-dns annotations are the user's.
     const ttl = { "external-dns.alpha.kubernetes.io/ttl": "60" };
     assert.deepEqual(problemsOf(withIngress({ serviceAnnotations: ttl }, EKS), { ...ctx, stack: "eks" }), []);

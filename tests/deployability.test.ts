@@ -141,6 +141,17 @@ const doks = (controlPlaneFirewall?: Inputs) =>
   });
 
 const service = (type: string) => res("kubernetes:core/v1:Service", `kp-svc-${type}`, { spec: { type } });
+/** A LoadBalancer Service with spec fields and annotations; the controller's release on EKS. */
+const lbService = (spec: Inputs, annotations: Record<string, string> = {}) =>
+  res("kubernetes:core/v1:Service", "kp-ingress-lb", {
+    metadata: { annotations },
+    spec: { type: "LoadBalancer", ...spec },
+  });
+const LBC_ANNOTATIONS = {
+  "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+  "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+};
+const lbc = release("aws-load-balancer-controller");
 const hpa = res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kp-hello", {
   spec: { minReplicas: 2 },
 });
@@ -402,6 +413,35 @@ const CASES: Record<string, Case> = {
       [doks({ enabled: true, allowedAddresses: ["192.0.2.0/24"] })],
       [doks({ enabled: true, allowedAddresses: ["192.0.2.128/25"] })],
       [doks({ enabled: true, allowedAddresses: ["203.0.113.9"] })],
+    ],
+  },
+  "deploy-eks-load-balancer-controller": {
+    compliant: [
+      [eksPublic, lbc, lbService({ loadBalancerClass: "service.k8s.aws/nlb" }, LBC_ANNOTATIONS)],
+      // The controller's legacy way (no class, type external or nlb-ip) is the controller's too.
+      [eksPublic, lbc, lbService({}, { "service.beta.kubernetes.io/aws-load-balancer-type": "external" })],
+      [eksPublic, lbc, lbService({}, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb-ip" })],
+      // Another controller's class: not the in-tree provider's, not this rule's.
+      [eksPublic, lbService({ loadBalancerClass: "example.com/metallb" })],
+      // Not EKS: other clouds' Services need no class; other types none either.
+      [gke(office), service("LoadBalancer")],
+      [eksPublic, service("ClusterIP"), service("NodePort")],
+    ],
+    violating: [
+      // The in-tree provider's: no class and no annotation (a Classic Load Balancer), or `nlb`.
+      [eksPublic, lbc, service("LoadBalancer")],
+      [eksPublic, lbc, lbService({}, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" })],
+      [
+        eksPublic,
+        lbc,
+        lbService(
+          { loadBalancerClass: "service.k8s.aws/nlb" },
+          { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+        ),
+      ],
+      // The controller's Service without the controller: no address ever.
+      [eksPublic, lbService({ loadBalancerClass: "service.k8s.aws/nlb" }, LBC_ANNOTATIONS)],
+      [eksPublic, lbService({}, { "service.beta.kubernetes.io/aws-load-balancer-type": "external" })],
     ],
   },
   "deploy-aks-maintenance-window": {

@@ -127,6 +127,28 @@ describe("destroy order on every target", function () {
         goesBefore([service], after);
       });
 
+      if (target === "eks") {
+        it("the ingress Service (its NLB) goes while the AWS Load Balancer Controller runs: before its release, identity, nodes and network", () => {
+          const service = named(run, T.service, "-ingress-lb");
+          const lbc = named(run, T.release, "-load-balancer-controller-release");
+          assert.strictEqual(lbc.inputs.chart, "aws-load-balancer-controller");
+          // The controller deletes the NLB, its target groups and security groups when the Service
+          // goes (finalizer service.k8s.aws/resources): it must still run, with its permissions.
+          const identity = [
+            named(run, "aws:iam/role:Role", "-load-balancer-controller-irsa"),
+            named(run, "aws:iam/rolePolicy:RolePolicy", "-load-balancer-controller"),
+          ];
+          goesBefore([service, ...run.ofType(T.ingress)], [lbc, ...identity]);
+          goesBefore([lbc], [...identity, ...pools(), ...clusterAndNetwork()]);
+          // Every add-on release waits for the controller (it is in the contract's `ready`).
+          const addons = run
+            .ofType(T.release)
+            .filter((r) => r !== lbc && r.inputs.namespace !== "kube-system");
+          assert.ok(addons.length >= 5);
+          goesBefore(addons, [lbc]);
+        });
+      }
+
       it("each add-on with volumes, then its namespace (and so its claims), then the volumes' wait", () => {
         const releases = volumeAddons();
         assert.strictEqual(releases.length, 2, "the example runs Vault and monitoring");
@@ -165,6 +187,36 @@ describe("destroy order on every target", function () {
           goesBefore(objects, [...pools(), ...clusterAndNetwork()]);
           goesBefore(pools(), clusterAndNetwork());
           goesBefore([run.one(cloud().cluster)], [run.one(cloud().network)]);
+        });
+      }
+
+      if (stack === "eks-dev") {
+        // Karpenter (cluster.nodeAutoscaling: karpenter): its NodePools go after everything that runs on
+        // their nodes (Karpenter drains and terminates them: components/cluster/eks/karpenter/controller.ts),
+        // then the node classes, the controller that does it, the CRDs, the system node groups.
+        it("Karpenter: every add-on and workload, then NodePools, EC2NodeClasses, the controller, its CRDs, the system node groups", () => {
+          const nodePools = run.ofType("kubernetes:karpenter.sh/v1:NodePool");
+          const nodeClasses = run.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass");
+          const controller = [named(run, T.release, "-karpenter-release")];
+          const crds = [named(run, T.release, "-karpenter-crd-release")];
+          const karpenter = new Set([...nodePools, ...nodeClasses, ...controller, ...crds]);
+          const k8s = provider()[0];
+          const above = run.resources.filter(
+            (r) => r.custom && run.providerUrn(r) === k8s.urn && !r.urn.includes("::kube-platform:cluster:"),
+          );
+          assert.ok(above.includes(named(run, T.service, "-ingress-lb")) && above.length > 20);
+          assert.ok(!above.some((r) => karpenter.has(r)));
+          goesBefore([...above, volumesWait()], nodePools);
+          goesBefore(nodePools, nodeClasses);
+          goesBefore(nodeClasses, controller);
+          goesBefore(controller, crds);
+          goesBefore(crds, pools());
+          assert.deepStrictEqual(
+            pools()
+              .map((p) => p.name)
+              .sort(),
+            ["kp-cluster-system.0", "kp-cluster-system.1"],
+          );
         });
       }
 

@@ -31,6 +31,8 @@ const EXPECTED_CONFIGURATIONS: Record<string, Record<string, string>> = {
     "metrics-server/metrics-server": "metrics-server",
     "cluster-autoscaler/cluster-autoscaler": "aws",
     "external-dns/external-dns": "aws",
+    // The EKS target's AWS Load Balancer Controller (components/cluster/eks/load-balancer-controller)
+    "kube-system/aws-load-balancer-controller": "eks",
   },
   "eks-dev": {
     "ingress/traefik": "traefik",
@@ -38,8 +40,11 @@ const EXPECTED_CONFIGURATIONS: Record<string, Record<string, string>> = {
     "vault/vault": "dev",
     "monitoring/kps": "coredns",
     "metrics-server/metrics-server": "metrics-server",
-    "cluster-autoscaler/cluster-autoscaler": "aws",
+    // nodeAutoscaling karpenter: Karpenter's releases instead of cluster-autoscaler
+    "kube-system/karpenter-crd": "crds",
+    "kube-system/karpenter": "eks",
     "external-dns/external-dns": "aws",
+    "kube-system/aws-load-balancer-controller": "eks",
   },
   gke: {
     "ingress/traefik": "traefik",

@@ -166,18 +166,19 @@ describe("leftBehind: protected resources", () => {
       [
         "prod",
         [
-          "aws:cloudwatch/logGroup:LogGroup kp-cluster-control-plane-logs",
+          // In the state's order: the log group now after the key it is encrypted with.
           "aws:iam/role:Role kp-cluster-cluster",
-          "aws:kms/key:Key kp-cluster-secrets",
           "aws:ec2/vpc:Vpc kp-cluster-vpc",
-          "aws:iam/rolePolicy:RolePolicy kp-cluster-cluster-encryption",
           "aws:iam/rolePolicyAttachment:RolePolicyAttachment kp-cluster-cluster-AmazonEKSClusterPolicy",
+          "aws:kms/key:Key kp-cluster-secrets",
           "aws:ec2/subnet:Subnet kp-cluster-public-0",
           "aws:ec2/subnet:Subnet kp-cluster-public-1",
           "aws:ec2/subnet:Subnet kp-cluster-public-2",
           "aws:ec2/subnet:Subnet kp-cluster-private-0",
           "aws:ec2/subnet:Subnet kp-cluster-private-1",
           "aws:ec2/subnet:Subnet kp-cluster-private-2",
+          "aws:cloudwatch/logGroup:LogGroup kp-cluster-control-plane-logs",
+          "aws:iam/rolePolicy:RolePolicy kp-cluster-cluster-encryption",
           "aws:eks/cluster:Cluster kp-cluster-eks",
           "aws:iam/openIdConnectProvider:OpenIdConnectProvider kp-cluster-oidc",
           "aws:iam/role:Role kp-addons-vault-server-irsa",
@@ -185,6 +186,8 @@ describe("leftBehind: protected resources", () => {
           ...NAMESPACES,
           "dns:record hello.kube-platform.dev",
           ...CRDS,
+          // The EKS target's AWS Load Balancer Controller, in the kept cluster.
+          "apiextensions.k8s.io/v1:CustomResourceDefinition aws-load-balancer-controller: *.elbv2.k8s.aws, *.aga.k8s.aws, *.gateway.k8s.aws",
         ],
         /its EBS volume stays/,
         /aws ec2 describe-volumes --region eu-west-1 /,

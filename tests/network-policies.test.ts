@@ -125,7 +125,12 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
 
   it("lets Vault reach the GKE metadata server only with a cloud identity on GKE, its peers only in ha mode", () => {
     const egress = (plan: NetworkPolicyPlan) => specOf(plan, "vault", "allow-vault-server")?.egress as Obj[];
-    const gke = { ...DEV_PLAN, target: "gke" as const, vault: { mode: "ha" as const, cloudIdentity: true } };
+    const gke: NetworkPolicyPlan = {
+      ...DEV_PLAN,
+      target: "gke",
+      workloadIdentity: "gke-workload-identity",
+      vault: { mode: "ha", cloudIdentity: true },
+    };
     assert.deepEqual(egress(gke).slice(1), [
       { ports: [{ port: 443, protocol: "TCP" }] },
       {
@@ -150,7 +155,7 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
       { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ port: 988, protocol: "TCP" }] },
     ]);
     assert.deepEqual(
-      egress({ ...gke, target: "aks" }).length,
+      egress({ ...gke, target: "aks", workloadIdentity: "azure-workload-identity" }).length,
       3,
       "AKS: DNS, 443, the peers (no link-local endpoint)",
     );
@@ -159,6 +164,65 @@ describe("platform NetworkPolicies: the flow table and its rendering", () => {
       2,
       "dev, Shamir: DNS and the API",
     );
+  });
+
+  describe("EKS: the Pod Identity agent, for the pods with a cloud identity, only with Pod Identity", () => {
+    const AGENT = {
+      to: [{ ipBlock: { cidr: "169.254.170.23/32" } }],
+      ports: [{ port: 80, protocol: "TCP" }],
+    };
+    const eks = (
+      workloadIdentity: NetworkPolicyPlan["workloadIdentity"],
+      cloudIdentity = true,
+    ): NetworkPolicyPlan => ({
+      ...DEV_PLAN,
+      target: "eks",
+      workloadIdentity,
+      // No HTTP-01: its self check opens port 80 to any address, which covers the agent's rule.
+      certManager: { acme: false, dns01: { cloudIdentity } },
+      vault: { mode: "ha", cloudIdentity },
+      externalDns: { cloudIdentity },
+      clusterAutoscaler: true,
+    });
+    const egressOf = (plan: NetworkPolicyPlan, namespace: string, policy: string) =>
+      (specOf(plan, namespace, policy)?.egress ?? []) as Obj[];
+    const identityPods: [string, string][] = [
+      ["vault", "allow-vault-server"],
+      ["cert-manager", "allow-cert-manager-controller"],
+      ["external-dns", "allow-external-dns"],
+      ["cluster-autoscaler", "allow-cluster-autoscaler"],
+    ];
+
+    it("Pod Identity: Vault's servers, cert-manager's DNS-01 controller, external-dns and cluster-autoscaler reach 169.254.170.23:80", () => {
+      for (const [namespace, policy] of identityPods)
+        assert.deepEqual(
+          egressOf(eks("eks-pod-identity"), namespace, policy).filter((r) =>
+            JSON.stringify(r).includes("169.254"),
+          ),
+          [AGENT],
+          `${namespace}/${policy}`,
+        );
+    });
+
+    it("IRSA: no link-local egress at all (STS over 443)", () => {
+      for (const [namespace, policy] of identityPods)
+        assert.ok(
+          !JSON.stringify(egressOf(eks("irsa"), namespace, policy)).includes("169.254"),
+          `${namespace}/${policy}`,
+        );
+    });
+
+    it("without a cloud identity (tokens, Shamir), not even with Pod Identity; never for pods without one", () => {
+      const tokens = eks("eks-pod-identity", false);
+      for (const [namespace, policy] of identityPods.slice(0, 3))
+        assert.ok(!JSON.stringify(egressOf(tokens, namespace, policy)).includes("169.254"), namespace);
+      const all = JSON.stringify([...namespacePolicies(platformFlows(eks("eks-pod-identity")), "eks")]);
+      assert.equal(
+        all.split("169.254.170.23/32").length - 1,
+        identityPods.length,
+        "four policies, once each",
+      );
+    });
   });
 
   it("lets Alertmanager out to the default receiver ports and to the configured receivers' own", () => {
@@ -263,9 +327,9 @@ const POLICED: Record<string, string[]> = {
     "vault",
     "vault-setup",
   ],
+  // Karpenter (in kube-system, the cluster's) instead of cluster-autoscaler.
   "eks-dev": [
     "cert-manager",
-    "cluster-autoscaler",
     "external-dns",
     "ingress",
     "metrics-server",

@@ -67,10 +67,14 @@ describe("Pod Security versions pinned to the cluster's minor", () => {
 
   it("follows cluster.kubernetesVersion: EKS at 1.33 pins v1.33 (and runs cluster-autoscaler v1.33.6)", async () => {
     const cfg = exampleConfig("eks-dev");
-    const r = await runProgram(
-      { ...cfg, cluster: { ...(cfg.cluster as Record<string, unknown>), kubernetesVersion: "1.33" } },
-      "eks-dev",
-    );
+    // The example runs Karpenter: cluster-autoscaler (and its image) comes with its node groups.
+    const cluster = {
+      ...(cfg.cluster as Record<string, unknown>),
+      kubernetesVersion: "1.33",
+      nodeAutoscaling: "cluster-autoscaler",
+      nodePools: [{ name: "general", machineType: "t3.large", minNodes: 1, maxNodes: 3 }],
+    };
+    const r = await runProgram({ ...cfg, cluster }, "eks-dev");
     const found = versions(r);
     assert.deepEqual(Object.keys(found).sort(), [
       "cert-manager",

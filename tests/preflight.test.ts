@@ -229,8 +229,9 @@ describe("preflight", function () {
     };
     assert.strictEqual(report.exitCode, EXIT.success);
     assert.deepStrictEqual([report.environments, report.warnings], [[], []]);
-    // ingress, cert-manager, Vault, monitoring, metrics-server, cluster-autoscaler, external-dns.
-    assert.strictEqual(report.plan.releases.length, 7);
+    // ingress, cert-manager, Vault, monitoring, metrics-server, cluster-autoscaler, external-dns, and
+    // the EKS target's AWS Load Balancer Controller.
+    assert.strictEqual(report.plan.releases.length, 8);
     assert.deepStrictEqual(
       (report.plan.violations as { ruleId: string; severity: string }[]).map((v) => [v.ruleId, v.severity]),
       [],

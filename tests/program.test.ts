@@ -165,6 +165,15 @@ describe("dev and prod differ only through config", () => {
   });
 });
 
+/**
+ * What the cluster's own releases wait for among themselves: the Karpenter controller for its CRDs,
+ * the Load Balancer Controller for Karpenter (its pods run on Karpenter's nodes) where it runs.
+ */
+const CLUSTER_RELEASE_EDGES: Partial<Record<ChartKey, ChartKey[]>> = {
+  karpenter: ["karpenterCrd"],
+  awsLoadBalancerController: ["karpenterCrd", "karpenter"],
+};
+
 /** The pinned chart a recorded release installs. */
 function chartKeyOf(release: RecordedResource): ChartKey {
   const key = (Object.keys(CHARTS) as ChartKey[]).find((k) => CHARTS[k].chart === release.inputs.chart);
@@ -194,6 +203,9 @@ describe("add-ons on every example stack", () => {
       it("starts every release once the cluster is ready; only Vault's TLS waits, for its certificate", async () => {
         const r = await run(stack);
         const releases = r.ofType(RELEASE);
+        // The cluster's own releases (EKS: Karpenter, the Load Balancer Controller) are in its `ready`:
+        // every add-on waits for them, they wait for no add-on, and among them only for what they need.
+        const ofCluster = (x: RecordedResource) => x.urn.includes("::kube-platform:cluster:");
         const nodes = r.resources.filter((x) =>
           /nodeGroup:NodeGroup|nodePool:NodePool|containerservice:AgentPool|kubernetesCluster:KubernetesCluster/.test(
             x.type,
@@ -207,9 +219,11 @@ describe("add-ons on every example stack", () => {
             assert.ok(r.dependsOnTransitively(release, node), `${release.name} → ${node.name}`);
           for (const other of releases) {
             if (other === release) continue;
+            const edges = CLUSTER_RELEASE_EDGES[chartKeyOf(release)] ?? [];
             // Vault in ha mode serves TLS: its certificate needs cert-manager, nothing else does.
-            const allowed =
-              vaultCert && chartKeyOf(release) === "vault" && chartKeyOf(other) === "certManager";
+            const allowed = ofCluster(other)
+              ? !ofCluster(release) || edges.includes(chartKeyOf(other))
+              : vaultCert && chartKeyOf(release) === "vault" && chartKeyOf(other) === "certManager";
             assert.strictEqual(
               r.dependsOnTransitively(release, other),
               Boolean(allowed),

@@ -20,6 +20,7 @@ import {
 } from "../rules";
 import { imagePinProblem, podTemplateOf, selectorMatches } from "../rules/workload";
 import { underTest } from "../offline/mocks";
+import { irsaTrustPolicy, podIdentityTrustPolicy } from "../components/cluster/eks/iam";
 import { EXAMPLE_STACKS, loadStackConfig, runExample } from "../offline/stacks";
 
 type Inputs = Record<string, unknown>;
@@ -97,6 +98,109 @@ const autoscalerRelease = res("kubernetes:helm.sh/v3:Release", "kp-addons-cluste
   version: "9.59.0",
 });
 const EKS_SET = [eksCluster, launchTemplate, nodeGroup, oidcProvider, autoscalerRelease];
+/** Karpenter's objects as components/cluster/eks/karpenter/ registers them (ec2NodeClass, nodePool). */
+const KARPENTER_CRD_URN =
+  "urn:pulumi:dev::kube-platform::kubernetes:helm.sh/v3:Release::kp-cluster-karpenter-crd-release";
+const karpenterCrdRelease: ResourceUnderTest = {
+  ...res("kubernetes:helm.sh/v3:Release", "kp-cluster-karpenter-crd-release", {
+    chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+  }),
+  urn: KARPENTER_CRD_URN,
+};
+const karpenterNodeClass: ResourceUnderTest = {
+  ...res("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kp-cluster-karpenter-general", {
+    metadata: { name: "general" },
+    spec: {
+      metadataOptions: { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+      blockDeviceMappings: [
+        { deviceName: "/dev/xvda", ebs: { volumeSize: "100Gi", volumeType: "gp3", encrypted: true } },
+      ],
+    },
+  }),
+  dependsOn: [KARPENTER_CRD_URN],
+};
+const karpenterNodePool: ResourceUnderTest = {
+  ...res("kubernetes:karpenter.sh/v1:NodePool", "kp-cluster-karpenter-general", {
+    metadata: { name: "general" },
+    spec: {
+      template: {
+        spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "general" } },
+      },
+    },
+  }),
+  dependsOn: [KARPENTER_CRD_URN],
+};
+/** A Pod Identity binding as eks/identity.ts registers it: the role, its association, the agent add-on. */
+const CLUSTER_ARN = "arn:aws:eks:eu-west-1:123456789012:cluster/kube-platform-prod";
+const vaultRole: ResourceUnderTest = {
+  ...res("aws:iam/role:Role", "vault-irsa", {
+    assumeRolePolicy: podIdentityTrustPolicy(CLUSTER_ARN, { namespace: "vault", name: "vault-server" }),
+  }),
+  urn: "urn:pulumi:prod::kube-platform::aws:iam/role:Role::vault-irsa",
+};
+const vaultAssociation: ResourceUnderTest = {
+  ...res("aws:eks/podIdentityAssociation:PodIdentityAssociation", "vault-pod-identity", {
+    clusterName: "kube-platform-prod",
+    namespace: "vault",
+    serviceAccount: "vault-server",
+    roleArn: "arn:aws:iam::123456789012:role/vault",
+    disableSessionTags: false,
+  }),
+  dependsOn: [vaultRole.urn ?? ""],
+};
+const podIdentityAgent = res("aws:eks/addon:Addon", "kp-eks-pod-identity-agent", {
+  addonName: "eks-pod-identity-agent",
+});
+const ebsRole: ResourceUnderTest = {
+  ...res("aws:iam/role:Role", "kp-ebs-csi-irsa", {
+    assumeRolePolicy: podIdentityTrustPolicy(CLUSTER_ARN, {
+      namespace: "kube-system",
+      name: "ebs-csi-controller-sa",
+    }),
+  }),
+  urn: "urn:pulumi:prod::kube-platform::aws:iam/role:Role::kp-ebs-csi-irsa",
+};
+const ebsCsiAddon: ResourceUnderTest = {
+  ...res("aws:eks/addon:Addon", "kp-aws-ebs-csi-driver", {
+    addonName: "aws-ebs-csi-driver",
+    podIdentityAssociations: [
+      { roleArn: "arn:aws:iam::123456789012:role/ebs", serviceAccount: "ebs-csi-controller-sa" },
+    ],
+  }),
+  dependsOn: [ebsRole.urn ?? ""],
+};
+/** A role's trust with one statement changed (`undefined` deletes the key). */
+function trustWith(
+  role: ResourceUnderTest,
+  change: (statement: Record<string, unknown>) => void,
+): ResourceUnderTest {
+  const doc = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: Record<string, unknown>[] };
+  change(doc.Statement[0]);
+  return mut(role, "assumeRolePolicy", JSON.stringify(doc));
+}
+const equalsOf = (s: Record<string, unknown>) =>
+  (s.Condition as { StringEquals: Record<string, unknown> }).StringEquals;
+/** Karpenter's release and its interruption queue, queue policy and EventBridge rules (eks/karpenter/aws.ts). */
+const karpenterRelease = res("kubernetes:helm.sh/v3:Release", "kp-cluster-karpenter", {
+  chart: "oci://public.ecr.aws/karpenter/karpenter",
+});
+const interruptionQueue = res("aws:sqs/queue:Queue", "kp-cluster-karpenter-interruption", {
+  name: "kp-prod",
+  messageRetentionSeconds: 300,
+  sqsManagedSseEnabled: true,
+});
+const queuePolicy = res("aws:sqs/queuePolicy:QueuePolicy", "kp-cluster-karpenter-interruption", {});
+const interruptionRules = [
+  ["health", "aws.health", "AWS Health Event"],
+  ["spot", "aws.ec2", "EC2 Spot Instance Interruption Warning"],
+  ["rebalance", "aws.ec2", "EC2 Instance Rebalance Recommendation"],
+  ["state-change", "aws.ec2", "EC2 Instance State-change Notification"],
+  ["capacity-reservation", "aws.ec2", "EC2 Capacity Reservation Instance Interruption Warning"],
+].map(([key, source, detailType]) =>
+  res("aws:cloudwatch/eventRule:EventRule", `kp-cluster-karpenter-${key}`, {
+    eventPattern: JSON.stringify({ source: [source], "detail-type": [detailType] }),
+  }),
+);
 
 const gkeCluster = res(
   "gcp:container/cluster:Cluster",
@@ -352,6 +456,23 @@ const CASES: Record<string, Case> = {
       mut(eksCluster, "enabledClusterLogTypes", undefined),
     ],
   },
+  "eks-log-group-encryption": {
+    compliant: [
+      res("aws:cloudwatch/logGroup:LogGroup", "kp-control-plane-logs", {
+        name: "/aws/eks/kube-platform-prod/cluster",
+        kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+      }),
+    ],
+    violating: [
+      res("aws:cloudwatch/logGroup:LogGroup", "kp-control-plane-logs", {
+        name: "/aws/eks/kube-platform-prod/cluster",
+      }),
+      res("aws:cloudwatch/logGroup:LogGroup", "kp-control-plane-logs", {
+        name: "/aws/eks/kube-platform-prod/cluster",
+        kmsKeyId: "",
+      }),
+    ],
+  },
   "eks-supported-version": {
     compliant: [
       eksCluster,
@@ -400,6 +521,70 @@ const CASES: Record<string, Case> = {
     ],
     violating: [[eksCluster], [eksCluster, mut(oidcProvider, "clientIdLists", ["sigstore"])]],
   },
+  "eks-pod-identity-agent": {
+    compliant: [
+      [vaultAssociation, vaultRole, podIdentityAgent],
+      [ebsCsiAddon, podIdentityAgent],
+      EKS_SET,
+      [mut(ebsCsiAddon, "podIdentityAssociations", undefined)],
+    ],
+    violating: [
+      [vaultAssociation, vaultRole],
+      [ebsCsiAddon],
+      [vaultAssociation, mut(podIdentityAgent, "addonName", "kube-proxy")],
+    ],
+  },
+  "eks-pod-identity-trust": {
+    compliant: [
+      [vaultAssociation, vaultRole, podIdentityAgent],
+      [ebsCsiAddon, ebsRole],
+      // A role the stack does not manage is out of sight.
+      [vaultAssociation],
+      // IRSA roles (no association) are not this rule's.
+      [
+        mut(
+          vaultRole,
+          "assumeRolePolicy",
+          irsaTrustPolicy("arn:aws:iam::123456789012:oidc-provider/x", "https://x", {
+            namespace: "vault",
+            name: "vault-server",
+          }),
+        ),
+      ],
+    ],
+    violating: [
+      // The IRSA trust left on a role that an association names.
+      [
+        vaultAssociation,
+        mut(
+          vaultRole,
+          "assumeRolePolicy",
+          irsaTrustPolicy("arn:aws:iam::123456789012:oidc-provider/x", "https://x", {
+            namespace: "vault",
+            name: "vault-server",
+          }),
+        ),
+      ],
+      // The documented minimum: any association in the account could use it.
+      [vaultAssociation, trustWith(vaultRole, (st) => delete st.Condition)],
+      [vaultAssociation, trustWith(vaultRole, (st) => (st.Action = "sts:AssumeRole"))],
+      [vaultAssociation, trustWith(vaultRole, (st) => delete equalsOf(st)["aws:RequestTag/eks-cluster-arn"])],
+      [
+        vaultAssociation,
+        trustWith(vaultRole, (st) => (equalsOf(st)["aws:RequestTag/kubernetes-namespace"] = "default")),
+      ],
+      [
+        vaultAssociation,
+        trustWith(
+          vaultRole,
+          (st) => (equalsOf(st)["aws:RequestTag/kubernetes-service-account"] = ["vault-server", "other"]),
+        ),
+      ],
+      [mut(ebsCsiAddon, "podIdentityAssociations", [{ roleArn: "r", serviceAccount: "other-sa" }]), ebsRole],
+      [vaultAssociation, trustWith(vaultRole, (st) => (st.Effect = "Deny"))],
+      [mut(vaultAssociation, "disableSessionTags", true), vaultRole],
+    ],
+  },
   "eks-node-autoscaler": {
     compliant: [
       EKS_SET,
@@ -409,6 +594,77 @@ const CASES: Record<string, Case> = {
     violating: [
       [eksCluster, nodeGroup],
       [nodeGroup, mut(autoscalerRelease, "chart", "metrics-server")],
+    ],
+  },
+  "eks-sqs-encryption": {
+    compliant: [
+      mut(interruptionQueue, "sqsManagedSseEnabled", true),
+      muts(interruptionQueue, { sqsManagedSseEnabled: undefined, kmsMasterKeyId: "alias/aws/sqs" }),
+    ],
+    violating: [
+      mut(interruptionQueue, "sqsManagedSseEnabled", undefined),
+      mut(interruptionQueue, "sqsManagedSseEnabled", false),
+      muts(interruptionQueue, { sqsManagedSseEnabled: false, kmsMasterKeyId: "" }),
+    ],
+  },
+  "karpenter-imdsv2": {
+    compliant: [karpenterNodeClass, mut(karpenterNodeClass, "spec.metadataOptions.httpEndpoint", "disabled")],
+    violating: [
+      mut(karpenterNodeClass, "spec.metadataOptions.httpTokens", "optional"),
+      mut(karpenterNodeClass, "spec.metadataOptions.httpPutResponseHopLimit", 2),
+      mut(karpenterNodeClass, "spec.metadataOptions", undefined),
+    ],
+  },
+  "karpenter-volume-encryption": {
+    compliant: [karpenterNodeClass],
+    violating: [
+      mut(karpenterNodeClass, "spec.blockDeviceMappings", undefined),
+      mut(karpenterNodeClass, "spec.blockDeviceMappings", [
+        { deviceName: "/dev/xvda", ebs: { volumeSize: "4Gi", encrypted: true } },
+        { deviceName: "/dev/xvdb", ebs: { volumeSize: "100Gi" } },
+      ]),
+    ],
+  },
+  "karpenter-node-pools": {
+    compliant: [
+      [karpenterCrdRelease, karpenterNodeClass, karpenterNodePool],
+      // No dependencies known (the policy pack): only the names are checked.
+      [
+        { ...karpenterNodeClass, dependsOn: undefined },
+        { ...karpenterNodePool, dependsOn: undefined },
+      ],
+      [autoscalerRelease],
+    ],
+    violating: [
+      [karpenterCrdRelease, karpenterNodeClass, { ...karpenterNodePool, dependsOn: [] }],
+      [karpenterCrdRelease, { ...karpenterNodeClass, dependsOn: [] }, karpenterNodePool],
+      [karpenterCrdRelease, karpenterNodePool],
+      [
+        karpenterCrdRelease,
+        karpenterNodeClass,
+        mut(karpenterNodePool, "spec.template.spec.nodeClassRef.name", "gpu"),
+      ],
+    ],
+  },
+  "eks-karpenter-interruption": {
+    compliant: [
+      [karpenterRelease, interruptionQueue, queuePolicy, ...interruptionRules],
+      // Without a Karpenter release nothing is required; the CRD chart is not the controller.
+      [autoscalerRelease],
+      [mut(karpenterRelease, "chart", "oci://public.ecr.aws/karpenter/karpenter-crd")],
+    ],
+    violating: [
+      [karpenterRelease],
+      [karpenterRelease, queuePolicy, ...interruptionRules],
+      [karpenterRelease, interruptionQueue, ...interruptionRules],
+      [karpenterRelease, interruptionQueue, queuePolicy, ...interruptionRules.slice(1)],
+      [
+        karpenterRelease,
+        interruptionQueue,
+        queuePolicy,
+        ...interruptionRules.slice(1),
+        mut(interruptionRules[0], "eventPattern", "{not json"),
+      ],
     ],
   },
 
@@ -632,9 +888,13 @@ const CASES: Record<string, Case> = {
       withIgnore(aksCluster, ["agentPoolProfiles[*].count"]),
       withIgnore(aksCluster, ["agentPoolProfiles"]),
       mut(gkeCluster, "enableAutopilot", true),
+      // A fixed size (Karpenter's system node groups): nothing scales it, nothing to ignore.
+      withIgnore(mut(nodeGroup, "scalingConfig", { desiredSize: 1, minSize: 1, maxSize: 1 }), []),
     ],
     violating: [
       withIgnore(nodeGroup, []),
+      withIgnore(mut(nodeGroup, "scalingConfig", { desiredSize: 1, minSize: 1, maxSize: 2 }), []),
+      withIgnore(mut(nodeGroup, "scalingConfig", { desiredSize: 0, minSize: 0, maxSize: 0 }), []),
       mut(nodeGroup, "scalingConfig", { desiredSize: 3, minSize: 5, maxSize: 2 }),
       mut(nodeGroup, "scalingConfig", { maxSize: 0, minSize: 0 }),
       mut(gkePool, "autoscaling", undefined),

@@ -162,6 +162,10 @@ describe("Vault setup: its own namespace", function () {
       metricsServer: ["metrics-server"],
       clusterAutoscaler: ["cluster-autoscaler"],
       externalDns: ["external-dns"],
+      // The EKS target's own charts.
+      karpenterCrd: ["kube-system"],
+      karpenter: ["kube-system"],
+      awsLoadBalancerController: ["kube-system"],
     });
   });
 

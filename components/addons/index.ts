@@ -209,6 +209,8 @@ export class PlatformAddOns extends pulumi.ComponentResource {
       );
     }
 
+    // Only where it is the cluster's autoscaler: never beside Karpenter (stack config refuses
+    // addons.clusterAutoscaler.enabled: true there) nor on a target that scales natively.
     const autoscaling = cluster.nodeAutoscaling;
     if (autoscaling.kind === "cluster-autoscaler" && wanted(s.clusterAutoscaler.enabled, true)) {
       this.clusterAutoscaler = new ClusterAutoscaler(

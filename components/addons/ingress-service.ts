@@ -5,9 +5,12 @@
  * A LoadBalancer Service keeps its cloud load balancer until the cluster's service controller has
  * deleted it: the object carries the finalizer `service.kubernetes.io/load-balancer-cleanup` until
  * then (kubernetes staging/src/k8s.io/cloud-provider/controllers/service: the finalizer is removed
- * after EnsureLoadBalancerDeleted), and a cluster or network deleted before leaves the load balancer,
- * its ENIs and security group rules behind (EKS user guide "Delete a cluster": delete such Services
- * first, or orphaned resources keep the VPC from being deleted). Deleting the Service is awaited by
+ * after EnsureLoadBalancerDeleted; on EKS the AWS Load Balancer Controller's `service.k8s.aws/resources`,
+ * removed once it has deleted the NLB, its target groups and the security groups it made:
+ * aws-load-balancer-controller pkg/shared_constants/finalizers.go), and a cluster or network (or, on
+ * EKS, the controller) deleted before leaves the load balancer, its ENIs and security group rules
+ * behind (EKS user guide "Delete a cluster": delete such Services first, or orphaned resources keep
+ * the VPC from being deleted). Deleting the Service is awaited by
  * pulumi-kubernetes until the object is gone (provider/pkg/await/await.go Deletion: foreground
  * propagation, 10 minutes unless `customTimeouts.delete`), and a failed or timed-out delete leaves
  * it in the state, so the next destroy deletes and awaits it again. Helm's uninstall also waits for
@@ -74,9 +77,30 @@ export function nodePortExposure(lb: ClusterLoadBalancer): NodePortExposure | un
 export const NODE_PORT_SPEC = { type: "NodePort", externalTrafficPolicy: "Cluster" } as const;
 /**
  * Local keeps client source IPs and lets the cloud load balancer health-check only the nodes running
- * a replica.
+ * a replica, where the load balancer targets the nodes' ports. With IP targets (EKS: the AWS Load
+ * Balancer Controller's NLB) it reaches the pods directly, and the policy changes nothing on that
+ * path: the controller's Local-specific health check is for instance targets only
+ * (aws-load-balancer-controller pkg/service/model_build_target_group.go), and clients' addresses come
+ * from the target group's client IP preservation (components/cluster/capabilities.ts).
  */
 export const LOAD_BALANCER_SPEC = { type: "LoadBalancer", externalTrafficPolicy: "Local" } as const;
+
+/**
+ * The Service's fields Kubernetes never updates once set: `spec.loadBalancerClass` "may not change
+ * once set" on a LoadBalancer Service, from unset to set included (kubernetes
+ * pkg/apis/core/validation/validation.go validateLoadBalancerClassField), and the AWS Load Balancer
+ * Controller warns against adding or changing the type annotation on an existing Service ("delete the
+ * existing Service resource and create a new one": docs/guide/service/nlb.md). A change of the class
+ * replaces the Service: the engine turns the field's diff into a replacement (pulumi
+ * pkg/resource/deploy/step_generator.go applyReplaceOnChanges), and it deletes the old Service before
+ * creating the new one, which must carry the same name. The provider asks for that order only for
+ * fields it knows force a replacement (pulumi-kubernetes provider/pkg/provider/provider.go Diff:
+ * DeleteBeforeReplace only with `replaces` from its own list, which names `.spec.clusterIP` alone
+ * for a Service: provider/pkg/provider/diff.go), so the resource option sets it (step_generator.go:
+ * the option overrides the provider's choice). The delete waits until the old load balancer is gone
+ * (the cleanup finalizer, above); the new Service gets a new load balancer and a new address.
+ */
+export const SERVICE_REPLACE_ON_CHANGES = ["spec.loadBalancerClass"];
 
 export { EXTERNAL_DNS_HOSTNAME_ANNOTATION };
 
@@ -122,6 +146,9 @@ export function controllerServiceObject(
     },
     spec: {
       ...(np ? NODE_PORT_SPEC : LOAD_BALANCER_SPEC),
+      // The controller serving the load balancer (EKS: the AWS Load Balancer Controller); a NodePort
+      // Service may not carry one.
+      ...(!np && lb.loadBalancerClass !== undefined ? { loadBalancerClass: lb.loadBalancerClass } : {}),
       selector: { ...layout.selector },
       ports: [port(layout.ports.http, np?.nodePorts.http), port(layout.ports.https, np?.nodePorts.https)],
     },
@@ -182,7 +209,12 @@ export function controllerService(
           metadata: { ...object.metadata, annotations: pulumi.secret(object.metadata.annotations) },
         }
       : object,
-    { ...opts, dependsOn: [a.namespace, ...a.after] },
+    {
+      ...opts,
+      dependsOn: [a.namespace, ...a.after],
+      replaceOnChanges: SERVICE_REPLACE_ON_CHANGES,
+      deleteBeforeReplace: true,
+    },
   );
   const np = nodePortExposure(a.loadBalancer);
   const kind = a.loadBalancer.addressKind;

@@ -62,6 +62,30 @@ export const CHARTS = {
     version: "1.21.1",
     dataName: "external-dns",
   },
+  // Installed by the EKS target (components/cluster/eks/load-balancer-controller/), not an add-on; its
+  // data is a keys.json record like external-dns's. The chart's source: kubernetes-sigs/aws-load-balancer-controller
+  // helm/aws-load-balancer-controller at the tag of its app version (chart and app versions are equal).
+  awsLoadBalancerController: {
+    chart: "aws-load-balancer-controller",
+    repo: "https://aws.github.io/eks-charts",
+    version: "3.5.0",
+    dataName: "aws-load-balancer-controller",
+  },
+  // Karpenter, installed by the EKS target with cluster.nodeAutoscaling: karpenter
+  // (components/cluster/eks/karpenter/), not an add-on: the CRDs as their own chart (templated, so an
+  // upgrade updates them) and the controller with skipCrds. Both are published as OCI charts of
+  // aws/karpenter-provider-aws (charts/karpenter-crd, charts/karpenter at tag v<version>); their
+  // data is a keys.json record like external-dns's.
+  karpenterCrd: {
+    chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+    version: "1.14.1",
+    dataName: "karpenter-crd",
+  },
+  karpenter: {
+    chart: "oci://public.ecr.aws/karpenter/karpenter",
+    version: "1.14.1",
+    dataName: "karpenter",
+  },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartKey = keyof typeof CHARTS;

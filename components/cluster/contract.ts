@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterComponentOptions, ClusterTarget, ManagedCluster, UnsealKms, WorkloadIdentity } from "./types";
 
-/** How a target scales its nodes (EKS narrows it to its cluster-autoscaler target). */
+/** How a target scales its nodes (EKS narrows it to cluster-autoscaler or Karpenter). */
 export type NodeAutoscaling = ManagedCluster["nodeAutoscaling"];
 
 /** What a target publishes when its constructor is done: the contract without its target tag. */

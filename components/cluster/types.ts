@@ -35,42 +35,8 @@ export interface ManagedClusterCommon {
   nodePools: NodePoolSettings[];
 }
 
-export interface EksSettings extends ManagedClusterCommon {
-  region: string;
-  vpcCidr: string;
-  availabilityZoneCount: number;
-  /** "single": one NAT gateway for all private subnets; "perAz": one per availability zone. */
-  natGateways: "single" | "perAz";
-  endpointPublicAccess: boolean;
-  /** CIDRs allowed to reach the public endpoint (only when endpointPublicAccess). */
-  publicAccessCidrs: string[];
-  /**
-   * Where `pulumi up` reaches a private endpoint from (required when !endpointPublicAccess):
-   * sources allowed on tcp 443 of the cluster security group, and optionally a transit gateway the
-   * VPC's private subnets attach to, with a route per deployer CIDR.
-   */
-  deployerNetwork?: EksDeployerNetwork;
-  /** EKS upgrade policy: STANDARD (upgraded at the end of standard support) or EXTENDED (paid). */
-  supportType: "STANDARD" | "EXTENDED";
-  /** IAM principal ARNs (roles/users) granted cluster admin through access entries. */
-  adminPrincipalArns: string[];
-  /** Optional AWS CLI profile / role used by the exec-based kubeconfig. */
-  kubeconfigProfile?: string;
-  kubeconfigRoleArn?: string;
-}
-
-/**
- * The deploying machine's network, for a private EKS endpoint. The program creates the VPC, so the
- * transit gateway is the path on the first deploy: required with a private endpoint.
- */
-export interface EksDeployerNetwork {
-  /** IPv4 CIDRs of the deployer's network behind the transit gateway (required, routed to it). */
-  cidrs: string[];
-  /** Security groups of a later runner inside the cluster's VPC (an addition, never the path alone). */
-  securityGroupIds: string[];
-  /** The transit gateway (tgw-…, auto-accepting attachments) connecting the deployer's network. */
-  transitGatewayId?: string;
-}
+// EKS's settings live with the target (eks/settings.ts); here for every importer of the settings.
+export type { EksDeployerNetwork, EksSettings } from "./eks/settings";
 
 export interface GkeSettings extends ManagedClusterCommon {
   project: string;
@@ -183,6 +149,8 @@ export interface IngressNodePorts {
   https: number;
 }
 
+import type { EksSettings } from "./eks/settings";
+
 /** The cluster section of the stack config, discriminated by target. */
 export type ClusterSettings =
   | ({ target: "eks" } & EksSettings)
@@ -214,9 +182,9 @@ export interface BoundIdentity {
   principal: pulumi.Output<string>;
 }
 
-/** How this target binds ServiceAccounts to cloud identities (IRSA, Workload Identity). */
+/** How this target binds ServiceAccounts to cloud identities (EKS Pod Identity, IRSA, Workload Identity). */
 export interface WorkloadIdentity {
-  mechanism: "irsa" | "gke-workload-identity" | "azure-workload-identity";
+  mechanism: "eks-pod-identity" | "irsa" | "gke-workload-identity" | "azure-workload-identity";
   /**
    * Creates a cloud identity that only `sa` can assume. `name` must be unique within the
    * platform; the identity's resources are children of `parent`.
@@ -339,6 +307,11 @@ interface LoadBalancerCommon {
   addressKind: LoadBalancerAddressKind;
   /** Annotations for LoadBalancer Services (e.g. NLB on AWS). */
   serviceAnnotations: Record<string, string>;
+  /**
+   * `spec.loadBalancerClass` of LoadBalancer Services: the controller that serves them (EKS: the
+   * AWS Load Balancer Controller's `service.k8s.aws/nlb`); absent: the cluster's default one.
+   */
+  loadBalancerClass?: string;
 }
 
 /**
@@ -381,8 +354,13 @@ export interface ManagedCluster {
    * managed target); false: metrics-server runs with --kubelet-insecure-tls.
    */
   kubeletCertsTrusted?: boolean;
-  /** "native": the cloud scales node pools itself; "cluster-autoscaler": it must be installed. */
-  nodeAutoscaling: { kind: "native" } | ({ kind: "cluster-autoscaler" } & ClusterAutoscalerTarget);
+  /**
+   * "native": the cloud scales node pools itself; "cluster-autoscaler": it must be installed;
+   * "karpenter": the target runs Karpenter (EKS), which launches nodes for pending pods: no
+   * cluster-autoscaler, and Karpenter's NodePools are in `ready`.
+   */
+  nodeAutoscaling:
+    { kind: "native" } | ({ kind: "cluster-autoscaler" } & ClusterAutoscalerTarget) | { kind: "karpenter" };
   /** Cloud identity for ServiceAccounts, or undefined where the target has none (DOKS, existing). */
   workloadIdentity?: WorkloadIdentity;
   /** Cloud KMS for Vault auto-unseal, or undefined (Shamir unseal) where the target has none. */

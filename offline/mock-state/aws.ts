@@ -131,6 +131,31 @@ export const aws: MockTables = {
         `addon/${String(inputs.clusterName)}/${String(inputs.addonName)}/${hex(name, 8)}`,
       ),
     }),
+    // EKS returns the association's id and ARN (podidentityassociation/<cluster>/<id>, API PodIdentityAssociation).
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": (name, inputs) => {
+      const associationId = `a-${hex(name, 17)}`;
+      return {
+        associationId,
+        associationArn: arn(
+          "eks",
+          regionOf(inputs),
+          `podidentityassociation/${String(inputs.clusterName)}/${associationId}`,
+        ),
+      };
+    },
+    "aws:sqs/queue:Queue": (name, inputs) => {
+      const queueName = cloudName(inputs, "name", "namePrefix", name);
+      const region = regionOf(inputs);
+      return {
+        name: queueName,
+        arn: arn("sqs", region, queueName),
+        url: `https://sqs.${region}.amazonaws.com/${MOCK_AWS_ACCOUNT}/${queueName}`,
+      };
+    },
+    "aws:cloudwatch/eventRule:EventRule": (name, inputs) => {
+      const ruleName = cloudName(inputs, "name", "namePrefix", name);
+      return { name: ruleName, arn: arn("events", regionOf(inputs), `rule/${ruleName}`) };
+    },
     "aws:eks/accessEntry:AccessEntry": (name, inputs) => ({
       accessEntryArn: arn(
         "eks",

@@ -36,11 +36,20 @@ function sizeIgnored(r: ResourceUnderTest, label: string, size: unknown, path: s
   ];
 }
 
+/**
+ * A node group of one fixed size (min = desired = max ≥ 1): Pulumi owns its size and nothing else
+ * changes it, so there is no autoscaler to fight (components/cluster/eks/karpenter/system-pool.ts).
+ */
+function isFixedSize(s: Record<string, unknown>): boolean {
+  const [min, desired, max] = [num(s.minSize), num(s.desiredSize), num(s.maxSize)];
+  return min !== undefined && min >= 1 && min === desired && min === max;
+}
+
 export const nodePoolAutoscaling = clusterRule({
   id: "node-pool-autoscaling",
   scannerIds: [],
   description:
-    "every node pool autoscales between min and max (0 <= min <= max, max >= 1) and its size is in ignoreChanges",
+    "every node pool autoscales between min and max (0 <= min <= max, max >= 1) and its size is in ignoreChanges; an EKS node group may instead have a fixed size (min = desired = max: Karpenter's system node groups, which no autoscaler scales)",
   types: [
     EKS_NODE_GROUP,
     GKE_CLUSTER,
@@ -53,6 +62,7 @@ export const nodePoolAutoscaling = clusterRule({
   check(r, inputs) {
     if (r.type === EKS_NODE_GROUP) {
       const s = rec(inputs.scalingConfig);
+      if (isFixedSize(s)) return [];
       return [
         ...bounds("", s.minSize, s.maxSize),
         ...sizeIgnored(r, "", s.desiredSize, "scalingConfig.desiredSize"),

@@ -24,6 +24,7 @@ export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 export const EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 export const EKS_ADDON = "aws:eks/addon:Addon";
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 export const OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
 export const GKE_CLUSTER = "gcp:container/cluster:Cluster";
 export const GKE_NODE_POOL = "gcp:container/nodePool:NodePool";

@@ -1,14 +1,18 @@
 /**
  * EKS cluster rules: the API endpoint, Secrets encryption, control-plane logs, supported versions,
- * node metadata (IMDSv2) and SSH, IAM roles for pods (IRSA / Pod Identity) and node autoscaling.
+ * node metadata (IMDSv2) and SSH, IAM roles for pods (IRSA / Pod Identity), node autoscaling, and
+ * Karpenter's AWS side (its interruption queue, encrypted, and the rules feeding it).
  */
-import { defineStackRule, get, isFalse, list, num, rec, recs, str, strings } from "../types";
+import { INTERRUPTION_EVENTS } from "../../components/cluster/eks/karpenter/iam";
+import { POD_IDENTITY_AGENT_ADDON } from "../../components/cluster/eks/pod-identity-facts";
+import { defineStackRule, get, isFalse, isRec, isTrue, list, num, rec, recs, str, strings } from "../types";
 import { HELM_RELEASE } from "../deployability-base";
 import {
   EKS_ADDON,
   EKS_CLUSTER,
   EKS_NODE_GROUP,
   LAUNCH_TEMPLATE,
+  LOG_GROUP,
   OIDC_PROVIDER,
   clusterRule,
   openCidrs,
@@ -63,6 +67,19 @@ export const eksControlPlaneLogs = clusterRule({
     const enabled = strings(inputs.enabledClusterLogTypes);
     const missing = EKS_LOG_TYPES.filter((t) => !enabled.includes(t));
     return missing.length ? [`control-plane logs not enabled: ${missing.join(", ")}`] : [];
+  },
+});
+
+export const eksLogGroupEncryption = clusterRule({
+  id: "eks-log-group-encryption",
+  scannerIds: ["CKV_AWS_158", "AVD-AWS-0017"],
+  description:
+    "CloudWatch log groups (the control-plane logs) are encrypted with a customer KMS key (kmsKeyId)",
+  types: [LOG_GROUP],
+  check(_r, inputs) {
+    return str(inputs.kmsKeyId)
+      ? []
+      : ["no kmsKeyId: the log events are encrypted with a key the account does not control"];
   },
 });
 
@@ -153,7 +170,7 @@ export const eksIrsa = defineStackRule({
       return typeof url !== "string" || /oidc\.eks\./.test(url);
     });
     const podIdentity = all.some(
-      (r) => r.type === EKS_ADDON && r.inputs.addonName === "eks-pod-identity-agent",
+      (r) => r.type === EKS_ADDON && r.inputs.addonName === POD_IDENTITY_AGENT_ADDON,
     );
     if (irsa || podIdentity) return [];
     return clusters.map((c) =>
@@ -185,5 +202,69 @@ export const eksNodeAutoscaler = defineStackRule({
     return (clusters.length ? clusters : groups.slice(0, 1)).map((c) =>
       v(c, "node groups but no cluster-autoscaler / Karpenter release: min/max are never used"),
     );
+  },
+});
+
+/* Karpenter's AWS side (components/cluster/eks/karpenter/aws.ts). */
+
+const SQS_QUEUE = "aws:sqs/queue:Queue";
+const SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
+/** The Karpenter controller's chart (not its CRD chart, karpenter-crd). */
+const KARPENTER_CHART = /(^|\/)karpenter$/;
+
+export const eksSqsEncryption = clusterRule({
+  id: "eks-sqs-encryption",
+  scannerIds: ["CKV_AWS_27"],
+  description:
+    "SQS queues (Karpenter's interruption queue) encrypt messages at rest: SQS-managed SSE, as Karpenter's template sets it, or a KMS key",
+  types: [SQS_QUEUE],
+  check(_r, inputs) {
+    return isTrue(inputs.sqsManagedSseEnabled) || str(inputs.kmsMasterKeyId)
+      ? []
+      : ["neither sqsManagedSseEnabled nor kmsMasterKeyId is set"];
+  },
+});
+
+/** The `<source> <detail-type>` pairs an EventBridge rule's event pattern matches (none if unreadable). */
+function patternEvents(pattern: unknown): string[] {
+  let p: unknown = pattern;
+  if (typeof pattern === "string") {
+    try {
+      p = JSON.parse(pattern);
+    } catch {
+      return [];
+    }
+  }
+  if (!isRec(p)) return [];
+  return strings(p.source).flatMap((source) => strings(p["detail-type"]).map((t) => `${source} ${t}`));
+}
+
+export const eksKarpenterInterruption = defineStackRule({
+  id: "eks-karpenter-interruption",
+  scannerIds: [],
+  description:
+    "a Karpenter release has its interruption handling: an SQS queue, its queue policy and an EventBridge rule for every interruption event of Karpenter's CloudFormation template",
+  severity: "mandatory",
+  area: "cluster",
+  types: [HELM_RELEASE, SQS_QUEUE, SQS_QUEUE_POLICY, EVENT_RULE],
+  check(all, _ctx, v) {
+    const releases = all.filter(
+      (r) => r.type.startsWith("kubernetes:helm.sh/") && KARPENTER_CHART.test(String(r.inputs.chart ?? "")),
+    );
+    if (releases.length === 0) return [];
+    const missing: string[] = [];
+    if (!all.some((r) => r.type === SQS_QUEUE)) missing.push("no SQS queue");
+    if (!all.some((r) => r.type === SQS_QUEUE_POLICY))
+      missing.push("no SQS queue policy (EventBridge may not send to the queue)");
+    const matched = new Set(
+      all.filter((r) => r.type === EVENT_RULE).flatMap((r) => patternEvents(r.inputs.eventPattern)),
+    );
+    const unmatched = INTERRUPTION_EVENTS.filter((e) => !matched.has(`${e.source} ${e.detailType}`));
+    if (unmatched.length)
+      missing.push(`no EventBridge rule for ${unmatched.map((e) => `"${e.detailType}"`).join(", ")}`);
+    if (missing.length === 0) return [];
+    // Without it Karpenter learns of a spot interruption or a maintenance only when the node is gone.
+    return releases.map((r) => v(r, `Karpenter without interruption handling: ${missing.join("; ")}`));
   },
 });

@@ -23,12 +23,17 @@ import {
   eksEndpointAccess,
   eksImdsv2,
   eksIrsa,
+  eksKarpenterInterruption,
+  eksLogGroupEncryption,
   eksNoImplicitSsh,
   eksNoNodeSshKey,
   eksNodeAutoscaler,
   eksSecretsEncryption,
+  eksSqsEncryption,
   eksSupportedVersion,
 } from "./eks";
+import { eksPodIdentityAgent, eksPodIdentityTrust } from "./eks-identity";
+import { eksKarpenterImdsv2, eksKarpenterNodePools, eksKarpenterVolumeEncryption } from "./karpenter";
 import {
   gkeLegacyAbac,
   gkeLoggingMonitoring,
@@ -47,19 +52,25 @@ import {
 
 export * from "./common";
 export * from "./eks";
+export * from "./eks-identity";
 export * from "./gke";
 export * from "./aks";
 export * from "./doks";
 export * from "./autoscaling";
+export * from "./karpenter";
 
 export const CLUSTER_RESOURCE_RULES: ResourceRule[] = [
   eksEndpointAccess,
   eksSecretsEncryption,
   eksControlPlaneLogs,
+  eksLogGroupEncryption,
   eksSupportedVersion,
   eksImdsv2,
   eksNoImplicitSsh,
   eksNoNodeSshKey,
+  eksSqsEncryption,
+  eksKarpenterImdsv2,
+  eksKarpenterVolumeEncryption,
   gkePrivateNodes,
   gkeMasterAuthorizedNetworks,
   gkeLegacyAbac,
@@ -89,6 +100,14 @@ export const CLUSTER_RESOURCE_RULES: ResourceRule[] = [
   nodePoolAutoscaling,
 ];
 
-export const CLUSTER_STACK_RULES: StackRule[] = [eksIrsa, eksNodeAutoscaler, doksAutoUpgrade];
+export const CLUSTER_STACK_RULES: StackRule[] = [
+  eksIrsa,
+  eksPodIdentityAgent,
+  eksPodIdentityTrust,
+  eksNodeAutoscaler,
+  eksKarpenterInterruption,
+  eksKarpenterNodePools,
+  doksAutoUpgrade,
+];
 
 export const CLUSTER_RULES = [...CLUSTER_RESOURCE_RULES, ...CLUSTER_STACK_RULES];

@@ -10,7 +10,7 @@ import {
   deployerPathProblems,
   kubeconfigRoleArnProblem,
 } from "../../components/cluster/eks/checks";
-import { cidr } from "../validation";
+import { cidr, report } from "../validation";
 import {
   ALWAYS,
   DEFAULT_MACHINE_TYPES,
@@ -19,9 +19,16 @@ import {
   checkNotOpenToWorld,
   checkUnique,
   commonClusterFields,
-  nodePools,
   regionSchema,
 } from "./common";
+import {
+  defaultMinNodes,
+  eksNodePools,
+  karpenterProblems,
+  karpenterSchema,
+  resolveKarpenter,
+  withNodeCounts,
+} from "./eks-karpenter";
 
 const AWS_REGION =
   /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|southwest|northwest)-\d$/;
@@ -41,7 +48,8 @@ export function eksClusterSchema(profile: Profile, defaultClusterName: string) {
     .strictObject({
       target: z.literal("eks"),
       ...common,
-      nodePools: nodePools(preset, DEFAULT_MACHINE_TYPES.eks),
+      // The shared pool keys and Karpenter's (./eks-karpenter.ts); minNodes' default follows nodeAutoscaling.
+      nodePools: eksNodePools(preset, DEFAULT_MACHINE_TYPES.eks),
       region: regionSchema(AWS_REGION, "eu-west-1"),
       vpcCidr: cidr(EKS_VPC_PREFIX.min, EKS_VPC_PREFIX.max).default("10.0.0.0/16"),
       availabilityZoneCount: z
@@ -68,12 +76,24 @@ export function eksClusterSchema(profile: Profile, defaultClusterName: string) {
         })
         .optional(),
       supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD"),
+      // Pod Identity is what the EKS user guide recommends for new clusters ("Learn how EKS Pod
+      // Identity grants pods access to AWS services"); IRSA stays selectable.
+      workloadIdentity: z.enum(["podIdentity", "irsa"]).default("podIdentity"),
+      nodeAutoscaling: z.enum(["cluster-autoscaler", "karpenter"]).default("cluster-autoscaler"),
+      loadBalancerScheme: z.enum(["internet-facing", "internal"]).default("internet-facing"),
+      // Karpenter's system node groups, AMIs and migration switch (nodeAutoscaling: karpenter only).
+      karpenter: karpenterSchema(profile).optional(),
       adminPrincipalArns: z.array(iamArn(adminPrincipalArnProblem)).default([]).superRefine(checkUnique),
       kubeconfigProfile: z.string().min(1).optional(),
       kubeconfigRoleArn: iamArn(kubeconfigRoleArnProblem).optional(),
     })
     .superRefine((c, ctx) => {
-      checkNodePools(c.nodePools, ["nodePools"], ctx);
+      checkNodePools(
+        withNodeCounts(c.nodePools, defaultMinNodes(preset, c.nodeAutoscaling)),
+        ["nodePools"],
+        ctx,
+      );
+      report(ctx, karpenterProblems(c));
       // Public endpoint CIDRs, or a private endpoint with a declared deployer network (eks/checks.ts).
       for (const p of deployerPathProblems(c)) ctx.addIssue({ code: "custom", ...p });
       checkNotOpenToWorld(profile, c.publicAccessCidrs, ["publicAccessCidrs"], ctx, "the public endpoint");
@@ -84,5 +104,6 @@ export function eksClusterSchema(profile: Profile, defaultClusterName: string) {
         ctx,
         "the deployer network",
       );
-    }, ALWAYS);
+    }, ALWAYS)
+    .transform((c) => resolveKarpenter(profile, preset, c));
 }

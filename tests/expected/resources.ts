@@ -29,20 +29,28 @@ export const EKS_PROD_RESOURCES: ResourceTable = {
   "aws:kms/key:Key": 1,
   "aws:kms/alias:Alias": 1,
   "aws:cloudwatch/logGroup:LogGroup": 1,
-  "aws:iam/role:Role": 3,
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
-  "aws:iam/rolePolicy:RolePolicy": 1,
+  // + the AWS Load Balancer Controller's role and its inline policy
+  "aws:iam/role:Role": 4,
+  // the cluster role 1, the node role 4 (with AmazonSSMManagedInstanceCore), the EBS CSI role 1
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
+  "aws:iam/rolePolicy:RolePolicy": 2,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/accessEntry:AccessEntry": 2,
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 2,
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-  "aws:eks/addon:Addon": 4,
+  // + the EKS Pod Identity agent (cluster.workloadIdentity podIdentity, the default)
+  "aws:eks/addon:Addon": 5,
+  // the Load Balancer Controller's binding: its association and the wait for it (eks/pod-identity.ts)
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
+  "time:index/sleep:Sleep": 1,
   "aws:ec2/launchTemplate:LaunchTemplate": 2,
   "aws:eks/nodeGroup:NodeGroup": 6,
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
   "aws:ec2transitgateway/vpcAttachment:VpcAttachment": 1,
   "pulumi:providers:kubernetes": 1,
   "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+  // the AWS Load Balancer Controller (eks/load-balancer-controller)
+  "kubernetes:helm.sh/v3:Release": 1,
 };
 
 /**
@@ -64,18 +72,26 @@ export const EKS_DEV_RESOURCES: ResourceTable = {
   "aws:kms/key:Key": 1,
   "aws:kms/alias:Alias": 1,
   "aws:cloudwatch/logGroup:LogGroup": 1,
-  "aws:iam/role:Role": 3,
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
-  "aws:iam/rolePolicy:RolePolicy": 1,
+  // + the AWS Load Balancer Controller's role and its inline policy
+  "aws:iam/role:Role": 4,
+  // the cluster role 1, the node role 4 (with AmazonSSMManagedInstanceCore), the EBS CSI role 1
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
+  "aws:iam/rolePolicy:RolePolicy": 2,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/accessEntry:AccessEntry": 1,
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-  "aws:eks/addon:Addon": 4,
+  // + the EKS Pod Identity agent (cluster.workloadIdentity podIdentity, the default)
+  "aws:eks/addon:Addon": 5,
+  // the Load Balancer Controller's binding: its association and the wait for it (eks/pod-identity.ts)
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
+  "time:index/sleep:Sleep": 1,
   "aws:ec2/launchTemplate:LaunchTemplate": 1,
   "aws:eks/nodeGroup:NodeGroup": 2,
   "pulumi:providers:kubernetes": 1,
   "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+  // the AWS Load Balancer Controller (eks/load-balancer-controller)
+  "kubernetes:helm.sh/v3:Release": 1,
 };
 
 /**
@@ -198,6 +214,9 @@ export const DOKS_DEV_RESOURCES: ResourceTable = {
  * public endpoint limited to its CIDRs) and the add-ons, apps and policies it configures.
  */
 export const EKS_DEV_STACK_RESOURCES: ResourceTable = {
+  // Karpenter's interruption rules and their queue targets (components/cluster/eks/karpenter/aws.ts)
+  "aws:cloudwatch/eventRule:EventRule": 5,
+  "aws:cloudwatch/eventTarget:EventTarget": 5,
   "aws:cloudwatch/logGroup:LogGroup": 1,
   "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
   "aws:ec2/eip:Eip": 1,
@@ -208,18 +227,30 @@ export const EKS_DEV_STACK_RESOURCES: ResourceTable = {
   "aws:ec2/routeTable:RouteTable": 3,
   "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
   "aws:ec2/subnet:Subnet": 4,
+  // Karpenter's discovery tag on the cluster security group
+  "aws:ec2/tag:Tag": 1,
   "aws:ec2/vpc:Vpc": 1,
-  "aws:eks/addon:Addon": 4,
+  // Karpenter's node role's access entry
+  "aws:eks/accessEntry:AccessEntry": 1,
+  // + the EKS Pod Identity agent
+  "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
+  // nodeAutoscaling karpenter: Karpenter's system node group per zone, no pool node groups
   "aws:eks/nodeGroup:NodeGroup": 2,
+  // Vault, external-dns, the Load Balancer Controller, Karpenter
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 4,
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-  "aws:iam/role:Role": 6,
-  "aws:iam/rolePolicy:RolePolicy": 4,
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+  // + Karpenter's controller and node roles, the Load Balancer Controller's; no cluster-autoscaler's
+  "aws:iam/role:Role": 8,
+  "aws:iam/rolePolicy:RolePolicy": 5,
+  // the node groups' role and Karpenter's node role: 5 managed policies each
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 10,
   "aws:kms/alias:Alias": 1,
   "aws:kms/key:Key": 2,
+  // Karpenter's interruption queue and its policy
+  "aws:sqs/queue:Queue": 1,
+  "aws:sqs/queuePolicy:QueuePolicy": 1,
   "kube-platform:addons:CertManager": 1,
-  "kube-platform:addons:ClusterAutoscaler": 1,
   "kube-platform:addons:ExternalDns": 1,
   "kube-platform:addons:IngressController": 1,
   "kube-platform:addons:MetricsServer": 1,
@@ -239,17 +270,22 @@ export const EKS_DEV_STACK_RESOURCES: ResourceTable = {
   "kubernetes:cert-manager.io/v1:Certificate": 1,
   "kubernetes:cert-manager.io/v1:ClusterIssuer": 2,
   "kubernetes:core/v1:ConfigMap": 2,
-  "kubernetes:core/v1:Namespace": 10,
+  // no cluster-autoscaler namespace (Karpenter runs in kube-system)
+  "kubernetes:core/v1:Namespace": 9,
   "kubernetes:core/v1:ResourceQuota": 1,
   "kubernetes:core/v1:Secret": 3,
   // +1: the ingress controller's Service (components/addons/ingress-service.ts)
   "kubernetes:core/v1:Service": 2,
   "kubernetes:core/v1:ServiceAccount": 3,
-  "kubernetes:helm.sh/v3:Release": 7,
-  "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 7,
+  // + karpenter-crd, karpenter and the Load Balancer Controller; no cluster-autoscaler
+  "kubernetes:helm.sh/v3:Release": 9,
+  // one EC2NodeClass and one NodePool per pool (components/cluster/eks/karpenter/controller.ts)
+  "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": 1,
+  "kubernetes:karpenter.sh/v1:NodePool": 1,
+  "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 6,
   "kubernetes:networking.k8s.io/v1:Ingress": 1,
   // No ACME HTTP-01 solver policy: these stacks issue from the internal CA (no solver pods).
-  "kubernetes:networking.k8s.io/v1:NetworkPolicy": 32,
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": 30,
   "kubernetes:policy/v1:PodDisruptionBudget": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:Role": 1,
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
@@ -259,7 +295,8 @@ export const EKS_DEV_STACK_RESOURCES: ResourceTable = {
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 2,
   // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it), the volumes' (volumes.ts)
-  "time:index/sleep:Sleep": 2,
+  // + the Pod Identity associations' propagation waits (4)
+  "time:index/sleep:Sleep": 6,
 };
 
 /**
@@ -280,13 +317,18 @@ export const PROD_STACK_RESOURCES: ResourceTable = {
   "aws:ec2/vpc:Vpc": 1,
   "aws:eks/accessEntry:AccessEntry": 1,
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
-  "aws:eks/addon:Addon": 4,
+  // + the EKS Pod Identity agent
+  "aws:eks/addon:Addon": 5,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/nodeGroup:NodeGroup": 6,
+  // Vault, cluster-autoscaler, external-dns, cert-manager's DNS-01, the Load Balancer Controller
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": 5,
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-  "aws:iam/role:Role": 7,
-  "aws:iam/rolePolicy:RolePolicy": 5,
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+  // + the AWS Load Balancer Controller's role and its inline policy (eks/load-balancer-controller)
+  "aws:iam/role:Role": 8,
+  "aws:iam/rolePolicy:RolePolicy": 6,
+  // the cluster role 1, the node role 4 (with AmazonSSMManagedInstanceCore), the EBS CSI role 1
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
   "aws:kms/alias:Alias": 1,
   "aws:kms/key:Key": 2,
   "kube-platform:addons:CertManager": 1,
@@ -319,7 +361,8 @@ export const PROD_STACK_RESOURCES: ResourceTable = {
   // +1: the ingress controller's Service (components/addons/ingress-service.ts)
   "kubernetes:core/v1:Service": 3,
   "kubernetes:core/v1:ServiceAccount": 4,
-  "kubernetes:helm.sh/v3:Release": 7,
+  // + the AWS Load Balancer Controller (kube-system)
+  "kubernetes:helm.sh/v3:Release": 8,
   "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 7,
   "kubernetes:networking.k8s.io/v1:Ingress": 1,
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": 36,
@@ -332,7 +375,8 @@ export const PROD_STACK_RESOURCES: ResourceTable = {
   "pulumi:providers:kubernetes": 1,
   "random:index/randomPassword:RandomPassword": 1,
   // external-dns's teardown wait (ExternalDns.settle: the app Ingresses depend on it), the volumes' (volumes.ts)
-  "time:index/sleep:Sleep": 2,
+  // + the Pod Identity associations' propagation waits (5)
+  "time:index/sleep:Sleep": 7,
 };
 
 /**

@@ -102,21 +102,23 @@ export function evaluate(settings: EksSettings, stack: string, withVault = false
   return runResources(
     () => {
       const c = new EksCluster("kp", settings);
+      const autoscaling = c.nodeAutoscaling;
+      const ca = autoscaling.kind === "cluster-autoscaler" ? autoscaling : undefined;
       const out: Record<string, unknown> = {
         kubeconfig: c.kubeconfig,
         clusterName: c.clusterName,
         defaultStorageClass: c.defaultStorageClass,
         readyUrns: pulumi.all(c.ready.map((r) => r.urn)),
         storageReadyUrns: pulumi.all(c.storageReady.map((r) => r.urn)),
-        asgArns: c.nodeAutoscaling.autoScalingGroupArns,
-        autoscalerClusterName: c.nodeAutoscaling.clusterName,
+        asgArns: ca?.autoScalingGroupArns,
+        autoscalerClusterName: ca?.clusterName,
         contract: {
           target: c.target,
           region: c.region,
           loadBalancer: c.loadBalancer,
           hasMetricsApi: c.hasMetricsApi,
           autoscalingKind: c.nodeAutoscaling.kind,
-          autoscalingRegion: c.nodeAutoscaling.region,
+          autoscalingRegion: ca?.region,
           mechanism: c.workloadIdentity.mechanism,
         },
       };

@@ -193,6 +193,7 @@ export function requiredFlows(view: StackView): FlowCase[] {
           ),
         ]
       : []),
+    ...(i.kms ? podIdentityFlows(view, VAULT_SERVER, "Vault auto-unseal") : []),
     ...(i.metricsServer ? [flow(METRICS_SERVER, o.node, 10250, "kubelet resource metrics")] : []),
     ...(i.externalDns ? dnsClientFlows(view, EXTERNAL_DNS, "external-dns") : []),
     ...(i.dns01
@@ -203,7 +204,12 @@ export function requiredFlows(view: StackView): FlowCase[] {
           flow(CM_CONTROLLER, NAME_SERVER, 53, "DNS-01 propagation check"),
         ]
       : []),
-    ...(i.autoscaler ? [flow(AUTOSCALER, CLOUD_API, 443, "EC2 Auto Scaling API")] : []),
+    ...(i.autoscaler
+      ? [
+          flow(AUTOSCALER, CLOUD_API, 443, "EC2 Auto Scaling API"),
+          ...podIdentityFlows(view, AUTOSCALER, "cluster-autoscaler"),
+        ]
+      : []),
     flow(GRAFANA, PROMETHEUS, 9090, "Prometheus datasource"),
     flow(GRAFANA, ALERTMANAGER, 9093, "Alertmanager datasource"),
     flow(PROMETHEUS, ALERTMANAGER, 9093, "alerts"),
@@ -218,10 +224,21 @@ export function requiredFlows(view: StackView): FlowCase[] {
   ];
 }
 
+/**
+ * On EKS, a pod with a cloud identity gets its credentials from the node's Pod Identity agent (the EKS
+ * example stacks use the default, cluster.workloadIdentity podIdentity).
+ */
+function podIdentityFlows(view: StackView, client: Site, what: string): FlowCase[] {
+  return view.target === "eks"
+    ? [flow(client, address("EKS Pod Identity agent", "169.254.170.23"), 80, `${what}: Pod Identity`)]
+    : [];
+}
+
 /** A DNS client's calls: the provider's API, and on GKE its Workload Identity tokens from the metadata server. */
 function dnsClientFlows(view: StackView, client: Site, what: string): FlowCase[] {
   return [
     flow(client, DNS_API, 443, `${what}: the zones' records`),
+    ...podIdentityFlows(view, client, what),
     ...(view.target === "gke"
       ? [
           flow(client, address("GKE metadata server", "169.254.169.254"), 80, `${what}: Workload Identity`),

@@ -4,6 +4,11 @@
  * a new kind cannot slip through unvalidated.
  */
 
+import { karpenterObjectProblems } from "./karpenter-crds";
+
+/** The API groups of Karpenter's CRDs (CHARTS.karpenterCrd). */
+const KARPENTER_GROUPS = ["karpenter.sh", "karpenter.k8s.aws"];
+
 interface Validatable {
   validate(): void;
 }
@@ -25,6 +30,12 @@ export function modelPath(apiVersion: string, kind: string): string {
 export function validateKubernetesObject(obj: Record<string, unknown>): void {
   const apiVersion = String(obj.apiVersion);
   const kind = String(obj.kind);
+  // Karpenter's kinds have no model package: their CRDs' schemas at the pinned tag (./karpenter-crds.ts).
+  if (KARPENTER_GROUPS.includes(apiVersion.split("/")[0])) {
+    const problems = karpenterObjectProblems(obj);
+    if (problems.length > 0) throw new Error(`${apiVersion} ${kind}: ${problems.join("; ")}`);
+    return;
+  }
   let Model: ModelClass | undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

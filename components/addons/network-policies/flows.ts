@@ -5,7 +5,7 @@
  * other ends — app pods, the cluster DNS, addresses outside the pod network — belong to someone
  * else's policy, or to none). Each namespace of an add-on starts from default deny.
  */
-import type { ClusterTarget } from "../../cluster/types";
+import type { ClusterTarget, WorkloadIdentity } from "../../cluster/types";
 import { DEFAULT_RECEIVER_PORTS } from "../../shared/alerting";
 import { IngressSettings, VaultSettings } from "../types";
 import {
@@ -24,7 +24,7 @@ import {
   VAULT_PORTS,
   ingressControllerPods,
 } from "./groups";
-import { TARGET_NETWORK } from "./targets";
+import { IDENTITY_ENDPOINTS, TARGET_NETWORK } from "./targets";
 
 /**
  * Where a flow starts or ends.
@@ -60,6 +60,11 @@ export interface Flow {
 /** What is installed, as the NetworkPolicies see it. */
 export interface NetworkPolicyPlan {
   target: ClusterTarget;
+  /**
+   * The cluster's workload identity mechanism (absent where it has none): the pods that use it may
+   * reach its link-local endpoints (./targets.ts IDENTITY_ENDPOINTS).
+   */
+  workloadIdentity?: WorkloadIdentity["mechanism"];
   ingress?: { controller: IngressSettings["controller"] };
   /**
    * `acme`: Let's Encrypt issuers exist (HTTP-01 through the ingress controller); `dns01`: the DNS-01
@@ -129,6 +134,7 @@ export function certManagerFlows(
   acme: boolean,
   controller: IngressSettings["controller"] | undefined,
   dns01?: { cloudIdentity: boolean },
+  mechanism?: WorkloadIdentity["mechanism"],
 ): Flow[] {
   const p = CERT_MANAGER_PODS;
   const ic = controller ? ingressControllerPods(controller) : undefined;
@@ -153,7 +159,7 @@ export function certManagerFlows(
           ...selfCheck,
         ]
       : []),
-    ...(dns01 ? dns01Flows(target, dns01.cloudIdentity) : []),
+    ...(dns01 ? dns01Flows(dns01.cloudIdentity ? mechanism : undefined) : []),
     ...dnsAndApi(target, p.webhook, "reads its serving CA Secret (dynamic serving)"),
     flow(outside("the control plane"), pods(p.webhook), tcp(CERT_MANAGER_PORTS.webhook), "admission webhook"),
     ...dnsAndApi(target, p.cainjector, "injects CA bundles into webhook configurations and CRDs"),
@@ -162,10 +168,13 @@ export function certManagerFlows(
   ];
 }
 
-/** The cloud's identity endpoints beyond HTTPS (GKE's metadata server), for a pod with a workload identity. */
-function identityFlows(target: ClusterTarget, group: PodGroup): Flow[] {
-  return TARGET_NETWORK[target].identityEndpoints.map((e) =>
-    flow(pods(group), outside("the node's metadata server", e.cidr), tcp(e.port), "workload identity tokens"),
+/**
+ * The workload identity's endpoints beyond HTTPS (GKE's metadata server, the EKS Pod Identity agent),
+ * for a pod with a cloud identity.
+ */
+function identityFlows(mechanism: WorkloadIdentity["mechanism"] | undefined, group: PodGroup): Flow[] {
+  return (mechanism ? IDENTITY_ENDPOINTS[mechanism] : []).map((e) =>
+    flow(pods(group), outside(e.what, e.cidr), tcp(e.port), "workload identity credentials"),
   );
 }
 
@@ -174,7 +183,7 @@ function identityFlows(target: ClusterTarget, group: PodGroup): Flow[] {
  * zone's authoritative name servers for the TXT record on port 53 (pkg/issuer/acme/dns/util/wait.go
  * of CHARTS.certManager: checkDNSPropagation queries each authoritative server at <ns>:53).
  */
-function dns01Flows(target: ClusterTarget, cloudIdentity: boolean): Flow[] {
+function dns01Flows(mechanism: WorkloadIdentity["mechanism"] | undefined): Flow[] {
   const controller = CERT_MANAGER_PODS.controller;
   return [
     flow(
@@ -184,30 +193,35 @@ function dns01Flows(target: ClusterTarget, cloudIdentity: boolean): Flow[] {
       "DNS-01 orders and TXT records",
     ),
     flow(pods(controller), outside("the zones' name servers"), DNS_PORTS, "DNS-01 propagation self check"),
-    ...(cloudIdentity ? identityFlows(target, controller) : []),
+    ...identityFlows(mechanism, controller),
   ];
 }
 
-/** external-dns: the API (its sources), the DNS provider's API, its metrics scraped by Prometheus. */
-export function externalDnsFlows(target: ClusterTarget, cloudIdentity: boolean): Flow[] {
+/**
+ * external-dns: the API (its sources), the DNS provider's API, its metrics scraped by Prometheus;
+ * `mechanism`: its credentials are a workload identity's.
+ */
+export function externalDnsFlows(target: ClusterTarget, mechanism?: WorkloadIdentity["mechanism"]): Flow[] {
   const p = EXTERNAL_DNS_PODS;
   return [
     ...dnsAndApi(target, p, "watches Ingresses, Services, EndpointSlices, Pods and Nodes"),
     // Route 53, Cloud DNS, Azure Resource Manager, the DigitalOcean or Cloudflare API (and STS /
     // Entra ID for the workload identity): HTTPS endpoints a selector cannot name.
     flow(pods(p), outside("the DNS provider's API"), tcp(443), "reads and changes the zones' records"),
-    ...(cloudIdentity ? identityFlows(target, p) : []),
+    ...identityFlows(mechanism, p),
   ];
 }
 
-/** Vault: the servers (API, cluster port, KMS), the injector webhook, the setup Jobs. */
+/**
+ * Vault: the servers (API, cluster port, KMS), the injector webhook, the setup Jobs; `mechanism`:
+ * the servers auto-unseal through a workload identity.
+ */
 export function vaultFlows(
   target: ClusterTarget,
   mode: VaultSettings["mode"],
-  cloudIdentity: boolean,
+  mechanism?: WorkloadIdentity["mechanism"],
 ): Flow[] {
   const { server, injector, bootstrap, configure } = VAULT_PODS;
-  const net = TARGET_NETWORK[target];
   return [
     // Kubernetes auth TokenReviews; in ha mode the service registration labels its own pod.
     ...dnsAndApi(target, server, "Kubernetes auth (TokenReview), service registration"),
@@ -224,17 +238,10 @@ export function vaultFlows(
           ),
         ]
       : []),
-    ...(cloudIdentity
+    ...(mechanism
       ? [
           flow(pods(server), outside("the cloud KMS and token endpoints"), tcp(443), "auto-unseal"),
-          ...net.identityEndpoints.map((e) =>
-            flow(
-              pods(server),
-              outside("the node's metadata server", e.cidr),
-              tcp(e.port),
-              "workload identity tokens",
-            ),
-          ),
+          ...identityFlows(mechanism, server),
         ]
       : []),
     // vault-k8s generates its TLS certificate and patches its webhook configuration's caBundle.
@@ -336,26 +343,33 @@ export function metricsServerFlows(target: ClusterTarget): Flow[] {
   ];
 }
 
-export function clusterAutoscalerFlows(target: ClusterTarget): Flow[] {
+/** cluster-autoscaler, always through the cluster's workload identity (`mechanism`). */
+export function clusterAutoscalerFlows(
+  target: ClusterTarget,
+  mechanism?: WorkloadIdentity["mechanism"],
+): Flow[] {
   return [
     ...dnsAndApi(target, CLUSTER_AUTOSCALER_PODS, "pending pods, nodes, leader election"),
     // EC2 Auto Scaling, EC2 and STS (IRSA) regional endpoints.
     flow(pods(CLUSTER_AUTOSCALER_PODS), outside("the cloud API"), tcp(443), "scales the node groups"),
+    ...identityFlows(mechanism, CLUSTER_AUTOSCALER_PODS),
   ];
 }
 
 /** Every flow of what `plan` installs. */
 export function platformFlows(plan: NetworkPolicyPlan): Flow[] {
   const t = plan.target;
+  const id = plan.workloadIdentity;
+  const when = (cloudIdentity: boolean) => (cloudIdentity ? id : undefined);
   return [
     ...(plan.ingress ? ingressFlows(t, plan.ingress.controller) : []),
     ...(plan.certManager
-      ? certManagerFlows(t, plan.certManager.acme, plan.ingress?.controller, plan.certManager.dns01)
+      ? certManagerFlows(t, plan.certManager.acme, plan.ingress?.controller, plan.certManager.dns01, id)
       : []),
-    ...(plan.vault ? vaultFlows(t, plan.vault.mode, plan.vault.cloudIdentity) : []),
+    ...(plan.vault ? vaultFlows(t, plan.vault.mode, when(plan.vault.cloudIdentity)) : []),
     ...(plan.monitoring ? monitoringFlows(plan) : []),
     ...(plan.metricsServer ? metricsServerFlows(t) : []),
-    ...(plan.clusterAutoscaler ? clusterAutoscalerFlows(t) : []),
-    ...(plan.externalDns ? externalDnsFlows(t, plan.externalDns.cloudIdentity) : []),
+    ...(plan.clusterAutoscaler ? clusterAutoscalerFlows(t, id) : []),
+    ...(plan.externalDns ? externalDnsFlows(t, when(plan.externalDns.cloudIdentity)) : []),
   ];
 }

@@ -119,6 +119,7 @@ export function networkPolicyPlan(a: AddonNetworkPoliciesArgs): NetworkPolicyPla
   const cloudIdentity = cluster.dns.kind === "cloud";
   return {
     target: cluster.target,
+    ...(cluster.workloadIdentity ? { workloadIdentity: cluster.workloadIdentity.mechanism } : {}),
     ingress: i.ingress ? { controller: i.ingress.controller } : undefined,
     certManager: i.certManager
       ? {

@@ -1,9 +1,9 @@
 /**
- * What the platform's NetworkPolicies must know about each cluster target: where the cluster DNS
- * runs, on which port pods reach the API server, and the link-local endpoints a pod with a cloud
- * identity needs besides the cloud's HTTPS APIs.
+ * What the platform's NetworkPolicies must know about each cluster target (where the cluster DNS
+ * runs, on which port pods reach the API server) and about each workload identity mechanism (the
+ * link-local endpoints a pod with a cloud identity needs besides the cloud's HTTPS APIs).
  */
-import type { ClusterTarget } from "../../cluster/types";
+import type { ClusterTarget, WorkloadIdentity } from "../../cluster/types";
 import { Selector } from "./groups";
 
 export interface TargetNetwork {
@@ -20,15 +20,37 @@ export interface TargetNetwork {
    * before (Cilium socket LB) or after (iptables DNAT) the Service translation.
    */
   apiServerPorts: number[];
-  /**
-   * Link-local endpoints a pod with a cloud identity calls (beyond the cloud's APIs on 443). GKE
-   * Workload Identity: the GKE metadata server answers on 169.254.169.254:80 and
-   * 169.254.169.252:988 (GKE "About Workload Identity Federation for GKE", restrictions with
-   * network policies). EKS IRSA and AKS workload identity exchange the projected token with STS /
-   * Entra ID over HTTPS (443).
-   */
-  identityEndpoints: { cidr: string; port: number }[];
 }
+
+/** A link-local address (a /32) and TCP port a pod with a cloud identity gets its credentials from. */
+export interface IdentityEndpoint {
+  cidr: string;
+  port: number;
+  what: string;
+}
+
+/**
+ * The link-local endpoints of each workload identity mechanism (the contract's
+ * `workloadIdentity.mechanism`), beyond the cloud's APIs on 443.
+ * - GKE Workload Identity: the GKE metadata server answers on 169.254.169.254:80 and
+ *   169.254.169.252:988 (GKE "About Workload Identity Federation for GKE", restrictions with network
+ *   policies).
+ * - EKS Pod Identity: the agent on every node listens on 169.254.170.23 (EKS user guide "Set up the
+ *   Amazon EKS Pod Identity Agent", considerations; the cluster is IPv4, so not its [fd00:ec2::23]),
+ *   and the pods' AWS_CONTAINER_CREDENTIALS_FULL_URI is http://169.254.170.23/v1/credentials: port 80
+ *   (aws/amazon-eks-pod-identity-webhook main.go, --container-credentials-full-uri). The agent is no
+ *   platform pod: only the calling pod's egress is the platform's to allow.
+ * - EKS IRSA and AKS workload identity exchange the projected token with STS / Entra ID over HTTPS.
+ */
+export const IDENTITY_ENDPOINTS: Readonly<Record<WorkloadIdentity["mechanism"], IdentityEndpoint[]>> = {
+  "eks-pod-identity": [{ cidr: "169.254.170.23/32", port: 80, what: "the node's EKS Pod Identity agent" }],
+  irsa: [],
+  "gke-workload-identity": [
+    { cidr: "169.254.169.254/32", port: 80, what: "the node's metadata server" },
+    { cidr: "169.254.169.252/32", port: 988, what: "the node's metadata server" },
+  ],
+  "azure-workload-identity": [],
+};
 
 /**
  * The cluster DNS pods are labelled `k8s-app=kube-dns` on every target: CoreDNS as the EKS add-on,
@@ -47,29 +69,21 @@ export const TARGET_NETWORK: Readonly<Record<ClusterTarget, TargetNetwork>> = {
   eks: {
     dns: KUBE_DNS("EKS CoreDNS add-on"),
     apiServerPorts: [443],
-    identityEndpoints: [],
   },
   gke: {
     dns: KUBE_DNS("GKE Standard kube-dns"),
     apiServerPorts: [443],
-    identityEndpoints: [
-      { cidr: "169.254.169.254/32", port: 80 },
-      { cidr: "169.254.169.252/32", port: 988 },
-    ],
   },
   aks: {
     dns: KUBE_DNS("AKS CoreDNS"),
     apiServerPorts: [443],
-    identityEndpoints: [],
   },
   doks: {
     dns: KUBE_DNS("DOKS CoreDNS"),
     apiServerPorts: [443],
-    identityEndpoints: [],
   },
   existing: {
     dns: KUBE_DNS("kubeadm's CoreDNS (kind)"),
     apiServerPorts: [443, 6443],
-    identityEndpoints: [],
   },
 };

@@ -10,6 +10,7 @@ import { EksSettings } from "../types";
 import { EksAws, managedPolicyArn } from "./account";
 import { IRSA_AUDIENCE, kmsKeyUsePolicy, principalSuffix, serviceTrustPolicy } from "./iam";
 import { buildKubeconfig } from "./kubeconfig";
+import { clusterKeyPolicy, controlPlaneLogGroupName } from "./log-encryption";
 import { IAM_ROLE_NAME_PREFIX_MAX, namePrefix } from "./names";
 import { EksNetwork, deployerAccess } from "./network";
 
@@ -74,17 +75,26 @@ function clusterRole(
 
 /**
  * The EKS cluster in the private subnets: Secrets envelope-encrypted with its own KMS key, every
- * control-plane log type into a log group kept 90 days, API-only authentication.
+ * control-plane log type into a log group kept 90 days and encrypted with the same key, API-only
+ * authentication.
  */
 function eksCluster(name: string, s: EksSettings, env: EksAws, net: EksNetwork): aws.eks.Cluster {
   const { child } = env;
   const { clusterName, protect } = s;
+  const logGroupName = controlPlaneLogGroupName(clusterName);
   const secretsKey = new aws.kms.Key(
     `${name}-secrets`,
     {
-      description: `EKS ${clusterName}: envelope encryption of Kubernetes Secrets`,
+      description: `EKS ${clusterName}: envelope encryption of Kubernetes Secrets and the control-plane logs`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // Set on an existing key it replaces the default key policy in place (PutKeyPolicy): its one
+      // statement is kept, the logs service's added.
+      policy: pulumi
+        .all([env.partition, env.dnsSuffix, env.accountId])
+        .apply(([partition, dnsSuffix, accountId]) =>
+          clusterKeyPolicy({ partition, dnsSuffix, region: s.region, accountId }, logGroupName),
+        ),
     },
     { ...child, protect },
   );
@@ -95,7 +105,9 @@ function eksCluster(name: string, s: EksSettings, env: EksAws, net: EksNetwork):
   );
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-control-plane-logs`,
-    { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: 90 },
+    // An existing log group is associated with the key in place (AssociateKmsKey): events from then on
+    // are encrypted with it (CloudWatch Logs user guide, "Encrypt log data … using AWS KMS").
+    { name: logGroupName, retentionInDays: 90, kmsKeyId: secretsKey.arn },
     { ...child, protect },
   );
   const role = clusterRole(name, s, env, secretsKey);

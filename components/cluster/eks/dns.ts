@@ -1,11 +1,12 @@
 /**
- * Route 53 for external-dns and cert-manager's DNS-01 solver: an IRSA role per ServiceAccount with
- * exactly the calls its program makes, on exactly the configured hosted zones. The policy documents
+ * Route 53 for external-dns and cert-manager's DNS-01 solver: an IAM role per ServiceAccount (through
+ * the cluster's workload identity, eks/identity.ts) with exactly the calls its program makes, on
+ * exactly the configured hosted zones. The policy documents
  * are pure functions (exported for tests); `eksDns` is what the cluster publishes as its `dns`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CloudDnsTarget, DnsClient, DnsIdentity, DnsZone, ServiceAccountRef } from "../types";
-import { IrsaIssuer, bindWithInlinePolicy } from "./identity";
+import { WorkloadIdentityIssuer, bindWithInlinePolicy } from "./identity";
 
 /** The ARN of a Route 53 hosted zone (global: no region, no account; `arn:aws:route53:::hostedzone/<id>`). */
 export function hostedZoneArn(partition: string, zoneId: string): string {
@@ -88,16 +89,16 @@ export function route53Policy(client: DnsClient, partition: string, zoneIds: str
     : certManagerRoute53Policy(partition, zoneIds);
 }
 
-/** Binds `sa` to an IRSA role allowed `client`'s Route 53 calls on `zones` (children of `parent`). */
+/** Binds `sa` to a role allowed `client`'s Route 53 calls on `zones` (children of `parent`). */
 export function bindDnsServiceAccount(
-  irsa: IrsaIssuer,
+  issuer: WorkloadIdentityIssuer,
   aws: { partition: pulumi.Output<string>; region: string },
   bind: { name: string; sa: ServiceAccountRef; zones: DnsZone[]; client: DnsClient },
   parent: pulumi.Resource,
 ): DnsIdentity {
   const zoneIds = hostedZoneIds(bind.zones);
   const identity = bindWithInlinePolicy(
-    irsa,
+    issuer,
     { name: bind.name, sa: bind.sa, policyName: `${bind.name}-route53` },
     aws.partition.apply((p) => route53Policy(bind.client, p, zoneIds)),
     parent,
@@ -108,15 +109,15 @@ export function bindDnsServiceAccount(
   };
 }
 
-/** What the EKS cluster publishes as its DNS: Route 53 through IRSA. */
+/** What the EKS cluster publishes as its DNS: Route 53 through the cluster's workload identity. */
 export function eksDns(
-  irsa: IrsaIssuer,
+  issuer: WorkloadIdentityIssuer,
   aws: { partition: pulumi.Output<string>; region: string },
 ): CloudDnsTarget {
   return {
     kind: "cloud",
     provider: "aws",
     bindServiceAccount: (name, sa, zones, client, parent) =>
-      bindDnsServiceAccount(irsa, aws, { name, sa, zones, client }, parent),
+      bindDnsServiceAccount(issuer, aws, { name, sa, zones, client }, parent),
   };
 }

@@ -58,6 +58,54 @@ export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, sa: 
   });
 }
 
+/**
+ * The service principal EKS Pod Identity assumes roles as, and the two actions its trust must allow:
+ * AssumeRole, and TagSession for the session tags it sets (EKS user guide "Create IAM role with trust
+ * policy required by EKS Pod Identity"; the China regions' page names the same principal).
+ */
+export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
+export const POD_IDENTITY_TRUST_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
+
+/**
+ * The session tags EKS Pod Identity adds to its AssumeRole request that name the cluster, namespace and
+ * ServiceAccount (EKS user guide "Grant Pods access to AWS resources based on tags", list of session
+ * tags; the others are eks-cluster-name, kubernetes-pod-name and kubernetes-pod-uid). A trust
+ * condition on them needs the association's session tags on (`disableSessionTags` false, the default).
+ */
+export const POD_IDENTITY_SESSION_TAGS = {
+  clusterArn: "eks-cluster-arn",
+  namespace: "kubernetes-namespace",
+  serviceAccount: "kubernetes-service-account",
+} as const;
+
+/**
+ * The Pod Identity trust policy: EKS Pod Identity may assume the role only for the ServiceAccount `sa`
+ * of the cluster `clusterArn` — the scope of the IRSA trust, read from the request's session tags
+ * (`aws:RequestTag/<key>`, as in the guide's example trust policy). The guide documents no
+ * aws:SourceAccount / aws:SourceArn for this principal, so none is required here.
+ */
+export function podIdentityTrustPolicy(clusterArn: string, sa: ServiceAccountRef): string {
+  const tag = (key: string) => `aws:RequestTag/${key}`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EksPodIdentityForOneServiceAccount",
+        Effect: "Allow",
+        Principal: { Service: POD_IDENTITY_PRINCIPAL },
+        Action: POD_IDENTITY_TRUST_ACTIONS,
+        Condition: {
+          StringEquals: {
+            [tag(POD_IDENTITY_SESSION_TAGS.clusterArn)]: clusterArn,
+            [tag(POD_IDENTITY_SESSION_TAGS.namespace)]: sa.namespace,
+            [tag(POD_IDENTITY_SESSION_TAGS.serviceAccount)]: sa.name,
+          },
+        },
+      },
+    ],
+  });
+}
+
 /** An identity policy allowing `actions` on one KMS key only. */
 export function kmsKeyUsePolicy(keyArn: string, actions: string[]): string {
   return JSON.stringify({

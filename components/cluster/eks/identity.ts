@@ -1,6 +1,8 @@
 /**
- * Cloud identities the EKS cluster hands out: IRSA roles for ServiceAccounts, the cluster-autoscaler's
- * role scoped to the cluster's node groups, and KMS keys for Vault's auto-unseal.
+ * Cloud identities the EKS cluster hands out: an IAM role per ServiceAccount, reached through EKS Pod
+ * Identity (an association, the EKS default) or IRSA (the cluster's OIDC provider) as
+ * `cluster.workloadIdentity` says; the cluster-autoscaler's role scoped to the cluster's node groups;
+ * KMS keys for Vault's auto-unseal.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,42 +13,105 @@ import {
   clusterAutoscalerPolicy,
   irsaTrustPolicy,
   kmsKeyUsePolicy,
+  podIdentityTrustPolicy,
   roleNameFromArn,
   unsealKeyPolicy,
 } from "./iam";
 import { IAM_ROLE_NAME_PREFIX_MAX, namePrefix } from "./names";
+import { POD_IDENTITY_AGENT_ADDON, podIdentityAssociation } from "./pod-identity";
 
-/** What IRSA roles of one cluster trust: its OIDC provider and issuer. */
-export interface IrsaIssuer {
+interface IssuerCommon {
+  /** The cluster's configured name (role name prefixes and descriptions). */
   clusterName: string;
-  oidcProviderArn: pulumi.Output<string>;
-  oidcIssuer: pulumi.Output<string>;
   /** The cluster's AWS provider. */
   provider: aws.Provider;
 }
 
-/** IRSA: an IAM role only `sa` (through the cluster's OIDC provider) can assume, a child of `parent`. */
+/**
+ * What the roles of one cluster's workloads trust, and how a ServiceAccount reaches its role: the
+ * Pod Identity agent and the cluster (its name for the associations, its ARN in the trust), or the
+ * cluster's OIDC provider and issuer.
+ */
+export type WorkloadIdentityIssuer =
+  | (IssuerCommon & { mechanism: "podIdentity"; cluster: aws.eks.Cluster; agent: aws.eks.Addon })
+  | (IssuerCommon & {
+      mechanism: "irsa";
+      oidcProviderArn: pulumi.Output<string>;
+      oidcIssuer: pulumi.Output<string>;
+    });
+
+/** The role's trust: only `sa` of this cluster, through the issuer's mechanism. */
+export function workloadTrustPolicy(
+  issuer: WorkloadIdentityIssuer,
+  sa: ServiceAccountRef,
+): pulumi.Output<string> {
+  return issuer.mechanism === "podIdentity"
+    ? issuer.cluster.arn.apply((clusterArn) => podIdentityTrustPolicy(clusterArn, sa))
+    : pulumi
+        .all([issuer.oidcProviderArn, issuer.oidcIssuer])
+        .apply(([providerArn, issuerUrl]) => irsaTrustPolicy(providerArn, issuerUrl, sa));
+}
+
+/**
+ * The IAM role of `sa`, a child of `parent`. Its logical name `<name>-irsa` predates Pod Identity and
+ * is kept: switching `cluster.workloadIdentity` changes only its trust and description, which IAM
+ * updates in place (UpdateAssumeRolePolicy, UpdateRoleDescription; only the name prefix would replace
+ * it: terraform-provider-aws internal/service/iam/role.go), so its ARN — which the Vault unseal key's
+ * policy names — stays.
+ */
+export function workloadRole(
+  issuer: WorkloadIdentityIssuer,
+  name: string,
+  sa: ServiceAccountRef,
+  parent: pulumi.Resource,
+): aws.iam.Role {
+  const via = issuer.mechanism === "podIdentity" ? "EKS Pod Identity" : "IRSA";
+  return new aws.iam.Role(
+    `${name}-irsa`,
+    {
+      namePrefix: namePrefix([issuer.clusterName, sa.name], IAM_ROLE_NAME_PREFIX_MAX),
+      description: `${via} for ServiceAccount ${sa.namespace}/${sa.name} of EKS ${issuer.clusterName}`,
+      assumeRolePolicy: workloadTrustPolicy(issuer, sa),
+    },
+    { parent, provider: issuer.provider },
+  );
+}
+
+/**
+ * Binds `sa` to its own IAM role (children of `parent`). Pod Identity: an association of `sa` with the
+ * role; no ServiceAccount annotation, and the (empty) annotations resolve once the association has had
+ * time to take effect (pod-identity.ts), so a release that carries them starts its pods after it. IRSA:
+ * the role-ARN annotation the EKS webhook reads. No pod labels either way: the EKS webhook needs none.
+ */
 export function bindServiceAccount(
-  irsa: IrsaIssuer,
+  issuer: WorkloadIdentityIssuer,
   name: string,
   sa: ServiceAccountRef,
   parent: pulumi.Resource,
 ): BoundIdentity {
-  const role = new aws.iam.Role(
-    `${name}-irsa`,
+  const role = workloadRole(issuer, name, sa, parent);
+  if (issuer.mechanism === "irsa") {
+    return {
+      serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({
+        "eks.amazonaws.com/role-arn": arn,
+      })),
+      podLabels: {},
+      principal: role.arn,
+    };
+  }
+  const binding = podIdentityAssociation(
+    name,
     {
-      namePrefix: namePrefix([irsa.clusterName, sa.name], IAM_ROLE_NAME_PREFIX_MAX),
-      description: `IRSA for ServiceAccount ${sa.namespace}/${sa.name} of EKS ${irsa.clusterName}`,
-      assumeRolePolicy: pulumi
-        .all([irsa.oidcProviderArn, irsa.oidcIssuer])
-        .apply(([providerArn, issuer]) => irsaTrustPolicy(providerArn, issuer, sa)),
+      clusterName: issuer.cluster.name,
+      sa,
+      roleArn: role.arn,
+      agent: issuer.agent,
+      provider: issuer.provider,
     },
-    { parent, provider: irsa.provider },
+    parent,
   );
   return {
-    serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({
-      "eks.amazonaws.com/role-arn": arn,
-    })),
+    serviceAccountAnnotations: binding.propagated.id.apply((): Record<string, string> => ({})),
     podLabels: {},
     principal: role.arn,
   };
@@ -60,18 +125,20 @@ export interface AutoscalerScope {
 }
 
 /**
- * IRSA for cluster-autoscaler: it may change the size of this cluster's node groups' Auto Scaling
- * groups only; the Describe calls auto-discovery needs cannot be scoped to resources in IAM.
+ * The cluster-autoscaler's identity: it may change the size of this cluster's node groups' Auto
+ * Scaling groups only; the Describe calls auto-discovery needs cannot be scoped to resources in IAM.
+ * Its pods carry no identity label: CHARTS.clusterAutoscaler puts `podLabels` into the Deployment's
+ * selector too (templates/deployment.yaml), which Kubernetes never lets change on a running release.
  */
 export function bindClusterAutoscaler(
-  irsa: IrsaIssuer,
+  issuer: WorkloadIdentityIssuer,
   scope: AutoscalerScope,
   name: string,
   sa: ServiceAccountRef,
   parent: pulumi.Resource,
 ): BoundIdentity {
   return bindWithInlinePolicy(
-    irsa,
+    issuer,
     { name, sa, policyName: `${name}-autoscaling` },
     pulumi
       .all([scope.autoScalingGroupArns, scope.clusterArn])
@@ -81,21 +148,22 @@ export function bindClusterAutoscaler(
 }
 
 /**
- * IRSA for `sa` with the inline `policy` (resource `policyName`). The ServiceAccount annotations
- * resolve only once the policy exists: a pod started before its permissions fails its first calls
- * (the autoscaler's first scale-ups, external-dns's first sync, a first challenge).
+ * `sa` bound to its role (bindServiceAccount) with the inline `policy` (resource `policyName`). The
+ * ServiceAccount annotations resolve only once the policy exists too: a pod started before its
+ * permissions fails its first calls (the autoscaler's first scale-ups, external-dns's first sync, a
+ * first challenge).
  */
 export function bindWithInlinePolicy(
-  irsa: IrsaIssuer,
+  issuer: WorkloadIdentityIssuer,
   bind: { name: string; sa: ServiceAccountRef; policyName: string },
   policy: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): BoundIdentity {
-  const identity = bindServiceAccount(irsa, bind.name, bind.sa, parent);
+  const identity = bindServiceAccount(issuer, bind.name, bind.sa, parent);
   const rolePolicy = new aws.iam.RolePolicy(
     bind.policyName,
     { role: identity.principal.apply(roleNameFromArn), policy },
-    { parent, provider: irsa.provider },
+    { parent, provider: issuer.provider },
   );
   return {
     ...identity,
@@ -106,8 +174,9 @@ export function bindWithInlinePolicy(
 }
 
 /**
- * A KMS key for Vault's awskms seal that only `identity` (an IRSA role) may use, a child of `parent`;
- * protected when the cluster is.
+ * A KMS key for Vault's awskms seal that only `identity` (its role) may use, a child of `parent`;
+ * protected when the cluster is. The key policy names the role ARN, which a switch of the mechanism
+ * keeps (workloadRole): the seal needs nothing mechanism-specific (the stanza's region and key id).
  */
 export function createUnsealKey(
   s: EksSettings,
@@ -141,4 +210,29 @@ export function createUnsealKey(
     type: "awskms",
     attributes: { region: s.region, kms_key_id: keyId },
   }));
+}
+
+/**
+ * The issuer of `s.workloadIdentity`: Pod Identity needs the agent add-on (podIdentityAgent, eks/addons.ts),
+ * IRSA the cluster's OIDC provider (kept with Pod Identity too: the EKS add-ons' serviceAccountRoleArn,
+ * and a switch back to IRSA, use it).
+ */
+export function workloadIdentityIssuer(
+  s: Pick<EksSettings, "clusterName" | "workloadIdentity">,
+  a: {
+    cluster: aws.eks.Cluster;
+    oidcProviderArn: pulumi.Output<string>;
+    oidcIssuer: pulumi.Output<string>;
+    agent: aws.eks.Addon | undefined;
+    provider: aws.Provider;
+  },
+): WorkloadIdentityIssuer {
+  const common = { clusterName: s.clusterName, provider: a.provider };
+  if (s.workloadIdentity === "irsa")
+    return { ...common, mechanism: "irsa", oidcProviderArn: a.oidcProviderArn, oidcIssuer: a.oidcIssuer };
+  if (!a.agent)
+    throw new Error(
+      `EKS ${s.clusterName}: cluster.workloadIdentity podIdentity needs the ${POD_IDENTITY_AGENT_ADDON} add-on`,
+    );
+  return { ...common, mechanism: "podIdentity", cluster: a.cluster, agent: a.agent };
 }

@@ -5,20 +5,17 @@
  */
 import type * as aws from "@pulumi/aws";
 import { IdentityClusterComponent } from "../contract";
-import {
-  ClusterAutoscalerTarget,
-  ClusterComponentOptions,
-  EksSettings,
-  UnsealKms,
-  WorkloadIdentity,
-} from "../types";
+import { ClusterAutoscalerTarget, ClusterComponentOptions, EksSettings, UnsealKms } from "../types";
 import { eksAws } from "./account";
 import { ebsCsiDriver, eksAddon, gp3StorageClass, networkingAddons } from "./addons";
 import { eksControlPlane, kubernetesAccess } from "./control-plane";
 import { eksDns } from "./dns";
-import { IrsaIssuer, bindClusterAutoscaler, bindServiceAccount, createUnsealKey } from "./identity";
+import { bindClusterAutoscaler, bindWithInlinePolicy, createUnsealKey } from "./identity";
+import { eksKarpenter, karpenterSettings, systemNodeGroups } from "./karpenter";
+import { eksLoadBalancer, loadBalancerController } from "./load-balancer-controller/controller";
 import { eksNetwork, eksZones } from "./network";
-import { eksNodeGroups, nodeGroupAsgArns, nodeRole } from "./nodes";
+import { clusterWorkloadIdentity } from "./pod-identity-setup";
+import { NodeGroupBase, eksNodeGroups, nodeGroupAsgArns, nodeRole } from "./nodes";
 import { validateEksSettings } from "./validate";
 import { LOAD_BALANCER_SERVICE_ANNOTATIONS, MANAGED_CAPABILITIES } from "../capabilities";
 
@@ -32,16 +29,20 @@ export { EKS_CONTROL_PLANE_LOG_TYPES } from "./control-plane";
 export { amiTypeFor, parseTaint } from "./nodes";
 export { validateEksSettings } from "./validate";
 
-/** The in-tree (cloud-controller-manager) annotation that makes a LoadBalancer Service an NLB. */
+/** The fixed annotations of the AWS Load Balancer Controller's NLBs with IP targets (capabilities.ts). */
 export const NLB_SERVICE_ANNOTATIONS: Record<string, string> = { ...LOAD_BALANCER_SERVICE_ANNOTATIONS.eks };
 
-/** How EKS scales its nodes: cluster-autoscaler on the node groups' Auto Scaling groups. */
-export type EksNodeAutoscaling = { kind: "cluster-autoscaler" } & ClusterAutoscalerTarget;
+/**
+ * How EKS scales its nodes: cluster-autoscaler on the node groups' Auto Scaling groups, or
+ * Karpenter (cluster.nodeAutoscaling: karpenter, eks/karpenter/).
+ */
+export type EksNodeAutoscaling =
+  ({ kind: "cluster-autoscaler" } & ClusterAutoscalerTarget) | { kind: "karpenter" };
 
 /**
  * An EKS cluster in its own VPC: private/public subnets over N zones, NAT, KMS envelope encryption
- * of Secrets, all control-plane logs, API access entries, IRSA, managed node groups behind
- * IMDSv2-only launch templates, the core managed add-ons and a gp3 default StorageClass.
+ * of Secrets, all control-plane logs, API access entries, EKS Pod Identity (or IRSA), managed node
+ * groups behind IMDSv2-only launch templates, the core managed add-ons and a gp3 default StorageClass.
  */
 export class EksCluster extends IdentityClusterComponent<EksNodeAutoscaling> {
   readonly target = "eks" as const;
@@ -73,16 +74,6 @@ export class EksCluster extends IdentityClusterComponent<EksNodeAutoscaling> {
     this.cluster = cp.cluster;
     this.oidcProvider = cp.oidcProvider;
 
-    const irsa: IrsaIssuer = {
-      clusterName: settings.clusterName,
-      oidcProviderArn: cp.oidcProvider.arn,
-      oidcIssuer: cp.oidcIssuer,
-      provider: env.provider,
-    };
-    const workloadIdentity: WorkloadIdentity = {
-      mechanism: "irsa",
-      bindServiceAccount: (bindName, sa, parent) => bindServiceAccount(irsa, bindName, sa, parent),
-    };
     const unsealKms: UnsealKms = {
       createUnsealKey: (keyName, identity, parent) =>
         createUnsealKey(settings, env, keyName, identity, parent),
@@ -90,23 +81,63 @@ export class EksCluster extends IdentityClusterComponent<EksNodeAutoscaling> {
 
     const addonArgs = { s: settings, env, cluster: cp.cluster };
     const { vpcCni, kubeProxy } = networkingAddons(name, addonArgs);
-    this.nodeGroups = eksNodeGroups(
-      name,
-      settings,
-      {
-        cluster: cp.cluster,
-        privateSubnets: net.privateSubnets,
-        nodeRole: nodes.role,
-        dependsOn: [...nodes.policies, ...net.privateRouting, vpcCni, kubeProxy],
-      },
-      env.child,
-    );
+    // Every identity the cluster hands out goes through EKS Pod Identity or IRSA (eks/identity.ts).
+    const {
+      issuer: identityIssuer,
+      addons: identityAddons,
+      workloadIdentity,
+    } = clusterWorkloadIdentity(name, {
+      ...addonArgs,
+      oidcProviderArn: cp.oidcProvider.arn,
+      oidcIssuer: cp.oidcIssuer,
+    });
+    const nodeBase: NodeGroupBase = {
+      cluster: cp.cluster,
+      privateSubnets: net.privateSubnets,
+      nodeRole: nodes.role,
+      dependsOn: [...nodes.policies, ...net.privateRouting, vpcCni, kubeProxy, ...identityAddons],
+    };
+    // With Karpenter: its system node groups, and the pools' groups only while a migration keeps them.
+    const systemGroups =
+      settings.nodeAutoscaling === "karpenter"
+        ? systemNodeGroups(name, settings, karpenterSettings(settings), nodeBase, env.child)
+        : [];
+    this.nodeGroups = [...systemGroups, ...eksNodeGroups(name, settings, nodeBase, env.child)];
     // Deployments: they need nodes to become ACTIVE.
     const coreDns = eksAddon(name, addonArgs, "coredns", {}, this.nodeGroups);
-    const ebsCsi = ebsCsiDriver(name, addonArgs, workloadIdentity, this.nodeGroups);
+    const ebsCsi = ebsCsiDriver(name, addonArgs, identityIssuer, this.nodeGroups);
 
     const k8sAccess = kubernetesAccess(name, settings, cp, this);
     const apiReady = [...cp.adminAccess, ...cp.deployerPath];
+    // Karpenter: its AWS side, releases, node classes and NodePools; `capacity` (its releases and
+    // Ready NodePools) joins `ready`, so everything in the cluster waits for it and goes before it.
+    const capacity =
+      settings.nodeAutoscaling === "karpenter"
+        ? eksKarpenter(name, settings, {
+            env,
+            cluster: cp.cluster,
+            bind: (b, policy, parent) => bindWithInlinePolicy(identityIssuer, b, policy, parent),
+            provider: k8sAccess.provider,
+            parent: this,
+            dependsOn: [...systemGroups, coreDns, ...apiReady],
+          }).ready
+        : [];
+    // The AWS Load Balancer Controller serves the cluster's LoadBalancer Services (the ingress's):
+    // in `ready`, so a destroy deletes the Service (and so its NLB) while the controller runs.
+    const lbc = loadBalancerController(
+      name,
+      {
+        clusterName: settings.clusterName,
+        region: settings.region,
+        partition: env.partition,
+        vpcId: net.vpc.id,
+        bind: (b, policy, parent) => bindWithInlinePolicy(identityIssuer, b, policy, parent),
+        provider: k8sAccess.provider,
+        // With Karpenter, once it can launch the nodes the controller's pods go to.
+        dependsOn: [...this.nodeGroups, vpcCni, kubeProxy, coreDns, ...apiReady, ...capacity],
+      },
+      this,
+    );
     const storageClass = gp3StorageClass(name, {
       parent: this,
       provider: k8sAccess.provider,
@@ -122,24 +153,36 @@ export class EksCluster extends IdentityClusterComponent<EksNodeAutoscaling> {
         kubernetesVersion: settings.kubernetesVersion,
         kubeconfig: k8sAccess.kubeconfig,
         provider: k8sAccess.provider,
-        ready: [...this.nodeGroups, vpcCni, kubeProxy, coreDns, ...apiReady],
+        ready: [
+          ...this.nodeGroups,
+          vpcCni,
+          kubeProxy,
+          ...identityAddons,
+          coreDns,
+          ...apiReady,
+          ...capacity,
+          lbc.release,
+        ],
         // Volumes need the CSI driver and gp3; nothing else waits for them.
         storageReady: [ebsCsi, storageClass],
         defaultStorageClass: storageClass.metadata.name,
-        loadBalancer: { addressKind: "hostname", serviceAnnotations: { ...NLB_SERVICE_ANNOTATIONS } },
+        loadBalancer: eksLoadBalancer(settings.loadBalancerScheme),
         hasMetricsApi: MANAGED_CAPABILITIES.eks.metricsApi,
-        nodeAutoscaling: {
-          kind: "cluster-autoscaler",
-          clusterName: cp.cluster.name,
-          region: settings.region,
-          kubernetesVersion: settings.kubernetesVersion,
-          bindServiceAccount: (bindName, sa, parent) =>
-            bindClusterAutoscaler(irsa, autoscalerScope, bindName, sa, parent),
-          autoScalingGroupArns,
-        },
+        nodeAutoscaling:
+          settings.nodeAutoscaling === "karpenter"
+            ? { kind: "karpenter" }
+            : {
+                kind: "cluster-autoscaler",
+                clusterName: cp.cluster.name,
+                region: settings.region,
+                kubernetesVersion: settings.kubernetesVersion,
+                bindServiceAccount: (bindName, sa, parent) =>
+                  bindClusterAutoscaler(identityIssuer, autoscalerScope, bindName, sa, parent),
+                autoScalingGroupArns,
+              },
         workloadIdentity,
         unsealKms,
-        dns: eksDns(irsa, { partition: env.partition, region: settings.region }),
+        dns: eksDns(identityIssuer, { partition: env.partition, region: settings.region }),
       },
       { clusterArn: cp.cluster.arn, oidcProviderArn: cp.oidcProvider.arn, vpcId: net.vpc.id },
     );

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { blockSize, networkOf, parseCidr, subnetAt } from "../../shared/net";
 import { EksDeployerNetwork, EksSettings } from "../types";
 import { EKS_AZ_COUNT, EKS_UNSUPPORTED_ZONE_IDS } from "./checks";
+import { KARPENTER_DISCOVERY_TAG } from "./karpenter/names";
 
 /** Most availability zones the subnet layout has room for (the largest AWS regions have 6). */
 export const MAX_AVAILABILITY_ZONES = EKS_AZ_COUNT.max;
@@ -95,12 +96,26 @@ const SUBNET_TIERS = {
   private: "kubernetes.io/role/internal-elb",
 } as const;
 
+/**
+ * The tag by which Karpenter's EC2NodeClass finds the node subnets (eks/karpenter/aws.ts), on the
+ * private subnets with Karpenter only: `karpenter.sh/discovery=<cluster name>`, the tag Karpenter's
+ * getting-started and migration guides select subnets by.
+ */
+function nodeSubnetTags(s: EksSettings): Record<string, string> {
+  return s.nodeAutoscaling === "karpenter" ? { [KARPENTER_DISCOVERY_TAG]: s.clusterName } : {};
+}
+
 /** One subnet per zone of a tier (`<name>-<tier>-<zone index>`), from the subnet plan. */
 function tierSubnets(
   name: string,
   tier: keyof typeof SUBNET_TIERS,
   cidrs: string[],
-  a: { vpc: aws.ec2.Vpc; zone: (i: number) => pulumi.Output<string>; clusterName: string },
+  a: {
+    vpc: aws.ec2.Vpc;
+    zone: (i: number) => pulumi.Output<string>;
+    clusterName: string;
+    tags?: Record<string, string>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): aws.ec2.Subnet[] {
   return cidrs.map(
@@ -116,6 +131,7 @@ function tierSubnets(
             Name: pulumi.interpolate`${a.clusterName}-${tier}-${a.zone(i)}`,
             [SUBNET_TIERS[tier]]: "1",
             [`kubernetes.io/cluster/${a.clusterName}`]: "shared",
+            ...a.tags,
           },
         },
         opts,
@@ -160,7 +176,13 @@ export function eksNetwork(
   );
   const subnetArgs = { vpc, zone, clusterName };
   const publicSubnets = tierSubnets(name, "public", cidrs.public, subnetArgs, { ...opts, protect });
-  const privateSubnets = tierSubnets(name, "private", cidrs.private, subnetArgs, { ...opts, protect });
+  const privateSubnets = tierSubnets(
+    name,
+    "private",
+    cidrs.private,
+    { ...subnetArgs, tags: nodeSubnetTags(s) },
+    { ...opts, protect },
+  );
 
   const publicRt = new aws.ec2.RouteTable(
     `${name}-public-rt`,

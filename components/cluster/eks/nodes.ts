@@ -9,6 +9,7 @@ import { apiTaint } from "../shared";
 import { EksAws, managedPolicyArn } from "./account";
 import { perZoneMaxNodes, perZoneMinNodes } from "./checks";
 import { autoScalingGroupArn, serviceTrustPolicy } from "./iam";
+import { instanceFamily, isArmFamily, isNeuronFamily, isNvidiaFamily } from "./instance-types";
 import {
   IAM_ROLE_NAME_PREFIX_MAX,
   LAUNCH_TEMPLATE_NAME_PREFIX_MAX,
@@ -18,12 +19,10 @@ import {
 
 /** The EKS managed node group AMI type (Amazon Linux 2023) for an EC2 instance type. */
 export function amiTypeFor(machineType: string): string {
-  const family = machineType.toLowerCase().split(".")[0];
-  // Graviton families carry a "g" right after the generation digit (m7g, c7gn, r8gd, t4g, x2gd, im4gn,
-  // is4gen, g5g); a1 is the first Graviton generation.
-  const arm = family === "a1" || /^[a-z]+\d+g[a-z]*$/.test(family);
-  const nvidia = /^(p\d+|g\d+|gr\d+)[a-z]*$/.test(family);
-  const neuron = /^(inf|trn)\d+[a-z]*$/.test(family);
+  const family = instanceFamily(machineType);
+  const arm = isArmFamily(family);
+  const nvidia = isNvidiaFamily(family);
+  const neuron = isNeuronFamily(family);
   if (arm) return nvidia ? "AL2023_ARM_64_NVIDIA" : "AL2023_ARM_64_STANDARD";
   if (nvidia) return "AL2023_x86_64_NVIDIA";
   if (neuron) return "AL2023_x86_64_NEURON";
@@ -36,16 +35,26 @@ export function parseTaint(taint: string): { key: string; value?: string; effect
   return t.value ? t : { key: t.key, effect: t.effect };
 }
 
-/** The role EC2 nodes assume, with the worker, registry read-only and CNI managed policies. */
+/**
+ * The role EC2 nodes assume, with the worker, registry read-only and CNI managed policies, and
+ * AmazonSSMManagedInstanceCore: the SSM agent (in the EKS-optimized AL2023 and Bottlerocket AMIs)
+ * registers the node with Systems Manager, so Session Manager reaches it without SSH or a key pair
+ * (EKS user guide "Create self-managed Bottlerocket nodes": the node role's policies include it).
+ * `part` names the role: resource `<name>-<part>` (the managed node groups' role is `<name>-node`),
+ * cloud name prefix `<clusterName>-<part>-`; the Karpenter node role is `karpenter-node`
+ * (eks/karpenter/aws.ts). Karpenter's CloudFormation template (KarpenterNodeRole) attaches the same
+ * policies but AmazonEC2ContainerRegistryPullOnly for the read-only one: both let nodes pull images.
+ */
 export function nodeRole(
   name: string,
   s: EksSettings,
   env: EksAws,
+  part = "node",
 ): { role: aws.iam.Role; policies: aws.iam.RolePolicyAttachment[] } {
   const role = new aws.iam.Role(
-    `${name}-node`,
+    `${name}-${part}`,
     {
-      namePrefix: namePrefix([s.clusterName, "node"], IAM_ROLE_NAME_PREFIX_MAX),
+      namePrefix: namePrefix([s.clusterName, part], IAM_ROLE_NAME_PREFIX_MAX),
       assumeRolePolicy: env.dnsSuffix.apply((suffix) => serviceTrustPolicy(`ec2.${suffix}`)),
     },
     env.child,
@@ -54,10 +63,11 @@ export function nodeRole(
     "AmazonEKSWorkerNodePolicy",
     "AmazonEC2ContainerRegistryReadOnly",
     "AmazonEKS_CNI_Policy",
+    "AmazonSSMManagedInstanceCore",
   ].map(
     (policy) =>
       new aws.iam.RolePolicyAttachment(
-        `${name}-node-${policy}`,
+        `${name}-${part}-${policy}`,
         { role: role.name, policyArn: managedPolicyArn(env.partition, policy) },
         env.child,
       ),
@@ -101,7 +111,8 @@ function launchTemplate(
           },
         },
       ],
-      // No key pair and no remote access: nodes are reached through SSM if ever (CKV_AWS_100).
+      // No key pair and no remote access: nodes are reached through Session Manager (the node role's
+      // AmazonSSMManagedInstanceCore) if ever (CKV_AWS_100).
       tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
         resourceType,
         tags: instanceTags,
@@ -112,6 +123,15 @@ function launchTemplate(
 }
 
 /**
+ * Who sizes a pool's node groups: cluster-autoscaler between min and max (it discovers them by its
+ * tags); nobody (`unscaled`: the pools' groups kept while migrating to Karpenter, at the size they
+ * have, their minimum lowered to what config says so they can be emptied by hand); or Pulumi, at a
+ * fixed size (`fixed`: Karpenter's system groups, eks/karpenter/system-pool.ts).
+ */
+export type NodeGroupScaling =
+  { kind: "cluster-autoscaler" } | { kind: "unscaled" } | { kind: "fixed"; nodesPerZone: number };
+
+/**
  * One managed node group per zone for `pool`, all from one launch template. A group spanning
  * zones lets cluster-autoscaler add a node in any of them, not in the zone of a pending pod's EBS
  * volume (EKS best practices, "Cluster Autoscaler": one node group per AZ, with
@@ -119,17 +139,30 @@ function launchTemplate(
  * ignores when balancing (it ignores eks.amazonaws.com/nodegroup and zone labels; the shared
  * launch template keeps the other EKS labels equal).
  */
-function zonalNodeGroups(
+export function zonalNodeGroups(
   name: string,
   s: EksSettings,
   pool: NodePoolSettings,
   base: NodeGroupBase,
   opts: pulumi.CustomResourceOptions,
+  scaling: NodeGroupScaling = { kind: "cluster-autoscaler" },
 ): aws.eks.NodeGroup[] {
   const template = launchTemplate(name, s, pool, opts);
   // A raised availabilityZoneCount never lowers an existing group's maximum (eks/checks.ts).
-  const minSize = perZoneMinNodes(pool.minNodes, base.privateSubnets.length);
-  const maxSize = perZoneMaxNodes(pool.maxNodes);
+  const [minSize, maxSize] =
+    scaling.kind === "fixed"
+      ? [scaling.nodesPerZone, scaling.nodesPerZone]
+      : [perZoneMinNodes(pool.minNodes, base.privateSubnets.length), perZoneMaxNodes(pool.maxNodes)];
+  // cluster-autoscaler discovers the groups by these tags (its auto-discovery); no other group has them.
+  const tags =
+    scaling.kind === "cluster-autoscaler"
+      ? {
+          tags: {
+            "k8s.io/cluster-autoscaler/enabled": "true",
+            [`k8s.io/cluster-autoscaler/${s.clusterName}`]: "owned",
+          },
+        }
+      : {};
   return base.privateSubnets.map(
     (subnet, i) =>
       new aws.eks.NodeGroup(
@@ -150,10 +183,7 @@ function zonalNodeGroups(
           nodeRepairConfig: { enabled: true },
           labels: pool.labels,
           taints: pool.taints.map(parseTaint),
-          tags: {
-            "k8s.io/cluster-autoscaler/enabled": "true",
-            [`k8s.io/cluster-autoscaler/${s.clusterName}`]: "owned",
-          },
+          ...tags,
         },
         {
           ...opts,
@@ -163,24 +193,32 @@ function zonalNodeGroups(
           // (pulumi-terraform-bridge drops the ignored path from the diff; terraform-provider-aws
           // node_group.go expandNodegroupScalingConfig): run such changes with `pulumi up --refresh`
           // so that it is the live size, not the one of the last refresh (Pulumi docs, ignoreChanges).
-          ignoreChanges: ["scalingConfig.desiredSize"],
+          // Kept (unscaled) groups keep the size they have too; a fixed group's size is Pulumi's.
+          ...(scaling.kind === "fixed" ? {} : { ignoreChanges: ["scalingConfig.desiredSize"] }),
           // The zone-0 group takes over the URN of the former one-group-per-pool layout: subnetIds
           // force a new group (terraform-provider-aws node_group: subnet_ids ForceNew), so an
           // upgrade replaces that group (create first, delete last) instead of deleting it.
-          aliases: i === 0 ? [{ name: `${name}-${pool.name}` }] : [],
+          aliases: i === 0 && scaling.kind !== "fixed" ? [{ name: `${name}-${pool.name}` }] : [],
         },
       ),
   );
 }
 
-/** The node groups of every pool, `<name>-<pool>.<zone index>`. */
+/**
+ * The node groups of every pool, `<name>-<pool>.<zone index>`: scaled by cluster-autoscaler, or
+ * with Karpenter kept unscaled while `karpenter.retainNodeGroups` (a migration), else none (the
+ * pools are Karpenter NodePools then; the system groups are eks/karpenter/system-pool.ts's).
+ */
 export function eksNodeGroups(
   name: string,
   s: EksSettings,
   base: NodeGroupBase,
   opts: pulumi.CustomResourceOptions,
 ): aws.eks.NodeGroup[] {
-  return s.nodePools.flatMap((pool) => zonalNodeGroups(name, s, pool, base, opts));
+  if (s.nodeAutoscaling === "karpenter" && !s.karpenter?.retainNodeGroups) return [];
+  const scaling: NodeGroupScaling =
+    s.nodeAutoscaling === "karpenter" ? { kind: "unscaled" } : { kind: "cluster-autoscaler" };
+  return s.nodePools.flatMap((pool) => zonalNodeGroups(name, s, pool, base, opts, scaling));
 }
 
 /** The ARNs of the Auto Scaling groups EKS created behind `nodeGroups`. */
