@@ -3,36 +3,12 @@
 // ones Pulumi itself refuses (its protection diagnostics).
 
 import type { ConfigMap, OpMap } from "@pulumi/pulumi/automation";
+import { protectedTypeReason } from "./protected-types";
+
+export { PROTECTED_TYPES, protectedTypeReason } from "./protected-types";
+export type { ConditionalProtection, ProtectedChange } from "./protected-types";
 
 export const PROJECT = "kube-platform";
-
-/**
- * Resource types the gate treats as protected in a protected stack even when they do not carry
- * Pulumi's `protect` flag: losing or replacing them loses data or takes everything else with them.
- */
-export const PROTECTED_TYPES: Readonly<Record<string, string>> = {
-  "aws:eks/cluster:Cluster": "the cluster (replacing it recreates every workload)",
-  "gcp:container/cluster:Cluster": "the cluster (replacing it recreates every workload)",
-  "azure-native:containerservice:ManagedCluster": "the cluster (replacing it recreates every workload)",
-  "digitalocean:index/kubernetesCluster:KubernetesCluster":
-    "the cluster (replacing it recreates every workload)",
-  "aws:ec2/vpc:Vpc": "the cluster network (replacing it replaces the cluster)",
-  "gcp:compute/network:Network": "the cluster network (replacing it replaces the cluster)",
-  "azure-native:network:VirtualNetwork": "the cluster network (replacing it replaces the cluster)",
-  "digitalocean:index/vpc:Vpc": "the cluster network (replacing it replaces the cluster)",
-  "aws:kms/key:Key": "key material (secrets and Vault's seal depend on it)",
-  "gcp:kms/cryptoKey:CryptoKey": "key material (secrets and Vault's seal depend on it)",
-  "gcp:kms/keyRing:KeyRing": "key material (secrets and Vault's seal depend on it)",
-  "azure-native:keyvault:Key": "key material (secrets and Vault's seal depend on it)",
-  "azure-native:keyvault:Vault": "key material (secrets and Vault's seal depend on it)",
-  "pulumi:providers:kubernetes": "the Kubernetes provider (replacing it replaces every object it manages)",
-  "kubernetes:core/v1:Namespace": "a namespace (deleting it deletes everything in it)",
-  "kubernetes:core/v1:PersistentVolumeClaim": "a volume claim (its data)",
-  "kubernetes:core/v1:PersistentVolume": "a volume (its data)",
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition":
-    "a CRD (deleting it deletes every object of its kind)",
-  "kubernetes:helm.sh/v3:Release": "a platform add-on release (replacing it uninstalls it first)",
-};
 
 /** A resource state in a step event (apitype StepEventStateMetadata; the gate reads `protect`). */
 export interface StepStateIn {
@@ -266,6 +242,9 @@ interface Accumulated {
   keys: string[];
   /** The engine's own protection error named this resource. */
   pulumiRefused: boolean;
+  /** The inputs of the first step carrying the old (new) state. */
+  oldInputs?: Record<string, unknown>;
+  newInputs?: Record<string, unknown>;
 }
 
 function accumulator(byUrn: Map<string, Accumulated>, urn: string, type: string): Accumulated {
@@ -288,7 +267,7 @@ function accumulator(byUrn: Map<string, Accumulated>, urn: string, type: string)
 
 /**
  * Replacements and deletions of protected resources in a preview's (or a failed run's) events. A
- * resource is protected when its old or new state carries `protect`, its type is in
+ * resource is protected when its old or new state carries `protect`, its type and change are in
  * PROTECTED_TYPES, or Pulumi's own protection error names it (then it is found even without step
  * events, as when an update stops at the error). The engine reports a replacement as several steps
  * (create-replacement, replace, delete-replaced); they are merged per URN.
@@ -304,6 +283,8 @@ export function findProtectedChanges(events: readonly EngineEventIn[]): GateFind
     acc.newProtect = acc.newProtect || meta.new?.protect === true;
     acc.sawNew = acc.sawNew || (meta.new !== undefined && meta.new !== null);
     for (const k of meta.keys ?? []) if (!acc.keys.includes(k)) acc.keys.push(k);
+    acc.oldInputs = acc.oldInputs ?? meta.old?.inputs;
+    acc.newInputs = acc.newInputs ?? meta.new?.inputs;
   }
   for (const refusal of pulumiRefusals(events)) {
     const acc = accumulator(byUrn, refusal.urn, urnType(refusal.urn));
@@ -325,7 +306,11 @@ export function findProtectedChanges(events: readonly EngineEventIn[]): GateFind
         unprotecting ? "protect: true in the state (this update removes the flag)" : "protect: true",
       );
     }
-    const typeReason = PROTECTED_TYPES[acc.type];
+    const typeReason = protectedTypeReason(acc.type, {
+      op: acc.replacing ? "replace" : "delete",
+      oldInputs: acc.oldInputs,
+      newInputs: acc.newInputs,
+    });
     if (typeReason !== undefined) reasons.push(`protected type: ${typeReason}`);
     if (reasons.length === 0) continue;
     findings.push({

@@ -266,13 +266,32 @@ function makeRun(
  * Evaluates `fn` (which creates resources) under fresh mocks and returns what it registered.
  * `fn` may return a record of outputs, resolved like stack outputs.
  */
-export async function runResources(
+export function runResources(
   fn: () => Record<string, unknown> | void,
   opts: { stack?: string; config?: Record<string, unknown> } = {},
 ): Promise<ProgramRun> {
-  const recorded = installMocks(opts.stack ?? "test", opts.config ?? {});
-  const exported = fn() ?? {};
-  return finish(recorded, exported);
+  return oneAtATime(() => {
+    const recorded = installMocks(opts.stack ?? "test", opts.config ?? {});
+    const exported = fn() ?? {};
+    return finish(recorded, exported);
+  });
+}
+
+/** The end of the last run queued (oneAtATime). */
+let runQueue: Promise<void> = Promise.resolve();
+
+/**
+ * Runs `evaluate` once every run started before it has finished. The mocks, the config and the stack
+ * name are the runtime's global state: a run started while another one still registers would record
+ * (and name) the other's resources, as two runs awaited together (`Promise.all`) did.
+ */
+function oneAtATime(evaluate: () => Promise<ProgramRun>): Promise<ProgramRun> {
+  const run = runQueue.then(evaluate);
+  runQueue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
 }
 
 async function finish(recorded: RecordedResource[], exported: Record<string, unknown>): Promise<ProgramRun> {
@@ -294,7 +313,11 @@ const PROGRAM = path.resolve(__dirname, "../index.ts");
  * prefix; objects are serialized like `pulumi config set --path`; wrap secrets with `secret()`).
  * Rejects with the program's error; `recorded` on the error lists what was registered before it.
  */
-export async function runProgram(config: Record<string, unknown>, stack = "dev"): Promise<ProgramRun> {
+export function runProgram(config: Record<string, unknown>, stack = "dev"): Promise<ProgramRun> {
+  return oneAtATime(() => evaluateProgram(config, stack));
+}
+
+async function evaluateProgram(config: Record<string, unknown>, stack: string): Promise<ProgramRun> {
   const recorded = installMocks(stack, config);
   delete require.cache[PROGRAM];
   let exported: Record<string, unknown>;

@@ -97,6 +97,7 @@ async function deploy(ha: boolean, values: HelmValues = {}, kubernetesVersion = 
 }
 
 const releaseValues = (run: ProgramRun): HelmValues => run.one(T.release).inputs.values as HelmValues;
+const resolve = <V>(o: pulumi.Output<V>): Promise<V> => new Promise((res) => o.apply((v) => res(v)));
 
 describe("cluster-autoscaler add-on", () => {
   let dev: CaRun;
@@ -195,6 +196,43 @@ describe("cluster-autoscaler add-on", () => {
       ha: false,
     });
     assert.deepEqual(azureLike.podLabels, { "azure.workload.identity/use": "true" });
+  });
+
+  it("its pods carry the checksum of the binding: a switch between IRSA and Pod Identity rolls them", async () => {
+    // sha256 of {"podLabels":{},"serviceAccountAnnotations":{"eks.amazonaws.com/role-arn":ROLE_ARN}}
+    assert.deepEqual(releaseValues(dev.run).podAnnotations, {
+      "kube-platform/identity-checksum": "724d453b67f30d84b521a6d557c72a703801b359bc93d37fa4f03b6f2fce5423",
+    });
+    const valuesWith = (serviceAccountAnnotations: Record<string, string>) =>
+      clusterAutoscalerValues({
+        clusterName: "kp-prod",
+        region: "eu-west-1",
+        imageTag: "v1.34.5",
+        serviceAccountAnnotations,
+        podLabels: {},
+        ha: true,
+      });
+    const irsa = valuesWith({ "eks.amazonaws.com/role-arn": ROLE_ARN });
+    const podIdentity = valuesWith({});
+    const checksum = (v: HelmValues) =>
+      resolve((v.podAnnotations as Record<string, pulumi.Output<string>>)["kube-platform/identity-checksum"]);
+    assert.equal(await checksum(irsa), "724d453b67f30d84b521a6d557c72a703801b359bc93d37fa4f03b6f2fce5423");
+    // sha256 of {"podLabels":{},"serviceAccountAnnotations":{}}
+    assert.equal(
+      await checksum(podIdentity),
+      "6f9f05c57c618ddf621ae40b90d87eb95439e04f7a7d8d3e77317c4edaa085e4",
+    );
+    // Nothing else differs but the ServiceAccount's annotation.
+    const rest = (v: HelmValues): HelmValues => {
+      const rbac = v.rbac as { serviceAccount: HelmValues };
+      return {
+        ...v,
+        podAnnotations: undefined,
+        rbac: { ...rbac, serviceAccount: { ...rbac.serviceAccount, annotations: undefined } },
+      };
+    };
+    assert.deepEqual(rest(podIdentity), rest(irsa));
+    assert.deepEqual(get(podIdentity, "rbac.serviceAccount.annotations"), {});
   });
 
   it("scales with balanced similar groups, least-waste expander, and emptyDir nodes removable", () => {

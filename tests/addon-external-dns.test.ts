@@ -9,13 +9,13 @@ import {
   azureConfigJson,
   azureResourceGroup,
   dnsAccess,
-  dnsIdentityChecksum,
   externalDnsValues,
   recordsSettle,
 } from "../components/addons/dns";
 import { durationSeconds, recordsSettleSeconds } from "../components/shared/dns-sync";
 import { DnsSettings, HelmValues } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
+import { identityChecksum } from "../components/cluster/identity-common";
 import { CloudDnsFacts, CloudDnsTarget, DnsZone, TOKEN_DNS } from "../components/cluster/types";
 import { podSecurityLabels } from "../components/kube/conventions";
 import { ProgramRun, runResources } from "../offline/mocks";
@@ -423,9 +423,9 @@ describe("external-dns: a changed identity binding restarts its pod (checksum an
   });
 
   it("the checksum follows the annotation, and ignores the order of keys", async () => {
-    const one = dnsIdentityChecksum({ serviceAccountAnnotations: { a: "1", b: "2" }, podLabels: {} });
-    const reordered = dnsIdentityChecksum({ podLabels: {}, serviceAccountAnnotations: { b: "2", a: "1" } });
-    const changed = dnsIdentityChecksum({ serviceAccountAnnotations: { a: "1", b: "3" }, podLabels: {} });
+    const one = identityChecksum({ serviceAccountAnnotations: { a: "1", b: "2" }, podLabels: {} });
+    const reordered = identityChecksum({ podLabels: {}, serviceAccountAnnotations: { b: "2", a: "1" } });
+    const changed = identityChecksum({ serviceAccountAnnotations: { a: "1", b: "3" }, podLabels: {} });
     assert.equal(await resolve(one), await resolve(reordered));
     assert.notEqual(await resolve(one), await resolve(changed));
   });

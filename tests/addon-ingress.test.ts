@@ -16,6 +16,7 @@ import { controllerServiceObject } from "../components/addons/ingress-service";
 import { HelmValues, IngressSettings } from "../components/addons/types";
 import { CHARTS } from "../components/addons/versions";
 import { ManagedCluster } from "../components/cluster/types";
+import { eksLoadBalancer } from "../components/cluster/eks/load-balancer-controller/controller";
 import { chartData, chartValueProblems } from "./helpers/chart-values";
 import { validateKubernetesObject } from "./helpers/k8s-schemas";
 import { K8S_MOCK } from "../offline/mock-state/kubernetes";
@@ -41,7 +42,12 @@ const NLB = {
 };
 /** The load balancer contract of each target (EKS: the controller's NLB by DNS name; the others: an IP). */
 const LOAD_BALANCERS: Record<string, LoadBalancer> = {
-  eks: { addressKind: "hostname", serviceAnnotations: NLB, loadBalancerClass: "service.k8s.aws/nlb" },
+  eks: {
+    addressKind: "hostname",
+    serviceAnnotations: NLB,
+    loadBalancerClass: "service.k8s.aws/nlb",
+    controllerNamespaceLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
+  },
   gke: { addressKind: "ip", serviceAnnotations: {} },
   aks: {
     addressKind: "ip",
@@ -647,6 +653,46 @@ describe("ingress add-on", () => {
       assert.deepEqual([...new Set(release.dependsOn)].sort(), expected);
       const unrelated = dev.run.one("test:index:Unrelated") as RecordedResource;
       assert.equal(dev.run.dependsOnTransitively(release, unrelated), false);
+    });
+
+    it("EKS: the controller's pod readiness gate label beside the Pod Security labels; the other targets: only those", async () => {
+      const platformLabels = {
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "v1.34",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": "v1.34",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": "v1.34",
+        "app.kubernetes.io/part-of": "kube-platform",
+      };
+      const labelsOf = (run: ProgramRun) => get(run.one(T.namespace).inputs, "metadata.labels");
+      // The fixture is what the EKS target publishes.
+      assert.deepEqual(LOAD_BALANCERS.eks, eksLoadBalancer("internet-facing"));
+      for (const controller of ["traefik", "nginx"] as const) {
+        const eks = await deploy(settings({ controller }), true, LOAD_BALANCERS.eks);
+        assert.deepEqual(labelsOf(eks.run), {
+          "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+          ...platformLabels,
+        });
+        for (const target of ["gke", "aks", "doks"]) {
+          const other = await deploy(settings({ controller }), true, LOAD_BALANCERS[target]);
+          assert.deepEqual(labelsOf(other.run), platformLabels, `${controller} ${target}`);
+        }
+      }
+    });
+
+    it("the load balancer's namespace labels cannot change the Pod Security labels", async () => {
+      const lb: LoadBalancer = {
+        ...LOAD_BALANCERS.eks,
+        controllerNamespaceLabels: {
+          "pod-security.kubernetes.io/enforce": "privileged",
+          "app.kubernetes.io/part-of": "other",
+        },
+      };
+      const { run } = await deploy(settings(), false, lb);
+      const labels = get(run.one(T.namespace).inputs, "metadata.labels") as Record<string, string>;
+      assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
+      assert.equal(labels["app.kubernetes.io/part-of"], "kube-platform");
     });
 
     it("the namespace waits for cluster readiness", () => {

@@ -56,6 +56,7 @@ const EXPECTED: Record<string, Expected> = {
           "preserve_client_ip.enabled=true",
       },
       loadBalancerClass: "service.k8s.aws/nlb",
+      controllerNamespaceLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
     },
     hasMetricsApi: false,
     kubeletCertsTrusted: undefined,

@@ -1,111 +1,51 @@
 /**
  * The EksCluster's workload identity per `cluster.workloadIdentity`: EKS Pod Identity (the default) and
  * IRSA — the agent add-on, the associations, the roles' trust (compared whole), the EBS CSI add-on's
- * identity, what the ServiceAccount annotations wait for, and a switch that updates the roles in place.
+ * identity and what the ServiceAccount annotations wait for. The rules over it and a switch between
+ * the mechanisms: tests/cluster-eks-identity-rules.test.ts.
  */
 import * as assert from "assert";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  EksCluster,
   POD_IDENTITY_PRINCIPAL,
+  WorkloadTrust,
   irsaTrustPolicy,
-  podIdentityTrustPolicy,
+  workloadTrustDocument,
 } from "../components/cluster/eks";
 import { ebsCsiIdentityArgs } from "../components/cluster/eks/addons";
 import { workloadIdentityIssuer } from "../components/cluster/eks/identity";
-import { BoundIdentity, EksSettings, ServiceAccountRef } from "../components/cluster/types";
-import { ProgramRun, RecordedResource, runResources, underTest } from "../offline/mocks";
-import { evaluate as evaluateRules } from "../rules";
-import { eksPodIdentityAgent, eksPodIdentityTrust } from "../rules/cluster";
+import { ServiceAccountRef } from "../components/cluster/types";
+import { ProgramRun } from "../offline/mocks";
 import {
   ACCOUNT,
   ISSUER,
+  ISSUER_HOST_PATH,
   OIDC_PROVIDER_ARN,
   Json,
   nodeGroups,
-  prodSettings,
-  prodWith,
 } from "./helpers/eks-cluster";
-
-const CLUSTER_ARN = `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/kp-prod`;
-const VAULT_SA: ServiceAccountRef = { namespace: "vault", name: "vault-server" };
-const CA_SA: ServiceAccountRef = { namespace: "cluster-autoscaler", name: "cluster-autoscaler" };
-const DNS_SA: ServiceAccountRef = { namespace: "external-dns", name: "external-dns" };
-const EBS_SA: ServiceAccountRef = { namespace: "kube-system", name: "ebs-csi-controller-sa" };
-
-const T = {
-  addon: "aws:eks/addon:Addon",
-  association: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  sleep: "time:index/sleep:Sleep",
-  serviceAccount: "kubernetes:core/v1:ServiceAccount",
-  kmsKey: "aws:kms/key:Key",
-  oidc: "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-};
-
-/**
- * The cluster with the bindings the add-ons make through the contract (Vault's with its unseal key,
- * cluster-autoscaler's, external-dns's), each annotation put on a ServiceAccount so the run records
- * what it waits for.
- */
-function evaluate(settings: EksSettings): Promise<ProgramRun> {
-  return runResources(
-    () => {
-      const c = new EksCluster("kp", settings);
-      const addons = new pulumi.ComponentResource("test:index:Addons", "addons");
-      const annotate = (name: string, identity: BoundIdentity) =>
-        new k8s.core.v1.ServiceAccount(
-          name,
-          { metadata: { name, namespace: "test", annotations: identity.serviceAccountAnnotations } },
-          { parent: addons, provider: c.provider },
-        );
-      const vault = c.workloadIdentity.bindServiceAccount("vault", VAULT_SA, addons);
-      const autoscaling = c.nodeAutoscaling;
-      assert.ok(autoscaling.kind === "cluster-autoscaler");
-      const ca = autoscaling.bindServiceAccount("ca", CA_SA, addons);
-      assert.ok(c.dns.kind === "cloud");
-      const dns = c.dns.bindServiceAccount(
-        "dns",
-        DNS_SA,
-        [{ name: "example.com", id: "Z123" }],
-        "external-dns",
-        addons,
-      );
-      annotate("vault-sa", vault);
-      annotate("ca-sa", ca);
-      annotate("dns-sa", dns);
-      return {
-        mechanism: c.workloadIdentity.mechanism,
-        readyUrns: pulumi.all(c.ready.map((r) => r.urn)),
-        vaultAnnotations: vault.serviceAccountAnnotations,
-        caAnnotations: ca.serviceAccountAnnotations,
-        vaultPrincipal: vault.principal,
-        podLabels: [vault.podLabels, ca.podLabels, dns.podLabels],
-        seal: c.unsealKms.createUnsealKey("vault", vault, addons),
-      };
-    },
-    { stack: "prod" },
-  );
-}
-
-const trustOf = (r: RecordedResource) => JSON.parse(String(r.inputs.assumeRolePolicy)) as Json;
-const addonNamed = (run: ProgramRun, addonName: string) =>
-  run.ofType(T.addon).find((a) => a.inputs.addonName === addonName);
-/** The roles of ServiceAccounts (not the cluster's and nodes' service roles). */
-const workloadRoles = (run: ProgramRun) =>
-  run.ofType(T.role).filter((r) => !/Service":"(eks|ec2)\./.test(String(r.inputs.assumeRolePolicy)));
+import {
+  CA_SA,
+  CLUSTER_ARN,
+  DNS_SA,
+  EBS_SA,
+  POD_TRUST,
+  T,
+  VAULT_SA,
+  addonNamed,
+  evaluateMechanisms,
+  podIdentitySettings,
+  podTrustOf,
+  trustOf,
+  workloadRoles,
+} from "./helpers/eks-identity-fixtures";
 
 describe("EKS workload identity", function () {
-  const podIdentitySettings = prodSettings;
-  const irsaSettings = prodWith({ workloadIdentity: "irsa" });
   let pod: ProgramRun;
   let irsa: ProgramRun;
 
   before(async function () {
-    pod = await evaluate(podIdentitySettings);
-    irsa = await evaluate(irsaSettings);
+    ({ pod, irsa } = await evaluateMechanisms());
   });
 
   it("is EKS Pod Identity unless the stack asks for IRSA; the contract names the mechanism", function () {
@@ -115,9 +55,9 @@ describe("EKS workload identity", function () {
   });
 
   describe("trust policies (pure)", function () {
-    it("Pod Identity: pods.eks.amazonaws.com, AssumeRole and TagSession, pinned to the cluster, namespace and ServiceAccount", function () {
+    it("Pod Identity: pods.eks.amazonaws.com pinned to the cluster, namespace and ServiceAccount, and IRSA for the same ServiceAccount", function () {
       assert.strictEqual(POD_IDENTITY_PRINCIPAL, "pods.eks.amazonaws.com");
-      assert.deepStrictEqual(JSON.parse(podIdentityTrustPolicy(CLUSTER_ARN, VAULT_SA)), {
+      assert.deepStrictEqual(JSON.parse(workloadTrustDocument(POD_TRUST, VAULT_SA)), {
         Version: "2012-10-17",
         Statement: [
           {
@@ -133,8 +73,62 @@ describe("EKS workload identity", function () {
               },
             },
           },
+          {
+            Effect: "Allow",
+            Principal: { Federated: OIDC_PROVIDER_ARN },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: {
+                [`${ISSUER_HOST_PATH}:sub`]: "system:serviceaccount:vault:vault-server",
+                [`${ISSUER_HOST_PATH}:aud`]: "sts.amazonaws.com",
+              },
+            },
+          },
         ],
       });
+    });
+
+    it("IRSA: the IRSA statement only, the document irsaTrustPolicy builds (an IRSA stack's roles do not change)", function () {
+      const irsaTrust: WorkloadTrust = {
+        mechanism: "irsa",
+        oidcProviderArn: OIDC_PROVIDER_ARN,
+        issuerUrl: ISSUER,
+      };
+      const document = workloadTrustDocument(irsaTrust, VAULT_SA);
+      assert.deepStrictEqual(JSON.parse(document), {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: OIDC_PROVIDER_ARN },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: {
+                [`${ISSUER_HOST_PATH}:sub`]: "system:serviceaccount:vault:vault-server",
+                [`${ISSUER_HOST_PATH}:aud`]: "sts.amazonaws.com",
+              },
+            },
+          },
+        ],
+      });
+      assert.strictEqual(document, irsaTrustPolicy(OIDC_PROVIDER_ARN, ISSUER, VAULT_SA));
+    });
+
+    it("both statements fit IAM's default trust policy quota (2,048 characters) for the longest names Kubernetes and EKS allow", function () {
+      // A 100-character cluster name, a 63-character namespace (a DNS label), a 253-character
+      // ServiceAccount name (a DNS subdomain), in GovCloud (a longer partition and region name).
+      const issuer = `oidc.eks.us-gov-west-1.amazonaws.com/id/${"F".repeat(32)}`;
+      const longest = workloadTrustDocument(
+        {
+          mechanism: "podIdentity",
+          clusterArn: `arn:aws-us-gov:eks:us-gov-west-1:${ACCOUNT}:cluster/${"c".repeat(100)}`,
+          oidcProviderArn: `arn:aws-us-gov:iam::${ACCOUNT}:oidc-provider/${issuer}`,
+          issuerUrl: `https://${issuer}`,
+        },
+        { namespace: "n".repeat(63), name: "s".repeat(253) },
+      );
+      assert.strictEqual(longest.length, 1578);
+      assert.ok(longest.length <= 2048);
     });
   });
 
@@ -179,7 +173,7 @@ describe("EKS workload identity", function () {
       }
     });
 
-    it("each role trusts Pod Identity for its own ServiceAccount only; no role trusts the OIDC provider", function () {
+    it("each role trusts Pod Identity and IRSA for its own ServiceAccount only, nobody else", function () {
       const expected: [string, ServiceAccountRef][] = [
         ["vault-irsa", VAULT_SA],
         ["ca-irsa", CA_SA],
@@ -188,7 +182,7 @@ describe("EKS workload identity", function () {
       ];
       for (const [name, sa] of expected) {
         const role = pod.one(T.role, name);
-        assert.deepStrictEqual(trustOf(role), JSON.parse(podIdentityTrustPolicy(CLUSTER_ARN, sa)), name);
+        assert.deepStrictEqual(trustOf(role), podTrustOf(sa), name);
         assert.strictEqual(
           role.inputs.description,
           `EKS Pod Identity for ServiceAccount ${sa.namespace}/${sa.name} of EKS kp-prod`,
@@ -199,13 +193,18 @@ describe("EKS workload identity", function () {
         const [role, ...more] = pod.ofType(T.role).filter((r) => a.dependsOn.includes(r.urn));
         assert.deepStrictEqual(more, [], a.name);
         const sa = { namespace: String(a.inputs.namespace), name: String(a.inputs.serviceAccount) };
-        assert.deepStrictEqual(trustOf(role), JSON.parse(podIdentityTrustPolicy(CLUSTER_ARN, sa)), a.name);
+        assert.deepStrictEqual(trustOf(role), podTrustOf(sa), a.name);
       }
       // One role per association, and the EBS CSI driver's.
       assert.strictEqual(workloadRoles(pod).length, pod.ofType(T.association).length + 1);
-      for (const role of pod.ofType(T.role))
-        assert.doesNotMatch(String(role.inputs.assumeRolePolicy), /Federated/);
-      // The OIDC provider stays: the add-ons' serviceAccountRoleArn and a switch back to IRSA use it.
+      // The IRSA statement of each role is the one the same role has with IRSA: nobody new is trusted.
+      for (const role of workloadRoles(pod)) {
+        const [, irsaStatement, ...others] = trustOf(role).Statement as Json[];
+        assert.deepStrictEqual(others, [], role.name);
+        assert.deepStrictEqual([irsaStatement], trustOf(irsa.byUrn(role.urn)).Statement, role.name);
+      }
+      // The OIDC provider stays: every role trusts it for its own ServiceAccount (pods admitted under
+      // IRSA), the add-ons' serviceAccountRoleArn and a switch back to IRSA use it.
       assert.strictEqual(pod.one(T.oidc).inputs.url, ISSUER);
     });
 
@@ -318,78 +317,6 @@ describe("EKS workload identity", function () {
         "serviceAccountRoleArn",
         "podIdentityAssociations",
       ]);
-    });
-  });
-
-  describe("the Pod Identity rules over what the cluster registers", function () {
-    const rules = [eksPodIdentityAgent, eksPodIdentityTrust];
-    it("pass with Pod Identity and with IRSA", function () {
-      assert.deepStrictEqual(evaluateRules(pod.resources.map(underTest), { profile: "prod" }, rules), []);
-      assert.deepStrictEqual(evaluateRules(irsa.resources.map(underTest), { profile: "prod" }, rules), []);
-    });
-
-    it("see each association's role: an IRSA trust left on it, or a missing agent, is reported", function () {
-      const swapped = pod.resources
-        .map(underTest)
-        .map((r) => (r.name === "vault-irsa" ? { ...r, inputs: irsa.one(T.role, "vault-irsa").inputs } : r));
-      assert.deepStrictEqual(
-        evaluateRules(swapped, { profile: "prod" }, rules).map((v) => [v.ruleId, v.resource]),
-        [
-          [
-            "eks-pod-identity-trust",
-            "aws:eks/podIdentityAssociation:PodIdentityAssociation vault-pod-identity",
-          ],
-        ],
-      );
-      const noAgent = pod.resources
-        .map(underTest)
-        .filter((r) => r.inputs.addonName !== "eks-pod-identity-agent");
-      const found = evaluateRules(noAgent, { profile: "prod" }, rules);
-      assert.ok(found.length > 0 && found.every((v) => v.ruleId === "eks-pod-identity-agent"));
-      assert.ok(found.some((v) => v.resource === "aws:eks/addon:Addon kp-aws-ebs-csi-driver"));
-    });
-  });
-
-  describe("switching an existing stack between the mechanisms", function () {
-    const byUrn = (run: ProgramRun, type: string, keys: string[]) =>
-      Object.fromEntries(
-        run.ofType(type).map((r) => [r.urn, Object.fromEntries(keys.map((k) => [k, r.inputs[k]]))] as const),
-      );
-
-    it("updates every role in place: same URNs and name prefixes (same ARNs), only trust and description change", function () {
-      const before = byUrn(irsa, T.role, ["namePrefix"]);
-      const after = byUrn(pod, T.role, ["namePrefix"]);
-      assert.deepStrictEqual(after, before);
-      assert.strictEqual(pod.outputs.vaultPrincipal, irsa.outputs.vaultPrincipal);
-      const changed = pod
-        .ofType(T.role)
-        .filter((r) => r.inputs.assumeRolePolicy !== irsa.byUrn(r.urn).inputs.assumeRolePolicy)
-        .map((r) => r.name)
-        .sort();
-      assert.deepStrictEqual(
-        changed,
-        workloadRoles(pod)
-          .map((r) => r.name)
-          .sort(),
-      );
-      for (const name of ["ca-irsa", "dns-irsa", "kp-ebs-csi-irsa", "vault-irsa"])
-        assert.ok(changed.includes(name));
-    });
-
-    it("keeps the unseal key, its policy and the add-ons (the same resources, updated in place)", function () {
-      assert.deepStrictEqual(byUrn(pod, T.kmsKey, ["policy"]), byUrn(irsa, T.kmsKey, ["policy"]));
-      assert.deepStrictEqual(pod.outputs.seal, irsa.outputs.seal);
-      const addonUrns = (run: ProgramRun) => run.ofType(T.addon).map((a) => a.urn);
-      assert.deepStrictEqual(
-        addonUrns(pod).filter((u) => !u.endsWith("::kp-eks-pod-identity-agent")),
-        addonUrns(irsa),
-      );
-      const csi = (run: ProgramRun) => addonNamed(run, "aws-ebs-csi-driver")?.inputs.serviceAccountRoleArn;
-      assert.strictEqual(
-        csi(pod),
-        csi(irsa),
-        "the role ARN stays set: unsetting it fails on an existing add-on",
-      );
     });
   });
 });

@@ -1,287 +1,29 @@
 /**
  * The AWS Load Balancer Controller of the EKS target (components/cluster/eks/load-balancer-controller/):
- * its IAM policy, its values, what the cluster publishes for LoadBalancer Services, and how the
- * release is wired (identity, ordering, `ready`), under Pulumi mocks.
+ * its IAM policy, its values, how the release is wired (identity, ordering, `ready`) under Pulumi
+ * mocks, and the rule's messages. What LoadBalancer Services get: tests/cluster-eks-lbc-service.test.ts.
  */
 import * as assert from "assert";
+import type * as pulumi from "@pulumi/pulumi";
 import {
   INLINE_POLICY_MAX_CHARS,
   LBC_POD_LABELS,
   LBC_SERVICE_ACCOUNT,
+  LBC_NAMESPACE,
+  LBC_RELEASE,
   LBC_WEBHOOK_PORT,
   eksLoadBalancer,
   loadBalancerControllerPolicy,
   loadBalancerControllerPolicyDocument,
   loadBalancerControllerValues,
 } from "../components/cluster/eks/load-balancer-controller/controller";
-import {
-  AWS_LOAD_BALANCER_CLASS,
-  CONFIGURED_SERVICE_ANNOTATIONS,
-  LOAD_BALANCER_SERVICE_ANNOTATIONS,
-} from "../components/cluster/capabilities";
 import { CHARTS } from "../components/addons/versions";
 import { evaluate as evaluateRules } from "../rules";
 import { ProgramRun, RecordedResource } from "../offline/mocks";
 import { chartValueProblems } from "./helpers/chart-values";
+import { chartObjects, effectiveValues, matchConfiguration, valueAt } from "./helpers/chart-objects";
 import { evaluate, policyOf, prodSettings, devSettings, prodWith } from "./helpers/eks-cluster";
-
-const T = {
-  release: "kubernetes:helm.sh/v3:Release",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  association: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-  nodeGroup: "aws:eks/nodeGroup:NodeGroup",
-  addon: "aws:eks/addon:Addon",
-  access: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-  sleep: "time:index/sleep:Sleep",
-};
-
-/** The VPC id the mocks give the cluster's VPC (offline/mock-state). */
-const VPC_ID = "kp-vpc-id";
-
-/** The reference policy's statements with the `elbv2.k8s.aws/cluster` tag conditions of `cluster` (literal). */
-function expectedPolicy(partition: string, cluster: string) {
-  const elb = (r: string) => `arn:${partition}:elasticloadbalancing:*:*:${r}`;
-  const sg = `arn:${partition}:ec2:*:*:security-group/*`;
-  const taggable = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: ["iam:CreateServiceLinkedRole"],
-        Resource: "*",
-        Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "ec2:DescribeAccountAttributes",
-          "ec2:DescribeAddresses",
-          "ec2:DescribeAvailabilityZones",
-          "ec2:DescribeInternetGateways",
-          "ec2:DescribeVpcs",
-          "ec2:DescribeVpcPeeringConnections",
-          "ec2:DescribeSubnets",
-          "ec2:DescribeSecurityGroups",
-          "ec2:DescribeInstances",
-          "ec2:DescribeNetworkInterfaces",
-          "ec2:DescribeTags",
-          "ec2:GetCoipPoolUsage",
-          "ec2:DescribeCoipPools",
-          "ec2:GetSecurityGroupsForVpc",
-          "ec2:DescribeIpamPools",
-          "ec2:DescribeRouteTables",
-          "elasticloadbalancing:DescribeLoadBalancers",
-          "elasticloadbalancing:DescribeLoadBalancerAttributes",
-          "elasticloadbalancing:DescribeListeners",
-          "elasticloadbalancing:DescribeListenerCertificates",
-          "elasticloadbalancing:DescribeSSLPolicies",
-          "elasticloadbalancing:DescribeRules",
-          "elasticloadbalancing:DescribeTargetGroups",
-          "elasticloadbalancing:DescribeTargetGroupAttributes",
-          "elasticloadbalancing:DescribeTargetHealth",
-          "elasticloadbalancing:DescribeTags",
-          "elasticloadbalancing:DescribeTrustStores",
-          "elasticloadbalancing:DescribeListenerAttributes",
-          "elasticloadbalancing:DescribeCapacityReservation",
-        ],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "cognito-idp:DescribeUserPoolClient",
-          "acm:ListCertificates",
-          "acm:DescribeCertificate",
-          "iam:ListServerCertificates",
-          "iam:GetServerCertificate",
-          "waf-regional:GetWebACL",
-          "waf-regional:GetWebACLForResource",
-          "waf-regional:AssociateWebACL",
-          "waf-regional:DisassociateWebACL",
-          "wafv2:GetWebACL",
-          "wafv2:GetWebACLForResource",
-          "wafv2:AssociateWebACL",
-          "wafv2:DisassociateWebACL",
-          "shield:GetSubscriptionState",
-          "shield:DescribeProtection",
-          "shield:CreateProtection",
-          "shield:DeleteProtection",
-        ],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-        Resource: "*",
-      },
-      { Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: "*" },
-      {
-        Effect: "Allow",
-        Action: ["ec2:CreateTags"],
-        Resource: sg,
-        Condition: {
-          StringEquals: {
-            "ec2:CreateAction": "CreateSecurityGroup",
-            "aws:RequestTag/elbv2.k8s.aws/cluster": cluster,
-          },
-        },
-      },
-      {
-        Effect: "Allow",
-        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
-        Resource: sg,
-        Condition: {
-          Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true" },
-          StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": cluster },
-        },
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "ec2:AuthorizeSecurityGroupIngress",
-          "ec2:RevokeSecurityGroupIngress",
-          "ec2:DeleteSecurityGroup",
-        ],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": cluster } },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:RequestTag/elbv2.k8s.aws/cluster": cluster } },
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:CreateListener",
-          "elasticloadbalancing:DeleteListener",
-          "elasticloadbalancing:CreateRule",
-          "elasticloadbalancing:DeleteRule",
-        ],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-        Resource: taggable,
-        Condition: {
-          Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true" },
-          StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": cluster },
-        },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-        Resource: [
-          elb("listener/net/*/*/*"),
-          elb("listener/app/*/*/*"),
-          elb("listener-rule/net/*/*/*"),
-          elb("listener-rule/app/*/*/*"),
-        ],
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:ModifyLoadBalancerAttributes",
-          "elasticloadbalancing:SetIpAddressType",
-          "elasticloadbalancing:SetSecurityGroups",
-          "elasticloadbalancing:SetSubnets",
-          "elasticloadbalancing:DeleteLoadBalancer",
-          "elasticloadbalancing:ModifyTargetGroup",
-          "elasticloadbalancing:ModifyTargetGroupAttributes",
-          "elasticloadbalancing:DeleteTargetGroup",
-          "elasticloadbalancing:ModifyListenerAttributes",
-          "elasticloadbalancing:ModifyCapacityReservation",
-          "elasticloadbalancing:ModifyIpPools",
-        ],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": cluster } },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags"],
-        Resource: taggable,
-        Condition: {
-          StringEquals: {
-            "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"],
-            "aws:RequestTag/elbv2.k8s.aws/cluster": cluster,
-          },
-        },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
-        Resource: elb("targetgroup/*/*"),
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:SetWebAcl",
-          "elasticloadbalancing:ModifyListener",
-          "elasticloadbalancing:AddListenerCertificates",
-          "elasticloadbalancing:RemoveListenerCertificates",
-          "elasticloadbalancing:ModifyRule",
-          "elasticloadbalancing:SetRulePriorities",
-        ],
-        Resource: "*",
-      },
-    ],
-  };
-}
-
-/** The values of the prod fixture's release (kp-prod, eu-west-1), with `annotations` for the ServiceAccount. */
-const expectedValues = (vpcId: unknown, annotations: Record<string, string>) => ({
-  clusterName: "kp-prod",
-  region: "eu-west-1",
-  vpcId,
-  serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations },
-  podLabels: {},
-  replicaCount: 2,
-  podDisruptionBudget: { maxUnavailable: 1 },
-  topologySpreadConstraints: [
-    {
-      maxSkew: 1,
-      labelSelector: {
-        matchLabels: {
-          "app.kubernetes.io/name": "aws-load-balancer-controller",
-          "app.kubernetes.io/instance": "aws-load-balancer-controller",
-        },
-      },
-      matchLabelKeys: ["pod-template-hash"],
-      nodeTaintsPolicy: "Honor",
-      topologyKey: "kubernetes.io/hostname",
-      whenUnsatisfiable: "DoNotSchedule",
-    },
-    {
-      maxSkew: 1,
-      labelSelector: {
-        matchLabels: {
-          "app.kubernetes.io/name": "aws-load-balancer-controller",
-          "app.kubernetes.io/instance": "aws-load-balancer-controller",
-        },
-      },
-      matchLabelKeys: ["pod-template-hash"],
-      nodeTaintsPolicy: "Honor",
-      topologyKey: "topology.kubernetes.io/zone",
-      whenUnsatisfiable: "ScheduleAnyway",
-    },
-  ],
-  resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-  podSecurityContext: { fsGroup: 65534, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-  securityContext: {
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ["ALL"] },
-  },
-  enableServiceMutatorWebhook: false,
-  createIngressClassResource: false,
-  webhookConfig: { disableIngressValidation: true },
-  keepTLSSecret: true,
-});
+import { T, VPC_ID, expectedPolicy, expectedValues, obj, resolve } from "./helpers/eks-lbc-fixtures";
 
 describe("EKS: the AWS Load Balancer Controller", function () {
   describe("IAM policy (pure)", function () {
@@ -321,10 +63,18 @@ describe("EKS: the AWS Load Balancer Controller", function () {
       podLabels: {},
     });
 
-    it("name the cluster, its region and VPC (no metadata service), the ServiceAccount, HA, restricted security, no service webhook", function () {
+    it("name the cluster, its region and VPC (no metadata service), the ServiceAccount, HA, restricted security, no service webhook", async function () {
+      const checksum = (values.podAnnotations as Record<string, pulumi.Output<string>>)[
+        "kube-platform/identity-checksum"
+      ];
       assert.deepStrictEqual(
-        values,
-        expectedValues("vpc-0123", { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/x" }),
+        { ...values, podAnnotations: { "kube-platform/identity-checksum": await resolve(checksum) } },
+        expectedValues(
+          "vpc-0123",
+          { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/x" },
+          // sha256 of {"podLabels":{},"serviceAccountAnnotations":{"eks.amazonaws.com/role-arn":"arn:aws:iam::111122223333:role/x"}}
+          "65d4eebb693959c8af7e2f263a2ebac166edaa958a2df902baef68c942f18528",
+        ),
       );
     });
 
@@ -348,51 +98,50 @@ describe("EKS: the AWS Load Balancer Controller", function () {
       });
       assert.strictEqual(LBC_WEBHOOK_PORT, 9443);
     });
-  });
 
-  describe("what LoadBalancer Services get (the contract's loadBalancer)", function () {
-    it("internet-facing: an NLB with IP targets, the controller's class, client addresses kept", function () {
-      assert.deepStrictEqual(eksLoadBalancer("internet-facing"), {
-        addressKind: "hostname",
-        serviceAnnotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-          "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
-            "preserve_client_ip.enabled=true",
+    it("keep the pod webhook the readiness gate needs as recorded (objects.json): namespaces by label, Ignore, injection on", function () {
+      const effective = effectiveValues("awsLoadBalancerController", values);
+      assert.deepStrictEqual(
+        {
+          inject: valueAt(effective, "enablePodReadinessGateInject"),
+          namespaceSelectors: valueAt(effective, "webhookNamespaceSelectors"),
+          objectSelector: valueAt(effective, "objectSelector"),
+          failurePolicy: valueAt(effective, "podMutatorWebhookConfig.failurePolicy"),
         },
-        loadBalancerClass: "service.k8s.aws/nlb",
-      });
-    });
-
-    it("internal: the same NLB in the private subnets, without client IP preservation", function () {
-      assert.deepStrictEqual(eksLoadBalancer("internal"), {
-        addressKind: "hostname",
-        serviceAnnotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-          "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
-            "preserve_client_ip.enabled=false",
+        {
+          inject: null,
+          namespaceSelectors: null,
+          objectSelector: { matchExpressions: null, matchLabels: null },
+          failurePolicy: "Ignore",
         },
-        loadBalancerClass: "service.k8s.aws/nlb",
-      });
-    });
-
-    it("the target's own annotations and the configured ones are what stack config refuses", function () {
-      assert.strictEqual(AWS_LOAD_BALANCER_CLASS, "service.k8s.aws/nlb");
-      assert.deepStrictEqual(LOAD_BALANCER_SERVICE_ANNOTATIONS.eks, {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-      });
-      assert.deepStrictEqual(CONFIGURED_SERVICE_ANNOTATIONS.eks, {
-        "service.beta.kubernetes.io/aws-load-balancer-scheme": "cluster.loadBalancerScheme",
-        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "cluster.loadBalancerScheme",
-        "service.beta.kubernetes.io/aws-load-balancer-internal": "cluster.loadBalancerScheme",
-      });
-      for (const t of ["gke", "aks", "doks", "existing"] as const) {
-        assert.deepStrictEqual(LOAD_BALANCER_SERVICE_ANNOTATIONS[t], {}, t);
-        assert.deepStrictEqual(CONFIGURED_SERVICE_ANNOTATIONS[t], {}, t);
+      );
+      const data = chartObjects("awsLoadBalancerController");
+      const release = { name: LBC_RELEASE, namespace: LBC_NAMESPACE };
+      const matched = matchConfiguration(data, release, effective);
+      assert.ok("config" in matched && matched.config.name === "eks", JSON.stringify(matched));
+      assert.match(
+        data.checkedWith,
+        /namespaceSelector elbv2\.k8s\.aws\/pod-readiness-gate-inject In \[enabled\]/,
+      );
+      // Values that would change the webhook no longer fit the record: its facts would need checking again.
+      for (const [change, why] of [
+        [
+          { webhookNamespaceSelectors: [{ key: "x", operator: "Exists" }] },
+          /^eks: webhookNamespaceSelectors is/,
+        ],
+        [{ objectSelector: { matchLabels: { a: "b" } } }, /^eks: objectSelector\.matchLabels is/],
+        [
+          { podMutatorWebhookConfig: { failurePolicy: "Fail" } },
+          /^eks: podMutatorWebhookConfig\.failurePolicy is "Fail"/,
+        ],
+        [{ enablePodReadinessGateInject: false }, /^eks: enablePodReadinessGateInject is false/],
+      ] as const) {
+        const m = matchConfiguration(
+          data,
+          release,
+          effectiveValues("awsLoadBalancerController", { ...values, ...change }),
+        );
+        assert.ok("reasons" in m && why.test(m.reasons[0]), JSON.stringify(m));
       }
     });
   });
@@ -429,12 +178,33 @@ describe("EKS: the AWS Load Balancer Controller", function () {
 
     it("its values name the cluster, region and VPC; Pod Identity: no annotation (the association binds the ServiceAccount)", function () {
       const r = lbcRelease(prod);
-      assert.deepStrictEqual(r.inputs.values, expectedValues(VPC_ID, {}));
+      // sha256 of {"podLabels":{},"serviceAccountAnnotations":{}}
+      const checksum = "6f9f05c57c618ddf621ae40b90d87eb95439e04f7a7d8d3e77317c4edaa085e4";
+      assert.deepStrictEqual(r.inputs.values, expectedValues(VPC_ID, {}, checksum));
       const association = prod.one(T.association, "kp-load-balancer-controller-pod-identity");
       assert.deepStrictEqual(
         { namespace: association.inputs.namespace, serviceAccount: association.inputs.serviceAccount },
         { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" },
       );
+    });
+
+    it("a switch of the mechanism changes the ServiceAccount's annotation and the pods' checksum (which rolls them), nothing else", function () {
+      const pod = lbcRelease(prod).inputs.values as Record<string, unknown>;
+      const withIrsa = lbcRelease(irsa).inputs.values as Record<string, unknown>;
+      const annotations = (withIrsa.serviceAccount as { annotations: Record<string, string> }).annotations;
+      assert.deepStrictEqual(
+        withIrsa,
+        expectedValues(
+          VPC_ID,
+          annotations,
+          (withIrsa.podAnnotations as Record<string, string>)["kube-platform/identity-checksum"],
+        ),
+      );
+      assert.deepStrictEqual(Object.keys(annotations), ["eks.amazonaws.com/role-arn"]);
+      const checksumOf = (v: Record<string, unknown>) =>
+        (v.podAnnotations as Record<string, string>)["kube-platform/identity-checksum"];
+      assert.match(checksumOf(withIrsa), /^[0-9a-f]{64}$/);
+      assert.notStrictEqual(checksumOf(withIrsa), checksumOf(pod));
     });
 
     it("IRSA: the role ARN annotation of the controller's own role", function () {
@@ -548,5 +318,3 @@ describe("EKS: the AWS Load Balancer Controller", function () {
     });
   });
 });
-
-const obj = (v: unknown) => v as Record<string, unknown>;

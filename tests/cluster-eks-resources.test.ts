@@ -241,10 +241,25 @@ describe("EksCluster", function () {
         "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
         "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-        // Session Manager instead of SSH (nodes.ts nodeRole).
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
         "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
       ]);
+      // Session Manager instead of SSH, not AmazonSSMManagedInstanceCore (every SSM parameter).
+      assert.deepStrictEqual(
+        statements(policyOf(prod.one("aws:iam/rolePolicy:RolePolicy", "kp-node-session-manager"))),
+        [
+          {
+            Effect: "Allow",
+            Action: [
+              "ssm:UpdateInstanceInformation",
+              "ssmmessages:CreateControlChannel",
+              "ssmmessages:CreateDataChannel",
+              "ssmmessages:OpenControlChannel",
+              "ssmmessages:OpenDataChannel",
+            ],
+            Resource: "*",
+          },
+        ],
+      );
       const roles = prod.ofType("aws:iam/role:Role");
       const trust = (suffix: string) => policyOf(prod.one("aws:iam/role:Role", suffix), "assumeRolePolicy");
       assert.deepStrictEqual(obj(statements(trust("kp-cluster"))[0].Principal), {

@@ -11,6 +11,8 @@ import { EksSettings, SealStanza } from "../components/cluster/types";
 import { ProgramRun, RecordedResource, runResources } from "../offline/mocks";
 import {
   ACCOUNT,
+  ISSUER_HOST_PATH,
+  OIDC_PROVIDER_ARN,
   prodSettings,
   devSettings,
   evaluate,
@@ -237,6 +239,7 @@ describe("EksCluster", function () {
               "preserve_client_ip.enabled=true",
           },
           loadBalancerClass: "service.k8s.aws/nlb",
+          controllerNamespaceLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
         },
         hasMetricsApi: false,
         autoscalingKind: "cluster-autoscaler",
@@ -426,8 +429,20 @@ describe("EksCluster", function () {
       const vaultUrn = String(prodVault.outputs.vaultUrn);
       const role = prodVault.one("aws:iam/role:Role", "vault-irsa");
       assert.strictEqual(role.parent, vaultUrn, "the identity is a child of the given parent");
-      const [stmt, ...rest] = statements(policyOf(role, "assumeRolePolicy"));
+      const [stmt, irsaStmt, ...rest] = statements(policyOf(role, "assumeRolePolicy"));
       assert.deepStrictEqual(rest, []);
+      // IRSA for the same ServiceAccount stays trusted: pods admitted under IRSA keep working (iam.ts workloadTrustDocument).
+      assert.deepStrictEqual(irsaStmt, {
+        Effect: "Allow",
+        Principal: { Federated: OIDC_PROVIDER_ARN },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${ISSUER_HOST_PATH}:sub`]: "system:serviceaccount:vault:vault-server",
+            [`${ISSUER_HOST_PATH}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      });
       assert.deepStrictEqual(stmt, {
         Sid: "EksPodIdentityForOneServiceAccount",
         Effect: "Allow",

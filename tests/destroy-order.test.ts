@@ -211,6 +211,9 @@ describe("destroy order on every target", function () {
           goesBefore(nodeClasses, controller);
           goesBefore(controller, crds);
           goesBefore(crds, pools());
+          // Karpenter drains its nodes on a NodePool's deletion; volume attachments there are released
+          // by the EBS CSI driver, which must still run then.
+          goesBefore(nodePools, [named(run, "aws:eks/addon:Addon", "-aws-ebs-csi-driver")]);
           assert.deepStrictEqual(
             pools()
               .map((p) => p.name)

@@ -32,6 +32,36 @@ describe("test harness", () => {
     assert.throws(() => r.one("kubernetes:apps/v1:Deployment"), /expected exactly one/);
   });
 
+  it("runs started together run one after the other: each records only its own resources, under its stack", async () => {
+    // A resource that registers once another one has (as most of the program's do), in two stacks at once.
+    const later = (name: string) => () => {
+      const first = new k8s.core.v1.Namespace(`${name}-first`, { metadata: { name } });
+      new k8s.core.v1.ConfigMap(
+        `${name}-later`,
+        { data: { ns: first.metadata.name } },
+        { dependsOn: [first] },
+      );
+    };
+    const [a, b] = await Promise.all([
+      runResources(later("a"), { stack: "one" }),
+      runResources(later("b"), { stack: "two" }),
+    ]);
+    assert.deepStrictEqual(
+      a.resources.map((r) => r.urn),
+      [
+        "urn:pulumi:one::kube-platform::kubernetes:core/v1:Namespace::a-first",
+        "urn:pulumi:one::kube-platform::kubernetes:core/v1:ConfigMap::a-later",
+      ],
+    );
+    assert.deepStrictEqual(
+      b.resources.map((r) => r.urn),
+      [
+        "urn:pulumi:two::kube-platform::kubernetes:core/v1:Namespace::b-first",
+        "urn:pulumi:two::kube-platform::kubernetes:core/v1:ConfigMap::b-later",
+      ],
+    );
+  });
+
   it("rejects Kubernetes objects that break the schema, and kinds it has no schema for", () => {
     const good = {
       apiVersion: "storage.k8s.io/v1",

@@ -20,7 +20,12 @@ import {
 } from "../rules";
 import { imagePinProblem, podTemplateOf, selectorMatches } from "../rules/workload";
 import { underTest } from "../offline/mocks";
-import { irsaTrustPolicy, podIdentityTrustPolicy } from "../components/cluster/eks/iam";
+import {
+  WorkloadTrust,
+  irsaTrustPolicy,
+  podIdentityTrustStatement,
+  workloadTrustDocument,
+} from "../components/cluster/eks/iam";
 import { EXAMPLE_STACKS, loadStackConfig, runExample } from "../offline/stacks";
 
 type Inputs = Record<string, unknown>;
@@ -130,11 +135,21 @@ const karpenterNodePool: ResourceUnderTest = {
   }),
   dependsOn: [KARPENTER_CRD_URN],
 };
-/** A Pod Identity binding as eks/identity.ts registers it: the role, its association, the agent add-on. */
+/**
+ * A Pod Identity binding as eks/identity.ts registers it: the role (trusting Pod Identity and IRSA for
+ * the same ServiceAccount), its association, the agent add-on.
+ */
 const CLUSTER_ARN = "arn:aws:eks:eu-west-1:123456789012:cluster/kube-platform-prod";
+const OIDC_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE";
+const POD_TRUST: WorkloadTrust = {
+  mechanism: "podIdentity",
+  clusterArn: CLUSTER_ARN,
+  oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${OIDC_ISSUER}`,
+  issuerUrl: `https://${OIDC_ISSUER}`,
+};
 const vaultRole: ResourceUnderTest = {
   ...res("aws:iam/role:Role", "vault-irsa", {
-    assumeRolePolicy: podIdentityTrustPolicy(CLUSTER_ARN, { namespace: "vault", name: "vault-server" }),
+    assumeRolePolicy: workloadTrustDocument(POD_TRUST, { namespace: "vault", name: "vault-server" }),
   }),
   urn: "urn:pulumi:prod::kube-platform::aws:iam/role:Role::vault-irsa",
 };
@@ -153,7 +168,7 @@ const podIdentityAgent = res("aws:eks/addon:Addon", "kp-eks-pod-identity-agent",
 });
 const ebsRole: ResourceUnderTest = {
   ...res("aws:iam/role:Role", "kp-ebs-csi-irsa", {
-    assumeRolePolicy: podIdentityTrustPolicy(CLUSTER_ARN, {
+    assumeRolePolicy: workloadTrustDocument(POD_TRUST, {
       namespace: "kube-system",
       name: "ebs-csi-controller-sa",
     }),
@@ -169,15 +184,26 @@ const ebsCsiAddon: ResourceUnderTest = {
   }),
   dependsOn: [ebsRole.urn ?? ""],
 };
-/** A role's trust with one statement changed (`undefined` deletes the key). */
+/** A role's trust with one statement changed (the Pod Identity one unless `index` says; 1: IRSA's). */
 function trustWith(
   role: ResourceUnderTest,
   change: (statement: Record<string, unknown>) => void,
+  index = 0,
 ): ResourceUnderTest {
   const doc = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: Record<string, unknown>[] };
-  change(doc.Statement[0]);
+  change(doc.Statement[index]);
   return mut(role, "assumeRolePolicy", JSON.stringify(doc));
 }
+/** A role's trust with `statement` added. */
+function trustPlus(role: ResourceUnderTest, statement: Record<string, unknown>): ResourceUnderTest {
+  const doc = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: Record<string, unknown>[] };
+  return mut(role, "assumeRolePolicy", JSON.stringify({ ...doc, Statement: [...doc.Statement, statement] }));
+}
+/** The trust with the IRSA statement's change (`trustWith` on statement 1). */
+const irsaWith = (role: ResourceUnderTest, change: (statement: Record<string, unknown>) => void) =>
+  trustWith(role, change, 1);
+const IRSA_SUB = `${OIDC_ISSUER}:sub`;
+const IRSA_AUD = `${OIDC_ISSUER}:aud`;
 const equalsOf = (s: Record<string, unknown>) =>
   (s.Condition as { StringEquals: Record<string, unknown> }).StringEquals;
 /** Karpenter's release and its interruption queue, queue policy and EventBridge rules (eks/karpenter/aws.ts). */
@@ -538,6 +564,22 @@ const CASES: Record<string, Case> = {
     compliant: [
       [vaultAssociation, vaultRole, podIdentityAgent],
       [ebsCsiAddon, ebsRole],
+      // Pod Identity alone (no IRSA statement), and with a Deny beside it (it only narrows).
+      [
+        vaultAssociation,
+        mut(
+          vaultRole,
+          "assumeRolePolicy",
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [podIdentityTrustStatement(CLUSTER_ARN, { namespace: "vault", name: "vault-server" })],
+          }),
+        ),
+      ],
+      [vaultAssociation, trustPlus(vaultRole, { Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:*" })],
+      // The IRSA statement as one value lists; an add-on's association (namespace unknown) with its own.
+      [vaultAssociation, irsaWith(vaultRole, (st) => (st.Action = ["sts:AssumeRoleWithWebIdentity"]))],
+      [ebsCsiAddon, irsaWith(ebsRole, (st) => (equalsOf(st)[IRSA_AUD] = ["sts.amazonaws.com"]))],
       // A role the stack does not manage is out of sight.
       [vaultAssociation],
       // IRSA roles (no association) are not this rule's.
@@ -583,6 +625,87 @@ const CASES: Record<string, Case> = {
       [mut(ebsCsiAddon, "podIdentityAssociations", [{ roleArn: "r", serviceAccount: "other-sa" }]), ebsRole],
       [vaultAssociation, trustWith(vaultRole, (st) => (st.Effect = "Deny"))],
       [mut(vaultAssociation, "disableSessionTags", true), vaultRole],
+      // Without the session-tag conditions, with the IRSA statement beside it.
+      [
+        vaultAssociation,
+        trustWith(vaultRole, (st) => delete equalsOf(st)["aws:RequestTag/kubernetes-namespace"]),
+      ],
+      // The Pod Identity statement trusting more than pods.eks.amazonaws.com.
+      [
+        vaultAssociation,
+        trustWith(
+          vaultRole,
+          (st) => (st.Principal = { Service: ["pods.eks.amazonaws.com", "ec2.amazonaws.com"] }),
+        ),
+      ],
+      // The IRSA statement for another ServiceAccount, namespace, audience, or any ServiceAccount.
+      [
+        vaultAssociation,
+        irsaWith(vaultRole, (st) => (equalsOf(st)[IRSA_SUB] = "system:serviceaccount:vault:other")),
+      ],
+      [
+        vaultAssociation,
+        irsaWith(vaultRole, (st) => (equalsOf(st)[IRSA_SUB] = "system:serviceaccount:default:vault-server")),
+      ],
+      [
+        ebsCsiAddon,
+        irsaWith(ebsRole, (st) => (equalsOf(st)[IRSA_SUB] = "system:serviceaccount:kube-system:other")),
+      ],
+      [vaultAssociation, irsaWith(vaultRole, (st) => (equalsOf(st)[IRSA_AUD] = "sigstore"))],
+      [vaultAssociation, irsaWith(vaultRole, (st) => delete equalsOf(st)[IRSA_AUD])],
+      [
+        vaultAssociation,
+        irsaWith(vaultRole, (st) => {
+          delete equalsOf(st)[IRSA_SUB];
+          st.Condition = {
+            ...(st.Condition as object),
+            StringLike: { [IRSA_SUB]: "system:serviceaccount:*" },
+          };
+        }),
+      ],
+      [vaultAssociation, irsaWith(vaultRole, (st) => delete st.Condition)],
+      // Conditions on another issuer than the provider's, more actions, more principals.
+      [
+        vaultAssociation,
+        irsaWith(vaultRole, (st) => {
+          const equals = equalsOf(st);
+          st.Condition = {
+            StringEquals: Object.fromEntries(
+              Object.entries(equals).map(([k, v]) => [k.replace("EXAMPLE", "OTHER"), v]),
+            ),
+          };
+        }),
+      ],
+      [
+        vaultAssociation,
+        irsaWith(vaultRole, (st) => (st.Action = ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"])),
+      ],
+      [
+        vaultAssociation,
+        irsaWith(
+          vaultRole,
+          (st) => (st.Principal = { ...(st.Principal as object), AWS: "arn:aws:iam::123456789012:root" }),
+        ),
+      ],
+      // Anybody else beside Pod Identity: an account, a SAML provider, NotPrincipal.
+      [
+        vaultAssociation,
+        trustPlus(vaultRole, { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }),
+      ],
+      [
+        vaultAssociation,
+        irsaWith(
+          vaultRole,
+          (st) => (st.Principal = { Federated: "arn:aws:iam::123456789012:saml-provider/x" }),
+        ),
+      ],
+      [
+        vaultAssociation,
+        irsaWith(vaultRole, (st) => {
+          st.NotPrincipal = st.Principal;
+          delete st.Principal;
+        }),
+      ],
     ],
   },
   "eks-node-autoscaler": {

@@ -35,7 +35,8 @@ export interface AddonContext {
 /**
  * A namespace for an add-on, labelled for Pod Security admission. With `retention` (its volumes are
  * retained: ./volume-retention.ts) it is annotated with the claims it keeps and left in the cluster
- * on destroy (retainOnDelete), with them.
+ * on destroy (retainOnDelete), with them. `labels` are added beside the platform's own, which they
+ * cannot change (the Pod Security labels stay what `level` says).
  */
 export function addonNamespace(
   name: string,
@@ -44,13 +45,14 @@ export function addonNamespace(
   ctx: AddonContext,
   parent: pulumi.Resource,
   retention?: NamespaceRetention,
+  labels: Readonly<Record<string, string>> = {},
 ): k8s.core.v1.Namespace {
   return new k8s.core.v1.Namespace(
     `${name}-ns`,
     {
       metadata: {
         name: namespace,
-        labels: { ...podSecurityLabels(level, ctx.kubernetesVersion), ...PART_OF_PLATFORM },
+        labels: { ...labels, ...podSecurityLabels(level, ctx.kubernetesVersion), ...PART_OF_PLATFORM },
         ...(retention ? { annotations: retention.annotations } : {}),
       },
     },
@@ -111,24 +113,57 @@ export interface ChartReleaseArgs {
   options?: Pick<pulumi.CustomResourceOptions, "replaceOnChanges" | "deleteBeforeReplace">;
 }
 
+/** A release of a pinned chart: which chart (CHARTS), its Helm name, namespace and values. */
+export interface PinnedRelease {
+  chart: ChartKey;
+  releaseName: string;
+  namespace: pulumi.Input<string>;
+  values: pulumi.Input<Record<string, unknown>>;
+  /** Leave the chart's crds/ out (another release manages them: Karpenter's CRD chart). */
+  skipCrds?: boolean;
+}
+
+/**
+ * The Helm release `<name>-release` of a pinned chart with the platform's release settings
+ * (RELEASE_DEFAULTS): the one place a CHARTS entry becomes a release, for the add-ons and for the
+ * charts a cluster target installs itself (the EKS target's Karpenter and Load Balancer Controller).
+ */
+export function pinnedRelease(
+  name: string,
+  r: PinnedRelease,
+  opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+  const chart: { chart: string; version: string; repo?: string } = CHARTS[r.chart];
+  return new k8s.helm.v3.Release(
+    `${name}-release`,
+    {
+      name: r.releaseName,
+      chart: chart.chart,
+      version: chart.version,
+      repositoryOpts: chart.repo ? { repo: chart.repo } : undefined,
+      namespace: r.namespace,
+      values: r.values,
+      ...(r.skipCrds ? { skipCrds: true } : {}),
+      ...RELEASE_DEFAULTS,
+    },
+    opts,
+  );
+}
+
 /**
  * The Helm release of a pinned chart (CHARTS) in `namespace`, with `values` and the user's
  * `extraValues` merged over them. When `extraValues` came from secret config, the merged values are
  * a Pulumi secret (encrypted in state, masked in previews); otherwise they stay readable.
  */
 export function chartRelease(a: ChartReleaseArgs): k8s.helm.v3.Release {
-  const chart: { chart: string; version: string; repo?: string } = CHARTS[a.chart];
   const merged = deepMerge(a.values, a.extraValues);
-  return new k8s.helm.v3.Release(
-    `${a.name}-release`,
+  return pinnedRelease(
+    a.name,
     {
-      name: a.releaseName,
-      chart: chart.chart,
-      version: chart.version,
-      repositoryOpts: chart.repo ? { repo: chart.repo } : undefined,
+      chart: a.chart,
+      releaseName: a.releaseName,
       namespace: a.namespace.metadata.name,
       values: isSecretValues(a.extraValues) ? pulumi.secret(merged) : merged,
-      ...RELEASE_DEFAULTS,
     },
     {
       parent: a.parent,
@@ -139,12 +174,27 @@ export function chartRelease(a: ChartReleaseArgs): k8s.helm.v3.Release {
   );
 }
 
-/** An add-on's own namespace (`<name>-ns`) and its release in it: the start of most add-ons. */
+/**
+ * An add-on's own namespace (`<name>-ns`, with `namespaceLabels` beside the platform's) and its
+ * release in it: the start of most add-ons.
+ */
 export function namespacedRelease(
-  a: Omit<ChartReleaseArgs, "namespace"> & { namespace: string; podSecurity: PodSecurityLevel },
+  a: Omit<ChartReleaseArgs, "namespace"> & {
+    namespace: string;
+    podSecurity: PodSecurityLevel;
+    namespaceLabels?: Readonly<Record<string, string>>;
+  },
 ): { namespace: k8s.core.v1.Namespace; release: k8s.helm.v3.Release } {
-  const { podSecurity, ...release } = a;
-  const namespace = addonNamespace(a.name, a.namespace, podSecurity, a.ctx, a.parent);
+  const { podSecurity, namespaceLabels, ...release } = a;
+  const namespace = addonNamespace(
+    a.name,
+    a.namespace,
+    podSecurity,
+    a.ctx,
+    a.parent,
+    undefined,
+    namespaceLabels,
+  );
   return { namespace, release: chartRelease({ ...release, namespace }) };
 }
 

@@ -3,6 +3,7 @@
  * groups): it discovers the cluster's Auto Scaling groups by tag and scales them between min and max.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { identityChecksumAnnotations } from "../cluster/identity-common";
 import { ClusterAutoscalerTarget, ServiceAccountRef } from "../cluster/types";
 import { spreadAcrossNodesAndZones } from "../kube/conventions";
 import { AddonContext, namespacedRelease, resources } from "./base";
@@ -61,7 +62,7 @@ export interface ClusterAutoscalerValuesArgs {
   region: string;
   /** The image tag (clusterAutoscalerImageTag of the cluster's minor). */
   imageTag: string;
-  /** Annotations binding the ServiceAccount to its cloud identity (IRSA role ARN). */
+  /** Annotations binding the ServiceAccount to its cloud identity (IRSA role ARN; none with Pod Identity). */
   serviceAccountAnnotations: pulumi.Input<Record<string, string>>;
   /** Labels the pods need for the identity (none for IRSA). */
   podLabels: Record<string, string>;
@@ -92,6 +93,11 @@ export function clusterAutoscalerValues(a: ClusterAutoscalerValuesArgs): HelmVal
       },
     },
     podLabels: a.podLabels,
+    // A changed binding (on EKS a switch between IRSA and Pod Identity) rolls the pods: the credentials
+    // are injected only when a pod is created (identity-common.ts identityChecksum). `podAnnotations`
+    // reaches the pod template only (templates/deployment.yaml of CHARTS.clusterAutoscaler: under
+    // spec.template.metadata.annotations), never the Deployment's immutable selector, as podLabels do.
+    podAnnotations: identityChecksumAnnotations(a),
     extraArgs: {
       // EKS has one node group per pool and zone (a pending pod with a zonal EBS volume needs a node in
       // that zone): keep a pool's zone groups at similar sizes (EKS best practices, "Cluster

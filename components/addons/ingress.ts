@@ -274,6 +274,9 @@ export class IngressController extends AddonComponent {
       releaseName: layout.releaseName,
       namespace: INGRESS_NAMESPACE,
       podSecurity: "restricted",
+      // What the cluster's load balancers need of the controller pods' namespace (EKS: the AWS Load
+      // Balancer Controller's pod readiness gate, so a rollout or drain waits for healthy targets).
+      namespaceLabels: loadBalancer.controllerNamespaceLabels,
       values:
         settings.controller === "traefik"
           ? traefikValues(settings, ha, loadBalancer)

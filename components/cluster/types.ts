@@ -312,6 +312,12 @@ interface LoadBalancerCommon {
    * AWS Load Balancer Controller's `service.k8s.aws/nlb`); absent: the cluster's default one.
    */
   loadBalancerClass?: string;
+  /**
+   * Labels for the namespace of the pods behind LoadBalancer Services (the ingress controller's), set
+   * next to its Pod Security labels (EKS: the AWS Load Balancer Controller's pod readiness gate,
+   * eks/load-balancer-controller/controller.ts); absent: none.
+   */
+  controllerNamespaceLabels?: Record<string, string>;
 }
 
 /**

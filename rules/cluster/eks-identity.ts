@@ -1,10 +1,12 @@
 /**
  * EKS Pod Identity rules: every association has the agent to serve it, and names a role that trusts
- * EKS Pod Identity for exactly that cluster, namespace and ServiceAccount. The rules see an
- * association's role through its dependencies (the role's URN), so a role the stack does not manage
- * is out of their sight.
+ * EKS Pod Identity for exactly that cluster, namespace and ServiceAccount — and, beside it, at most
+ * IRSA for the same ServiceAccount (iam.ts workloadTrustDocument keeps it for pods admitted under
+ * IRSA). The rules see an association's role through its dependencies (the role's URN), so a role
+ * the stack does not manage is out of their sight.
  */
 import {
+  IRSA_AUDIENCE,
   POD_IDENTITY_PRINCIPAL,
   POD_IDENTITY_SESSION_TAGS,
   POD_IDENTITY_TRUST_ACTIONS,
@@ -56,47 +58,114 @@ function policyDocument(v: unknown): Rec | undefined {
 /** A condition value as its strings (`"x"` or `["x"]`). */
 const values = (v: unknown): string[] => (typeof v === "string" ? [v] : strings(v));
 
+/** A statement's StringEquals conditions (`{}` without). */
+const stringEquals = (s: Rec): Rec =>
+  isRec(s.Condition) && isRec(s.Condition.StringEquals) ? s.Condition.StringEquals : {};
+
+/** The one value `equals[key]` is pinned to, or a problem. */
+function pinnedTo(equals: Rec, key: string, expected: string | undefined): string[] {
+  const got = values(equals[key]);
+  if (got.length !== 1) return [`${key} is not pinned to one value (StringEquals)`];
+  return expected !== undefined && got[0] !== expected
+    ? [`${key} is ${JSON.stringify(got[0])}, not ${JSON.stringify(expected)}`]
+    : [];
+}
+
+/** Whether `s` is an Allow that names the service POD_IDENTITY_PRINCIPAL (among its principals). */
+const isPodIdentityStatement = (s: Rec): boolean =>
+  s.Effect === "Allow" &&
+  values(isRec(s.Principal) ? s.Principal.Service : undefined).includes(POD_IDENTITY_PRINCIPAL);
+
+/** What keeps a Pod Identity statement from trusting exactly `a` (its actions, principal, session tags). */
+function podIdentityStatementProblems(s: Rec, a: Omit<AssociationUnderTest, "resource">): string[] {
+  const actions = values(s.Action);
+  const missing = POD_IDENTITY_TRUST_ACTIONS.filter((x) => !actions.includes(x));
+  const principal = isRec(s.Principal) ? s.Principal : {};
+  const widened =
+    Object.keys(principal).length !== 1 || values(principal.Service).length !== 1
+      ? [`the ${POD_IDENTITY_PRINCIPAL} statement trusts other principals too`]
+      : [];
+  const equals = stringEquals(s);
+  const tag = (key: string) => `aws:RequestTag/${key}`;
+  return [
+    ...(missing.length ? [`the trust does not allow ${missing.join(", ")}`] : []),
+    ...widened,
+    ...pinnedTo(equals, tag(POD_IDENTITY_SESSION_TAGS.clusterArn), undefined),
+    ...pinnedTo(equals, tag(POD_IDENTITY_SESSION_TAGS.namespace), a.namespace),
+    ...pinnedTo(equals, tag(POD_IDENTITY_SESSION_TAGS.serviceAccount), a.serviceAccount),
+  ];
+}
+
+/** The issuer (host and path) an OIDC provider ARN names (`arn:<p>:iam::<account>:oidc-provider/<issuer>`). */
+const oidcIssuerOf = (arn: string): string | undefined =>
+  /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(arn)?.[1];
+
+/**
+ * What keeps another Allow statement from being the IRSA statement for exactly `a` (iam.ts
+ * irsaTrustStatement): one OIDC provider as its only principal, only sts:AssumeRoleWithWebIdentity,
+ * and StringEquals on that issuer's `sub` (system:serviceaccount:<namespace>:<ServiceAccount>; the
+ * namespace any one value where the association does not say it) and `aud` (IRSA_AUDIENCE). Nothing
+ * else may be trusted beside EKS Pod Identity: this statement only keeps pods admitted under IRSA
+ * working (the same ServiceAccount through the cluster's OIDC provider).
+ */
+function irsaStatementProblems(s: Rec, a: Omit<AssociationUnderTest, "resource">): string[] {
+  const principal = isRec(s.Principal) ? s.Principal : {};
+  const federated = values(principal.Federated);
+  const issuer = federated.length === 1 ? oidcIssuerOf(federated[0]) : undefined;
+  if (s.NotPrincipal !== undefined || Object.keys(principal).length !== 1 || issuer === undefined)
+    return [
+      `it trusts ${JSON.stringify(s.Principal ?? s.NotPrincipal ?? null)} beside ${POD_IDENTITY_PRINCIPAL}: only the IRSA statement of the same ServiceAccount may stay`,
+    ];
+  const actions = values(s.Action);
+  const problems =
+    actions.length === 1 && actions[0] === "sts:AssumeRoleWithWebIdentity" && s.NotAction === undefined
+      ? []
+      : [
+          `the IRSA statement allows ${JSON.stringify(s.Action ?? s.NotAction ?? null)}, not only sts:AssumeRoleWithWebIdentity`,
+        ];
+  const equals = stringEquals(s);
+  const sub = values(equals[`${issuer}:sub`]);
+  const subject = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(sub.length === 1 ? sub[0] : "");
+  const scoped =
+    subject !== null &&
+    (a.namespace === undefined || subject[1] === a.namespace) &&
+    (a.serviceAccount === undefined || subject[2] === a.serviceAccount);
+  return [
+    ...problems,
+    ...(scoped
+      ? []
+      : [
+          `the IRSA statement's ${issuer}:sub is ${JSON.stringify(equals[`${issuer}:sub`] ?? null)}, not system:serviceaccount:${a.namespace ?? "<namespace>"}:${a.serviceAccount ?? "<name>"} (StringEquals)`,
+        ]),
+    ...pinnedTo(equals, `${issuer}:aud`, IRSA_AUDIENCE).map((p) => `the IRSA statement's ${p}`),
+  ];
+}
+
 /**
  * What keeps a role trust from being EKS Pod Identity's for exactly `a`: no Allow statement for
  * POD_IDENTITY_PRINCIPAL with both POD_IDENTITY_TRUST_ACTIONS, or one that does not pin the session
  * tags of the cluster, the namespace (to `a.namespace` where known) and the ServiceAccount (to
- * `a.serviceAccount`) with StringEquals (iam.ts podIdentityTrustPolicy is the compliant form).
+ * `a.serviceAccount`) with StringEquals; or any other Allow statement but IRSA's for the same
+ * ServiceAccount (iam.ts workloadTrustDocument is the compliant form). Deny statements only narrow
+ * the trust and are not looked at.
  */
 export function podIdentityTrustProblems(
   trust: unknown,
   a: Omit<AssociationUnderTest, "resource">,
 ): string[] {
-  const doc = policyDocument(trust);
-  const statements = recs(doc?.Statement).filter(
-    (s) =>
-      s.Effect === "Allow" &&
-      values(isRec(s.Principal) ? s.Principal.Service : undefined).includes(POD_IDENTITY_PRINCIPAL),
-  );
-  if (statements.length === 0) return [`the role's trust does not allow ${POD_IDENTITY_PRINCIPAL}`];
-  return statements.flatMap((s) => {
-    const actions = values(s.Action);
-    const missing = POD_IDENTITY_TRUST_ACTIONS.filter((x) => !actions.includes(x));
-    const equals = isRec(s.Condition) && isRec(s.Condition.StringEquals) ? s.Condition.StringEquals : {};
-    const pinned = (key: string, expected?: string): string[] => {
-      const got = values(equals[`aws:RequestTag/${key}`]);
-      if (got.length !== 1) return [`aws:RequestTag/${key} is not pinned to one value (StringEquals)`];
-      return expected !== undefined && got[0] !== expected
-        ? [`aws:RequestTag/${key} is ${JSON.stringify(got[0])}, not ${JSON.stringify(expected)}`]
-        : [];
-    };
-    return [
-      ...(missing.length ? [`the trust does not allow ${missing.join(", ")}`] : []),
-      ...pinned(POD_IDENTITY_SESSION_TAGS.clusterArn),
-      ...pinned(POD_IDENTITY_SESSION_TAGS.namespace, a.namespace),
-      ...pinned(POD_IDENTITY_SESSION_TAGS.serviceAccount, a.serviceAccount),
-    ];
-  });
+  const allows = recs(policyDocument(trust)?.Statement).filter((s) => s.Effect === "Allow");
+  const podIdentity = allows.filter(isPodIdentityStatement);
+  if (podIdentity.length === 0) return [`the role's trust does not allow ${POD_IDENTITY_PRINCIPAL}`];
+  return [
+    ...podIdentity.flatMap((s) => podIdentityStatementProblems(s, a)),
+    ...allows.filter((s) => !isPodIdentityStatement(s)).flatMap((s) => irsaStatementProblems(s, a)),
+  ];
 }
 
 export const eksPodIdentityTrust = defineStackRule({
   id: "eks-pod-identity-trust",
   scannerIds: [],
-  description: `a Pod Identity association's role trusts ${POD_IDENTITY_PRINCIPAL} (sts:AssumeRole, sts:TagSession) for its cluster, namespace and ServiceAccount only (session-tag conditions)`,
+  description: `a Pod Identity association's role trusts ${POD_IDENTITY_PRINCIPAL} (sts:AssumeRole, sts:TagSession) for its cluster, namespace and ServiceAccount only (session-tag conditions), and nobody else but IRSA for the same ServiceAccount (sub and aud conditions)`,
   severity: "mandatory",
   area: "cluster",
   types: [POD_IDENTITY_ASSOCIATION, EKS_ADDON, IAM_ROLE],

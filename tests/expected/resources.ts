@@ -31,9 +31,9 @@ export const EKS_PROD_RESOURCES: ResourceTable = {
   "aws:cloudwatch/logGroup:LogGroup": 1,
   // + the AWS Load Balancer Controller's role and its inline policy
   "aws:iam/role:Role": 4,
-  // the cluster role 1, the node role 4 (with AmazonSSMManagedInstanceCore), the EBS CSI role 1
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
-  "aws:iam/rolePolicy:RolePolicy": 2,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+  // + the nodes' Session Manager policy
+  "aws:iam/rolePolicy:RolePolicy": 3,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/accessEntry:AccessEntry": 2,
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 2,
@@ -74,9 +74,9 @@ export const EKS_DEV_RESOURCES: ResourceTable = {
   "aws:cloudwatch/logGroup:LogGroup": 1,
   // + the AWS Load Balancer Controller's role and its inline policy
   "aws:iam/role:Role": 4,
-  // the cluster role 1, the node role 4 (with AmazonSSMManagedInstanceCore), the EBS CSI role 1
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
-  "aws:iam/rolePolicy:RolePolicy": 2,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
+  // + the nodes' Session Manager policy
+  "aws:iam/rolePolicy:RolePolicy": 3,
   "aws:eks/cluster:Cluster": 1,
   "aws:eks/accessEntry:AccessEntry": 1,
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
@@ -242,9 +242,10 @@ export const EKS_DEV_STACK_RESOURCES: ResourceTable = {
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
   // + Karpenter's controller and node roles, the Load Balancer Controller's; no cluster-autoscaler's
   "aws:iam/role:Role": 8,
-  "aws:iam/rolePolicy:RolePolicy": 5,
-  // the node groups' role and Karpenter's node role: 5 managed policies each
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 10,
+  // + the node groups' and Karpenter's node roles' Session Manager policies
+  "aws:iam/rolePolicy:RolePolicy": 7,
+  // the node groups' role and Karpenter's node role: 3 managed policies each; the EBS CSI role, the cluster role
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 8,
   "aws:kms/alias:Alias": 1,
   "aws:kms/key:Key": 2,
   // Karpenter's interruption queue and its policy
@@ -326,9 +327,9 @@ export const PROD_STACK_RESOURCES: ResourceTable = {
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
   // + the AWS Load Balancer Controller's role and its inline policy (eks/load-balancer-controller)
   "aws:iam/role:Role": 8,
-  "aws:iam/rolePolicy:RolePolicy": 6,
-  // the cluster role 1, the node role 4 (with AmazonSSMManagedInstanceCore), the EBS CSI role 1
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
+  // + the nodes' Session Manager policy
+  "aws:iam/rolePolicy:RolePolicy": 7,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5,
   "aws:kms/alias:Alias": 1,
   "aws:kms/key:Key": 2,
   "kube-platform:addons:CertManager": 1,

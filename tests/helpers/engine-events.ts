@@ -197,6 +197,10 @@ export interface StepOptions {
   oldProtect?: boolean;
   /** `protect` in the program (the new state). */
   protect?: boolean;
+  /** The old state's inputs (the new state's when not given). */
+  oldInputs?: Record<string, unknown>;
+  /** The new state's inputs (the program's), e.g. a Service's `{ spec: { type } }`. */
+  inputs?: Record<string, unknown>;
   keys?: string[];
   diffs?: string[];
   planning?: boolean;
@@ -219,7 +223,12 @@ export class EventStream {
     return this;
   }
 
-  state(type: string, name: string, protect: boolean): StepEventStateMetadata {
+  state(
+    type: string,
+    name: string,
+    protect: boolean,
+    inputs: Record<string, unknown> = {},
+  ): StepEventStateMetadata {
     return {
       type,
       urn: this.urn(type, name),
@@ -227,7 +236,7 @@ export class EventStream {
       id: `${name}-id`,
       parent: this.urn("pulumi:pulumi:Stack", `${PROJECT}-${this.stack}`),
       ...(protect ? { protect: true } : {}),
-      inputs: {},
+      inputs,
       outputs: {},
       provider: "",
     };
@@ -244,8 +253,8 @@ export class EventStream {
       op,
       urn: this.urn(type, name),
       type,
-      old: creating ? null : this.state(type, name, oldProtect),
-      new: deleting ? null : this.state(type, name, newProtect),
+      old: creating ? null : this.state(type, name, oldProtect, o.oldInputs ?? o.inputs),
+      new: deleting ? null : this.state(type, name, newProtect, o.inputs),
       ...(replacing ? { keys: o.keys ?? [] } : {}),
       ...(o.diffs !== undefined ? { diffs: o.diffs } : {}),
       detailedDiff:

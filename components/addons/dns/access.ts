@@ -3,7 +3,6 @@
  * cloud DNS binding (a workload identity per ServiceAccount), or, where the target has none, with the
  * configured API token, which only ever lives in a Kubernetes Secret.
  */
-import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudDnsTarget, DnsTarget, DnsZone, TokenDnsProvider } from "../../cluster/types";
@@ -63,31 +62,12 @@ export function dnsTokenSecret(
 }
 
 /**
- * The pod annotation carrying a checksum of the identity binding's inputs. The EKS pod identity
- * webhook injects AWS_ROLE_ARN and the token file into pods as they are created ("All new pods
- * launched using this Service Account will be modified", aws/amazon-eks-pod-identity-webhook
- * README), and external-dns reads azure.json once, at start: a changed ServiceAccount annotation or
- * azure.json alone changes no pod template, so Helm restarts nothing. With the checksum in the pod
- * template, every such change rolls the pods.
+ * The pod annotation of external-dns and cert-manager carrying the checksum of their identity binding's
+ * inputs (components/cluster/identity-common.ts identityChecksum: the webhooks that hand out cloud
+ * credentials mutate pods only when they are created, and external-dns reads azure.json once, at
+ * start: a changed ServiceAccount annotation or azure.json alone changes no pod template, so Helm
+ * restarts nothing). With the checksum in the pod template, every such change rolls the pods. The key
+ * predates the shared IDENTITY_CHECKSUM_ANNOTATION and is kept: a new key would roll the pods once for
+ * nothing.
  */
 export const DNS_IDENTITY_ANNOTATION = "kube-platform/dns-identity-checksum";
-
-/** JSON with object keys sorted, so equal inputs give the same text whatever their key order. */
-function sortedJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === "object" && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
-/**
- * The SHA-256 (hex) of the identity binding's inputs (ServiceAccount annotations, pod labels, Azure's
- * azure.json): none of them is secret (a role ARN, a service account e-mail, a client id, tenant and
- * subscription ids). Never pass a token here.
- */
-export function dnsIdentityChecksum(inputs: Record<string, pulumi.Input<unknown>>): pulumi.Output<string> {
-  return pulumi
-    .output(inputs)
-    .apply((resolved) => createHash("sha256").update(sortedJson(resolved)).digest("hex"));
-}

@@ -5,8 +5,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { identityChecksum } from "../../cluster/identity-common";
 import type { ServiceAccountRef } from "../../cluster/types";
-import { DNS_IDENTITY_ANNOTATION, DnsAccess, dnsIdentityChecksum, dnsTokenSecret } from "./access";
+import { DNS_IDENTITY_ANNOTATION, DnsAccess, dnsTokenSecret } from "./access";
 import { DNS01_TOKEN_SECRET, Dns01Solver, dns01Solvers } from "./dns01";
 
 export type { DnsAccess, Dns01Solver };
@@ -65,7 +66,7 @@ export function dns01Identity(
       serviceAccountAnnotations,
       podLabels,
       podAnnotations: {
-        [DNS_IDENTITY_ANNOTATION]: dnsIdentityChecksum({ serviceAccountAnnotations, podLabels }),
+        [DNS_IDENTITY_ANNOTATION]: identityChecksum({ serviceAccountAnnotations, podLabels }),
       },
     },
     solvers,

@@ -55,10 +55,13 @@ export function dns01Solvers(zones: DnsZone[], c: Dns01Credentials): Dns01Solver
   const tokenRef = (secret: string) => ({ name: secret, key: DNS_TOKEN_KEY });
   switch (c.provider) {
     case "aws":
-      // No credentials in the spec: the ambient IRSA role of cert-manager's ServiceAccount. The zone id
-      // spares ListHostedZonesByName (cert-manager "Route53"). `region` is ignored once the IRSA
-      // webhook sets AWS_REGION (the CRD's description at CHARTS.certManager); older CRD schemas
-      // (and the models the tests validate with) still require it.
+      // No credentials in the spec: the ambient role of cert-manager's ServiceAccount (EKS Pod Identity
+      // or IRSA). The zone id spares ListHostedZonesByName (cert-manager "Route53"). `region` is
+      // ignored once the pod has AWS_REGION (the CRD's description at CHARTS.certManager), which the EKS
+      // pod identity webhook sets with both mechanisms (aws/amazon-eks-pod-identity-webhook
+      // pkg/handler/handler.go addEnvToContainer: AWS_REGION and AWS_DEFAULT_REGION for web-identity
+      // and container credentials alike); older CRD schemas (and the models the tests validate with)
+      // still require it.
       return perZone((z) => ({ route53: { region: c.region, hostedZoneID: zoneId(z) } }));
     case "google":
       // No serviceAccountSecretRef: ambient Workload Identity credentials.

@@ -3,11 +3,12 @@
  * components/addons/chart-data/external-dns/<version>/keys.json) per DNS provider. Plain functions.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { identityChecksum } from "../../cluster/identity-common";
 import type { BoundIdentity, DnsZone, ServiceAccountRef } from "../../cluster/types";
 import { PLATFORM_PRIORITY } from "../../kube/conventions";
 import { resources } from "../base";
 import type { DnsSettings, HelmValues } from "../types";
-import { DNS_IDENTITY_ANNOTATION, DNS_TOKEN_KEY, dnsIdentityChecksum } from "./access";
+import { DNS_IDENTITY_ANNOTATION, DNS_TOKEN_KEY } from "./access";
 
 export const EXTERNAL_DNS_NAMESPACE = "external-dns";
 export const EXTERNAL_DNS_RELEASE = "external-dns";
@@ -146,7 +147,7 @@ export function externalDnsValues(a: ExternalDnsValuesArgs): HelmValues {
   const podLabels = { ...(identity?.podLabels ?? {}) };
   // A changed identity (or azure.json) rolls the pod (DNS_IDENTITY_ANNOTATION).
   const checksum = identity
-    ? dnsIdentityChecksum({
+    ? identityChecksum({
         serviceAccountAnnotations: annotations,
         podLabels,
         ...(p.provider === "azure" ? { azureConfig: p.config } : {}),

@@ -37,24 +37,35 @@ export function serviceTrustPolicy(service: string): string {
   });
 }
 
+/**
+ * The IRSA statement: only the ServiceAccount `sa` of this cluster's OIDC issuer, with the STS audience
+ * (EKS user guide "Assign IAM roles to Kubernetes service accounts", the trust policy's `sub` and `aud`
+ * conditions).
+ */
+export function irsaTrustStatement(
+  oidcProviderArn: string,
+  issuerUrl: string,
+  sa: ServiceAccountRef,
+): Record<string, unknown> {
+  const issuer = issuerHostPath(issuerUrl);
+  return {
+    Effect: "Allow",
+    Principal: { Federated: oidcProviderArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: {
+      StringEquals: {
+        [`${issuer}:sub`]: serviceAccountSubject(sa),
+        [`${issuer}:aud`]: IRSA_AUDIENCE,
+      },
+    },
+  };
+}
+
 /** The IRSA trust policy: only the ServiceAccount `sa` of this cluster's OIDC issuer may assume the role. */
 export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, sa: ServiceAccountRef): string {
-  const issuer = issuerHostPath(issuerUrl);
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: serviceAccountSubject(sa),
-            [`${issuer}:aud`]: IRSA_AUDIENCE,
-          },
-        },
-      },
-    ],
+    Statement: [irsaTrustStatement(oidcProviderArn, issuerUrl, sa)],
   });
 }
 
@@ -79,30 +90,63 @@ export const POD_IDENTITY_SESSION_TAGS = {
 } as const;
 
 /**
- * The Pod Identity trust policy: EKS Pod Identity may assume the role only for the ServiceAccount `sa`
+ * The Pod Identity statement: EKS Pod Identity may assume the role only for the ServiceAccount `sa`
  * of the cluster `clusterArn` — the scope of the IRSA trust, read from the request's session tags
  * (`aws:RequestTag/<key>`, as in the guide's example trust policy). The guide documents no
  * aws:SourceAccount / aws:SourceArn for this principal, so none is required here.
  */
-export function podIdentityTrustPolicy(clusterArn: string, sa: ServiceAccountRef): string {
+export function podIdentityTrustStatement(
+  clusterArn: string,
+  sa: ServiceAccountRef,
+): Record<string, unknown> {
   const tag = (key: string) => `aws:RequestTag/${key}`;
+  return {
+    Sid: "EksPodIdentityForOneServiceAccount",
+    Effect: "Allow",
+    Principal: { Service: POD_IDENTITY_PRINCIPAL },
+    Action: POD_IDENTITY_TRUST_ACTIONS,
+    Condition: {
+      StringEquals: {
+        [tag(POD_IDENTITY_SESSION_TAGS.clusterArn)]: clusterArn,
+        [tag(POD_IDENTITY_SESSION_TAGS.namespace)]: sa.namespace,
+        [tag(POD_IDENTITY_SESSION_TAGS.serviceAccount)]: sa.name,
+      },
+    },
+  };
+}
+
+/** What a workload role's trust is built from: the mechanism, the cluster and its OIDC provider. */
+export type WorkloadTrust =
+  | { mechanism: "irsa"; oidcProviderArn: string; issuerUrl: string }
+  | { mechanism: "podIdentity"; clusterArn: string; oidcProviderArn: string; issuerUrl: string };
+
+/**
+ * The trust of the role of the ServiceAccount `sa` (every workload role of the cluster: eks/identity.ts).
+ * - `irsa`: the IRSA statement only (irsaTrustPolicy).
+ * - `podIdentity`: the Pod Identity statement AND the IRSA statement for the same ServiceAccount of
+ *   the same OIDC provider. This is for the upgrade of a running stack: a switch rewrites the trust in
+ *   place early in the `up` (the role waits only for the cluster), long before the associations exist
+ *   and the releases have rolled their pods, and a pod keeps the credentials environment it was admitted
+ *   with — the EKS pod identity webhook mutates pods only at creation (aws/amazon-eks-pod-identity-webhook
+ *   deploy/mutatingwebhook.yaml `operations: [ "CREATE" ]`, pkg/handler/handler.go MutatePod →
+ *   buildPodPatchConfig; README: "All new pods launched using this Service Account will be modified").
+ *   A pod started under IRSA (a Vault server, which is not rolled; any pod admitted while the
+ *   ServiceAccount still had its annotation) goes on exchanging its web-identity token until it is
+ *   replaced; without the IRSA statement it would lose AWS access at its next refresh. New pods get
+ *   Pod Identity: an association wins over the annotation (buildPodPatchConfig: "Container credentials
+ *   method takes precedence"). It is the order the EKS user guide gives for a safe migration ("Understand
+ *   how EKS Pod Identity works": "creating the association first, before removing the old credentials").
+ *   The statement trusts nobody new: the same `sub` (this namespace and ServiceAccount) and `aud`, the
+ *   cluster's own OIDC provider, which the program keeps with both mechanisms.
+ * Size: IAM's default quota for a role trust policy is 2,048 characters, white space not counted (IAM
+ * user guide "IAM and AWS STS quotas"); both statements for the longest names Kubernetes allows stay
+ * below it (tests/cluster-eks-identity.test.ts).
+ */
+export function workloadTrustDocument(t: WorkloadTrust, sa: ServiceAccountRef): string {
+  const irsa = irsaTrustStatement(t.oidcProviderArn, t.issuerUrl, sa);
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "EksPodIdentityForOneServiceAccount",
-        Effect: "Allow",
-        Principal: { Service: POD_IDENTITY_PRINCIPAL },
-        Action: POD_IDENTITY_TRUST_ACTIONS,
-        Condition: {
-          StringEquals: {
-            [tag(POD_IDENTITY_SESSION_TAGS.clusterArn)]: clusterArn,
-            [tag(POD_IDENTITY_SESSION_TAGS.namespace)]: sa.namespace,
-            [tag(POD_IDENTITY_SESSION_TAGS.serviceAccount)]: sa.name,
-          },
-        },
-      },
-    ],
+    Statement: t.mechanism === "podIdentity" ? [podIdentityTrustStatement(t.clusterArn, sa), irsa] : [irsa],
   });
 }
 

@@ -11,11 +11,10 @@ import { EksAws } from "./account";
 import {
   UNSEAL_KEY_ACTIONS,
   clusterAutoscalerPolicy,
-  irsaTrustPolicy,
   kmsKeyUsePolicy,
-  podIdentityTrustPolicy,
   roleNameFromArn,
   unsealKeyPolicy,
+  workloadTrustDocument,
 } from "./iam";
 import { IAM_ROLE_NAME_PREFIX_MAX, namePrefix } from "./names";
 import { POD_IDENTITY_AGENT_ADDON, podIdentityAssociation } from "./pod-identity";
@@ -25,6 +24,12 @@ interface IssuerCommon {
   clusterName: string;
   /** The cluster's AWS provider. */
   provider: aws.Provider;
+  /**
+   * The cluster's OIDC provider and issuer: IRSA's, trusted with Pod Identity too, for the same
+   * ServiceAccount (iam.ts workloadTrustDocument: pods admitted under IRSA keep working).
+   */
+  oidcProviderArn: pulumi.Output<string>;
+  oidcIssuer: pulumi.Output<string>;
 }
 
 /**
@@ -34,22 +39,23 @@ interface IssuerCommon {
  */
 export type WorkloadIdentityIssuer =
   | (IssuerCommon & { mechanism: "podIdentity"; cluster: aws.eks.Cluster; agent: aws.eks.Addon })
-  | (IssuerCommon & {
-      mechanism: "irsa";
-      oidcProviderArn: pulumi.Output<string>;
-      oidcIssuer: pulumi.Output<string>;
-    });
+  | (IssuerCommon & { mechanism: "irsa" });
 
-/** The role's trust: only `sa` of this cluster, through the issuer's mechanism. */
+/** The role's trust: only `sa` of this cluster (iam.ts workloadTrustDocument for the issuer's mechanism). */
 export function workloadTrustPolicy(
   issuer: WorkloadIdentityIssuer,
   sa: ServiceAccountRef,
 ): pulumi.Output<string> {
+  const oidc = pulumi.all([issuer.oidcProviderArn, issuer.oidcIssuer]);
   return issuer.mechanism === "podIdentity"
-    ? issuer.cluster.arn.apply((clusterArn) => podIdentityTrustPolicy(clusterArn, sa))
-    : pulumi
-        .all([issuer.oidcProviderArn, issuer.oidcIssuer])
-        .apply(([providerArn, issuerUrl]) => irsaTrustPolicy(providerArn, issuerUrl, sa));
+    ? pulumi
+        .all([issuer.cluster.arn, oidc])
+        .apply(([clusterArn, [oidcProviderArn, issuerUrl]]) =>
+          workloadTrustDocument({ mechanism: "podIdentity", clusterArn, oidcProviderArn, issuerUrl }, sa),
+        )
+    : oidc.apply(([oidcProviderArn, issuerUrl]) =>
+        workloadTrustDocument({ mechanism: "irsa", oidcProviderArn, issuerUrl }, sa),
+      );
 }
 
 /**
@@ -214,8 +220,8 @@ export function createUnsealKey(
 
 /**
  * The issuer of `s.workloadIdentity`: Pod Identity needs the agent add-on (podIdentityAgent, eks/addons.ts),
- * IRSA the cluster's OIDC provider (kept with Pod Identity too: the EKS add-ons' serviceAccountRoleArn,
- * and a switch back to IRSA, use it).
+ * IRSA the cluster's OIDC provider (kept with Pod Identity too: every role still trusts it for its own
+ * ServiceAccount, and the EKS add-ons' serviceAccountRoleArn and a switch back to IRSA use it).
  */
 export function workloadIdentityIssuer(
   s: Pick<EksSettings, "clusterName" | "workloadIdentity">,
@@ -227,9 +233,13 @@ export function workloadIdentityIssuer(
     provider: aws.Provider;
   },
 ): WorkloadIdentityIssuer {
-  const common = { clusterName: s.clusterName, provider: a.provider };
-  if (s.workloadIdentity === "irsa")
-    return { ...common, mechanism: "irsa", oidcProviderArn: a.oidcProviderArn, oidcIssuer: a.oidcIssuer };
+  const common = {
+    clusterName: s.clusterName,
+    provider: a.provider,
+    oidcProviderArn: a.oidcProviderArn,
+    oidcIssuer: a.oidcIssuer,
+  };
+  if (s.workloadIdentity === "irsa") return { ...common, mechanism: "irsa" };
   if (!a.agent)
     throw new Error(
       `EKS ${s.clusterName}: cluster.workloadIdentity podIdentity needs the ${POD_IDENTITY_AGENT_ADDON} add-on`,

@@ -119,7 +119,9 @@ export class EksCluster extends IdentityClusterComponent<EksNodeAutoscaling> {
             bind: (b, policy, parent) => bindWithInlinePolicy(identityIssuer, b, policy, parent),
             provider: k8sAccess.provider,
             parent: this,
-            dependsOn: [...systemGroups, coreDns, ...apiReady],
+            // The EBS CSI driver too: a destroy deletes the NodePools (Karpenter drains its nodes,
+            // whose volume attachments only the driver releases) before it.
+            dependsOn: [...systemGroups, coreDns, ebsCsi, ...apiReady],
           }).ready
         : [];
     // The AWS Load Balancer Controller serves the cluster's LoadBalancer Services (the ingress's):

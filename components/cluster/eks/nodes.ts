@@ -36,21 +36,36 @@ export function parseTaint(taint: string): { key: string; value?: string; effect
 }
 
 /**
- * The role EC2 nodes assume, with the worker, registry read-only and CNI managed policies, and
- * AmazonSSMManagedInstanceCore: the SSM agent (in the EKS-optimized AL2023 and Bottlerocket AMIs)
- * registers the node with Systems Manager, so Session Manager reaches it without SSH or a key pair
- * (EKS user guide "Create self-managed Bottlerocket nodes": the node role's policies include it).
+ * What the SSM agent needs for Session Manager and nothing else: the "Session Manager only"
+ * permissions of the AWS Systems Manager user guide ("Create a custom IAM role for Session
+ * Manager"; the same actions as the AWS managed AWSCloud9SSMInstanceProfile). Not
+ * AmazonSSMManagedInstanceCore: it also grants ssm:GetParameter(s) on every parameter of the account
+ * (SecureStrings under aws/ssm included) and Run Command, which a node never needs.
+ */
+export const SESSION_MANAGER_ACTIONS = [
+  "ssm:UpdateInstanceInformation",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+];
+
+/**
+ * The role EC2 nodes assume, with the worker, registry read-only and CNI managed policies, and the
+ * Session Manager permissions (SESSION_MANAGER_ACTIONS): the SSM agent of the EKS-optimized AL2023
+ * and Bottlerocket AMIs registers the node, so Session Manager reaches it without SSH or a key pair.
  * `part` names the role: resource `<name>-<part>` (the managed node groups' role is `<name>-node`),
  * cloud name prefix `<clusterName>-<part>-`; the Karpenter node role is `karpenter-node`
  * (eks/karpenter/aws.ts). Karpenter's CloudFormation template (KarpenterNodeRole) attaches the same
- * policies but AmazonEC2ContainerRegistryPullOnly for the read-only one: both let nodes pull images.
+ * managed policies but AmazonEC2ContainerRegistryPullOnly for the read-only one (both let nodes
+ * pull images) and AmazonSSMManagedInstanceCore.
  */
 export function nodeRole(
   name: string,
   s: EksSettings,
   env: EksAws,
   part = "node",
-): { role: aws.iam.Role; policies: aws.iam.RolePolicyAttachment[] } {
+): { role: aws.iam.Role; policies: pulumi.Resource[] } {
   const role = new aws.iam.Role(
     `${name}-${part}`,
     {
@@ -63,7 +78,6 @@ export function nodeRole(
     "AmazonEKSWorkerNodePolicy",
     "AmazonEC2ContainerRegistryReadOnly",
     "AmazonEKS_CNI_Policy",
-    "AmazonSSMManagedInstanceCore",
   ].map(
     (policy) =>
       new aws.iam.RolePolicyAttachment(
@@ -72,7 +86,18 @@ export function nodeRole(
         env.child,
       ),
   );
-  return { role, policies };
+  const sessionManager = new aws.iam.RolePolicy(
+    `${name}-${part}-session-manager`,
+    {
+      role: role.name,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: SESSION_MANAGER_ACTIONS, Resource: "*" }],
+      }),
+    },
+    env.child,
+  );
+  return { role, policies: [...policies, sessionManager] };
 }
 
 /** What every node group of the cluster is built on. */
@@ -112,7 +137,7 @@ function launchTemplate(
         },
       ],
       // No key pair and no remote access: nodes are reached through Session Manager (the node role's
-      // AmazonSSMManagedInstanceCore) if ever (CKV_AWS_100).
+      // SESSION_MANAGER_ACTIONS) if ever (CKV_AWS_100).
       tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
         resourceType,
         tags: instanceTags,

@@ -39,7 +39,7 @@ export interface PodIdentityBinding {
 /**
  * The association of `sa` in `clusterName` with `roleArn` (EKS user guide "Assign an IAM role to a
  * Kubernetes service account"). Session tags stay on: the role's trust reads them
- * (iam.ts podIdentityTrustPolicy). It waits for the agent add-on, so anything that waits for the
+ * (iam.ts podIdentityTrustStatement). It waits for the agent add-on, so anything that waits for the
  * association (the ServiceAccount annotations of the binding) waits for the agent too.
  */
 export function podIdentityAssociation(

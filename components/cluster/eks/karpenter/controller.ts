@@ -24,7 +24,7 @@ import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EksKarpenterSettings, EksSettings } from "../settings";
-import { clusterRelease } from "../release";
+import { pinnedRelease } from "../../../addons/base";
 import type { KarpenterAws } from "./aws";
 import { EC2_NODE_CLASS_API, ec2NodeClass, nodePool } from "./node-classes";
 import {
@@ -59,32 +59,36 @@ export function karpenterReleases(
   name: string,
   a: KarpenterInClusterArgs,
 ): { crds: k8s.helm.v3.Release; controller: k8s.helm.v3.Release } {
-  const base = { namespace: KARPENTER_NAMESPACE, provider: a.provider, parent: a.parent };
-  const crds = clusterRelease({
-    ...base,
-    name: `${name}-karpenter-crd`,
-    chart: "karpenterCrd",
-    releaseName: KARPENTER_CRD_RELEASE,
-    values: karpenterCrdValues(),
-    dependsOn: a.dependsOn,
-  });
-  const controller = clusterRelease({
-    ...base,
-    name: `${name}-karpenter`,
-    chart: "karpenter",
-    releaseName: KARPENTER_RELEASE,
-    skipCrds: true,
-    values: karpenterValues({
-      clusterName: a.cluster.name,
-      clusterEndpoint: a.cluster.endpoint,
-      interruptionQueue: a.aws.interruptionQueueName,
-      region: a.s.region,
-      serviceAccountAnnotations: a.aws.controller.serviceAccountAnnotations,
-      podLabels: a.aws.controller.podLabels,
-      highAvailability: a.k.highAvailability,
-    }),
-    dependsOn: [...a.dependsOn, ...a.aws.ready, crds],
-  });
+  const opts = { provider: a.provider, parent: a.parent };
+  const crds = pinnedRelease(
+    `${name}-karpenter-crd`,
+    {
+      chart: "karpenterCrd",
+      releaseName: KARPENTER_CRD_RELEASE,
+      namespace: KARPENTER_NAMESPACE,
+      values: karpenterCrdValues(),
+    },
+    { ...opts, dependsOn: a.dependsOn },
+  );
+  const controller = pinnedRelease(
+    `${name}-karpenter`,
+    {
+      chart: "karpenter",
+      releaseName: KARPENTER_RELEASE,
+      namespace: KARPENTER_NAMESPACE,
+      skipCrds: true,
+      values: karpenterValues({
+        clusterName: a.cluster.name,
+        clusterEndpoint: a.cluster.endpoint,
+        interruptionQueue: a.aws.interruptionQueueName,
+        region: a.s.region,
+        serviceAccountAnnotations: a.aws.controller.serviceAccountAnnotations,
+        podLabels: a.aws.controller.podLabels,
+        highAvailability: a.k.highAvailability,
+      }),
+    },
+    { ...opts, dependsOn: [...a.dependsOn, ...a.aws.ready, crds] },
+  );
   return { crds, controller };
 }
 

@@ -5,6 +5,7 @@
  * objects.json beside it.
  */
 import { resources } from "../../../addons/base";
+import { identityChecksumAnnotations } from "../../identity-common";
 
 /** Where Karpenter runs: the namespace its guides install it in (kube-system's FlowSchemas apply). */
 export const KARPENTER_NAMESPACE = "kube-system";
@@ -73,6 +74,13 @@ export function karpenterValues<S>(a: KarpenterValuesArgs<S>): Record<string, un
     },
     serviceAccount: { create: true, name: KARPENTER_RELEASE, annotations: a.serviceAccountAnnotations },
     podLabels: a.podLabels,
+    // A changed binding (a switch between IRSA and Pod Identity) rolls the controller: its credentials
+    // are injected only when a pod is created (identity-common.ts identityChecksum). The chart puts
+    // podAnnotations into the pod template only (templates/deployment.yaml: spec.template.metadata.annotations).
+    podAnnotations: identityChecksumAnnotations({
+      serviceAccountAnnotations: a.serviceAccountAnnotations,
+      podLabels: a.podLabels,
+    }),
     // One leader (leader election); a second replica takes over without waiting for a new pod.
     replicas: a.highAvailability ? 2 : 1,
     dnsPolicy: "Default",

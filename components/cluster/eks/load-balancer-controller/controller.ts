@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AWS_LOAD_BALANCER_CLASS, eksLoadBalancerServiceAnnotations } from "../../capabilities";
 import type { BoundIdentity, ClusterLoadBalancer, ServiceAccountRef } from "../../types";
 import type { EksLoadBalancerScheme } from "../settings";
-import { clusterRelease } from "../release";
+import { pinnedRelease } from "../../../addons/base";
 import { loadBalancerControllerPolicy } from "./iam";
 import { LBC_NAMESPACE, LBC_RELEASE, LBC_SERVICE_ACCOUNT, loadBalancerControllerValues } from "./values";
 
@@ -50,32 +50,56 @@ export function loadBalancerController(
     pulumi.output(a.partition).apply((p) => loadBalancerControllerPolicy(p, a.clusterName)),
     parent,
   );
-  const release = clusterRelease({
-    name: part,
-    chart: "awsLoadBalancerController",
-    releaseName: LBC_RELEASE,
-    namespace: LBC_NAMESPACE,
-    values: loadBalancerControllerValues({
-      clusterName: a.clusterName,
-      region: a.region,
-      vpcId: a.vpcId,
-      serviceAccountAnnotations: identity.serviceAccountAnnotations,
-      podLabels: identity.podLabels,
-    }),
-    provider: a.provider,
-    parent,
-    dependsOn: a.dependsOn,
-  });
+  const release = pinnedRelease(
+    part,
+    {
+      chart: "awsLoadBalancerController",
+      releaseName: LBC_RELEASE,
+      namespace: LBC_NAMESPACE,
+      values: loadBalancerControllerValues({
+        clusterName: a.clusterName,
+        region: a.region,
+        vpcId: a.vpcId,
+        serviceAccountAnnotations: identity.serviceAccountAnnotations,
+        podLabels: identity.podLabels,
+      }),
+    },
+    { provider: a.provider, parent, dependsOn: a.dependsOn },
+  );
   return { identity, release };
 }
 
 /**
+ * The namespace label that has the controller inject its pod readiness gate (docs/deploy/
+ * pod_readiness_gate.md at the controller's tag): with IP targets the NLB reaches the pods directly,
+ * and a pod Ready for Kubernetes is not yet registered and healthy in the target group (the
+ * controller's default health check: TCP, every 10 s, healthy after 3: docs/guide/service/annotations.md), so a rollout or a node drain faster than that leaves the NLB with only initial or
+ * draining targets ("this results in service outage", the same page). With the gate a new pod turns
+ * Ready only once its target is healthy, so the rolling update and the PodDisruptionBudget wait for
+ * it. The chart's pod webhook (templates/webhook.yaml `mpod.elbv2.k8s.aws`, rendered with the values
+ * of ./values.ts: webhookNamespaceSelectors and objectSelector unset, so it matches pods created in
+ * namespaces with this label, the controller's own excluded; CREATE only; failurePolicy
+ * podMutatorWebhookConfig.failurePolicy, `Ignore` by default, so pods are admitted without a gate
+ * while the controller is down) injects `target-health.elbv2.k8s.aws/<TargetGroupBinding>` gates at a
+ * pod's creation only, and only for pods selected by a Service that an IP TargetGroupBinding in the
+ * same namespace refers to (pkg/inject/pod_readiness/pod_readiness_gate.go
+ * computeTargetHealthReadinessGateConditionTypes; --enable-pod-readiness-gate-inject defaults to
+ * true: pod_readiness_gate_config.go). The controller registers pods whose containers are ready
+ * while the gate is still pending (pkg/backend/endpoint_resolver.go), so the gate cannot hold
+ * itself. Readiness does not hold a pod's deletion.
+ */
+export const POD_READINESS_GATE_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+  "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+};
+
+/**
  * What LoadBalancer Services of the cluster get: an NLB of the controller (its class, IP targets, the
- * configured scheme), reached by its DNS name. Subnets: the controller places an internet-facing NLB
- * in the subnets tagged `kubernetes.io/role/elb` and an internal one in those tagged
- * `kubernetes.io/role/internal-elb`, skipping subnets whose `kubernetes.io/cluster/<name>` tag names
- * another cluster (docs/deploy/subnet_discovery.md); eks/network.ts tags the public and private
- * subnets so. Security groups: it creates a frontend group per NLB and one shared backend group,
+ * configured scheme), reached by its DNS name, and the pod readiness gate's label for the namespace
+ * of the pods behind them (POD_READINESS_GATE_NAMESPACE_LABELS). Subnets: the controller places an
+ * internet-facing NLB in the subnets tagged `kubernetes.io/role/elb` and an internal one in those
+ * tagged `kubernetes.io/role/internal-elb`, skipping subnets whose `kubernetes.io/cluster/<name>`
+ * tag names another cluster (docs/deploy/subnet_discovery.md); eks/network.ts tags the public and
+ * private subnets so. Security groups: it creates a frontend group per NLB and one shared backend group,
  * and lets the backend group reach the targets' ports in the pods' security group, the cluster
  * security group (EKS tags it `kubernetes.io/cluster/<name>: owned`), deleting all of them with the
  * Service (docs/deploy/security_groups.md; docs/guide/service/nlb.md "Security group").
@@ -85,5 +109,6 @@ export function eksLoadBalancer(scheme: EksLoadBalancerScheme): ClusterLoadBalan
     addressKind: "hostname",
     serviceAnnotations: eksLoadBalancerServiceAnnotations(scheme),
     loadBalancerClass: AWS_LOAD_BALANCER_CLASS,
+    controllerNamespaceLabels: { ...POD_READINESS_GATE_NAMESPACE_LABELS },
   };
 }

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { resources } from "../../../addons/base";
 import { spreadAcrossNodesAndZones } from "../../../kube/conventions";
+import { identityChecksumAnnotations } from "../../identity-common";
 import type { ServiceAccountRef } from "../../types";
 
 export const LBC_RELEASE = "aws-load-balancer-controller";
@@ -85,6 +86,11 @@ export function loadBalancerControllerValues(a: LoadBalancerControllerValuesArgs
       annotations: a.serviceAccountAnnotations,
     },
     podLabels: a.podLabels,
+    // A changed binding (a switch between IRSA and Pod Identity) rolls the controller: its credentials
+    // are injected only when a pod is created (identity-common.ts identityChecksum). The chart adds
+    // podAnnotations to the pod template's annotations only (templates/deployment.yaml, after its
+    // prometheus.io ones).
+    podAnnotations: identityChecksumAnnotations(a),
     replicaCount: 2,
     podDisruptionBudget: { maxUnavailable: 1 },
     topologySpreadConstraints: spreadAcrossNodesAndZones({ ...LBC_POD_LABELS }),
