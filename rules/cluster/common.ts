@@ -33,6 +33,11 @@ export const AKS_AGENT_POOL = "azure-native:containerservice:AgentPool";
 export const DOKS_CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesCluster";
 export const DOKS_NODE_POOL = "digitalocean:index/kubernetesNodePool:KubernetesNodePool";
 
+/** Whether the resources hold the EKS managed add-on `addonName` (the Pod Identity agent, …). */
+export function hasEksAddon(all: readonly ResourceUnderTest[], addonName: string): boolean {
+  return all.some((r) => r.type === EKS_ADDON && r.inputs.addonName === addonName);
+}
+
 /**
  * A type token without its azure-native API version module (`containerservice/v20240901` →
  * `containerservice`); other tokens unchanged.

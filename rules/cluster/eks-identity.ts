@@ -13,7 +13,7 @@ import {
 } from "../../components/cluster/eks/iam";
 import { POD_IDENTITY_AGENT_ADDON } from "../../components/cluster/eks/pod-identity-facts";
 import { Rec, ResourceUnderTest, defineStackRule, isRec, isTrue, recs, str, strings } from "../types";
-import { EKS_ADDON } from "./common";
+import { EKS_ADDON, hasEksAddon } from "./common";
 
 export const POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 export const IAM_ROLE = "aws:iam/role:Role";
@@ -200,8 +200,7 @@ export const eksPodIdentityAgent = defineStackRule({
   area: "cluster",
   types: [POD_IDENTITY_ASSOCIATION, EKS_ADDON],
   check(all, _ctx, v) {
-    const agent = all.some((r) => r.type === EKS_ADDON && r.inputs.addonName === POD_IDENTITY_AGENT_ADDON);
-    if (agent) return [];
+    if (hasEksAddon(all, POD_IDENTITY_AGENT_ADDON)) return [];
     const owners = [...new Set(podIdentityAssociationsOf(all).map((a) => a.resource))];
     return owners.map((r) =>
       v(

@@ -15,6 +15,7 @@ import {
   LOG_GROUP,
   OIDC_PROVIDER,
   clusterRule,
+  hasEksAddon,
   openCidrs,
 } from "./common";
 
@@ -169,10 +170,7 @@ export const eksIrsa = defineStackRule({
       const url = r.inputs.url;
       return typeof url !== "string" || /oidc\.eks\./.test(url);
     });
-    const podIdentity = all.some(
-      (r) => r.type === EKS_ADDON && r.inputs.addonName === POD_IDENTITY_AGENT_ADDON,
-    );
-    if (irsa || podIdentity) return [];
+    if (irsa || hasEksAddon(all, POD_IDENTITY_AGENT_ADDON)) return [];
     return clusters.map((c) =>
       v(c, "no IAM OIDC provider (sts.amazonaws.com) nor Pod Identity agent: pods cannot get IAM roles"),
     );

@@ -17,7 +17,7 @@ import { eksNetwork, eksZones } from "./network";
 import { clusterWorkloadIdentity } from "./pod-identity-setup";
 import { NodeGroupBase, eksNodeGroups, nodeGroupAsgArns, nodeRole } from "./nodes";
 import { validateEksSettings } from "./validate";
-import { LOAD_BALANCER_SERVICE_ANNOTATIONS, MANAGED_CAPABILITIES } from "../capabilities";
+import { MANAGED_CAPABILITIES } from "../capabilities";
 
 export * from "./checks";
 export * from "./dns";
@@ -28,9 +28,6 @@ export * from "./names";
 export { EKS_CONTROL_PLANE_LOG_TYPES } from "./control-plane";
 export { amiTypeFor, parseTaint } from "./nodes";
 export { validateEksSettings } from "./validate";
-
-/** The fixed annotations of the AWS Load Balancer Controller's NLBs with IP targets (capabilities.ts). */
-export const NLB_SERVICE_ANNOTATIONS: Record<string, string> = { ...LOAD_BALANCER_SERVICE_ANNOTATIONS.eks };
 
 /**
  * How EKS scales its nodes: cluster-autoscaler on the node groups' Auto Scaling groups, or
