@@ -93,9 +93,17 @@ export const workloadRoles = (run: ProgramRun) =>
 export const podIdentitySettings = prodSettings;
 export const irsaSettings = prodWith({ workloadIdentity: "irsa" });
 
-/** The cluster run with Pod Identity and with IRSA (one after the other). */
-export async function evaluateMechanisms(): Promise<{ pod: ProgramRun; irsa: ProgramRun }> {
-  const pod = await evaluate(podIdentitySettings);
-  const irsa = await evaluate(irsaSettings);
-  return { pod, irsa };
+let mechanisms: Promise<{ pod: ProgramRun; irsa: ProgramRun }> | undefined;
+
+/**
+ * The cluster run with Pod Identity and with IRSA (one after the other), evaluated once for every
+ * test file that reads them.
+ */
+export function evaluateMechanisms(): Promise<{ pod: ProgramRun; irsa: ProgramRun }> {
+  mechanisms ??= (async () => {
+    const pod = await evaluate(podIdentitySettings);
+    const irsa = await evaluate(irsaSettings);
+    return { pod, irsa };
+  })();
+  return mechanisms;
 }

@@ -30,9 +30,15 @@ export const karpenterDev = (extra: Record<string, unknown> = {}): EksSettings =
 export const names = (rs: RecordedResource[]) => rs.map((r) => r.name).sort();
 export const release = (run: ProgramRun, name: string) => run.one(T.release, `-${name}-release`);
 
-/** The dev cluster with Karpenter and with cluster-autoscaler (the same pools otherwise). */
+let devRuns: Promise<[ProgramRun, ProgramRun]> | undefined;
+
+/**
+ * The dev cluster with Karpenter and with cluster-autoscaler (the same pools otherwise), evaluated
+ * once for every test file that reads them.
+ */
 export function evaluateDevRuns(): Promise<[ProgramRun, ProgramRun]> {
-  return Promise.all([evaluate(karpenterDev(), "dev"), evaluate(eksSettings(DEV_EKS, DEV), "dev")]);
+  devRuns ??= Promise.all([evaluate(karpenterDev(), "dev"), evaluate(eksSettings(DEV_EKS, DEV), "dev")]);
+  return devRuns;
 }
 
 export function obj(v: unknown): Record<string, unknown> {
