@@ -7,6 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/**",
+      ".stryker-tmp/**",
+      "reports/**",
       "bin/**",
       "docs/**",
       "**/*.mjs",
