@@ -322,12 +322,11 @@ describe("day-2 volume changes: what is refused", () => {
 });
 
 describe("day-2 volume changes: acknowledging a procedure that is done", () => {
-  const changes = volumeChanges(
-    PROD,
-    changed(PROD, { vault: { dataSize: "20Gi" }, prometheus: { size: "200Gi" } }),
-  );
-
   it("an entry naming the setting and the exact new value lets that change through, only that one", () => {
+    const changes = volumeChanges(
+      PROD,
+      changed(PROD, { vault: { dataSize: "20Gi" }, prometheus: { size: "200Gi" } }),
+    );
     assert.deepEqual(summary(refusedVolumeChanges(changes, ["vault.dataSize=20Gi"])), [
       "prometheus.size: 100Gi -> 200Gi",
     ]);
