@@ -139,12 +139,12 @@ const OVERRIDDEN_BY_VALUES: [string[], (v: unknown) => boolean, string][] = [
   ],
   [
     ["alertmanager", "config", "route"],
-    (v) => v !== undefined,
+    () => true,
     "replaces the routes addons.monitoring.alerting builds; configure routing there only",
   ],
   [
     ["alertmanager", "config", "receivers"],
-    (v) => v !== undefined,
+    () => true,
     "replaces the receivers addons.monitoring.alerting builds; configure receivers there only",
   ],
   [
@@ -273,9 +273,10 @@ export function toAlertingSettings(a: AlertingConfig, secrets: Record<string, st
       }),
     };
   }
+  // Every named secret is set here: secretOf above threw otherwise.
   const ports = Object.values(a.receivers).flatMap((r) => [
-    r.slack && urlPort(secrets[r.slack.urlSecret] ?? ""),
-    r.webhook && urlPort(secrets[r.webhook.urlSecret] ?? ""),
+    r.slack && urlPort(secrets[r.slack.urlSecret]),
+    r.webhook && urlPort(secrets[r.webhook.urlSecret]),
     r.email && smarthostPort(r.email.smarthost),
     r.pagerduty && 443, // events.pagerduty.com (Alertmanager's default pagerduty url)
   ]);

@@ -59,7 +59,7 @@ export const ZONE_IDS = {
 } as const;
 
 type CloudTarget = keyof typeof ZONE_IDS;
-const isCloudTarget = (t: unknown): t is CloudTarget => typeof t === "string" && t in ZONE_IDS;
+const isCloudTarget = (t: string): t is CloudTarget => t in ZONE_IDS;
 
 /** The token services a target without a cloud identity offers (the cluster contract's `dns`). */
 export const TOKEN_TARGETS: Readonly<Record<"doks" | "existing", readonly TokenDnsProvider[]>> = {
@@ -163,11 +163,12 @@ export function dnsTargetProblems(
   secrets: Readonly<Record<string, unknown>> | undefined,
   ingress: IngressView = {},
 ): Problem[] {
+  if (dns === undefined) return [];
   const zones = zonesOf(dns);
   if (zones.length === 0 || typeof target !== "string") return [];
   return [
     ...zoneTargetProblems(target, zones, dns, secrets),
-    ...dnsValuesProblems(dns?.values, { target, provider: dns?.provider }),
+    ...dnsValuesProblems(dns.values, { target, provider: dns.provider }),
     ...ingressHostnameProblems(dns, ingress),
   ];
 }
@@ -177,8 +178,8 @@ export function dnsTargetProblems(
  * controller, and a cluster whose LoadBalancer Services get an address (external-dns's Service
  * source would publish a NodePort Service's node addresses instead).
  */
-function ingressHostnameProblems(dns: DnsView | undefined, ingress: IngressView): Problem[] {
-  if (dns?.ingressHostname === undefined) return [];
+function ingressHostnameProblems(dns: DnsView, ingress: IngressView): Problem[] {
+  if (dns.ingressHostname === undefined) return [];
   const at = ["ingressHostname"];
   if (ingress.enabled === false)
     return [
@@ -199,7 +200,7 @@ function ingressHostnameProblems(dns: DnsView | undefined, ingress: IngressView)
 function zoneTargetProblems(
   target: string,
   zones: { name?: unknown; id?: unknown }[],
-  dns: DnsView | undefined,
+  dns: DnsView,
   secrets: Readonly<Record<string, unknown>> | undefined,
 ): Problem[] {
   if (isCloudTarget(target)) return cloudTargetProblems(target, zones, dns);
@@ -215,22 +216,22 @@ function zoneTargetProblems(
         ],
   );
   const offered = TOKEN_TARGETS[target];
-  if (dns?.provider === undefined && target === "existing") {
+  if (dns.provider === undefined && target === "existing") {
     problems.push({
       path: ["provider"],
       message: `is required on cluster.target existing (no cloud identity): the DNS service of the zones; allowed: ${offered.join(" | ")}`,
     });
   } else if (
     // A value outside TOKEN_DNS_PROVIDERS is the schema's to report.
-    TOKEN_DNS_PROVIDERS.some((p) => p === dns?.provider) &&
-    !offered.some((p) => p === dns?.provider)
+    TOKEN_DNS_PROVIDERS.some((p) => p === dns.provider) &&
+    !offered.some((p) => p === dns.provider)
   ) {
     problems.push({
       path: ["provider"],
       message: `is not offered on cluster.target ${target}; allowed: ${offered.join(" | ")}`,
     });
   }
-  if (dns?.tokenSecret === undefined) {
+  if (dns.tokenSecret === undefined) {
     problems.push({
       path: ["tokenSecret"],
       message:
@@ -249,7 +250,7 @@ function zoneTargetProblems(
 function cloudTargetProblems(
   target: CloudTarget,
   zones: { name?: unknown; id?: unknown }[],
-  dns: DnsView | undefined,
+  dns: DnsView,
 ): Problem[] {
   const ids = ZONE_IDS[target];
   const problems: Problem[] = zones.flatMap((z, i): Problem[] => {
@@ -261,8 +262,8 @@ function cloudTargetProblems(
       : [];
   });
   const noToken = `is only for cluster.target doks or existing: ${target} reaches its DNS through a workload identity; remove it`;
-  if (dns?.provider !== undefined) problems.push({ path: ["provider"], message: noToken });
-  if (dns?.tokenSecret !== undefined) problems.push({ path: ["tokenSecret"], message: noToken });
+  if (dns.provider !== undefined) problems.push({ path: ["provider"], message: noToken });
+  if (dns.tokenSecret !== undefined) problems.push({ path: ["tokenSecret"], message: noToken });
   if (target === "aks") {
     // external-dns's Azure provider manages the zones of one resource group (azure.json `resourceGroup`).
     const groups = [...new Set(zones.map((z) => z.id).filter((id) => typeof id === "string"))];
@@ -284,17 +285,18 @@ export interface Dns01IssuerView {
 
 /** A DNS-01 default issuer needs the ACME e-mail and DNS zones (paths relative to `addons`). */
 export function dns01IssuerProblems(addons: Dns01IssuerView | undefined): Problem[] {
-  const cm = addons?.certManager;
-  const issuer = cm?.defaultIssuer;
-  if (cm?.enabled === false || !DNS01_ISSUERS.some((i) => i === issuer)) return [];
+  if (addons?.certManager === undefined) return [];
+  const cm = addons.certManager;
+  const issuer = cm.defaultIssuer;
+  if (cm.enabled === false || !DNS01_ISSUERS.some((i) => i === issuer)) return [];
   const problems: Problem[] = [];
-  if (cm?.email === undefined) {
+  if (cm.email === undefined) {
     problems.push({
       path: ["certManager", "email"],
       message: `is required for the DNS-01 issuer "${String(issuer)}" (the ACME account e-mail); or choose another certManager.defaultIssuer`,
     });
   }
-  if (zonesOf(addons?.dns).length === 0) {
+  if (zonesOf(addons.dns).length === 0) {
     problems.push({
       path: ["certManager", "defaultIssuer"],
       message: `"${String(issuer)}" solves DNS-01 in addons.dns.zones, which are not set; configure the zones or choose another issuer`,

@@ -13,14 +13,16 @@ import {
   toAlertingSettings,
 } from "../stacks/alerting-config";
 
-type Issue = { path: (string | number)[]; message: string };
+type Issue = { path: (string | number)[]; message: string; code?: string };
 
 /** The issues checkAlertingSecrets adds for `addons` and `secrets`. */
 function issues(addons: unknown, secrets: unknown, profile: "dev" | "prod" = "dev"): Issue[] {
   const out: Issue[] = [];
   const ctx = {
-    addIssue: (i: { path?: (string | number)[]; message?: string }) =>
-      out.push({ path: i.path ?? [], message: i.message ?? "" }),
+    addIssue: (i: { path?: (string | number)[]; message?: string; code?: string }) => {
+      assert.equal(i.code, "custom");
+      out.push({ path: i.path ?? [], message: i.message ?? "" });
+    },
   } as unknown as z.RefinementCtx;
   checkAlertingSecrets(addons, secrets, profile, ctx);
   return out;
@@ -123,6 +125,62 @@ describe("alerting secrets: each reference names a set secret whose value fits",
     const addons = withReceivers({ hook: { webhook: { urlSecret: "hook" } } });
     assert.deepEqual(issues(addons, { hook: 5 }), []);
     assert.deepEqual(issues(addons, { hook: { url: "x" } }), []);
+  });
+});
+
+describe("alerting schema: on partly invalid input", () => {
+  const problems = (a: unknown) => {
+    const r = alertingSchema.safeParse(a);
+    return r.success ? [] : r.error.issues.map((i) => `${i.code} ${i.path.join(".")}: ${i.message}`);
+  };
+  const mail = { to: ["ops@corp.example"], from: "am@corp.example", smarthost: "smtp.corp.example:25" };
+
+  it("a smarthost without port is one problem, an IPv6 one too", () => {
+    assert.deepEqual(
+      problems({ receivers: { m: { email: { ...mail, smarthost: "[2001:1::]" } } }, defaultReceiver: "m" }),
+      [
+        'invalid_format receivers.m.email.smarthost: must be host:port like "smtp.corp.example:587" (Alertmanager needs the port)',
+      ],
+    );
+    assert.deepEqual(
+      problems({
+        receivers: { m: { email: { ...mail, smarthost: "[2001:1::]:25" } } },
+        defaultReceiver: "m",
+      }),
+      [],
+    );
+  });
+
+  it("SMTP authentication and receiver names are custom problems", () => {
+    assert.deepEqual(
+      problems({ receivers: { m: { email: { ...mail, authUsername: "u" } } }, defaultReceiver: "m" }),
+      [
+        "custom receivers.m.email.authPasswordSecret: is required when authUsername is set (SMTP authentication needs both)",
+      ],
+    );
+    assert.deepEqual(
+      problems({ receivers: { "a b": { email: mail } }, defaultReceiver: "a b" }).map((p) => p.split(" ")[0]),
+      ["custom"],
+    );
+  });
+
+  it("a receiver whose only integration is absent has none", () => {
+    assert.deepEqual(problems({ receivers: { m: { slack: undefined } }, defaultReceiver: "m" }), [
+      "custom receivers.m: must set at least one of slack, webhook, email, pagerduty",
+    ]);
+  });
+
+  it("receivers missing or null, a route entry not a string: only the schema's own problem", () => {
+    assert.deepEqual(problems({ defaultReceiver: "m" }), [
+      "invalid_type receivers: Invalid input: expected record, received undefined",
+    ]);
+    assert.deepEqual(problems({ receivers: null, defaultReceiver: "m" }), [
+      "invalid_type receivers: Invalid input: expected record, received null",
+    ]);
+    assert.deepEqual(
+      problems({ receivers: { m: { email: mail } }, routes: { critical: ["m", 5] }, defaultReceiver: "m" }),
+      ["invalid_type routes.critical.1: Invalid input: expected string, received number"],
+    );
   });
 });
 

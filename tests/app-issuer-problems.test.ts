@@ -159,6 +159,12 @@ describe("app issuer problems: the issuer against the host", () => {
     }
     assert.deepEqual(appIssuerProblems({ host: "web.kube-platform.dev", issuer: "selfsigned" }, {}), []);
     assert.deepEqual(
+      appIssuerProblems({ host: "web.kube-platform.dev", issuer: "letsencrypt-prod-dns01" }, undefined).map(
+        (p) => p.message.slice(0, 30),
+      ),
+      ["names a DNS-01 issuer, which e", "names a Let's Encrypt issuer, "],
+    );
+    assert.deepEqual(
       appIssuerProblems(
         { host: "web.kube-platform.dev" },
         { certManager: { defaultIssuer: "letsencrypt-prod" } },

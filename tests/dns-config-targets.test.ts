@@ -6,7 +6,9 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  defaultTxtOwnerId,
   dns01IssuerProblems,
+  dnsSchema,
   dnsTargetProblems,
   ingressHostnameZoneProblems,
   toDnsSettings,
@@ -217,9 +219,47 @@ describe("DNS values: raw values in other forms", () => {
         "values.provider: is set by the platform from cluster.target existing and addons.dns.provider (the DigitalOcean webhook holds the API token); remove it",
       ],
     );
+    assert.deepEqual(
+      dnsValuesProblems(
+        { podLabels: { "azure.workload.identity/use": "true" } },
+        { target: "eks", provider: undefined },
+      ),
+      [],
+    );
+    assert.deepEqual(
+      messages(dnsValuesProblems({ interval: ["1m"] }, { target: "eks", provider: undefined })),
+      [
+        'values.interval: must be a duration in hours, minutes and seconds like "1m", "90s" or "1h30m" (external-dns\'s sync interval; a teardown waits one interval for external-dns)',
+      ],
+    );
     assert.deepEqual(messages(dnsValuesProblems({ provider: 1 }, { target: "gke", provider: undefined })), [
       "values.provider: is set by the platform from cluster.target gke; remove it",
     ]);
+  });
+});
+
+describe("DNS schema and owner id", () => {
+  it("zones default to none; tokenSecret must be a whole key of `secrets`", () => {
+    assert.deepEqual(dnsSchema("sync").parse({}).zones, []);
+    assert.equal(dnsSchema("upsert-only").parse({}).policy, "upsert-only");
+    assert.equal(dnsSchema("sync").parse({ tokenSecret: "dns-token_1" }).tokenSecret, "dns-token_1");
+    for (const bad of ["1token", "token!", "my token", ""]) {
+      const r = dnsSchema("sync").safeParse({ tokenSecret: bad });
+      assert.deepEqual(
+        r.success ? [] : r.error.issues.map((i) => i.message),
+        ["must be a key of `secrets`"],
+        bad,
+      );
+    }
+  });
+
+  it("the readable part: runs of other characters become one '-', none at either end, cut before the hash", () => {
+    const id = (project: string, stack = "s", clusterName = `${project}-${stack}`) =>
+      defaultTxtOwnerId({ project, stack, clusterName });
+    assert.match(id("Kube!!Platform"), /^kube-platform-s-[0-9a-f]{8}$/);
+    assert.match(id("._kube_.", "._dev._"), /^kube_.-._dev-[0-9a-f]{8}$/);
+    assert.match(id(`${"a".repeat(52)}._b`), /^a{52}-[0-9a-f]{8}$/);
+    assert.match(id("!!!", "***"), /^[0-9a-f]{8}$/);
   });
 });
 

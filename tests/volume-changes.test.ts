@@ -39,6 +39,9 @@ describe("volume changes: an unreadable record is not compared", () => {
       { ...PROD, grafana: [] },
       { ...PROD, vault: Object.assign([], DEV_VAULT) },
       { ...PROD, prometheus: Object.assign([], PROD.prometheus) },
+      { ...PROD, prometheus: { size: ["100Gi"], storageClass: "gp3" } },
+      { ...PROD, vault: { ...DEV_VAULT, mode: "raft" } },
+      Object.assign([], PROD),
     ]) {
       assert.deepEqual(
         readVolumeSettings(bad),
