@@ -158,6 +158,9 @@ describe("app issuer problems: the issuer against the host", () => {
       );
     }
     assert.deepEqual(appIssuerProblems({ host: "web.kube-platform.dev", issuer: "selfsigned" }, {}), []);
+    assert.deepEqual(appIssuerProblems({ host: "web.kube-platform.dev", issuer: "letsencrypt-prod" }, {}), [
+      { path: ["issuer"], message },
+    ]);
     assert.deepEqual(
       appIssuerProblems({ host: "web.kube-platform.dev", issuer: "letsencrypt-prod-dns01" }, undefined).map(
         (p) => p.message.slice(0, 30),

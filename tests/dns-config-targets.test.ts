@@ -28,6 +28,7 @@ describe("DNS targets: nothing to check", () => {
     assert.deepEqual(dnsTargetProblems("eks", { zones: "a.dev" }, undefined), []);
     assert.deepEqual(dnsTargetProblems("eks", { zones: [null, "a.dev", 1] }, undefined), []);
     assert.deepEqual(dnsTargetProblems(undefined, { zones: [A] }, undefined), []);
+    assert.deepEqual(dnsTargetProblems(5, { zones: [A], values: { provider: {} } }, undefined), []);
     assert.deepEqual(dnsTargetProblems("kind", { zones: [A], provider: "cloudflare" }, undefined), []);
   });
 });
@@ -50,6 +51,7 @@ describe("DNS targets: the cloud targets", () => {
       'zones.1.id: must be an Azure resource group name (1-90 letters, digits, "_", "-", ".", "(", ")"; not ending in ".")',
     ]);
     assert.deepEqual(dnsTargetProblems("eks", { zones: [{ ...A, id: "Z0123" }] }, {}), []);
+    assert.deepEqual(dnsTargetProblems("gke", { zones: [{ ...A, id: 5 }] }, {}), []);
   });
 
   it("a token service or its secret is refused on each, each at its key", () => {
@@ -308,6 +310,7 @@ describe("DNS settings: typed", () => {
     assert.equal(on("existing", { tokenSecret: "t" }, { t: "tok" })?.token, undefined);
     assert.equal(on("doks", { tokenSecret: "t" }, {})?.token, undefined);
     assert.equal(on("doks", {}, { t: "tok" })?.token, undefined);
+    assert.equal(on("doks", {}, { undefined: "tok" })?.token, undefined);
     assert.equal(on("doks", { ingressHostname: "in.a.dev" }, {})?.ingressHostname, "in.a.dev");
   });
 });
