@@ -80,6 +80,7 @@ describe("automation: the gate's decisions, literally", () => {
   it("urnName and urnType", () => {
     assert.strictEqual(urnName("urn:pulumi:s::p::a:b:C::my-name"), "my-name");
     assert.strictEqual(urnName("no-separator"), "no-separator");
+    assert.strictEqual(urnName("::at-start"), "at-start");
     assert.strictEqual(urnType("urn:pulumi:s::p::a:b:C::n"), "a:b:C");
     assert.strictEqual(urnType("urn:pulumi:s::p::parent:x:P$child:y:C::n"), "child:y:C");
     assert.strictEqual(urnType("no-separator"), "");
@@ -113,6 +114,8 @@ describe("automation: the gate's decisions, literally", () => {
       [{ urn: 'a"b', op: "delete" }],
     );
     assert.deepStrictEqual(pulumiRefusals([diag(`resource ${JSON.stringify(u2)} cannot be deleted`)]), []);
+    // Only errors: the same text as a warning or info is not a refusal.
+    assert.deepStrictEqual(pulumiRefusals([diag(replaceMsg, "warning"), diag(deleteMsg, "info")]), []);
   });
 
   it("replace, create-replacement and delete-replaced are replacements; delete a deletion; others nothing", () => {
@@ -170,6 +173,13 @@ describe("automation: the gate's decisions, literally", () => {
       viaNew.map((f) => [f.type, f.reasons]),
       [[CLUSTER, [CLUSTER_REASON]]],
     );
+    const noOld = findProtectedChanges([
+      pre({ op: "create-replacement", urn: urn(CLUSTER, "d"), type: "", old: null, new: st(CLUSTER, "d") }),
+    ]);
+    assert.deepStrictEqual(
+      noOld.map((f) => [f.type, f.reasons]),
+      [[CLUSTER, [CLUSTER_REASON]]],
+    );
     const none = findProtectedChanges([
       pre({ op: "delete", urn: urn(DEPLOY, "c"), type: "", old: { protect: true }, new: null }),
     ]);
@@ -199,6 +209,16 @@ describe("automation: the gate's decisions, literally", () => {
     ]);
     // No new state seen: the flag is not known to be removed.
     assert.deepStrictEqual(find("replace", true, null), [["replace", ["protect: true"], false]]);
+    // Nor when the step has no `new` at all (absent rather than null).
+    const absent = findProtectedChanges([
+      pre({ op: "replace", urn: urn(DEPLOY, "api"), type: DEPLOY, old: st(DEPLOY, "api", true) }),
+    ]);
+    assert.deepStrictEqual(
+      absent.map((f) => [f.op, f.reasons, f.refusedByPulumi]),
+      [["replace", ["protect: true"], false]],
+    );
+    // A deletion never "removes the flag", whatever new state the step carries.
+    assert.deepStrictEqual(find("delete", true, false), [["delete", ["protect: true"], true]]);
     assert.deepStrictEqual(find("delete", true, null), [["delete", ["protect: true"], true]]);
     assert.deepStrictEqual(find("delete", false, true), [["delete", ["protect: true"], false]]);
     assert.deepStrictEqual(find("replace", false, false), []);

@@ -62,6 +62,10 @@ describe("vault-setup validation: policies, roles and values", () => {
       "setup.json policies[0].paths: missing (expected a non-empty list)",
     ]);
     assert.deepStrictEqual(paths(), ["setup.json policies[0].paths: [] is not allowed: a non-empty list"]);
+    assert.deepStrictEqual(problems({ policies: [{ ...POLICY, name: 5 }], roles: [] }), [
+      "setup.json policies[0].name: 5 is not allowed: a Vault policy name",
+      'setup.json policies[0].name: "" is not allowed: a name starting with "kp-app-"',
+    ]);
   });
 
   it("policy paths: a Vault path of two segments or more, no globs, no . or .. segments", () => {
@@ -70,6 +74,7 @@ describe("vault-setup validation: policies, roles and values", () => {
       [],
     );
     const refused = [
+      ["secret/data/shop/config"],
       "secret",
       "secret/data/..",
       "secret/data/../x",
@@ -160,10 +165,11 @@ describe("vault-setup validation: policies, roles and values", () => {
 
   it("durations as Vault reads them", () => {
     assert.deepStrictEqual(
-      ["0", "45", "45s", "2m", "3h", "1h30m15s", "1h15s", "2m5s"].map(durationSeconds),
-      [0, 45, 45, 120, 10800, 5415, 3615, 125],
+      ["0", "45", "45s", "2m", "3h", "12h", "1h30m15s", "1h15s", "2m5s"].map(durationSeconds),
+      [0, 45, 45, 120, 10800, 43200, 5415, 3615, 125],
     );
-    for (const d of ["1d", "m5", "1.5h", "15 m"]) assert.ok(Number.isNaN(durationSeconds(d)), d);
+    for (const d of ["1d", "m5", "1.5h", "15 m", "1e3", " 5", "+5"])
+      assert.ok(Number.isNaN(durationSeconds(d)), d);
   });
 });
 

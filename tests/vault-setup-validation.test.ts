@@ -138,6 +138,9 @@ describe("vault-setup validation: setup.json key by key", () => {
     assert.deepStrictEqual(problems(init({ holders: ["a", "", "c"] })), [
       'setup.json init.holders: "3 entries" is not allowed: 3 non-empty strings (one per share)',
     ]);
+    assert.deepStrictEqual(problems(init({ pgpKeys: ["bXlr", {}, "bXlr"] })), [
+      'setup.json init.pgpKeys: "3 entries" is not allowed: 3 non-empty strings (one per share)',
+    ]);
     assert.deepStrictEqual(problems(init({ pgpKeys: ["bXlr", 7, "bXlr"] })), [
       'setup.json init.pgpKeys: "3 entries" is not allowed: 3 non-empty strings (one per share)',
     ]);
@@ -172,6 +175,10 @@ describe("vault-setup validation: setup.json key by key", () => {
       assert.deepStrictEqual(problems({ managedPrefix: prefix, policies: [], roles: [] }), [
         `setup.json managedPrefix: ${JSON.stringify(prefix)} is not allowed: a policy name prefix`,
       ]);
+    // A prefix that is not a string checks no name.
+    assert.deepStrictEqual(problems({ managedPrefix: 7 }), [
+      "setup.json managedPrefix: 7 is not allowed: a policy name prefix",
+    ]);
     // Without a valid prefix, names are not checked against it.
     assert.deepStrictEqual(
       problems({ managedPrefix: "", configurator: { ...CONFIGURATOR, policy: "kp-x" } }),

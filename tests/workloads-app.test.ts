@@ -36,6 +36,8 @@ interface Parts {
   dns?: boolean;
   callers?: boolean;
   nsReady?: boolean;
+  /** Catch the App's error and export its message (`error`), keeping what was registered. */
+  refused?: boolean;
 }
 
 /** One App "a" with `raw` (a dev config object) on a platform of stand-ins. */
@@ -67,17 +69,22 @@ function runApp(raw: Obj, p: Parts = {}): Promise<ProgramRun> {
       { metadata: { name: settings.namespace } },
       { provider },
     );
-    const app = new App(
-      "a",
-      {
-        settings,
-        namespace,
-        ctx,
-        callers: p.callers ? [{ name: "front", namespace: "edge" }] : undefined,
-        namespaceReady: p.nsReady ? [d("ns-policies")] : undefined,
-      },
-      undefined,
-    );
+    const args = {
+      settings,
+      namespace,
+      ctx,
+      callers: p.callers ? [{ name: "front", namespace: "edge" }] : undefined,
+      namespaceReady: p.nsReady ? [d("ns-policies")] : undefined,
+    };
+    if (p.refused) {
+      try {
+        new App("a", args);
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+      return { error: "" };
+    }
+    const app = new App("a", args);
     return { url: app.url, serviceHost: app.serviceHost, namespace: app.namespace };
   });
 }
@@ -217,19 +224,21 @@ describe("workloads: one App's objects and their order", () => {
 
   it("refuses before creating anything when the platform lacks what the app needs", async () => {
     const refused = async (raw: Obj, message: RegExp) => {
-      await assert.rejects(() => runApp(raw), message);
+      const r = await runApp(raw, { refused: true });
+      assert.match(String(r.outputs.error), message);
+      assert.deepStrictEqual(names(r), [], "nothing of the app is created");
     };
     await refused(
       { ...APP, host: "web.example.com" },
-      /^Error: app web has a host \(web\.example\.com\) but the platform has/,
+      /^app web has a host \(web\.example\.com\) but the platform has/,
     );
     await refused(
       { ...APP, vault: VAULT },
-      /^Error: app web uses Vault \(apps\[\]\.vault\) but the platform has no Vault/,
+      /^app web uses Vault \(apps\[\]\.vault\) but the platform has no Vault/,
     );
     await refused(
       { ...APP, metrics: { port: 9090 } },
-      /^Error: app web declares metrics \(apps\[\]\.metrics\) but the platform has no monitoring/,
+      /^app web declares metrics \(apps\[\]\.metrics\) but the platform has no monitoring/,
     );
   });
 });
