@@ -186,10 +186,10 @@ const REFUSED_REPLACE = new RegExp(
 );
 const REFUSED_DELETE = new RegExp(String.raw`resource ${QUOTED} cannot be deleted\s+because it is protected`);
 
+/** The URN of a QUOTED match (a JSON string literal: it parses to a string or not at all). */
 function quotedUrn(quoted: string): string {
   try {
-    const urn: unknown = JSON.parse(quoted);
-    return typeof urn === "string" ? urn : "";
+    return JSON.parse(quoted) as string;
   } catch {
     return "";
   }
