@@ -371,6 +371,7 @@ describe("eks-pod-identity-trust and eks-pod-identity-agent over associations", 
         `mandatory ${ASSOC} vault-pia: disableSessionTags is true: the role's session-tag conditions cannot match`,
         `mandatory ${ASSOC} vault-pia: vault-server: role bad-role: the role's trust does not allow pods.eks.amazonaws.com`,
         `mandatory ${ADDON} ebs: ebs-csi-controller-sa: role bad-role: the role's trust does not allow pods.eks.amazonaws.com`,
+        `mandatory ${ADDON} ebs: its ServiceAccount: role bad-role: the role's trust does not allow pods.eks.amazonaws.com`,
       ],
     );
     assert.deepStrictEqual(
