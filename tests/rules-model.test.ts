@@ -241,7 +241,7 @@ describe("evaluation: ruleIsActive, violationOf, runRules, evaluate", () => {
       ...resourceRule,
       id: "applies-throws",
       appliesTo: () => {
-        throw "odd"; // eslint-disable-line @typescript-eslint/only-throw-error
+        throw "odd";
       },
     };
     const stackThrows: StackRule = {
