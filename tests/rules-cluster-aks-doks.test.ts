@@ -206,6 +206,10 @@ describe("DOKS cluster rules", () => {
       "maintenancePolicy.day is 1",
       "maintenancePolicy.startTime is 1200",
     ]);
+    assert.deepStrictEqual(mw(["any"], ["12:00"]), [
+      'maintenancePolicy.day is ["any"]',
+      'maintenancePolicy.startTime is ["12:00"]',
+    ]);
     for (const t of ["x12:00", "12:00x", "12:60", "9:00"])
       assert.deepStrictEqual(mw("any", t), [`maintenancePolicy.startTime is "${t}"`], t);
     assert.deepStrictEqual(check(doksMaintenanceWindow, {}, DOKS), [
@@ -304,6 +308,11 @@ describe("node-pool-autoscaling on every cloud", () => {
     assert.deepStrictEqual(sc({ minSize: 2, desiredSize: 3, maxSize: 3 }), [notIgnored]);
     assert.deepStrictEqual(sc({ minSize: 2, desiredSize: 2, maxSize: 3 }), [notIgnored]);
     assert.deepStrictEqual(sc({ minSize: 2, maxSize: 2 }), []);
+    assert.deepStrictEqual(
+      sc({ minSize: 2, desiredSize: 1, maxSize: 2 }),
+      [notIgnored],
+      "min = max but not desired",
+    );
     assert.deepStrictEqual(sc({}), ["min/max not set (min undefined, max undefined)"]);
   });
 

@@ -97,6 +97,11 @@ describe("eks-pod-identity-trust: podIdentityTrustProblems on one role", () => {
     assert.deepStrictEqual(podIdentityTrustProblems("{not json", SA), none);
     assert.deepStrictEqual(podIdentityTrustProblems('"a string"', SA), none);
     assert.deepStrictEqual(podIdentityTrustProblems(42, SA), none);
+    assert.deepStrictEqual(
+      podIdentityTrustProblems([doc(podStatement())], SA),
+      none,
+      "an array is no document",
+    );
   });
 
   it("refuses a Pod Identity statement missing an action, widened, or with conditions unpinned or wrong", () => {
@@ -168,6 +173,15 @@ describe("eks-pod-identity-trust: podIdentityTrustProblems on one role", () => {
       ),
       [other('{"Federated":"arn:aws:iam::123:oidc-provider/x"}')],
     );
+    for (const arn of [`x${OIDC_ARN}`, `${OIDC_ARN}\nx`])
+      assert.deepStrictEqual(
+        problems(
+          podStatement(),
+          withIrsa((s) => (s.Principal = { Federated: arn })),
+        ),
+        [other(JSON.stringify({ Federated: arn }))],
+        arn,
+      );
     assert.deepStrictEqual(
       problems(
         podStatement(),
@@ -243,6 +257,7 @@ describe("eks-pod-identity-trust: podIdentityTrustProblems on one role", () => {
       "system:serviceaccount:default:vault-server",
       "system:serviceaccount:vault:vault-server:x",
       "vault:vault-server",
+      "evil:system:serviceaccount:vault:vault-server",
     ])
       assert.deepStrictEqual(
         problems(
@@ -338,11 +353,13 @@ describe("eks-pod-identity-trust and eks-pod-identity-agent over associations", 
 
   it("podIdentityAssociationsOf: own associations and an add-on's", () => {
     assert.deepStrictEqual(
-      podIdentityAssociationsOf([assoc({}), addon, agent, role]).map((a) => [
-        a.resource.name,
-        a.serviceAccount,
-        a.namespace,
-      ]),
+      podIdentityAssociationsOf([
+        assoc({}),
+        addon,
+        agent,
+        role,
+        res("aws:eks/cluster:Cluster", "c", { podIdentityAssociations: [{ serviceAccount: "x" }] }),
+      ]).map((a) => [a.resource.name, a.serviceAccount, a.namespace]),
       [
         ["vault-pia", "vault-server", "vault"],
         ["ebs", "ebs-csi-controller-sa", undefined],

@@ -116,6 +116,7 @@ describe("EKS cluster rules: exact messages, both ways", () => {
     assert.deepStrictEqual(kubernetesMinor("1.34"), [1, 34]);
     assert.deepStrictEqual(kubernetesMinor("v1.32.2-eks-abc"), [1, 32]);
     assert.deepStrictEqual(kubernetesMinor(2.1), [2, 1]);
+    assert.deepStrictEqual(kubernetesMinor("10.5"), [10, 5]);
     assert.strictEqual(kubernetesMinor("latest"), undefined);
     assert.strictEqual(kubernetesMinor("x1.34"), undefined);
     assert.strictEqual(kubernetesMinor(undefined), undefined);
@@ -324,6 +325,11 @@ describe("EKS stack rules: IRSA, the node autoscaler, Karpenter's interruption h
         rule("aws.health", ["EC2 Capacity Reservation Instance Interruption Warning"]),
         res("aws:cloudwatch/eventRule:EventRule", "bad", { eventPattern: "{not json" }),
         res("aws:cloudwatch/eventRule:EventRule", "arr", { eventPattern: "[1]" }),
+        res("aws:cloudwatch/eventRule:EventRule", "null", { eventPattern: "null" }),
+        res("aws:cloudwatch/eventRule:EventRule", "none", { eventPattern: null }),
+        // Not an EventBridge rule: its pattern does not count.
+        { ...rules[1], type: "aws:cloudwatch/eventTarget:EventTarget" },
+        { ...rules[3], type: "aws:cloudwatch/eventTarget:EventTarget" },
       ]),
       [
         `${prefix}no EventBridge rule for "EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation", "EC2 Capacity Reservation Instance Interruption Warning"`,
@@ -387,7 +393,8 @@ describe("Karpenter's objects: IMDSv2, volume encryption, NodePools after the CR
     assert.deepStrictEqual(
       stack(eksKarpenterNodePools, [
         res(RELEASE, "other", { chart: "karpenter" }, { urn: "urn:k" }),
-        nodeClass("general", ["urn:k"]),
+        res("kubernetes:core/v1:ConfigMap", "cm", { chart: "karpenter-crd" }, { urn: "urn:cm" }),
+        nodeClass("general", ["urn:k", "urn:cm"]),
         nodePool("spot", []),
       ]),
       [

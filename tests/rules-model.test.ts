@@ -405,5 +405,10 @@ describe("readers of loosely typed inputs", () => {
     assert.ok(!isIgnored(x, "agentPoolProfiles"), "a child entry does not cover its parent");
     assert.ok(!isIgnored(r("t", "n"), "scalingConfig"));
     assert.ok(isIgnored({ ...r("t", "n"), options: { ignoreChanges: [".a[0]"] } }, "a.0"));
+    const ig = (entry: string, path: string) =>
+      isIgnored({ ...r("t", "n"), options: { ignoreChanges: [entry] } }, path);
+    assert.ok(ig("pools[12].count", "pools.12.count"));
+    assert.ok(!ig("pools[12].count", "pools[1].count"));
+    assert.ok(!ig("pools[*]", "pools"), "a wildcard child entry does not cover its parent");
   });
 });
