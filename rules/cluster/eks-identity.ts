@@ -166,7 +166,6 @@ export const eksPodIdentityTrust = defineStackRule({
   id: "eks-pod-identity-trust",
   scannerIds: [],
   description: `a Pod Identity association's role trusts ${POD_IDENTITY_PRINCIPAL} (sts:AssumeRole, sts:TagSession) for its cluster, namespace and ServiceAccount only (session-tag conditions), and nobody else but IRSA for the same ServiceAccount (sub and aud conditions)`,
-  severity: "mandatory",
   area: "cluster",
   types: [POD_IDENTITY_ASSOCIATION, EKS_ADDON, IAM_ROLE],
   check(all, _ctx, v) {
@@ -196,7 +195,6 @@ export const eksPodIdentityAgent = defineStackRule({
   id: "eks-pod-identity-agent",
   scannerIds: [],
   description: `Pod Identity associations come with the ${POD_IDENTITY_AGENT_ADDON} add-on (without its agent on the nodes no pod gets their credentials)`,
-  severity: "mandatory",
   area: "cluster",
   types: [POD_IDENTITY_ASSOCIATION, EKS_ADDON],
   check(all, _ctx, v) {

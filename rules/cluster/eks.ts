@@ -159,7 +159,6 @@ export const eksIrsa = defineStackRule({
   scannerIds: [],
   description:
     "every EKS cluster has an IAM OIDC provider for IRSA (audience sts.amazonaws.com), or the EKS Pod Identity agent add-on",
-  severity: "mandatory",
   area: "cluster",
   types: [EKS_CLUSTER, OIDC_PROVIDER, EKS_ADDON],
   check(all, _ctx, v) {
@@ -185,7 +184,6 @@ export const eksNodeAutoscaler = defineStackRule({
   scannerIds: [],
   description:
     "EKS managed node groups do not scale by themselves: a cluster-autoscaler (or Karpenter) Helm release is installed",
-  severity: "mandatory",
   area: "cluster",
   types: [EKS_NODE_GROUP, HELM_RELEASE, EKS_CLUSTER],
   check(all, _ctx, v) {
@@ -243,7 +241,6 @@ export const eksKarpenterInterruption = defineStackRule({
   scannerIds: [],
   description:
     "a Karpenter release has its interruption handling: an SQS queue, its queue policy and an EventBridge rule for every interruption event of Karpenter's CloudFormation template",
-  severity: "mandatory",
   area: "cluster",
   types: [HELM_RELEASE, SQS_QUEUE, SQS_QUEUE_POLICY, EVENT_RULE],
   check(all, _ctx, v) {

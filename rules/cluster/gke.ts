@@ -108,7 +108,8 @@ export const gkeMasterAuthorizedNetworks = clusterRule({
     const cidrs = recs(get(man, "cidrBlocks")).map((b) => String(b.cidrBlock ?? ""));
     const privateEndpoint = isTrue(get(inputs, "privateClusterConfig.enablePrivateEndpoint"));
     const out: string[] = [];
-    if (!privateEndpoint && (man === undefined || man === null || cidrs.length === 0))
+    // No config (undefined / null) has no cidrBlocks either.
+    if (!privateEndpoint && cidrs.length === 0)
       out.push("public endpoint without masterAuthorizedNetworksConfig cidrBlocks");
     const open = openCidrs(cidrs);
     if (open.length) out.push(`master authorized networks include ${open.join(", ")}`);

@@ -55,7 +55,6 @@ export const eksKarpenterNodePools = defineStackRule({
   scannerIds: [],
   description:
     "Karpenter's NodePools and EC2NodeClasses are created after the karpenter-crd release (their CRDs), and each NodePool's nodeClassRef names an EC2NodeClass of the stack",
-  severity: "mandatory",
   area: "cluster",
   types: [KARPENTER_NODE_POOL, KARPENTER_NODE_CLASS, HELM_RELEASE],
   check(all, _ctx, v) {
