@@ -254,6 +254,7 @@ describe("node pools: names, counts and sizes at their boundaries", () => {
         { path: [2, "minNodes"], message: "must be ≤ maxNodes (4)", rule: "size", subject: "a" },
       ],
     );
+    assert.deepEqual(nodePoolsProblems([pool("user-pool", 1, 2)]), [], "DNS-label names by default");
     assert.deepEqual(nodePoolsProblems([pool("user-pool", 1, 2)], "aks"), [
       { path: [0, "name"], message: AKS_POOL_NAME_FORMAT, rule: "name", subject: "user-pool" },
     ]);

@@ -21,3 +21,9 @@ export function parsedSection(profile: Profile, cluster: Record<string, unknown>
   assert.deepEqual(problems, [], problems.join("\n"));
   return clusterSchema(profile, "kp-test").parse(cluster) as Record<string, unknown>;
 }
+
+/** The zod issue codes of a section's problems, in order (the cross-field checks add "custom" ones). */
+export function sectionIssueCodes(profile: Profile, cluster: Record<string, unknown>): string[] {
+  const r = clusterSchema(profile, "kp-test").safeParse(cluster);
+  return r.success ? [] : r.error.issues.map((i) => i.code);
+}
