@@ -78,6 +78,34 @@ describe("formatIssues: one line per issue", () => {
     assert.strictEqual(fits, `r: got "${"x".repeat(78)}"; is refused`);
   });
 
+  it("a key failing two checks names both; a custom message mentioning the generic one is kept", () => {
+    const m = z.record(
+      z
+        .string()
+        .min(3, "is short")
+        .regex(/^[a-z]+$/, "must be lowercase"),
+      z.number(),
+    );
+    assert.deepStrictEqual(lines(z.strictObject({ m }), { m: { A: 1 } }), [
+      'm.A: the key "A" is invalid; it is short; must be lowercase',
+    ]);
+    const t = z.strictObject({
+      a: z.string().min(3, "is Too small for a name"),
+      b: z.string().max(1, "is Too big for a name"),
+    });
+    assert.deepStrictEqual(lines(t, { a: "x", b: "xy" }), [
+      'a: got "x"; is Too small for a name',
+      'b: got "xy"; is Too big for a name',
+    ]);
+  });
+
+  it("a custom issue under a null value names the key only", () => {
+    const s = z.strictObject({ a: z.null() }).superRefine((_v, ctx) => {
+      ctx.addIssue({ code: "custom", path: ["a", "b"], message: "is needed" });
+    });
+    assert.deepStrictEqual(lines(s, { a: null }), ["a.b: is needed"]);
+  });
+
   it("a custom issue with no value at its path names the key only", () => {
     const s = z.strictObject({ a: z.number().optional() }).superRefine((_v, ctx) => {
       ctx.addIssue({ code: "custom", path: ["b"], message: "is needed with a" });
@@ -195,6 +223,12 @@ describe("allowedKeysAt", () => {
     assert.deepStrictEqual(allowedKeysAt(A, { d: { k: "z" } }, ["d"]), ["k", "p"]);
     assert.deepStrictEqual(allowedKeysAt(A, { d: "q" }, ["d"]), ["k", "p"]);
     assert.deepStrictEqual(allowedKeysAt(A, { u: { second: 1 } }, ["u"]), ["first"]);
+    assert.deepStrictEqual(allowedKeysAt(A, { d: null }, ["d"]), ["k", "p"]);
+    const multi = z.discriminatedUnion("k", [
+      z.strictObject({ k: z.literal("a"), a: z.number() }),
+      z.strictObject({ k: z.literal(["b", "c"]), bc: z.number() }),
+    ]);
+    assert.deepStrictEqual(allowedKeysAt(multi, { k: "c" }, []), ["bc", "k"]);
   });
 
   it("nothing past a leaf or an unknown key", () => {

@@ -40,7 +40,7 @@ describe("validation: the minimum Kubernetes minor", () => {
   });
 
   it("a malformed version gets only the format line", () => {
-    for (const v of ["1.3", "1.100", "v1.32", "1.32.1", "2.32", " 1.32"]) {
+    for (const v of ["1.3", "1.100", "v1.32", "1.32.1", "2.32", " 1.32", "v1.10", "1.10.1"]) {
       assert.deepStrictEqual(lines(kubernetesVersion, v), [`: got ${JSON.stringify(v)}; ${MINOR}`], v);
     }
   });
@@ -128,6 +128,23 @@ describe("validation: pure rules as refinements", () => {
       .superRefine(checkedBy(rule))
       .refine(() => false, "later");
     assert.deepStrictEqual(lines(t, "bad"), ["x: is bad", ': got "bad"; later']);
+  });
+});
+
+describe("validation: issue codes", () => {
+  it("the CIDR and pure-rule issues are custom issues", () => {
+    for (const [schema, v] of [
+      [cidr(), "x"],
+      [cidr(), "10.0.0.1/16"],
+      [cidr(16, 16), "10.0.0.0/8"],
+      [z.string().superRefine((_v, ctx) => report(ctx, [{ path: [], message: "no" }])), "a"],
+    ] as const) {
+      assert.deepStrictEqual(
+        schema.safeParse(v).error?.issues.map((i) => i.code),
+        ["custom"],
+        v,
+      );
+    }
   });
 });
 
