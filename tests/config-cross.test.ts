@@ -216,7 +216,8 @@ describe("config: an existing cluster's kubeconfig", () => {
     try {
       const cfg = parseConfig({ cluster: { ...EXISTING, kubeconfigPath: file } }, ctx);
       assert.ok(cfg.cluster.target === "existing");
-      assert.strictEqual(await new Promise((r) => cfg.cluster.kubeconfig.apply(r)), KC);
+      const kubeconfig = cfg.cluster.kubeconfig;
+      assert.strictEqual(await new Promise((r) => kubeconfig.apply(r)), KC);
       const read: string[] = [];
       const injected = parseConfig(
         { cluster: { ...EXISTING, kubeconfigPath: "~/kube" } },
@@ -224,7 +225,8 @@ describe("config: an existing cluster's kubeconfig", () => {
       );
       assert.ok(injected.cluster.target === "existing");
       assert.deepStrictEqual(read, ["~/kube"]);
-      assert.strictEqual(await new Promise((r) => injected.cluster.kubeconfig.apply(r)), "injected");
+      const injectedKubeconfig = injected.cluster.kubeconfig;
+      assert.strictEqual(await new Promise((r) => injectedKubeconfig.apply(r)), "injected");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -198,7 +198,7 @@ describe("allowedKeysAt", () => {
       .strictObject({ p: z.number() })
       .transform((v) => v)
       .optional(),
-    pre: z.strictObject({ q: z.number() }).prefault({}).nullable(),
+    pre: z.strictObject({ q: z.number().optional() }).prefault({}).nullable(),
     u: z.union([z.strictObject({ first: z.number() }), z.strictObject({ second: z.number() })]).optional(),
     d: z
       .discriminatedUnion("k", [

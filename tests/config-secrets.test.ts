@@ -118,7 +118,8 @@ describe("config secret values reach the settings as Pulumi secrets", () => {
     const cfg = parseConfig({ cluster: { target: "existing" }, kubeconfig: KUBECONFIG }, ctx);
     assert.ok(cfg.cluster.target === "existing");
     assert.strictEqual(await pulumi.isSecret(cfg.cluster.kubeconfig), true);
-    const value = await new Promise((resolve) => cfg.cluster.kubeconfig.apply(resolve));
+    const kubeconfig = cfg.cluster.kubeconfig;
+    const value = await new Promise((resolve) => kubeconfig.apply(resolve));
     assert.strictEqual(value, KUBECONFIG);
     assert.strictEqual("kubeconfigPath" in cfg.cluster, false);
   });
