@@ -97,6 +97,8 @@ describe("ingress Service checks on raw config", () => {
     assert.deepStrictEqual(ingressAnnotationProblems("doks", { serviceAnnotations: { [lb]: "nlb" } }), []);
     assert.deepStrictEqual(ingressAnnotationProblems("kind", { serviceAnnotations: { [lb]: "nlb" } }), []);
     assert.deepStrictEqual(ingressAnnotationProblems(undefined, { serviceAnnotations: { [lb]: "nlb" } }), []);
+    // Not a string: no target's table, even one whose text is a target's name.
+    assert.deepStrictEqual(ingressAnnotationProblems(["eks"], { serviceAnnotations: { [lb]: "nlb" } }), []);
     assert.deepStrictEqual(ingressAnnotationProblems("eks", undefined), []);
     assert.deepStrictEqual(ingressAnnotationProblems("eks", {}), []);
   });
@@ -120,14 +122,16 @@ describe("ingress Service checks on raw config", () => {
 });
 
 describe("existing cluster section", () => {
-  const schema = existingClusterSchema("local");
+  // Built in each test (not in the describe body), so that per-test coverage sees the schema's mutants.
   const lines = (c: object) => {
+    const schema = existingClusterSchema("local");
     const data = { target: "existing", ...c };
     const r = schema.safeParse(data);
     return r.success ? [] : formatIssues(r.error.issues, data, schema);
   };
 
   it("defaults: storage class standard, addresses of kind ip", () => {
+    const schema = existingClusterSchema("local");
     const c = schema.parse({ target: "existing" });
     assert.deepStrictEqual(
       [c.defaultStorageClass, c.loadBalancerAddressKind, c.clusterName],
@@ -146,7 +150,10 @@ describe("existing cluster section", () => {
     assert.deepStrictEqual(lines({ ingressNodePorts: { http: 30080, https: 30080 } }), [
       "ingressNodePorts.https: got 30080; must differ from ingressNodePorts.http (30080): one Service cannot use a node port twice",
     ]);
-    const r = schema.safeParse({ target: "existing", ingressNodePorts: { http: 30080, https: 30080 } });
+    const r = existingClusterSchema("local").safeParse({
+      target: "existing",
+      ingressNodePorts: { http: 30080, https: 30080 },
+    });
     assert.strictEqual(r.error?.issues[0].code, "custom");
     assert.deepStrictEqual(lines({ ingressNodePorts: { http: "a", https: "a" } }), [
       'ingressNodePorts.http: got "a"; expected number',
