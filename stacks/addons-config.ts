@@ -199,6 +199,8 @@ export function addonsSchema(profile: Profile) {
     })
     .superRefine(
       (a, ctx) => {
+        // Runs on invalid input too (`when`): `addons: null` has only its type problem.
+        if (!a) return;
         report(ctx, dns01IssuerProblems(a));
         report(ctx, ingressValuesProblems(a.ingress), ["ingress"]);
         const cm = a.certManager;

@@ -191,6 +191,8 @@ export function appSchema(profile: Profile) {
     })
     .superRefine(
       (a, ctx) => {
+        // Runs on invalid input too (`when`): an entry that is not an object has only its type problem.
+        if (!a) return;
         const issue = (path: PropertyKey[], message: string) =>
           ctx.addIssue({ code: "custom", path, message });
         if (
@@ -225,7 +227,7 @@ export function appSchema(profile: Profile) {
             issue(["secretEnv", key], "is also set in env; set it in one place only");
         }
         (a.egress ?? []).forEach((e, i) => {
-          if ((e.cidr === undefined) === (e.namespace === undefined)) {
+          if (e && (e.cidr === undefined) === (e.namespace === undefined)) {
             issue(["egress", i], "must set exactly one of cidr or namespace");
           }
         });
@@ -262,6 +264,8 @@ export function appsSchema(profile: Profile) {
     .default([])
     .superRefine(
       (apps, ctx) => {
+        // Runs on invalid input too (`when`): `apps` that is not a list has only its type problem.
+        if (!Array.isArray(apps)) return;
         const seen = new Set<string>();
         apps.forEach((a, i) => {
           if (typeof a?.name !== "string") return;

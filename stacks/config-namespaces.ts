@@ -43,7 +43,8 @@ export function splitConfigKey(key: string): { namespace: string; name: string }
 
 /** Whether `namespace` looks like a mistyped `project` (case and separators aside, or a couple of edits). */
 export function isNearMissNamespace(namespace: string, project: string): boolean {
-  if (namespace === project || PROVIDER_NAMESPACES.has(namespace)) return false;
+  // closest() never answers the word itself: the project's own namespace is no near miss.
+  if (PROVIDER_NAMESPACES.has(namespace)) return false;
   return closest(namespace, [project]) === project;
 }
 
