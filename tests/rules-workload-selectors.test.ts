@@ -194,6 +194,11 @@ describe("k8s-prod-replicas and its HPA lookup", () => {
 
   it("a Deployment without metadata.name has no HPA (Pulumi auto-names it)", () => {
     const unnamed = workload("Deployment", { name: "", replicas: 1 });
+    const noTarget = hpa(3);
+    delete (noTarget.inputs.spec as { scaleTargetRef: Record<string, unknown> }).scaleTargetRef.name;
+    assert.deepStrictEqual(messages([unnamed, noTarget], PROD), [
+      "k8s-prod-replicas mandatory kubernetes:apps/v1:Deployment shop-: replicas is 1; prod needs at least 2",
+    ]);
     assert.deepStrictEqual(messages([unnamed, hpa(3, { name: "" })], PROD), [
       "k8s-prod-replicas mandatory kubernetes:apps/v1:Deployment shop-: replicas is 1; prod needs at least 2",
     ]);
@@ -305,6 +310,17 @@ describe("k8s-network-policy-coverage", () => {
     const w = workload("Deployment");
     assert.deepStrictEqual(npMessages([w, policy({})]), []);
     assert.deepStrictEqual(npMessages([w, policy(undefined)]), []);
+  });
+
+  it("a workload and a policy without a namespace are both in default", () => {
+    const w = workload("Deployment");
+    delete (w.inputs.metadata as Record<string, unknown>).namespace;
+    const p = policy({});
+    delete (p.inputs.metadata as Record<string, unknown>).namespace;
+    assert.deepStrictEqual(npMessages([w, p]), []);
+    assert.deepStrictEqual(npMessages([w, policy({})]), [
+      'k8s-network-policy-coverage mandatory kubernetes:apps/v1:Deployment shop-web: no NetworkPolicy in namespace default selects pods labelled {"app":"web","tier":"front"}',
+    ]);
   });
 
   it("names the default namespace and the labels; non-workloads need nothing", () => {
