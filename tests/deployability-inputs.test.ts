@@ -158,6 +158,14 @@ describe("security-group port ranges (coversTcp) and the EKS deployer path", () 
       hits(deployApiReachable, [eks, sg, attachment(tgw), route({ natGatewayId: "nat-1" })]),
       ["aws:eks/cluster:Cluster kp-eks"],
     );
+    const noCidr = {
+      ...sg,
+      inputs: { ...sg.inputs, cidrIpv4: undefined, referencedSecurityGroupId: "sg-1" },
+    };
+    const noDestination = res("aws:ec2/route:Route", "kp-route", { transitGatewayId: tgw });
+    assert.deepStrictEqual(hits(deployApiReachable, [eks, noCidr, attachment(tgw), noDestination]), [
+      "aws:eks/cluster:Cluster kp-eks",
+    ]);
     assert.deepStrictEqual(
       hits(deployApiReachable, [eks, sg, attachment(), route({ transitGatewayId: tgw })]),
       ["aws:eks/cluster:Cluster kp-eks"],
