@@ -212,6 +212,16 @@ describe("pod templates: the reader and the rule builder", () => {
     assert.strictEqual(isWorkload(svc), false);
     assert.strictEqual(kindOf({ type: "kubernetes:batch/v1:CronJob" }), "CronJob");
     assert.strictEqual(kindOf({ type: "Plain" }), "Plain");
+    assert.deepStrictEqual(workloadTypes(), [
+      "kubernetes:core/v1:Pod",
+      "kubernetes:core/v1:ReplicationController",
+      "kubernetes:apps/v1:Deployment",
+      "kubernetes:apps/v1:StatefulSet",
+      "kubernetes:apps/v1:DaemonSet",
+      "kubernetes:apps/v1:ReplicaSet",
+      "kubernetes:batch/v1:Job",
+      "kubernetes:batch/v1:CronJob",
+    ]);
     assert.deepStrictEqual(
       workloadTypes((k) => k.startsWith("Replica")),
       ["kubernetes:core/v1:ReplicationController", "kubernetes:apps/v1:ReplicaSet"],
