@@ -79,7 +79,7 @@ function eksApiProblems(cluster: ResourceUnderTest, all: ResourceUnderTest[]): s
   const attached = ofType(all, TGW_ATTACHMENT).some((a) => str(a.inputs.transitGatewayId));
   const routed = ofType(all, ROUTE)
     .filter((r) => str(r.inputs.transitGatewayId))
-    .map((r) => String(r.inputs.destinationCidrBlock ?? ""));
+    .map((r) => str(r.inputs.destinationCidrBlock));
   if (attached && sources.some((c) => routed.includes(c))) return [];
   return [
     "the API endpoint is private (cluster.endpointPublicAccess: false) and no deployer network is both routed " +

@@ -10,7 +10,7 @@ function quantity(c: ContainerRef, path: string): string | undefined {
   return typeof v === "number" ? String(v) : str(v);
 }
 
-const resourceRule = (id: string, scannerId: string, path: string, severity: ResourceRule["severity"]) =>
+const resourceRule = (id: string, scannerId: string, path: string, severity?: ResourceRule["severity"]) =>
   workloadRule({
     id,
     scannerIds: [scannerId],
@@ -19,11 +19,11 @@ const resourceRule = (id: string, scannerId: string, path: string, severity: Res
     perContainer: (c) => (quantity(c, path) ? undefined : `resources.${path} is not set`),
   });
 
-export const cpuRequest = resourceRule("k8s-cpu-request", "CKV_K8S_10", "requests.cpu", "mandatory");
+export const cpuRequest = resourceRule("k8s-cpu-request", "CKV_K8S_10", "requests.cpu");
 /** Advisory: a CPU limit throttles latency-sensitive apps; the memory limit is what protects the node. */
 export const cpuLimit = resourceRule("k8s-cpu-limit", "CKV_K8S_11", "limits.cpu", "advisory");
-export const memoryRequest = resourceRule("k8s-memory-request", "CKV_K8S_12", "requests.memory", "mandatory");
-export const memoryLimit = resourceRule("k8s-memory-limit", "CKV_K8S_13", "limits.memory", "mandatory");
+export const memoryRequest = resourceRule("k8s-memory-request", "CKV_K8S_12", "requests.memory");
+export const memoryLimit = resourceRule("k8s-memory-limit", "CKV_K8S_13", "limits.memory");
 
 const probeRule = (id: string, scannerId: string, probe: string) =>
   workloadRule({

@@ -7,7 +7,6 @@ export const networkPolicyCoverage = defineStackRule({
   scannerIds: ["CKV2_K8S_6"],
   description:
     "a NetworkPolicy in the workload's namespace selects its pods (empty podSelector, or a selector matching the pod labels)",
-  severity: "mandatory",
   area: "workload",
   types: [...workloadTypes(), NETWORK_POLICY_TYPE],
   check(all, _ctx, v) {

@@ -42,7 +42,6 @@ export const pdbCoverage = defineStackRule({
   scannerIds: [],
   description:
     "a PodDisruptionBudget in the namespace selects the pods of every Deployment / StatefulSet running more than one replica (spec.replicas or HPA minReplicas)",
-  severity: "mandatory",
   area: "workload",
   types: [...workloadTypes((kind) => REPLICATED_KINDS.has(kind)), PDB, HPA],
   check(all, _ctx, v) {
@@ -75,7 +74,6 @@ export const prodReplicas = defineStackRule({
   id: "k8s-prod-replicas",
   scannerIds: [],
   description: `Deployments run at least ${PROD_MIN_REPLICAS} replicas in prod (the HPA's minReplicas when an HPA scales it)`,
-  severity: "mandatory",
   profiles: ["prod"],
   area: "workload",
   types: [...workloadTypes((kind) => kind === "Deployment"), HPA],

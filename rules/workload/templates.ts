@@ -44,7 +44,7 @@ export function isWorkload(r: ResourceUnderTest): boolean {
 
 /** The kind (last segment of the type token): Deployment, CronJob, … */
 export function kindOf(r: Pick<ResourceUnderTest, "type">): string {
-  return r.type.split(":").pop() ?? "";
+  return r.type.slice(r.type.lastIndexOf(":") + 1);
 }
 
 /** The workload type tokens whose kind `kinds` accepts (all when absent), in WORKLOAD_TYPES order. */
