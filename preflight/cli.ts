@@ -1,8 +1,9 @@
 /**
- * `npm run preflight -- --stack prod [--json] [--last-outputs <file>]`: validates a stack's config, evaluates the whole
- * program under mocks (no cloud credentials, no Pulumi CLI), applies the security rules to every
- * registered resource and prints the plan, the DNS record each app host needs (preflight/dns.ts) and
- * the violations.
+ * `npm run preflight -- --stack prod [--json] [--last-outputs <file>] [--cost [--cost-base <file>]]`: validates a
+ * stack's config, evaluates the whole program under mocks (no cloud credentials, no Pulumi CLI), applies the
+ * security rules to every registered resource and prints the plan, the DNS record each app host needs
+ * (preflight/dns.ts) and the violations; with --cost, the monthly cost estimate (preflight/cost/), and
+ * with --cost-base its change against the same stack with another stack file's config.
  *
  * Exit codes (automation/exit-codes.ts): EXIT.success ready; EXIT.policy mandatory violations or
  * refused volume changes; EXIT.usage invalid stack config or bad usage; EXIT.internal a bug.
@@ -17,7 +18,10 @@ import {
   parseVolumeChangesDone,
   volumeChangesDoneError,
 } from "../stacks/volume-changes";
-import { LastDeployment, preflight, renderPlan } from "./plan";
+import { LastDeployment, PreflightResult, preflight, renderPlan } from "./plan";
+import { CostDiff, diffCost, renderCostDiff } from "./cost/diff";
+import { renderStackCost } from "./cost/render";
+import { UnknownRegionError, isAdoptedClusterCost } from "./cost";
 
 export interface PreflightArgs {
   stack: string;
@@ -27,6 +31,10 @@ export interface PreflightArgs {
   lastOutputs?: string;
   /** Refused volume changes whose procedure is done (as KUBE_PLATFORM_VOLUME_CHANGES_DONE). */
   changesDone?: string;
+  /** Print the monthly cost estimate (`cost` in --json); --cost-base implies it. */
+  cost?: boolean;
+  /** Diff mode: a stack file (main's) whose config's estimate the estimate is compared with. */
+  costBase?: string;
 }
 
 /** The exit codes the preflight gives, in the usage's words. */
@@ -39,12 +47,17 @@ const PREFLIGHT_EXITS: [ExitName, string][] = [
 
 export const USAGE = `usage: npm run preflight -- --stack <name> [--file <Pulumi.<stack>.yaml>] [--json]
                          [--last-outputs <file> [--changes-done <setting=value,...>]]
+                         [--cost [--cost-base <stack file>]]
   -s, --stack     the stack (Pulumi.<name>.yaml, or examples/Pulumi.<name>.yaml for the examples)
   --file          a stack config file elsewhere (the stack name still sets the defaults' names)
   --json          print the plan as JSON (for pipelines)
   --last-outputs  the stack's last outputs (pulumi stack output --json > last.json): volume changes
                   Kubernetes cannot make are refused, as pulumi up would
   --changes-done  refused volume changes whose procedure is done (default: $KUBE_PLATFORM_VOLUME_CHANGES_DONE)
+  --cost          print the stack's monthly cost estimate after the plan (offline list prices,
+                  preflight/cost/prices/); it never changes the exit code
+  --cost-base     diff mode (implies --cost): the estimate against the same stack with this stack
+                  file's config (git show origin/main:Pulumi.prod.yaml > main.yaml), per line and in total
   -h, --help      show this help
 exit codes: ${PREFLIGHT_EXITS.map(([name, what]) => `${EXIT[name]} ${what}`).join(", ")}`;
 
@@ -55,25 +68,30 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return argv.some((a) => a === "--help" || a === "-h");
 }
 
-const VALUE_FLAGS: Record<string, keyof Omit<PreflightArgs, "json">> = {
+type ValueFlag = keyof Omit<PreflightArgs, "json" | "cost">;
+
+const VALUE_FLAGS: Record<string, ValueFlag> = {
   "--stack": "stack",
   // As the pipeline driver's (automation/args.ts): `-s NAME`, no `-s=NAME`.
   "-s": "stack",
   "--file": "file",
   "--last-outputs": "lastOutputs",
   "--changes-done": "changesDone",
+  "--cost-base": "costBase",
 };
 
 /** Parses the command line; throws UsageError with what is wrong. */
 export function parseArgs(argv: string[], root = ROOT): PreflightArgs {
-  const given: Partial<Record<keyof Omit<PreflightArgs, "json">, string>> = {};
+  const given: Partial<Record<ValueFlag, string>> = {};
   let json = false;
+  let cost = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.startsWith("--") ? a.indexOf("=") : -1;
     const name = eq < 0 ? a : a.slice(0, eq);
     const field = VALUE_FLAGS[name];
     if (a === "--json") json = true;
+    else if (a === "--cost") cost = true;
     else if (a === "--help" || a === "-h") continue;
     else if (field === undefined) throw new UsageError(`unknown argument ${a}`);
     else if (eq >= 0) given[field] = a.slice(eq + 1);
@@ -83,11 +101,14 @@ export function parseArgs(argv: string[], root = ROOT): PreflightArgs {
       given[field] = v;
     }
   }
-  const { stack, lastOutputs, changesDone } = given;
+  const { stack, lastOutputs, changesDone, costBase } = given;
   let file = given.file;
   if (!stack) throw new UsageError("--stack is required");
   if (file !== undefined && !fs.existsSync(file)) {
     throw new UsageError(`--file ${file}: no such file`);
+  }
+  if (costBase !== undefined && !fs.existsSync(costBase)) {
+    throw new UsageError(`--cost-base ${costBase}: no such file`);
   }
   if (!file) {
     const candidates = [
@@ -105,6 +126,8 @@ export function parseArgs(argv: string[], root = ROOT): PreflightArgs {
     json,
     ...(lastOutputs !== undefined && { lastOutputs }),
     ...(changesDone !== undefined && { changesDone }),
+    ...((cost || costBase !== undefined) && { cost: true }),
+    ...(costBase !== undefined && { costBase }),
   };
 }
 
@@ -134,13 +157,13 @@ export function lastDeploymentOf(
   return { outputs: outputs as Record<string, unknown>, changesDone: done };
 }
 
-/** The stack file, or a UsageError naming it (not YAML, a folder, unreadable). */
-function readStack(file: string): StackDocument {
+/** The stack file, or a UsageError naming it and its flag (not YAML, a folder, unreadable). */
+function readStack(file: string, flag = "--file"): StackDocument {
   try {
     return readStackDocument(file);
   } catch (e) {
     throw new UsageError(
-      `--file ${file}: not readable as a stack file (${e instanceof Error ? e.message : String(e)})`,
+      `${flag} ${file}: not readable as a stack file (${e instanceof Error ? e.message : String(e)})`,
     );
   }
 }
@@ -193,19 +216,24 @@ export async function main(
   let args: PreflightArgs;
   let last: LastDeployment | undefined;
   let doc: StackDocument;
+  let base: StackDocument | undefined;
   try {
     args = parseArgs(argv);
     last = lastDeploymentOf(args);
     doc = readStack(args.file);
+    if (args.costBase !== undefined) base = readStack(args.costBase, "--cost-base");
   } catch (e) {
     if (!(e instanceof UsageError)) return internalError(e, err);
     err(`${e.message}\n${USAGE}\n`);
     return EXIT.usage;
   }
   try {
-    return await report(args, doc, last, out, err, evaluate);
+    return await report(args, doc, base, last, out, err, evaluate);
   } catch (e) {
-    return internalError(e, err);
+    if (!(e instanceof UnknownRegionError)) return internalError(e, err);
+    // A stack in a region the price file lacks: the config is fine, the estimate cannot be made.
+    err(`--cost: ${e.message}\n`);
+    return EXIT.usage;
   }
 }
 
@@ -216,9 +244,49 @@ function internalError(e: unknown, err: (s: string) => void): number {
   return EXIT.internal;
 }
 
+/** The diff mode's outcome: the diff, or why there is none (the base config invalid, a cluster not priced). */
+interface CostChange {
+  diff?: CostDiff;
+  none?: string;
+}
+
+/**
+ * Diff mode: the base stack file's config evaluated as this stack's, both estimates diffed. The
+ * base's verdict is not this run's: only its estimate is used.
+ */
+async function costChangeOf(
+  args: PreflightArgs,
+  base: StackDocument,
+  change: PreflightResult,
+  evaluate: Evaluate,
+): Promise<CostChange | undefined> {
+  const file = args.costBase;
+  if (file === undefined || change.cost === undefined) return undefined;
+  const config = withReadableKubeconfig(base.config, []);
+  const extras = { otherConfig: base.otherConfig, problems: base.problems };
+  let baseResult: PreflightResult;
+  try {
+    baseResult = await evaluate(config, args.stack, undefined, extras, { cost: true });
+  } catch (e) {
+    if (e instanceof UnknownRegionError) return { none: `--cost-base ${file}: ${e.message}: no cost diff` };
+    throw e;
+  }
+  if (baseResult.problems || baseResult.cost === undefined) {
+    const problems = (baseResult.problems ?? []).join("; ");
+    return { none: `--cost-base ${file}: not a valid config for this program (${problems}): no cost diff` };
+  }
+  if (isAdoptedClusterCost(baseResult.cost) || isAdoptedClusterCost(change.cost)) {
+    return {
+      none: `--cost-base ${file}: an adopted cluster (cluster.target existing) is not priced: no cost diff`,
+    };
+  }
+  return { diff: diffCost(baseResult.cost, change.cost) };
+}
+
 async function report(
   args: PreflightArgs,
   doc: StackDocument,
+  base: StackDocument | undefined,
   last: LastDeployment | undefined,
   out: (s: string) => void,
   err: (s: string) => void,
@@ -227,14 +295,15 @@ async function report(
   const notes: string[] = [];
   if (doc.environments.length > 0) notes.push(environmentNote(doc.environments));
   const config = withReadableKubeconfig(doc.config, notes);
-  const result = await evaluate(config, args.stack, last, {
-    otherConfig: doc.otherConfig,
-    problems: doc.problems,
-  });
+  const extras = { otherConfig: doc.otherConfig, problems: doc.problems };
+  const result = await evaluate(config, args.stack, last, extras, { cost: args.cost === true });
+  const change = base ? await costChangeOf(args, base, result, evaluate) : undefined;
+  if (change?.none !== undefined) notes.push(change.none);
   if (args.json) {
     const { environments } = doc;
+    const costDiff = change?.diff && { costBase: args.costBase, costDiff: change.diff };
     out(
-      `${JSON.stringify({ stack: args.stack, file: args.file, environments, notes, ...result }, null, 2)}\n`,
+      `${JSON.stringify({ stack: args.stack, file: args.file, environments, notes, ...result, ...costDiff }, null, 2)}\n`,
     );
     return result.exitCode;
   }
@@ -246,6 +315,8 @@ async function report(
     return result.exitCode;
   }
   out(`${renderPlan(result.plan)}\n`);
+  if (result.cost) out(`\n${renderStackCost(result.cost)}\n`);
+  if (change?.diff) out(`\n${renderCostDiff(change.diff, args.costBase)}\n`);
   return result.exitCode;
 }
 

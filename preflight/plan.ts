@@ -17,6 +17,7 @@ import {
   volumeChanges,
 } from "../stacks/volume-changes";
 import { DnsReport, dnsReportOf, renderDns } from "./dns";
+import { StackCost, costOf } from "./cost";
 
 export interface ReleaseSummary {
   name: string;
@@ -78,6 +79,17 @@ export interface PreflightResult {
   problems?: string[];
   /** What `pulumi up` would log as warnings for this config (the program's pulumi.log.warn), one line each. */
   warnings: string[];
+  /**
+   * The monthly cost estimate (preflight/cost/), with `{ cost: true }` and a valid config only;
+   * informational: the exit code ignores it.
+   */
+  cost?: StackCost;
+}
+
+/** What the preflight computes beyond the plan. */
+export interface PreflightOptions {
+  /** Estimate the stack's monthly cost (throws the price file's UnknownRegionError for a region it has no figures for). */
+  cost?: boolean;
 }
 
 /** What the preflight knows of the stack file beyond the project's config (offline/stacks.ts StackDocument). */
@@ -277,13 +289,15 @@ async function collectingWarnings<T>(warnings: string[], fn: () => Promise<T>): 
 
 /**
  * Evaluates `config` (a stack's project config) for `stack` and builds its plan; with `last` (what
- * the stack last deployed), the volume changes the deployment would refuse are part of it.
+ * the stack last deployed), the volume changes the deployment would refuse are part of it; with
+ * `options.cost`, the stack's monthly cost estimate.
  */
 export async function preflight(
   config: Record<string, unknown>,
   stack: string,
   last?: LastDeployment,
   file: StackFileExtras = {},
+  options: PreflightOptions = {},
 ): Promise<PreflightResult> {
   const warnings: string[] = [];
   const fileProblems = file.problems ?? [];
@@ -308,7 +322,9 @@ export async function preflight(
   );
   const dns = dnsReportOf(cfg);
   if (dns) plan.dns = dns;
-  return { exitCode: exitCodeOf(plan), plan, warnings };
+  const result: PreflightResult = { exitCode: exitCodeOf(plan), plan, warnings };
+  if (options.cost) result.cost = costOf(run, cfg, stack);
+  return result;
 }
 
 /** The human-readable report. */

@@ -29,6 +29,7 @@ import { clusterAutoscalerWithKarpenterProblems } from "./cluster/eks-karpenter"
 import { AppSettings } from "../components/workloads/types";
 import { ALL_RULES } from "../rules";
 import { formatIssues, report } from "./validation";
+import { type CostAssumptions, costSchema } from "./cost-config";
 
 export type { Profile };
 export {
@@ -51,6 +52,8 @@ export interface PlatformConfig {
   waivers: { rule: string; reason: string }[];
   /** What the config accepts but the user should fix (one line each, naming the key); logged once by loadConfig. */
   warnings: string[];
+  /** The monthly usage the offline cost estimate assumes (`cost`, stacks/cost-config.ts); deploys nothing. */
+  cost: CostAssumptions;
 }
 
 /** Top-level keys whose values are secrets: never echoed in error messages. */
@@ -72,6 +75,7 @@ export function platformSchema(profile: Profile, defaultClusterName: string) {
           }),
         )
         .default([]),
+      cost: costSchema,
       kubeconfig: z.string().min(1).optional(),
       secrets: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, "must be a secret name"), z.string()).optional(),
       tags: z
@@ -318,6 +322,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): P
     apps: parsed.data.apps.map((a) => toAppSettings(a, parsed.data.secrets ?? {})),
     waivers: parsed.data.waivers,
     warnings: documentationRangeWarnings(parsed.data.profile, raw.cluster),
+    cost: parsed.data.cost,
   };
 }
 

@@ -773,7 +773,8 @@ describe("automation: the CLI entry point (npm run platform)", function () {
     return { child, done };
   }
 
-  it("SIGTERM to the process cancels the update and exits EXIT.cancelled", async () => {
+  it("SIGTERM to the process cancels the update and exits EXIT.cancelled", async function () {
+    this.timeout(90_000);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "kp-automation-cli-"));
     fs.writeFileSync(
       path.join(dir, "scenario.json"),
@@ -791,8 +792,11 @@ describe("automation: the CLI entry point (npm run platform)", function () {
     };
     const { child, done } = cli(["up", "--stack", "dev", "--json", path.join(dir, "report.json")], env);
     const marker = path.join(dir, "fake-started-up-dev");
-    const until = Date.now() + 15000;
+    // The CLI starts under ts-node: on a loaded machine that takes well over 15 s. A signal sent
+    // before the fake pulumi runs would kill the driver before it handles signals.
+    const until = Date.now() + 45000;
     while (!fs.existsSync(marker) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(fs.existsSync(marker), "the fake pulumi up never started");
     child.kill("SIGTERM");
     const r = await done;
     assert.strictEqual(r.code, EXIT.cancelled, r.stderr);

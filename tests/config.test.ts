@@ -58,7 +58,7 @@ const bad: BadCase[] = [
     { cluster: valid.doks, clsuter: {} },
     [
       /^clsuter: unknown key/,
-      /allowed keys here: addons, apps, cluster, kubeconfig, profile, secrets, tags, waivers/,
+      /allowed keys here: addons, apps, cluster, cost, kubeconfig, profile, secrets, tags, waivers/,
     ],
   ],
   [
