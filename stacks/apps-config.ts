@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ADDON_NAMESPACES } from "../components/addons/namespaces";
-import { VAULT_SETUP } from "../components/addons/vault/names";
+import { VAULT_SETUP, vaultPolicyName } from "../components/addons/vault/names";
 import { ISSUER_NAMES } from "../components/kube/conventions";
 import { AppSettings, EgressRule } from "../components/workloads/types";
 import type { Profile } from "./config";
@@ -282,6 +282,7 @@ export function appsSchema(profile: Profile) {
 /** What the Vault cross-checks read of one app (raw, possibly invalid config). */
 interface VaultAppView {
   name?: unknown;
+  namespace?: unknown;
   vault?: { role?: unknown; secrets?: { path?: unknown; initial?: unknown }[] };
 }
 
@@ -292,9 +293,23 @@ interface VaultAppView {
 function checkVaultRoles(apps: VaultAppView[], ctx: z.RefinementCtx): void {
   const roles = new Map<string, string>();
   const fields = new Map<string, string>();
+  const policies = new Map<string, string>();
   apps.forEach((a, i) => {
     const role = a?.vault?.role;
     const app = typeof a?.name === "string" ? a.name : `apps[${i}]`;
+    if (a?.vault && typeof a.name === "string") {
+      // The Vault policy is named from namespace and app joined by "-" (vaultPolicyName): app c in
+      // namespace a-b and app b-c in namespace a would share one, which the configure Job refuses.
+      const policy = vaultPolicyName(typeof a.namespace === "string" ? a.namespace : a.name, a.name);
+      const first = policies.get(policy);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "name"],
+          message: `its Vault policy name ${policy} is app "${first}"'s too (namespace and name joined by "-"): rename this app or its namespace`,
+        });
+      else policies.set(policy, a.name);
+    }
     if (typeof role === "string") {
       const first = roles.get(role);
       if (first !== undefined) {

@@ -41,6 +41,25 @@ describe("apps config: across apps", () => {
     assert.deepStrictEqual(list([withVault("a", "r", s), withVault("b", "q", s)]), []);
   });
 
+  it("two Vault apps never share a policy name (namespace and name joined by -)", () => {
+    const s = [{ name: "db", path: "secret/data/a" }];
+    const c = { ...withVault("c", "rc", s), namespace: "a-b" };
+    const bc = { ...withVault("b-c", "rbc", s), namespace: "a" };
+    assert.deepStrictEqual(list([c, bc]), [
+      'apps[1].name: got "b-c"; its Vault policy name kp-app-a-b-c is app "c"\'s too (namespace and name joined by "-"): rename this app or its namespace',
+    ]);
+    // The default namespace is the app's name: b-c in b-c and c-b-c in b are both kp-app-b-c-b-c.
+    assert.deepStrictEqual(
+      list([withVault("b-c", "r1", s), { ...withVault("c-b-c", "r2", s), namespace: "b" }]),
+      [
+        'apps[1].name: got "c-b-c"; its Vault policy name kp-app-b-c-b-c is app "b-c"\'s too (namespace and name joined by "-"): rename this app or its namespace',
+      ],
+    );
+    assert.deepStrictEqual(list([c, { ...bc, namespace: "b" }]), []);
+    // Apps without Vault have no policy.
+    assert.deepStrictEqual(list([c, { ...APP, name: "b-c", namespace: "a" }]), []);
+  });
+
   it("an initial value of one path's field is given once", () => {
     const init = (path: string, field: string) => ({ name: "db", path, initial: { [field]: "pw" } });
     assert.deepStrictEqual(
