@@ -5,75 +5,19 @@
 import * as assert from "assert";
 import { diffCost, money, renderCostDiff, signedMoney, signedRange } from "../preflight/cost/diff";
 import type { CostEstimate, CostLine } from "../preflight/cost/types";
+import { CONTROL_PLANE, EKS, NAT_DATA, POOL_GENERAL, VAULT, VAULT_DATA, natLine } from "./helpers/cost-lines";
 
-const EKS = "EksCluster kp-cluster";
-const VAULT = "Vault kp-addons-vault";
 const MONITORING = "Monitoring kp-addons-monitoring";
 
-const controlPlane: CostLine = {
-  component: EKS,
-  resource: "control plane (standard support)",
-  item: "controlPlane:standard",
-  quantity: { min: 730, max: 730 },
-  unit: "hour",
-  unitPrice: 0.1,
-  monthly: { min: 73, max: 73 },
-  source: "https://aws.amazon.com/eks/pricing/",
-};
-/** 3-12 nodes × 730 h = 2190–8760 h at $0.214/h = $468.66–$1,874.64. */
-const pool3: CostLine = {
-  component: EKS,
-  resource: "node pool general: 3-12 × m6i.xlarge",
-  item: "instance:m6i.xlarge",
-  quantity: { min: 2190, max: 8760 },
-  unit: "hour",
-  unitPrice: 0.214,
-  monthly: { min: 468.66, max: 1874.64 },
-  source: "https://aws.amazon.com/ec2/pricing/on-demand/",
-};
 /** 4-12 nodes: 2920 h × $0.214 = $624.88. */
 const pool4: CostLine = {
-  ...pool3,
+  ...POOL_GENERAL,
   resource: "node pool general: 4-12 × m6i.xlarge",
   quantity: { min: 2920, max: 8760 },
   monthly: { min: 624.88, max: 1874.64 },
 };
-/** One NAT gateway: 730 h × $0.048 = $35.04. */
-const nat = (name: string): CostLine => ({
-  component: EKS,
-  resource: `NAT gateway ${name}`,
-  item: "natGateway",
-  quantity: { min: 730, max: 730 },
-  unit: "hour",
-  unitPrice: 0.048,
-  monthly: { min: 35.04, max: 35.04 },
-  source: "https://aws.amazon.com/vpc/pricing/",
-});
-/** 100 GiB × $0.048 = $4.80. */
-const natData: CostLine = {
-  component: EKS,
-  resource: "NAT gateway data processed",
-  item: "natGateway:data",
-  quantity: { min: 100, max: 100 },
-  unit: "GiB",
-  unitPrice: 0.048,
-  monthly: { min: 4.8, max: 4.8 },
-  source: "https://aws.amazon.com/vpc/pricing/",
-  assumption: "100 GiB/month processed (cost.natDataGiB)",
-};
-/** 3 × 10 GiB × $0.088 = $2.64. */
-const vaultData: CostLine = {
-  component: VAULT,
-  resource: "Vault data volume × 3",
-  item: "disk:gp3",
-  quantity: { min: 30, max: 30 },
-  unit: "GiB-month",
-  unitPrice: 0.088,
-  monthly: { min: 2.64, max: 2.64 },
-  source: "https://aws.amazon.com/ebs/pricing/",
-};
 /** 50 GiB × $0.088 = $4.40. */
-const prometheus: CostLine = { ...vaultData, component: MONITORING, resource: "Prometheus volume × 1" };
+const prometheus: CostLine = { ...VAULT_DATA, component: MONITORING, resource: "Prometheus volume × 1" };
 prometheus.quantity = { min: 50, max: 50 };
 prometheus.monthly = { min: 4.4, max: 4.4 };
 
@@ -93,7 +37,7 @@ function estimate(lines: CostLine[], rest: Partial<CostEstimate>): CostEstimate 
 }
 
 /** main: $73 + $468.66 + $35.04 + $4.80 = $581.50 (max $1,987.48), Vault $2.64: $584.14–$1,990.12. */
-const BASE = estimate([controlPlane, pool3, nat("kp-cluster-nat-0"), natData, vaultData], {
+const BASE = estimate([CONTROL_PLANE, POOL_GENERAL, natLine("kp-cluster-nat-0"), NAT_DATA, VAULT_DATA], {
   unpriced: [
     { component: VAULT, resource: "Vault audit volume × 3", reason: "no price for disk:io2 in eu-west-1" },
   ],
@@ -107,12 +51,12 @@ const BASE = estimate([controlPlane, pool3, nat("kp-cluster-nat-0"), natData, va
  */
 const CHANGE = estimate(
   [
-    controlPlane,
+    CONTROL_PLANE,
     pool4,
-    nat("kp-cluster-nat-0"),
-    nat("kp-cluster-nat-1"),
-    nat("kp-cluster-nat-2"),
-    natData,
+    natLine("kp-cluster-nat-0"),
+    natLine("kp-cluster-nat-1"),
+    natLine("kp-cluster-nat-2"),
+    NAT_DATA,
     prometheus,
   ],
   {
@@ -174,10 +118,13 @@ describe("cost diff", () => {
 
   it("pairs a reworded line only when it is the one unmatched line of its component and item on both sides", () => {
     // A NAT gateway renamed costs the same: no change to list.
-    const renamed = diffCost(estimate([nat("nat-a")], {}), estimate([nat("nat-b")], {}));
+    const renamed = diffCost(estimate([natLine("nat-a")], {}), estimate([natLine("nat-b")], {}));
     assert.deepStrictEqual(renamed.lines, []);
     // One before, two after: which one it became is unknown, so one removed and two added.
-    const split = diffCost(estimate([nat("nat-a")], {}), estimate([nat("nat-b"), nat("nat-c")], {}));
+    const split = diffCost(
+      estimate([natLine("nat-a")], {}),
+      estimate([natLine("nat-b"), natLine("nat-c")], {}),
+    );
     assert.deepStrictEqual(
       split.lines.map((l) => [l.change, l.resource]),
       [
@@ -189,8 +136,8 @@ describe("cost diff", () => {
   });
 
   it("matches lines worded alike one each", () => {
-    const twice = estimate([nat("a"), nat("a")], {});
-    const once = estimate([nat("a")], {});
+    const twice = estimate([natLine("a"), natLine("a")], {});
+    const once = estimate([natLine("a")], {});
     assert.deepStrictEqual(
       diffCost(twice, once).lines.map((l) => [l.change, l.resource, l.delta.max]),
       [["removed", "NAT gateway a", -35.04]],
@@ -203,16 +150,16 @@ describe("cost diff", () => {
   });
 
   it("a sub-cent difference is no change; one cent is", () => {
-    const base = estimate([nat("n")], {});
-    const tiny = diffCost(base, estimate([{ ...nat("n"), monthly: { min: 35.0449, max: 35.0449 } }], {}));
+    const base = estimate([natLine("n")], {});
+    const tiny = diffCost(base, estimate([{ ...natLine("n"), monthly: { min: 35.0449, max: 35.0449 } }], {}));
     assert.deepStrictEqual(tiny.lines, []);
-    const cent = diffCost(base, estimate([{ ...nat("n"), monthly: { min: 35.05, max: 35.05 } }], {}));
+    const cent = diffCost(base, estimate([{ ...natLine("n"), monthly: { min: 35.05, max: 35.05 } }], {}));
     assert.deepStrictEqual(
       cent.lines.map((l) => [l.change, l.delta]),
       [["changed", { min: 0.01, max: 0.01 }]],
     );
     // Another unit price with the same amount (a region's price, rounded) is a change too.
-    const price = diffCost(base, estimate([{ ...nat("n"), unitPrice: 0.04801 }], {}));
+    const price = diffCost(base, estimate([{ ...natLine("n"), unitPrice: 0.04801 }], {}));
     assert.strictEqual(price.lines.length, 1);
   });
 
@@ -246,7 +193,7 @@ describe("cost diff", () => {
   it("counts the things an hour- or month-priced line adds, from its quantity", () => {
     // One line for all NAT gateways: 1 × 730 h → 3 × 730 h is 2 more, +$70.08 (2 × $35.04).
     const gateways = (n: number): CostLine => ({
-      ...nat("x"),
+      ...natLine("x"),
       resource: `NAT gateway × ${n}`,
       quantity: { min: 730 * n, max: 730 * n },
       monthly: { min: 35.04 * n, max: 35.04 * n },
@@ -280,7 +227,7 @@ describe("cost diff", () => {
       "    -$1.00/month: kmsKey × 1 fewer (customer-managed key)",
     ]);
     // Fewer at min only (a pool's minimum lowered): no count, the amounts say it.
-    const lowered = renderCostDiff(diffCost(estimate([pool4], {}), estimate([pool3], {})));
+    const lowered = renderCostDiff(diffCost(estimate([pool4], {}), estimate([POOL_GENERAL], {})));
     assert.match(
       lowered,
       /\n {4}-\$156\.22\/month min, \+\$0\.00\/month max: instance:m6i\.xlarge \(node pool/,

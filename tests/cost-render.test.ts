@@ -5,9 +5,7 @@
 import * as assert from "assert";
 import { quantityText, renderCost, renderStackCost, unitPriceText } from "../preflight/cost/render";
 import type { CostEstimate } from "../preflight/cost/types";
-
-const EKS = "EksCluster kp-cluster";
-const VAULT = "Vault kp-addons-vault";
+import { CONTROL_PLANE, EKS, NAT_DATA, POOL_GENERAL, VAULT, VAULT_DATA, natLine } from "./helpers/cost-lines";
 
 /**
  * $73.00 control plane + $468.66–$1,874.64 (3-12 × 730 h × $0.214) + $35.04 NAT (730 h × $0.048)
@@ -20,58 +18,11 @@ const ESTIMATE: CostEstimate = {
   currency: "USD",
   pricesDate: "2025-06-02",
   lines: [
-    {
-      component: EKS,
-      resource: "control plane (standard support)",
-      item: "controlPlane:standard",
-      quantity: { min: 730, max: 730 },
-      unit: "hour",
-      unitPrice: 0.1,
-      monthly: { min: 73, max: 73 },
-      source: "https://aws.amazon.com/eks/pricing/",
-    },
-    {
-      component: EKS,
-      resource: "node pool general: 3-12 × m6i.xlarge",
-      item: "instance:m6i.xlarge",
-      quantity: { min: 2190, max: 8760 },
-      unit: "hour",
-      unitPrice: 0.214,
-      monthly: { min: 468.66, max: 1874.64 },
-      source: "https://aws.amazon.com/ec2/pricing/on-demand/",
-      capacity: "spot",
-    },
-    {
-      component: EKS,
-      resource: "NAT gateway kp-cluster-nat-0",
-      item: "natGateway",
-      quantity: { min: 730, max: 730 },
-      unit: "hour",
-      unitPrice: 0.048,
-      monthly: { min: 35.04, max: 35.04 },
-      source: "https://aws.amazon.com/vpc/pricing/",
-    },
-    {
-      component: EKS,
-      resource: "NAT gateway data processed",
-      item: "natGateway:data",
-      quantity: { min: 100, max: 100 },
-      unit: "GiB",
-      unitPrice: 0.048,
-      monthly: { min: 4.8, max: 4.8 },
-      source: "https://aws.amazon.com/vpc/pricing/",
-      assumption: "100 GiB/month processed (cost.natDataGiB)",
-    },
-    {
-      component: VAULT,
-      resource: "Vault data volume × 3",
-      item: "disk:gp3",
-      quantity: { min: 30, max: 30 },
-      unit: "GiB-month",
-      unitPrice: 0.088,
-      monthly: { min: 2.64, max: 2.64 },
-      source: "https://aws.amazon.com/ebs/pricing/",
-    },
+    CONTROL_PLANE,
+    { ...POOL_GENERAL, capacity: "spot" },
+    natLine("kp-cluster-nat-0"),
+    NAT_DATA,
+    VAULT_DATA,
   ],
   unpriced: [
     { component: VAULT, resource: "Vault audit volume × 3", reason: "no price for disk:io2 in eu-west-1" },

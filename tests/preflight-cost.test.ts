@@ -12,27 +12,14 @@ import { EXIT } from "../automation/exit-codes";
 import { Evaluate, PreflightArgs, USAGE, UsageError, main, parseArgs } from "../preflight/cli";
 import { type Plan, type PreflightOptions, type PreflightResult, preflight } from "../preflight/plan";
 import { UnknownRegionError } from "../preflight/cost";
-import type { CostEstimate, CostLine } from "../preflight/cost/types";
+import type { CostEstimate } from "../preflight/cost/types";
 import { ROOT } from "../offline/stacks";
 import { exampleArgs, writeStackFile } from "./helpers/preflight-run";
-
-const EKS = "EksCluster kp-cluster";
-
-/** One NAT gateway: 730 h × $0.048 = $35.04. */
-const nat = (name: string): CostLine => ({
-  component: EKS,
-  resource: `NAT gateway ${name}`,
-  item: "natGateway",
-  quantity: { min: 730, max: 730 },
-  unit: "hour",
-  unitPrice: 0.048,
-  monthly: { min: 35.04, max: 35.04 },
-  source: "https://aws.amazon.com/vpc/pricing/",
-});
+import { CONTROL_PLANE, EKS, natLine } from "./helpers/cost-lines";
 
 /** `natGateways` NAT gateways and a $73.00 control plane (730 h × $0.10). */
 function estimateWith(natGateways: number): CostEstimate {
-  const nats = Array.from({ length: natGateways }, (_, i) => nat(`kp-cluster-nat-${i}`));
+  const nats = Array.from({ length: natGateways }, (_, i) => natLine(`kp-cluster-nat-${i}`));
   const total = Math.round((73 + 35.04 * natGateways) * 100) / 100;
   return {
     stack: "prod",
@@ -40,19 +27,7 @@ function estimateWith(natGateways: number): CostEstimate {
     region: "eu-west-1",
     currency: "USD",
     pricesDate: "2025-06-02",
-    lines: [
-      {
-        component: EKS,
-        resource: "control plane (standard support)",
-        item: "controlPlane:standard",
-        quantity: { min: 730, max: 730 },
-        unit: "hour",
-        unitPrice: 0.1,
-        monthly: { min: 73, max: 73 },
-        source: "https://aws.amazon.com/eks/pricing/",
-      },
-      ...nats,
-    ],
+    lines: [CONTROL_PLANE, ...nats],
     unpriced: [],
     total: { min: total, max: total },
     byComponent: { [EKS]: { min: total, max: total } },
