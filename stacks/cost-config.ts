@@ -27,7 +27,16 @@ export const COST_DEFAULTS = {
   loadBalancerCapacityUnits: 1,
   /** GiB per month of control-plane logs the cloud's log service ingests (EKS: CloudWatch Logs). */
   logIngestionGiB: 10,
+  /**
+   * Cryptographic operations per month on each customer-managed key (Vault's unseal key: one
+   * decrypt when a Vault server starts; the cluster's Secrets key: the API server's data keys).
+   * One billing unit of 10,000 on every cloud.
+   */
+  kmsKeyOperations: 10_000,
 } as const;
+
+/** The most operations per key per month `kmsKeyOperations` may state: a billion, about 385 a second. */
+export const MAX_KMS_KEY_OPERATIONS = 1_000_000_000;
 
 const monthly = (fallback: number) => z.number().min(0).max(MAX_MONTHLY_ASSUMPTION).default(fallback);
 
@@ -38,6 +47,12 @@ export const costSchema = z
     loadBalancerDataGiB: monthly(COST_DEFAULTS.loadBalancerDataGiB),
     loadBalancerCapacityUnits: monthly(COST_DEFAULTS.loadBalancerCapacityUnits),
     logIngestionGiB: monthly(COST_DEFAULTS.logIngestionGiB),
+    kmsKeyOperations: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_KMS_KEY_OPERATIONS)
+      .default(COST_DEFAULTS.kmsKeyOperations),
   })
   .prefault({});
 

@@ -1,12 +1,12 @@
 /**
  * Documentation ranges (RFC 5737) as networks allowed to reach the Kubernetes API server: refused
- * in prod with what to list instead, a warning in dev that `pulumi up` logs once; every target's
+ * in prod with what to list instead, a warning in dev (that `pulumi up` logs it once:
+ * program-config-effects.test.ts); every target's
  * keys; the ranges' boundaries; the example stacks as shipped and as a user fills them in.
  */
 import * as assert from "node:assert/strict";
 import * as path from "path";
 import { DOCUMENTATION_RANGES, documentationRangeOf } from "../components/shared/documentation-ranges";
-import { runProgram } from "../offline/mocks";
 import { EXAMPLE_STACKS, FILLED_API_NETWORK, ROOT, loadStackConfig, readStackFile } from "../offline/stacks";
 import { apiAccessNetworks } from "../stacks/api-access-config";
 import { parseConfig } from "../stacks/config";
@@ -141,22 +141,6 @@ describe("stack config: documentation ranges as API-access networks", () => {
 
   it("an existing cluster lists no API networks", () => {
     assert.deepEqual(apiAccessNetworks({ target: "existing", kubeconfigPath: "/k" }), []);
-  });
-
-  it("pulumi up logs the dev warning once, with pulumi.log.warn (no engine under mocks: console.warn)", async () => {
-    const warned: string[] = [];
-    const original = console.warn;
-    console.warn = (...args: unknown[]) => void warned.push(args.map(String).join(" "));
-    try {
-      await runProgram({ cluster: clusterWith("doks", ["203.0.113.0/24", "192.0.2.0/24"]) }, "warned");
-    } finally {
-      console.warn = original;
-    }
-    const ours = warned.filter((w) => w.includes("documentation range"));
-    assert.deepEqual(ours, [
-      `warning: [runtime] ${warning(KEY_OF.doks(0), "203.0.113.0/24", "203.0.113.0/24", "TEST-NET-3")}`,
-      `warning: [runtime] ${warning(KEY_OF.doks(1), "192.0.2.0/24", "192.0.2.0/24", "TEST-NET-1")}`,
-    ]);
   });
 });
 

@@ -14,12 +14,14 @@ describe("config: kube-platform:cost (the cost estimate's monthly usage assumpti
       loadBalancerDataGiB: 100,
       loadBalancerCapacityUnits: 1,
       logIngestionGiB: 10,
+      kmsKeyOperations: 10000,
     });
     assert.deepEqual(COST_DEFAULTS, {
       natDataGiB: 100,
       loadBalancerDataGiB: 100,
       loadBalancerCapacityUnits: 1,
       logIngestionGiB: 10,
+      kmsKeyOperations: 10000,
     });
   });
 
@@ -29,6 +31,14 @@ describe("config: kube-platform:cost (the cost estimate's monthly usage assumpti
       loadBalancerDataGiB: 100,
       loadBalancerCapacityUnits: 1,
       logIngestionGiB: 2.5,
+      kmsKeyOperations: 10000,
+    });
+    assert.deepEqual(costOf({ kmsKeyOperations: 25000 }), {
+      natDataGiB: 100,
+      loadBalancerDataGiB: 100,
+      loadBalancerCapacityUnits: 1,
+      logIngestionGiB: 10,
+      kmsKeyOperations: 25000,
     });
   });
 
@@ -36,6 +46,8 @@ describe("config: kube-platform:cost (the cost estimate's monthly usage assumpti
     assert.equal(MAX_MONTHLY_ASSUMPTION, 1048576);
     assert.equal(costOf({ natDataGiB: 0 }).natDataGiB, 0);
     assert.equal(costOf({ loadBalancerDataGiB: 1048576 }).loadBalancerDataGiB, 1048576);
+    assert.equal(costOf({ kmsKeyOperations: 0 }).kmsKeyOperations, 0);
+    assert.equal(costOf({ kmsKeyOperations: 1000000000 }).kmsKeyOperations, 1000000000);
   });
 
   const bad: [string, unknown, string][] = [
@@ -52,9 +64,25 @@ describe("config: kube-platform:cost (the cost estimate's monthly usage assumpti
       "cost.loadBalancerCapacityUnits: got -0.5; must be ≥ 0",
     ],
     [
+      "a negative operations count",
+      { kmsKeyOperations: -10000 },
+      "cost.kmsKeyOperations: got -10000; must be ≥ 0",
+    ],
+    [
+      "an operations count above the bound",
+      { kmsKeyOperations: 1000000001 },
+      "cost.kmsKeyOperations: got 1000000001; must be ≤ 1000000000",
+    ],
+    ["a fraction of an operation", { kmsKeyOperations: 2.5 }, "cost.kmsKeyOperations: got 2.5; expected int"],
+    [
+      "operations as a string",
+      { kmsKeyOperations: "10k" },
+      'cost.kmsKeyOperations: got "10k"; expected number',
+    ],
+    [
       "an unknown key",
       { natDataGB: 5 },
-      "cost.natDataGB: unknown key; allowed keys here: loadBalancerCapacityUnits, loadBalancerDataGiB, logIngestionGiB, natDataGiB",
+      "cost.natDataGB: unknown key; allowed keys here: kmsKeyOperations, loadBalancerCapacityUnits, loadBalancerDataGiB, logIngestionGiB, natDataGiB",
     ],
     ["not an object", "cheap", 'cost: got "cheap"; expected object'],
   ];

@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
 import { parseConfig } from "../stacks/config";
 import { oneProblem as oneProblemIn } from "./helpers/config-problems";
-import { SAMPLE_KUBECONFIG, runExample } from "../offline/stacks";
-import { underTest } from "../offline/mocks";
+import { SAMPLE_KUBECONFIG } from "../offline/stacks";
 import { requirementsOf } from "../preflight/plan";
 import { ResourceUnderTest, evaluate } from "../rules";
 import { doksAutoUpgrade, isShamirHaVault } from "../rules/cluster/doks";
@@ -131,13 +130,6 @@ describe("DOKS with Vault ha (Shamir): node auto-upgrades", () => {
     assert.deepEqual(ids([cluster(undefined), dev]), refused);
     assert.deepEqual(ids([cluster(false), kmsHa]), refused, "an auto-unsealed Vault survives upgrades");
     assert.ok(isShamirHaVault(shamirHa) && !isShamirHaVault(kmsHa) && !isShamirHaVault(dev));
-  });
-
-  it("the DOKS example (prod, Vault ha) deploys with autoUpgrade false and no mandatory violation of it", async () => {
-    const r = await runExample("doks");
-    const c = r.one("digitalocean:index/kubernetesCluster:KubernetesCluster");
-    assert.equal(c.inputs.autoUpgrade, false);
-    assert.deepEqual(evaluate(r.resources.map(underTest), { profile: "prod" }, [doksAutoUpgrade]), []);
   });
 
   it("the existing target cannot turn node upgrades off: the preflight names the requirement with Vault ha", () => {

@@ -1,8 +1,9 @@
 /**
  * The estimates of the example stacks (the prod stack and one per cloud), from the shipped price
  * files (preflight/cost/prices/, dated 2026-12-01), computed by hand from those files' figures:
- * count × 730 hours (or × GiB, × months) × unit price, each line rounded to the cent; totals and
- * per-component figures = sums of the rounded lines. When a price file changes, these change with it.
+ * count × 730 hours (or × GiB, × months, × units of 10,000 operations) × unit price, each line
+ * rounded to the cent; totals and per-component figures = sums of the rounded lines. When a price
+ * file changes, these change with it.
  */
 import * as assert from "node:assert/strict";
 import { exampleConfig, runExample } from "../offline/stacks";
@@ -71,24 +72,27 @@ describe("cost estimate of the example stacks (shipped price files)", function (
       // Vault HA, 3 servers: data and audit 3 × 10 GiB × $0.088 = $2.64 each
       "Vault data volume: 10 GiB gp3 × 3 | disk:gp3: 30-30 GiB-month × 0.088 = 2.64-2.64",
       "Vault audit volume: 10 GiB gp3 × 3 | disk:gp3: 30-30 GiB-month × 0.088 = 2.64-2.64",
-      // the Secrets/log key and Vault's unseal key: $1.00 each
+      // the Secrets/log key (the cluster's) and Vault's unseal key: $1.00 each, and each key's
+      // 10,000 operations (cost.kmsKeyOperations default) / 10,000 = 1 unit × $0.03 = $0.03
       "customer-managed key | kmsKey: 1-1 month × 1 = 1-1",
+      "operations of customer-managed key | kmsKey:operations: 1-1 10k-operations × 0.03 = 0.03-0.03",
       "customer-managed key | kmsKey: 1-1 month × 1 = 1-1",
+      "operations of customer-managed key | kmsKey:operations: 1-1 10k-operations × 0.03 = 0.03-0.03",
       // 10 GiB (cost.logIngestionGiB default) × $0.57 = $5.70; kept 90 days: 10 × 90 / 30 = 30 GiB × $0.03 = $0.90
       "control-plane logs (api, audit, authenticator, controllerManager, scheduler): ingestion | logs:ingestion: 10-10 GiB × 0.57 = 5.7-5.7",
       "control-plane logs (api, audit, authenticator, controllerManager, scheduler): storage (90 days kept) | logs:storage: 30-30 GiB-month × 0.03 = 0.9-0.9",
     ]);
     // min: 73 + 468.66 + 26.40 + 0 + 0 + 105.12 + 10.95 + 4.80 + 18.40 + 10.95 + 4.38 + 17.60 + 2.64 + 0.88
-    //      + 2.64 + 2.64 + 1 + 1 + 5.70 + 0.90 = 757.66
-    // max: 757.66 + (2811.96 − 468.66) + (158.40 − 26.40) + 1195.08 + 79.20 = 4507.24
-    assert.deepEqual(e.total, { min: 757.66, max: 4507.24 });
+    //      + 2.64 + 2.64 + 1 + 0.03 + 1 + 0.03 + 5.70 + 0.90 = 757.72
+    // max: 757.72 + (2811.96 − 468.66) + (158.40 − 26.40) + 1195.08 + 79.20 = 4507.30
+    assert.deepEqual(e.total, { min: 757.72, max: 4507.3 });
     assert.deepEqual(e.byComponent, {
-      // 73 + 468.66 + 26.40 + 105.12 + 10.95 + 4.80 + 1 + 5.70 + 0.90 = 696.53;
-      // max 73 + 2811.96 + 158.40 + 1195.08 + 79.20 + 105.12 + 10.95 + 4.80 + 1 + 5.70 + 0.90 = 4446.11
-      "EksCluster kp-cluster": { min: 696.53, max: 4446.11 },
+      // 73 + 468.66 + 26.40 + 105.12 + 10.95 + 4.80 + 1 + 0.03 + 5.70 + 0.90 = 696.56;
+      // max 73 + 2811.96 + 158.40 + 1195.08 + 79.20 + 105.12 + 10.95 + 4.80 + 1 + 0.03 + 5.70 + 0.90 = 4446.14
+      "EksCluster kp-cluster": { min: 696.56, max: 4446.14 },
       "IngressController kp-addons-ingress": { min: 33.73, max: 33.73 }, // 18.40 + 10.95 + 4.38
       "Monitoring kp-addons-monitoring": { min: 21.12, max: 21.12 }, // 17.60 + 2.64 + 0.88
-      "Vault kp-addons-vault": { min: 6.28, max: 6.28 }, // 2.64 + 2.64 + 1
+      "Vault kp-addons-vault": { min: 6.31, max: 6.31 }, // 2.64 + 2.64 + 1 + 0.03
     });
     assert.deepEqual(unpricedOf("prod"), []);
   });
@@ -115,19 +119,23 @@ describe("cost estimate of the example stacks (shipped price files)", function (
       "Prometheus volume: 10 GiB gp3 × 1 | disk:gp3: 10-10 GiB-month × 0.088 = 0.88-0.88",
       "Alertmanager volume: 1 GiB gp3 × 1 | disk:gp3: 1-1 GiB-month × 0.088 = 0.09-0.09",
       "Grafana volume: 1 GiB gp3 × 1 | disk:gp3: 1-1 GiB-month × 0.088 = 0.09-0.09",
+      // the cluster's key and Vault's: $1.00 each, 10,000 operations each: 1 unit × $0.03 = $0.03
       "customer-managed key | kmsKey: 1-1 month × 1 = 1-1",
+      "operations of customer-managed key | kmsKey:operations: 1-1 10k-operations × 0.03 = 0.03-0.03",
       "customer-managed key | kmsKey: 1-1 month × 1 = 1-1",
+      "operations of customer-managed key | kmsKey:operations: 1-1 10k-operations × 0.03 = 0.03-0.03",
       "control-plane logs (api, audit, authenticator, controllerManager, scheduler): ingestion | logs:ingestion: 10-10 GiB × 0.57 = 5.7-5.7",
       "control-plane logs (api, audit, authenticator, controllerManager, scheduler): storage (90 days kept) | logs:storage: 30-30 GiB-month × 0.03 = 0.9-0.9",
     ]);
-    // min: 73 + 66.58 + 8.80 + 35.04 + 3.65 + 4.80 + 18.40 + 7.30 + 4.38 + 0.88 + 0.09 + 0.09 + 1 + 1 + 5.70 + 0.90
-    //      = 231.61; max: 231.61 + 199.73 + 26.40 = 457.74
-    assert.deepEqual(e.total, { min: 231.61, max: 457.74 });
+    // min: 73 + 66.58 + 8.80 + 35.04 + 3.65 + 4.80 + 18.40 + 7.30 + 4.38 + 0.88 + 0.09 + 0.09 + 1 + 0.03 + 1
+    //      + 0.03 + 5.70 + 0.90 = 231.67; max: 231.67 + 199.73 + 26.40 = 457.80
+    assert.deepEqual(e.total, { min: 231.67, max: 457.8 });
     assert.deepEqual(e.byComponent, {
-      "EksCluster kp-cluster": { min: 199.47, max: 425.6 },
+      // 73 + 66.58 + 8.80 + 35.04 + 3.65 + 4.80 + 1 + 0.03 + 5.70 + 0.90 = 199.50; max + 199.73 + 26.40 = 425.63
+      "EksCluster kp-cluster": { min: 199.5, max: 425.63 },
       "IngressController kp-addons-ingress": { min: 30.08, max: 30.08 }, // 18.40 + 7.30 + 4.38
       "Monitoring kp-addons-monitoring": { min: 1.06, max: 1.06 }, // 0.88 + 0.09 + 0.09
-      "Vault kp-addons-vault": { min: 1, max: 1 },
+      "Vault kp-addons-vault": { min: 1.03, max: 1.03 }, // 1 + 0.03
     });
     assert.deepEqual(unpricedOf("eks-dev"), []);
   });
@@ -152,19 +160,25 @@ describe("cost estimate of the example stacks (shipped price files)", function (
       "Grafana volume: 10 GiB standard-rwo × 1 | disk:pd-balanced: 10-10 GiB-month × 0.1 = 1-1",
       "Vault data volume: 10 GiB standard-rwo × 3 | disk:pd-balanced: 30-30 GiB-month × 0.1 = 3-3",
       "Vault audit volume: 10 GiB standard-rwo × 3 | disk:pd-balanced: 30-30 GiB-month × 0.1 = 3-3",
+      // the cluster's key and Vault's: one key version $0.06 each; 10,000 operations each: 1 unit × $0.03
       "customer-managed key | kmsKey: 1-1 month × 0.06 = 0.06-0.06",
+      "operations of customer-managed key | kmsKey:operations: 1-1 10k-operations × 0.03 = 0.03-0.03",
       "customer-managed key | kmsKey: 1-1 month × 0.06 = 0.06-0.06",
+      "operations of customer-managed key | kmsKey:operations: 1-1 10k-operations × 0.03 = 0.03-0.03",
       // 10 GiB × $0.50 = $5.00
       "cluster logs (Cloud Logging): ingestion | logs:ingestion: 10-10 GiB × 0.5 = 5-5",
     ]);
-    // min: 73 + 322.87 + 30 + 3.07 + 3.65 + 4.50 + 18.25 + 0.80 + 20 + 3 + 1 + 3 + 3 + 0.06 + 0.06 + 5 = 491.26
-    // max: 73 + 968.62 + 90 + 9.20 + 3.65 + 4.50 + 18.25 + 0.80 + 30 + 0.12 + 5 = 1203.14
-    assert.deepEqual(e.total, { min: 491.26, max: 1203.14 });
+    // min: 73 + 322.87 + 30 + 3.07 + 3.65 + 4.50 + 18.25 + 0.80 + 20 + 3 + 1 + 3 + 3 + 0.06 + 0.03 + 0.06
+    //      + 0.03 + 5 = 491.32
+    // max: 73 + 968.62 + 90 + 9.20 + 3.65 + 4.50 + 18.25 + 0.80 + 30 + 0.18 (keys, 2 × $0.09) + 5 = 1203.20
+    assert.deepEqual(e.total, { min: 491.32, max: 1203.2 });
     assert.deepEqual(e.byComponent, {
-      "GkeCluster kp-cluster": { min: 442.15, max: 1154.03 },
-      "IngressController kp-addons-ingress": { min: 19.05, max: 19.05 },
-      "Monitoring kp-addons-monitoring": { min: 24, max: 24 },
-      "Vault kp-addons-vault": { min: 6.06, max: 6.06 },
+      // 73 + 322.87 + 30 + 3.07 + 3.65 + 4.50 + 0.06 + 0.03 + 5 = 442.18; max 73 + 968.62 + 90 + 9.20 + 3.65
+      // + 4.50 + 0.09 + 5 = 1154.06
+      "GkeCluster kp-cluster": { min: 442.18, max: 1154.06 },
+      "IngressController kp-addons-ingress": { min: 19.05, max: 19.05 }, // 18.25 + 0.80
+      "Monitoring kp-addons-monitoring": { min: 24, max: 24 }, // 20 + 3 + 1
+      "Vault kp-addons-vault": { min: 6.09, max: 6.09 }, // 3 + 3 + 0.06 + 0.03
     });
     assert.deepEqual(unpricedOf("gke"), []);
   });
@@ -193,26 +207,22 @@ describe("cost estimate of the example stacks (shipped price files)", function (
       "Grafana volume: 10 GiB managed-csi × 1 (E3, 16 GiB) | disk:standardssd-zrs:E3: 1-1 month × 1.8 = 1.8-1.8",
       "Vault data volume: 10 GiB managed-csi × 3 (E3, 16 GiB) | disk:standardssd-zrs:E3: 3-3 month × 1.8 = 5.4-5.4",
       "Vault audit volume: 10 GiB managed-csi × 3 (E3, 16 GiB) | disk:standardssd-zrs:E3: 3-3 month × 1.8 = 5.4-5.4",
+      // Vault's Key Vault key (RSA 3072, Standard: no per-key charge): 10,000 operations (cost.kmsKeyOperations
+      // default) / 10,000 = 1 unit × $0.15 = $0.15
+      "operations of customer-managed key | kmsKey:operations: 1-1 10k-operations × 0.15 = 0.15-0.15",
     ]);
     // min: 73 + 251.85 + 65.04 + 503.70 + 65.04 + 18.25 + 3.65 + 0.50 + 3.65 + 0.50 + 28.80 + 5.40 + 1.80 + 5.40
-    //      + 5.40 = 1031.98
-    // max: 73 + 419.75 + 108.40 + 1511.10 + 195.12 + 18.25 + 3.65 + 0.50 + 3.65 + 0.50 + 46.80 = 2380.72
-    assert.deepEqual(e.total, { min: 1031.98, max: 2380.72 });
+    //      + 5.40 + 0.15 = 1032.13
+    // max: 73 + 419.75 + 108.40 + 1511.10 + 195.12 + 18.25 + 3.65 + 0.50 + 3.65 + 0.50 + 46.80 + 0.15 = 2380.87
+    assert.deepEqual(e.total, { min: 1032.13, max: 2380.87 });
     assert.deepEqual(e.byComponent, {
       "AksCluster kp-cluster": { min: 981.03, max: 2329.77 },
       "IngressController kp-addons-ingress": { min: 4.15, max: 4.15 }, // 3.65 + 0.50
       "Monitoring kp-addons-monitoring": { min: 36, max: 36 }, // 28.80 + 5.40 + 1.80
-      "Vault kp-addons-vault": { min: 10.8, max: 10.8 }, // 5.40 + 5.40
+      "Vault kp-addons-vault": { min: 10.95, max: 10.95 }, // 5.40 + 5.40 + 0.15
     });
-    // Vault's Key Vault key: no per-key price (per 10,000 operations): listed, not counted as zero
-    assert.deepEqual(estimateOf("aks").unpriced, [
-      {
-        component: "Vault kp-addons-vault",
-        resource: "customer-managed key",
-        reason:
-          "Key Vault Standard prices its keys per 10,000 operations, not per key: a use the estimate does not assume",
-      },
-    ]);
+    // nothing left unpriced: the Key Vault key is priced by its operations
+    assert.deepEqual(unpricedOf("aks"), []);
   });
 
   it("doks (ams3): HA control plane, both pools' Droplets, the load balancer, the volumes", () => {
@@ -246,7 +256,7 @@ describe("cost estimate of the example stacks (shipped price files)", function (
     for (const e of estimates.values()) {
       for (const l of e.lines) {
         assert.match(l.source, /^https:\/\//, `${e.stack}: ${l.resource}`);
-        const usage = /:data$|capacityUnit|^logs:/.test(l.item);
+        const usage = /:data$|capacityUnit|:operations$|^logs:/.test(l.item);
         if (usage) assert.match(l.assumption ?? "", /\(cost\.\w+\)$/, `${e.stack}: ${l.resource}`);
         else assert.equal(l.assumption, undefined, `${e.stack}: ${l.resource}`);
       }

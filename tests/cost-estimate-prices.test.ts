@@ -35,6 +35,14 @@ describe("cost prices: loadPrices and the price file shape", () => {
     assert.deepEqual(problemsOf(valid()), []);
   });
 
+  it("accepts a key's operations per 10,000 (item kmsKey:operations, unit 10k-operations)", () => {
+    const d = valid();
+    const operations = { unit: "10k-operations", price: 0.03, source: SOURCE };
+    const regions = { "eu-west-1": { ...d.regions["eu-west-1"], "kmsKey:operations": operations } };
+    assert.deepEqual(problemsOf({ ...d, regions }), []);
+    assert.deepEqual(loadPrices("aws", FIXTURE_PRICES).regions["eu-west-1"]["kmsKey:operations"], operations);
+  });
+
   it("reads the shipped price files from preflight/cost/prices by default", () => {
     assert.equal(PRICES_DIR, path.resolve(__dirname, "../preflight/cost/prices"));
     for (const cloud of ["aws", "gcp", "azure", "digitalocean"] as const)
@@ -57,7 +65,7 @@ describe("cost prices: loadPrices and the price file shape", () => {
         regions: { "eu-west-1": { kmsKey: { unit: "year", price: 1, source: "aws pricing" } } },
       }),
       [
-        'regions["eu-west-1"].kmsKey.unit: Invalid option: expected one of "hour"|"month"|"GiB-month"|"GiB"',
+        'regions["eu-west-1"].kmsKey.unit: Invalid option: expected one of "hour"|"month"|"GiB-month"|"GiB"|"10k-operations"',
         'regions["eu-west-1"].kmsKey.source: must be the https address of the public price page',
       ],
     ],
@@ -65,7 +73,47 @@ describe("cost prices: loadPrices and the price file shape", () => {
       "an item key of no family",
       (d) => ({ ...d, regions: { "eu-west-1": { "gpu:a100": { unit: "hour", price: 1, source: SOURCE } } } }),
       [
-        'regions["eu-west-1"]["gpu:a100"]: is not a price item key (controlPlane:<tier>, instance:<type>, disk:<class>, disk:<sku>:<tier>, natGateway, natGateway:data, loadBalancer, loadBalancer:data, loadBalancer:capacityUnit, publicIp, kmsKey, logs:ingestion, logs:storage)',
+        'regions["eu-west-1"]["gpu:a100"]: is not a price item key (controlPlane:<tier>, instance:<type>, disk:<class>, disk:<sku>:<tier>, natGateway, natGateway:data, loadBalancer, loadBalancer:data, loadBalancer:capacityUnit, publicIp, kmsKey, kmsKey:operations, logs:ingestion, logs:storage)',
+      ],
+    ],
+    [
+      "a KMS item of no known kind (requests, not operations)",
+      (d) => ({
+        ...d,
+        regions: {
+          "eu-west-1": { "kmsKey:requests": { unit: "10k-operations", price: 0.03, source: SOURCE } },
+        },
+      }),
+      [
+        'regions["eu-west-1"]["kmsKey:requests"]: is not a price item key (controlPlane:<tier>, instance:<type>, disk:<class>, disk:<sku>:<tier>, natGateway, natGateway:data, loadBalancer, loadBalancer:data, loadBalancer:capacityUnit, publicIp, kmsKey, kmsKey:operations, logs:ingestion, logs:storage)',
+      ],
+    ],
+    [
+      "operations in a unit of their own spelling",
+      (d) => ({
+        ...d,
+        regions: {
+          "eu-west-1": { "kmsKey:operations": { unit: "10000-operations", price: 0.03, source: SOURCE } },
+        },
+      }),
+      [
+        'regions["eu-west-1"]["kmsKey:operations"].unit: Invalid option: expected one of "hour"|"month"|"GiB-month"|"GiB"|"10k-operations"',
+      ],
+    ],
+    [
+      "operations priced per hour, and another item per 10,000 operations",
+      (d) => ({
+        ...d,
+        regions: {
+          "eu-west-1": {
+            "kmsKey:operations": { unit: "hour", price: 0.03, source: SOURCE },
+            kmsKey: { unit: "10k-operations", price: 1, source: SOURCE },
+          },
+        },
+      }),
+      [
+        'regions["eu-west-1"]["kmsKey:operations"].unit: must be "10k-operations" (kmsKey:operations is priced per 10,000 operations)',
+        'regions["eu-west-1"].kmsKey.unit: is "10k-operations", the unit of kmsKey:operations only',
       ],
     ],
     [

@@ -34,6 +34,9 @@ const REGIONS: Record<string, string[]> = {
 };
 const TARGET_CLOUD: Record<string, string> = { eks: "aws", gke: "gcp", aks: "azure", doks: "digitalocean" };
 const FREE = new Set(["controlPlane:free"]);
+/** The units an item may have: a key's operations per 10,000, everything else per time or size. */
+const UNITS = ["hour", "month", "GiB-month", "GiB"];
+const unitsOf = (key: string): string[] => (key === "kmsKey:operations" ? ["10k-operations"] : UNITS);
 
 const item = (cloud: string, region: string, key: string): Item => {
   const found = read(cloud).regions[region]?.[key];
@@ -73,7 +76,7 @@ describe("price data (preflight/cost/prices/*.json)", () => {
           assert.ok(Object.keys(items).length > 0, `${region} has no items`);
           for (const [key, it] of Object.entries(items)) {
             const at = `${region} ${key}`;
-            assert.ok(["hour", "month", "GiB-month", "GiB"].includes(it.unit), `${at}: unit ${it.unit}`);
+            assert.ok(unitsOf(key).includes(it.unit), `${at}: unit ${it.unit}`);
             assert.strictEqual(typeof it.price, "number", at);
             if (FREE.has(key)) assert.strictEqual(it.price, 0, at);
             else assert.ok(it.price > 0, `${at}: price ${it.price}`);
@@ -119,6 +122,36 @@ describe("price data (preflight/cost/prices/*.json)", () => {
       { unit: "month", price: 2.4, capacityGiB: 32, note: undefined, source: undefined },
     );
     assert.strictEqual(item("aws", "eu-west-1", "kmsKey").source, "https://aws.amazon.com/kms/pricing/");
+  });
+
+  it("prices a key's operations per 10,000 in every region of the clouds with customer-managed keys", () => {
+    const operations = (cloud: string, region: string) => {
+      const { unit, price, source } = item(cloud, region, "kmsKey:operations");
+      return { unit, price, source };
+    };
+    // AWS KMS: $0.03 per 10,000 requests (symmetric keys)
+    for (const region of ["eu-west-1", "us-east-1"])
+      assert.deepStrictEqual(operations("aws", region), {
+        unit: "10k-operations",
+        price: 0.03,
+        source: "https://aws.amazon.com/kms/pricing/",
+      });
+    // Cloud KMS: $0.03 per 10,000 cryptographic operations with a SOFTWARE key
+    for (const region of ["europe-west1", "us-central1"])
+      assert.deepStrictEqual(operations("gcp", region), {
+        unit: "10k-operations",
+        price: 0.03,
+        source: "https://cloud.google.com/kms/pricing",
+      });
+    // Key Vault Standard: RSA 3072-bit keys (an advanced key type) $0.15 per 10,000 transactions
+    for (const region of ["westeurope", "eastus"])
+      assert.deepStrictEqual(operations("azure", region), {
+        unit: "10k-operations",
+        price: 0.15,
+        source: "https://azure.microsoft.com/en-us/pricing/details/key-vault/",
+      });
+    // DOKS creates no customer-managed key
+    assert.ok(!("kmsKey:operations" in read("digitalocean").regions.ams3));
   });
 
   it("has the figures the example stacks' nodes, disks and load balancers need", () => {
@@ -191,7 +224,9 @@ describe("price data (preflight/cost/prices/*.json)", () => {
 
   it("leaves out what no public page gave a figure for", () => {
     assert.ok(!("instance:m6i.2xlarge" in read("aws").regions["eu-west-1"]));
+    // Key Vault Standard has no per-key charge: its keys are priced by their operations only
     assert.ok(!("kmsKey" in read("azure").regions.westeurope));
+    assert.ok(!("kmsKey" in read("azure").regions.eastus));
     assert.ok(!("instance:m7g.2xlarge" in read("aws").regions["eu-west-1"]));
     assert.ok(!("controlPlane:premium" in read("azure").regions.eastus));
     assert.ok(!("controlPlane:premium" in read("azure").regions.westeurope));

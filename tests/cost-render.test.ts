@@ -5,7 +5,16 @@
 import * as assert from "assert";
 import { quantityText, renderCost, renderStackCost, unitPriceText } from "../preflight/cost/render";
 import type { CostEstimate } from "../preflight/cost/types";
-import { CONTROL_PLANE, EKS, NAT_DATA, POOL_GENERAL, VAULT, VAULT_DATA, natLine } from "./helpers/cost-lines";
+import {
+  CONTROL_PLANE,
+  EKS,
+  KMS_OPERATIONS,
+  NAT_DATA,
+  POOL_GENERAL,
+  VAULT,
+  VAULT_DATA,
+  natLine,
+} from "./helpers/cost-lines";
 
 /**
  * $73.00 control plane + $468.66–$1,874.64 (3-12 × 730 h × $0.214) + $35.04 NAT (730 h × $0.048)
@@ -91,6 +100,37 @@ describe("cost estimate text", () => {
     assert.strictEqual(unitPriceText(0.0456, "hour"), "$0.0456/hour");
     assert.strictEqual(unitPriceText(0.000166, "GiB"), "$0.000166/GiB");
     assert.strictEqual(unitPriceText(1234.5, "month"), "$1,234.50/month");
+  });
+
+  it("writes a key's operations as units of 10,000", () => {
+    assert.strictEqual(quantityText({ min: 1, max: 1 }, "10k-operations"), "1 × 10,000 operations");
+    assert.strictEqual(quantityText({ min: 2.5, max: 2.5 }, "10k-operations"), "2.5 × 10,000 operations");
+    assert.strictEqual(quantityText({ min: 0, max: 0 }, "10k-operations"), "0 × 10,000 operations");
+    assert.strictEqual(quantityText({ min: 2, max: 5 }, "10k-operations"), "2–5 × 10,000 operations");
+    assert.strictEqual(unitPriceText(0.15, "10k-operations"), "$0.15/10,000 operations");
+    assert.strictEqual(unitPriceText(0.03, "10k-operations"), "$0.03/10,000 operations");
+    // Vault's volume and its key's operations: $2.64 + $0.03 = $2.67
+    assert.strictEqual(
+      renderCost({
+        ...ESTIMATE,
+        lines: [VAULT_DATA, KMS_OPERATIONS],
+        unpriced: [],
+        total: { min: 2.67, max: 2.67 },
+        byComponent: { [VAULT]: { min: 2.67, max: 2.67 } },
+      }),
+      [
+        'Monthly cost estimate of stack "prod" (aws eu-west-1, USD, prices of 2025-06-02): $2.67/month',
+        "    resource                                         quantity               unit price  monthly",
+        "  Vault kp-addons-vault: $2.67/month",
+        "    Vault data volume × 3                       30 GiB-months         $0.088/GiB-month    $2.64",
+        "    operations of customer-managed key  1 × 10,000 operations  $0.03/10,000 operations    $0.03  assumes 10,000 operations/month per key (cost.kmsKeyOperations)",
+        "",
+        "Total: $2.67/month (USD; min with every pool at minNodes, max at maxNodes)",
+        "Prices: aws eu-west-1 list prices of 2025-06-02, on-demand, before discounts and taxes, from:",
+        "  https://aws.amazon.com/ebs/pricing/",
+        "  https://aws.amazon.com/kms/pricing/",
+      ].join("\n"),
+    );
   });
 
   it("an adopted cluster has no estimate and says why", () => {

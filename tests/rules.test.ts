@@ -1,33 +1,28 @@
 /**
  * The security rules of ../rules: one compliant and at least one violating resource (or set) per
- * rule, robustness against missing / partial inputs, the evaluate() machinery (waivers, profiles),
- * and the cluster rules over the example stacks evaluated through the real program.
+ * rule, robustness against missing / partial inputs and the evaluate() machinery (waivers, profiles).
+ * The rules over the example stacks evaluated through the real program: example-stack-rules.test.ts.
  */
 import * as assert from "assert";
-import * as path from "path";
 import {
   ALL_RULES,
   CLUSTER_RULES,
   SECURITY_RULES,
   ResourceRule,
   ResourceUnderTest,
-  Rule,
   RuleContext,
   StackRule,
   WORKLOAD_RESOURCE_RULES,
-  WORKLOAD_RULES,
   evaluate,
   isIgnored,
 } from "../rules";
 import { imagePinProblem, podTemplateOf, selectorMatches } from "../rules/workload";
-import { underTest } from "../offline/mocks";
 import {
   WorkloadTrust,
   irsaTrustPolicy,
   podIdentityTrustStatement,
   workloadTrustDocument,
 } from "../components/cluster/eks/iam";
-import { EXAMPLE_STACKS, ROOT, readStackFile, runExample } from "../offline/stacks";
 
 type Inputs = Record<string, unknown>;
 
@@ -1529,54 +1524,6 @@ describe("evaluate()", () => {
     assert.deepStrictEqual(
       found.map((v) => v.ruleId),
       ["gke-legacy-abac-off", "gke-node-auto-repair-upgrade"],
-    );
-  });
-});
-
-/* ------------------------------------------------------------------------------------------ */
-/* The example stacks through the real program                                                */
-/* ------------------------------------------------------------------------------------------ */
-
-function stackResources(stack: string): Promise<ResourceUnderTest[]> {
-  return runExample(stack).then((run) => run.resources.map(underTest));
-}
-
-// The file's profile as written (the test titles need it when the suite loads; filling in changes no profile).
-const profileOf = (stack: string) =>
-  readStackFile(path.join(ROOT, EXAMPLE_STACKS[stack])).profile as RuleContext["profile"];
-const show = (vs: { ruleId: string; resource: string; message: string }[]) =>
-  vs.map((v) => `${v.ruleId} ${v.resource}: ${v.message}`).join("\n");
-
-describe("the rules on the example stacks (real program under mocks)", () => {
-  for (const stack of Object.keys(EXAMPLE_STACKS)) {
-    const profile = profileOf(stack);
-    it(`${stack} (${profile}): ${profile === "prod" ? "no cluster-rule violation" : "cluster rules evaluate without failing"}`, async () => {
-      const found = evaluate(await stackResources(stack), { profile }, CLUSTER_RULES);
-      if (profile === "prod") assert.deepStrictEqual(found, [], show(found));
-      else
-        assert.deepStrictEqual(
-          found.filter((v) => v.message.startsWith("rule failed")),
-          [],
-        );
-    });
-
-    it(`${stack}: the workload rules evaluate over the add-on objects without failing`, async () => {
-      const found = evaluate(await stackResources(stack), { profile }, WORKLOAD_RULES);
-      assert.deepStrictEqual(
-        found.filter((v) => v.message.startsWith("rule failed")),
-        [],
-      );
-    });
-  }
-
-  it("a prod stack's evaluation catches a weakened cluster (the rules see the registered shapes)", async () => {
-    const resources = (await stackResources("prod")).map((r) =>
-      r.type === "aws:eks/cluster:Cluster" ? mut(r, "vpcConfig.publicAccessCidrs", ["0.0.0.0/0"]) : r,
-    );
-    const found = evaluate(resources, PROD, CLUSTER_RULES as Rule[]);
-    assert.deepStrictEqual(
-      found.map((v) => [v.ruleId, v.resource]),
-      [["eks-endpoint-access", "aws:eks/cluster:Cluster kp-cluster-eks"]],
     );
   });
 });

@@ -59,8 +59,8 @@ export interface CloudRow {
   /** How a load balancer's use is priced: capacity units (AWS NLCU), data processed, or not at all. */
   loadBalancerUsage: "capacityUnits" | "data" | "none";
   kmsKeyTypes: string[];
-  /** Why the cloud's keys have no per-key price, when it prices them otherwise (per operation). */
-  kmsKeyUnpriced?: string;
+  /** Whether a key also costs per month (AWS, GCP), not only per operation (Key Vault Standard). */
+  kmsKeyMonthly: boolean;
   /** The control-plane logs the cluster sends to the cloud's log service, with their retention. */
   logs(res: Resources): { component: string; resource: string; retentionDays?: number }[];
 }
@@ -223,6 +223,7 @@ export const CLOUD_ROWS = {
     serviceLoadBalancer: awsServiceLoadBalancer,
     loadBalancerUsage: "capacityUnits",
     kmsKeyTypes: ["aws:kms/key:Key"],
+    kmsKeyMonthly: true,
     logs: (res) =>
       res
         .ofType("aws:eks/cluster:Cluster")
@@ -265,6 +266,7 @@ export const CLOUD_ROWS = {
     serviceLoadBalancer: () => ({ dedicated: true, publicIps: 0 }),
     loadBalancerUsage: "data",
     kmsKeyTypes: ["gcp:kms/cryptoKey:CryptoKey"],
+    kmsKeyMonthly: true,
     logs: (res) =>
       res
         .ofType("gcp:container/cluster:Cluster")
@@ -320,8 +322,9 @@ export const CLOUD_ROWS = {
     }),
     loadBalancerUsage: "data",
     kmsKeyTypes: ["azure-native:keyvault:Key"],
-    kmsKeyUnpriced:
-      "Key Vault Standard prices its keys per 10,000 operations, not per key: a use the estimate does not assume",
+    // Key Vault Standard: software-protected keys are billed per 10,000 transactions only
+    // (https://azure.microsoft.com/en-us/pricing/details/key-vault/).
+    kmsKeyMonthly: false,
     logs: () => [],
   },
   doks: {
@@ -343,6 +346,7 @@ export const CLOUD_ROWS = {
     serviceLoadBalancer: () => ({ dedicated: true, publicIps: 0 }),
     loadBalancerUsage: "none",
     kmsKeyTypes: [],
+    kmsKeyMonthly: false,
     logs: () => [],
   },
 } as const satisfies Record<string, CloudRow>;

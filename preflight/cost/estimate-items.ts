@@ -278,15 +278,24 @@ export function volumeLines(ctx: ItemContext): void {
   }
 }
 
+/** Each component's customer-managed keys: per key-month where the cloud charges one, and their operations (the assumption). */
 export function kmsKeyLines(ctx: ItemContext): void {
   const keys = ctx.row.kmsKeyTypes.flatMap((t) => ctx.res.ofType(t));
   const counted = merged(
     keys.map((k) => ({ component: ctx.res.componentOf(k), resource: "customer-managed key", count: 1 })),
   );
+  const operations = ctx.assumptions.kmsKeyOperations;
   for (const k of counted) {
     const resource = `${k.resource}${times(k)}`;
-    if (ctx.row.kmsKeyUnpriced) ctx.pricer.missing(k.component, resource, ctx.row.kmsKeyUnpriced);
-    else ctx.pricer.add({ component: k.component, resource, item: "kmsKey", count: once(k.count) });
+    if (ctx.row.kmsKeyMonthly)
+      ctx.pricer.add({ component: k.component, resource, item: "kmsKey", count: once(k.count) });
+    ctx.pricer.add({
+      component: k.component,
+      resource: `operations of ${resource}`,
+      item: "kmsKey:operations",
+      count: once((k.count * operations) / 10_000),
+      assumption: `${operations.toLocaleString("en-US")} operations/month per key (cost.kmsKeyOperations)`,
+    });
   }
 }
 

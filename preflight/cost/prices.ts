@@ -20,11 +20,11 @@ export const PRICED_CLOUDS = [
 
 /** The item keys of types.ts PriceFile: one family each, the part after the family as the cloud spells it. */
 export const ITEM_KEY =
-  /^(controlPlane:[a-z]+|instance:[A-Za-z0-9][\w.-]*|disk:[a-z0-9-]+(:[A-Z]\d+)?|natGateway(:data)?|loadBalancer(:data|:capacityUnit)?|publicIp|kmsKey|logs:(ingestion|storage))$/;
+  /^(controlPlane:[a-z]+|instance:[A-Za-z0-9][\w.-]*|disk:[a-z0-9-]+(:[A-Z]\d+)?|natGateway(:data)?|loadBalancer(:data|:capacityUnit)?|publicIp|kmsKey(:operations)?|logs:(ingestion|storage))$/;
 
 const priceItem = z
   .strictObject({
-    unit: z.enum(["hour", "month", "GiB-month", "GiB"]),
+    unit: z.enum(["hour", "month", "GiB-month", "GiB", "10k-operations"]),
     price: z.number().min(0, "must be a price of 0 or more"),
     source: z.string().regex(/^https:\/\/\S+$/, "must be the https address of the public price page"),
     capacityGiB: z.number().int().positive().optional(),
@@ -47,7 +47,16 @@ const region = z.record(z.string(), priceItem).superRefine((items, ctx) => {
         code: "custom",
         path: [key],
         message:
-          "is not a price item key (controlPlane:<tier>, instance:<type>, disk:<class>, disk:<sku>:<tier>, natGateway, natGateway:data, loadBalancer, loadBalancer:data, loadBalancer:capacityUnit, publicIp, kmsKey, logs:ingestion, logs:storage)",
+          "is not a price item key (controlPlane:<tier>, instance:<type>, disk:<class>, disk:<sku>:<tier>, natGateway, natGateway:data, loadBalancer, loadBalancer:data, loadBalancer:capacityUnit, publicIp, kmsKey, kmsKey:operations, logs:ingestion, logs:storage)",
+      });
+    } else if ((key === "kmsKey:operations") !== (items[key].unit === "10k-operations")) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key, "unit"],
+        message:
+          key === "kmsKey:operations"
+            ? 'must be "10k-operations" (kmsKey:operations is priced per 10,000 operations)'
+            : 'is "10k-operations", the unit of kmsKey:operations only',
       });
     } else if (/^disk:[a-z0-9-]+:[A-Z]\d+$/.test(key) && items[key].capacityGiB === undefined) {
       ctx.addIssue({

@@ -13,6 +13,16 @@ const PLURAL: Record<PriceUnit, string> = {
   month: "months",
   "GiB-month": "GiB-months",
   GiB: "GiB",
+  "10k-operations": "× 10,000 operations",
+};
+
+/** How a unit is printed after a count: "10k-operations" reads "1 × 10,000 operations". */
+const SINGULAR: Record<PriceUnit, string> = {
+  hour: "hour",
+  month: "month",
+  "GiB-month": "GiB-month",
+  GiB: "GiB",
+  "10k-operations": "× 10,000 operations",
 };
 
 /** "1,234.5" (up to 4 decimals, as quantities of GiB can be). */
@@ -22,14 +32,15 @@ function amount(x: number): string {
 
 /** "2,190 hours", "2,190–8,760 hours", "1 month". */
 export function quantityText(q: MonthlyRange, unit: PriceUnit): string {
-  const word = q.max === 1 ? unit : PLURAL[unit];
+  const word = q.max === 1 ? SINGULAR[unit] : PLURAL[unit];
   return q.min === q.max ? `${amount(q.max)} ${word}` : `${amount(q.min)}–${amount(q.max)} ${word}`;
 }
 
 /** "$0.10/hour", "$0.0456/hour", "$0.000166/GiB": the price as published, at least to the cent. */
 export function unitPriceText(price: number, unit: PriceUnit): string {
   const digits = Math.max(2, Math.min(6, (/\.(\d+)$/.exec(String(price))?.[1] ?? "").length));
-  return `$${price.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}/${unit}`;
+  const per = unit === "10k-operations" ? "10,000 operations" : unit;
+  return `$${price.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}/${per}`;
 }
 
 /** What is printed after a line's figures: the capacity mark and the usage assumption. */

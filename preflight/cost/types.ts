@@ -7,7 +7,7 @@
 export type PricedCloud = "aws" | "gcp" | "azure" | "digitalocean";
 
 /** What one unit of a price is. Hourly figures are turned into months at HOURS_PER_MONTH. */
-export type PriceUnit = "hour" | "month" | "GiB-month" | "GiB";
+export type PriceUnit = "hour" | "month" | "GiB-month" | "GiB" | "10k-operations";
 
 /** The hours in a month every cloud's price page uses for monthly figures (730 = 8760 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -35,7 +35,7 @@ export interface PriceItem {
  * - `natGateway`, `natGateway:data` (per GiB processed)
  * - `loadBalancer`, `loadBalancer:data` (per GiB processed) or `loadBalancer:capacityUnit` (aws NLCU hour)
  * - `publicIp` (one public IPv4 address)
- * - `kmsKey` (one customer-managed key)
+ * - `kmsKey` (one customer-managed key), `kmsKey:operations` (per 10,000 cryptographic operations)
  * - `logs:ingestion` (per GiB), `logs:storage` (per GiB-month)
  */
 export interface PriceFile {

@@ -67,3 +67,16 @@ export const VAULT_DATA: CostLine = {
   monthly: { min: 2.64, max: 2.64 },
   source: "https://aws.amazon.com/ebs/pricing/",
 };
+
+/** Vault's key: 10,000 operations (cost.kmsKeyOperations default) / 10,000 = 1 unit × $0.03 = $0.03. */
+export const KMS_OPERATIONS: CostLine = {
+  component: VAULT,
+  resource: "operations of customer-managed key",
+  item: "kmsKey:operations",
+  quantity: { min: 1, max: 1 },
+  unit: "10k-operations",
+  unitPrice: 0.03,
+  monthly: { min: 0.03, max: 0.03 },
+  source: "https://aws.amazon.com/kms/pricing/",
+  assumption: "10,000 operations/month per key (cost.kmsKeyOperations)",
+};
