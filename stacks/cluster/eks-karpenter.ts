@@ -191,11 +191,15 @@ export interface KarpenterView {
   nodePools?: unknown;
 }
 
+/** Whether a `nodePools` entry is an object (the cross-checks skip the others: already a type error). */
+const isPool = (p: unknown): p is RawPool => typeof p === "object" && p !== null;
+
 /** The Karpenter fields and cluster.karpenter where cluster-autoscaler scales the nodes. */
-function withoutKarpenterProblems(c: KarpenterView, pools: RawPool[]): Problem[] {
+function withoutKarpenterProblems(c: KarpenterView, pools: unknown[]): Problem[] {
   const why = `only with cluster.nodeAutoscaling: karpenter (it is ${String(c.nodeAutoscaling)})`;
   const out: Problem[] = c.karpenter !== undefined ? [{ path: ["karpenter"], message: `is ${why}` }] : [];
   pools.forEach((p, i) => {
+    if (!isPool(p)) return;
     for (const key of KARPENTER_POOL_KEYS)
       if (p[key] !== undefined)
         out.push({ path: ["nodePools", i, key], message: `is a Karpenter NodePool field: ${why}` });
@@ -219,7 +223,8 @@ function poolProblems(p: RawPool, retain: boolean): Problem[] {
     ? ["instanceFamilies", families]
     : types
       ? ["instanceTypes", types]
-      : ["machineType", typeof p.machineType === "string" ? [p.machineType] : []];
+      : ["machineType", [p.machineType]];
+  // Names of the wrong type are a type error already: the checks below skip them.
   const strings = names.filter((n): n is string => typeof n === "string");
   if (key === "machineType" && strings.some((n) => instanceNameProblems("types", n).length > 0))
     out.push({
@@ -255,9 +260,8 @@ function poolProblems(p: RawPool, retain: boolean): Problem[] {
 
 /** Every Karpenter problem of an EKS `cluster` section, at its key. */
 export function karpenterProblems(c: KarpenterView): Problem[] {
-  const pools: RawPool[] = Array.isArray(c.nodePools)
-    ? c.nodePools.filter((p): p is RawPool => typeof p === "object" && p !== null)
-    : [];
+  // Entries that are no object are skipped, each other pool keeps its index in cluster.nodePools.
+  const pools: unknown[] = Array.isArray(c.nodePools) ? c.nodePools : [];
   if (c.nodeAutoscaling !== "karpenter") return withoutKarpenterProblems(c, pools);
   const k = (typeof c.karpenter === "object" && c.karpenter !== null ? c.karpenter : {}) as RawPool;
   const retain = k.retainNodeGroups === true;
@@ -267,11 +271,9 @@ export function karpenterProblems(c: KarpenterView): Problem[] {
     out.push(
       ...amiVersionProblems(family, k.amiVersion).map((p) => ({ ...p, path: ["karpenter", "amiVersion"] })),
     );
-  (Array.isArray(c.nodePools) ? c.nodePools : []).forEach((p: unknown, i) => {
-    if (typeof p === "object" && p !== null)
-      out.push(
-        ...poolProblems(p as RawPool, retain).map((q) => ({ ...q, path: ["nodePools", i, ...q.path] })),
-      );
+  pools.forEach((p, i) => {
+    if (isPool(p))
+      out.push(...poolProblems(p, retain).map((q) => ({ ...q, path: ["nodePools", i, ...q.path] })));
   });
   return out;
 }
