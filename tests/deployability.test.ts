@@ -1,7 +1,6 @@
 /**
  * The deployability rules of ../rules/deployability: one compliant and at least one violating set
- * per rule, and every example stack evaluated through the real program with the facts its config
- * gives (zero mandatory violations).
+ * per rule. Every example stack through the real program: example-stack-rules.test.ts.
  */
 import * as assert from "assert";
 import {
@@ -17,10 +16,6 @@ import {
 } from "../rules";
 import type { ChartKey } from "../components/addons/versions";
 import { chartData } from "../components/shared/chart-values";
-import { capabilitiesOf } from "../components/cluster/capabilities";
-import { underTest } from "../offline/mocks";
-import { EXAMPLE_STACKS, exampleConfig, runExample } from "../offline/stacks";
-import { stackConfigOf } from "../preflight/plan";
 
 type Inputs = Record<string, unknown>;
 
@@ -642,23 +637,4 @@ describe("webhook ports of the pinned charts (defaults read from the charts' val
       [],
     );
   });
-});
-
-describe("deployability rules on every example stack", () => {
-  for (const stack of Object.keys(EXAMPLE_STACKS)) {
-    it(`${stack}: zero mandatory violations with the facts its config gives; only its placeholders are advised (eks-dev: the documentation range dev accepts)`, async () => {
-      const cfg = stackConfigOf(exampleConfig(stack), stack);
-      const run = await runExample(stack);
-      const found = evaluate(
-        run.resources.map(underTest),
-        { profile: cfg.profile, cluster: capabilitiesOf(cfg.cluster) },
-        DEPLOYABILITY_RULES,
-      );
-      assert.deepStrictEqual(
-        found.map((v) => v.ruleId),
-        stack === "eks-dev" ? ["deploy-no-placeholders"] : [],
-        JSON.stringify(found),
-      );
-    });
-  }
 });

@@ -1,13 +1,24 @@
 /**
- * The cluster and workload rules over the example stacks, evaluated through the real program under
- * mocks. Kept apart from the rule unit tests (rules.test.ts): a program evaluation is memoised per
- * process, so the mutation run (stryker.config.json) leaves this file out of its spec.
+ * The cluster, workload and deployability rules over the example stacks, evaluated through the real
+ * program under mocks. Kept apart from the rule unit tests (rules.test.ts, deployability.test.ts):
+ * a program evaluation is memoised per process, so the mutation run (stryker.config.json) leaves
+ * this file out of its spec.
  */
 import * as assert from "assert";
 import * as path from "path";
-import { CLUSTER_RULES, ResourceUnderTest, Rule, RuleContext, WORKLOAD_RULES, evaluate } from "../rules";
+import { capabilitiesOf } from "../components/cluster/capabilities";
 import { underTest } from "../offline/mocks";
-import { EXAMPLE_STACKS, ROOT, readStackFile, runExample } from "../offline/stacks";
+import { EXAMPLE_STACKS, ROOT, exampleConfig, readStackFile, runExample } from "../offline/stacks";
+import { stackConfigOf } from "../preflight/plan";
+import {
+  CLUSTER_RULES,
+  DEPLOYABILITY_RULES,
+  ResourceUnderTest,
+  Rule,
+  RuleContext,
+  WORKLOAD_RULES,
+  evaluate,
+} from "../rules";
 
 const PROD: RuleContext = { profile: "prod" };
 
@@ -61,4 +72,23 @@ describe("the rules on the example stacks (real program under mocks)", () => {
       [["eks-endpoint-access", "aws:eks/cluster:Cluster kp-cluster-eks"]],
     );
   });
+});
+
+describe("deployability rules on every example stack", () => {
+  for (const stack of Object.keys(EXAMPLE_STACKS)) {
+    it(`${stack}: zero mandatory violations with the facts its config gives; only its placeholders are advised (eks-dev: the documentation range dev accepts)`, async () => {
+      const cfg = stackConfigOf(exampleConfig(stack), stack);
+      const run = await runExample(stack);
+      const found = evaluate(
+        run.resources.map(underTest),
+        { profile: cfg.profile, cluster: capabilitiesOf(cfg.cluster) },
+        DEPLOYABILITY_RULES,
+      );
+      assert.deepStrictEqual(
+        found.map((v) => v.ruleId),
+        stack === "eks-dev" ? ["deploy-no-placeholders"] : [],
+        JSON.stringify(found),
+      );
+    });
+  }
 });
