@@ -156,7 +156,19 @@ describe("addons config: enums and bounds", () => {
 });
 
 describe("existing cluster config: the node-port check beside other problems", () => {
-  it("equal node ports are reported when another field is invalid too", () => {
+  it("equal node ports are reported when another field is ill-typed or invalid too", () => {
+    // An ill-typed field (a type problem) would skip a refinement without `when`.
+    assert.deepStrictEqual(
+      lines(existingClusterSchema("local"), {
+        target: "existing",
+        hasMetricsApi: "yes",
+        ingressNodePorts: { http: 30080, https: 30080 },
+      }),
+      [
+        'hasMetricsApi: got "yes"; expected boolean',
+        "ingressNodePorts.https: got 30080; must differ from ingressNodePorts.http (30080): one Service cannot use a node port twice",
+      ],
+    );
     assert.deepStrictEqual(
       lines(existingClusterSchema("local"), {
         target: "existing",
