@@ -168,7 +168,7 @@ export function addonsSchema(profile: Profile) {
         .strictObject({
           enabled: z.boolean().default(true),
           mode: z.enum(["dev", "ha"]).default(p.vaultMode),
-          replicas: z.union([z.literal(3), z.literal(5)]).default(3),
+          replicas: z.literal([3, 5]).default(3),
           storageSize: quantity.default("10Gi"),
           auditStorageSize: quantity.default("10Gi"),
           injectorReplicas: z.number().int().min(1).max(10).default(p.vaultInjectorReplicas),

@@ -96,7 +96,9 @@ export const alertingSchema = z
   })
   .superRefine(
     (a, ctx) => {
-      // Runs on partly invalid input too (all problems at once): only the well-formed parts count.
+      // Runs on partly invalid input too (all problems at once): only the well-formed parts count;
+      // `alerting: null` has only its type problem.
+      if (!a) return;
       const names = (v: unknown) => (Array.isArray(v) ? v.filter((n) => typeof n === "string") : undefined);
       const routes = a.routes ?? {};
       if (typeof a.receivers !== "object" || a.receivers === null) return;

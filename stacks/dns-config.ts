@@ -279,13 +279,14 @@ function cloudTargetProblems(
 
 /** What the DNS-01 default-issuer check reads of `addons`. */
 export interface Dns01IssuerView {
-  certManager?: { enabled?: unknown; email?: unknown; defaultIssuer?: unknown };
+  certManager?: { enabled?: unknown; email?: unknown; defaultIssuer?: unknown } | null;
   dns?: DnsView;
 }
 
 /** A DNS-01 default issuer needs the ACME e-mail and DNS zones (paths relative to `addons`). */
 export function dns01IssuerProblems(addons: Dns01IssuerView | undefined): Problem[] {
-  if (addons?.certManager === undefined) return [];
+  // `certManager: null` is ill-typed (the schema reports it): nothing to check here.
+  if (addons?.certManager === undefined || addons.certManager === null) return [];
   const cm = addons.certManager;
   const issuer = cm.defaultIssuer;
   if (cm.enabled === false || !DNS01_ISSUERS.some((i) => i === issuer)) return [];
