@@ -197,7 +197,7 @@ export function appSchema(profile: Profile) {
           ctx.addIssue({ code: "custom", path, message });
         if (
           typeof a.resources?.requests?.memory === "string" &&
-          typeof a.resources?.limits?.memory === "string"
+          typeof a.resources.limits?.memory === "string"
         ) {
           if (memoryBytes(a.resources.requests.memory) > memoryBytes(a.resources.limits.memory)) {
             issue(

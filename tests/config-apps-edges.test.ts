@@ -164,10 +164,15 @@ describe("apps config: cross-field checks on input invalid elsewhere", () => {
   });
 
   it("each check still runs beside another field's problem", () => {
-    assert.deepStrictEqual(prod({ name: "Bad_Name", replicas: 1, namespace: "kube-system" }), [
-      "name: got \"Bad_Name\"; must be a DNS-1123 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+    // A type problem (port) would otherwise skip the object's refinement; a pattern problem (name) does not.
+    assert.deepStrictEqual(prod({ port: "x", replicas: 1, namespace: "kube-system" }), [
+      'port: got "x"; expected number',
       "replicas: got 1; must be ≥ 2 in prod (one replica cannot survive a node drain)",
       'namespace: got "kube-system"; is reserved for the system or an add-on; allowed: any other DNS-1123 name',
+    ]);
+    assert.deepStrictEqual(prod({ name: "Bad_Name", replicas: 1 }), [
+      "name: got \"Bad_Name\"; must be a DNS-1123 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+      "replicas: got 1; must be ≥ 2 in prod (one replica cannot survive a node drain)",
     ]);
     assert.deepStrictEqual(list([{ ...APP, port: "x" }, APP]), [
       'apps[0].port: got "x"; expected number',
