@@ -197,7 +197,7 @@ export function appSchema(profile: Profile) {
           ctx.addIssue({ code: "custom", path, message });
         if (
           typeof a.resources?.requests?.memory === "string" &&
-          typeof a.resources?.limits?.memory === "string"
+          typeof a.resources.limits?.memory === "string"
         ) {
           if (memoryBytes(a.resources.requests.memory) > memoryBytes(a.resources.limits.memory)) {
             issue(
@@ -223,15 +223,15 @@ export function appSchema(profile: Profile) {
           );
         }
         for (const key of Object.keys(a.secretEnv ?? {})) {
-          if (a.env && key in a.env)
+          if (a.env && typeof a.env === "object" && key in a.env)
             issue(["secretEnv", key], "is also set in env; set it in one place only");
         }
-        (a.egress ?? []).forEach((e, i) => {
+        (Array.isArray(a.egress) ? a.egress : []).forEach((e, i) => {
           if (e && (e.cidr === undefined) === (e.namespace === undefined)) {
             issue(["egress", i], "must set exactly one of cidr or namespace");
           }
         });
-        (a.vault?.secrets ?? []).forEach((secret, i) => {
+        (Array.isArray(a.vault?.secrets) ? a.vault.secrets : []).forEach((secret, i) => {
           if (
             secret?.initial !== undefined &&
             typeof secret.path === "string" &&
