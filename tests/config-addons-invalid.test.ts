@@ -4,21 +4,15 @@
  * first addons tests left open (tests/config-addons.test.ts).
  */
 import * as assert from "assert";
-import { z } from "zod";
 import { isSecretValues } from "../components/addons/base";
 import { addonsSchema, toAddonsSettings } from "../stacks/addons-config";
 import { dns01IssuerProblems } from "../stacks/dns-config";
 import { existingClusterSchema } from "../stacks/existing-config";
-import { formatIssues } from "../stacks/validation";
-import { problemsOf } from "./helpers/config-problems";
+import { problemsOf, schemaLines } from "./helpers/config-problems";
 import { VAULT_INIT } from "./helpers/vault-fixtures";
 
-function lines(schema: z.ZodType, data: unknown): string[] {
-  const r = schema.safeParse(data);
-  return r.success ? [] : formatIssues(r.error.issues, data, schema);
-}
-const dev = (a: unknown) => lines(addonsSchema("dev"), a);
-const prod = (a: unknown) => lines(addonsSchema("prod"), a);
+const dev = (a: unknown) => schemaLines(addonsSchema("dev"), a);
+const prod = (a: unknown) => schemaLines(addonsSchema("prod"), a);
 /** Each issue as `path code`. */
 function codes(profile: "dev" | "prod", a: unknown): string[] {
   const r = addonsSchema(profile).safeParse(a);
@@ -159,7 +153,7 @@ describe("existing cluster config: the node-port check beside other problems", (
   it("equal node ports are reported when another field is ill-typed or invalid too", () => {
     // An ill-typed field (a type problem) would skip a refinement without `when`.
     assert.deepStrictEqual(
-      lines(existingClusterSchema("local"), {
+      schemaLines(existingClusterSchema("local"), {
         target: "existing",
         hasMetricsApi: "yes",
         ingressNodePorts: { http: 30080, https: 30080 },
@@ -170,7 +164,7 @@ describe("existing cluster config: the node-port check beside other problems", (
       ],
     );
     assert.deepStrictEqual(
-      lines(existingClusterSchema("local"), {
+      schemaLines(existingClusterSchema("local"), {
         target: "existing",
         clusterName: "Bad_",
         ingressNodePorts: { http: 30080, https: 30080 },

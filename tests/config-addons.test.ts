@@ -3,22 +3,17 @@
  * the Vault init checks and the boundaries of the add-on fields.
  */
 import * as assert from "assert";
-import { z } from "zod";
 import {
   addonsSchema,
   toAddonsSettings,
   vaultInitProblems,
   vaultRunsShamirHa,
 } from "../stacks/addons-config";
-import { formatIssues } from "../stacks/validation";
+import { schemaLines } from "./helpers/config-problems";
 import { KEY_HOLDERS, VAULT_INIT } from "./helpers/vault-fixtures";
 
-function lines(schema: z.ZodType, data: unknown): string[] {
-  const r = schema.safeParse(data);
-  return r.success ? [] : formatIssues(r.error.issues, data, schema);
-}
-const dev = (a: object) => lines(addonsSchema("dev"), a);
-const prod = (a: object) => lines(addonsSchema("prod"), a);
+const dev = (a: object) => schemaLines(addonsSchema("dev"), a);
+const prod = (a: object) => schemaLines(addonsSchema("prod"), a);
 const EMAIL = { email: "ops@kube-platform.dev" };
 const ACME_EMAIL =
   'certManager.email: is required for the Let\'s Encrypt issuer "letsencrypt-prod" (the ACME account e-mail); or set certManager.defaultIssuer: selfsigned';

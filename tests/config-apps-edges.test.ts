@@ -6,25 +6,21 @@
 import * as assert from "assert";
 import { z } from "zod";
 import { appSchema, appsSchema, checkVaultInitialSecrets, memoryBytes } from "../stacks/apps-config";
-import { formatIssues } from "../stacks/validation";
-import { problemsOf } from "./helpers/config-problems";
+import { problemsOf, schemaLines } from "./helpers/config-problems";
 
 const APP = { name: "shop", image: "ghcr.io/x/shop:1.0.0", port: 8080 };
 const DOKS = { target: "doks", region: "ams3", apiAllowedAddresses: ["198.18.0.0/24"] };
 const ctx = { project: "kube-platform", stack: "dev" };
 
-function lines(schema: z.ZodType, data: unknown): string[] {
-  const r = schema.safeParse(data);
-  return r.success ? [] : formatIssues(r.error.issues, data, schema);
-}
 /** The raw zod issues (code, path, message) of `data`. */
 function issues(schema: z.ZodType, data: unknown): { code: string; path: PropertyKey[]; message: string }[] {
   const r = schema.safeParse(data);
   return r.success ? [] : r.error.issues.map(({ code, path, message }) => ({ code, path, message }));
 }
-const dev = (app: unknown) => lines(appSchema("dev"), app === null ? null : { ...APP, ...(app as object) });
-const prod = (app: object) => lines(appSchema("prod"), { ...APP, ...app });
-const list = (apps: unknown[]) => lines(z.strictObject({ apps: appsSchema("dev") }), { apps });
+const dev = (app: unknown) =>
+  schemaLines(appSchema("dev"), app === null ? null : { ...APP, ...(app as object) });
+const prod = (app: object) => schemaLines(appSchema("prod"), { ...APP, ...app });
+const list = (apps: unknown[]) => schemaLines(z.strictObject({ apps: appsSchema("dev") }), { apps });
 const withVault = (name: unknown, role: string, secrets: unknown[], extra: object = {}) => ({
   ...APP,
   name,
@@ -113,7 +109,7 @@ describe("apps config: defaults", () => {
 describe("apps config: cross-field checks on input invalid elsewhere", () => {
   it("an app that is no object has its type problem only", () => {
     for (const bad of [5, "shop", true, []]) {
-      assert.deepStrictEqual(lines(appSchema("prod"), bad), [
+      assert.deepStrictEqual(schemaLines(appSchema("prod"), bad), [
         `: got ${JSON.stringify(bad)}; expected object`,
       ]);
     }

@@ -6,19 +6,14 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { appSchema, appsSchema, imageProblem, toAppSettings } from "../stacks/apps-config";
-import { problemsOf } from "./helpers/config-problems";
-import { formatIssues } from "../stacks/validation";
+import { problemsOf, schemaLines } from "./helpers/config-problems";
 
 const APP = { name: "shop", image: "ghcr.io/x/shop:1.0.0", port: 8080 };
 const DOKS = { target: "doks", region: "ams3", apiAllowedAddresses: ["198.18.0.0/24"] };
 const ctx = { project: "kube-platform", stack: "dev" };
 
-function lines(schema: z.ZodType, data: unknown): string[] {
-  const r = schema.safeParse(data);
-  return r.success ? [] : formatIssues(r.error.issues, data, schema);
-}
-const list = (apps: unknown[]) => lines(z.strictObject({ apps: appsSchema("dev") }), { apps });
-const dev = (app: object) => lines(appSchema("dev"), { ...APP, ...app });
+const list = (apps: unknown[]) => schemaLines(z.strictObject({ apps: appsSchema("dev") }), { apps });
+const dev = (app: object) => schemaLines(appSchema("dev"), { ...APP, ...app });
 const withVault = (name: string, role: string, secrets: object[]) => ({
   ...APP,
   name,

@@ -3,18 +3,13 @@
  * check with a failing and a passing case, and the boundaries of the app fields.
  */
 import * as assert from "assert";
-import { z } from "zod";
 import { appSchema, memoryBytes, toEgressRule } from "../stacks/apps-config";
-import { formatIssues } from "../stacks/validation";
+import { schemaLines } from "./helpers/config-problems";
 
 const APP = { name: "shop", image: "ghcr.io/x/shop:1.0.0", port: 8080 };
 
-function lines(schema: z.ZodType, data: unknown): string[] {
-  const r = schema.safeParse(data);
-  return r.success ? [] : formatIssues(r.error.issues, data, schema);
-}
-const dev = (app: object) => lines(appSchema("dev"), { ...APP, ...app });
-const prod = (app: object) => lines(appSchema("prod"), { ...APP, ...app });
+const dev = (app: object) => schemaLines(appSchema("dev"), { ...APP, ...app });
+const prod = (app: object) => schemaLines(appSchema("prod"), { ...APP, ...app });
 
 describe("apps config: prod-only refusals", () => {
   it("replicas: 1 refused in prod, 2 accepted; 1 accepted in dev", () => {
