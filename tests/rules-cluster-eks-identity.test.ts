@@ -4,7 +4,7 @@
  * the exact message, and the agent rule.
  */
 import * as assert from "assert";
-import { ResourceUnderTest, StackRule, evaluate } from "../rules";
+import { res, stack } from "./helpers/rule-sets";
 import {
   eksPodIdentityAgent,
   eksPodIdentityTrust,
@@ -317,14 +317,6 @@ describe("eks-pod-identity-trust: podIdentityTrustProblems on one role", () => {
 const ASSOC = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const ADDON = "aws:eks/addon:Addon";
 const ROLE = "aws:iam/role:Role";
-const res = (
-  type: string,
-  name: string,
-  inputs: Json,
-  extra: Partial<ResourceUnderTest> = {},
-): ResourceUnderTest => ({ type, name, inputs, ...extra });
-const stack = (rule: StackRule, all: ResourceUnderTest[]) =>
-  evaluate(all, { profile: "prod" }, [rule]).map((v) => `${v.severity} ${v.resource}: ${v.message}`);
 
 describe("eks-pod-identity-trust and eks-pod-identity-agent over associations", () => {
   const role = res(

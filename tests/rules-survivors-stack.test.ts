@@ -5,17 +5,10 @@
  * and check that each rule looks only at its own, with the exact messages both ways.
  */
 import * as assert from "assert";
-import { ResourceUnderTest, StackRule, evaluate } from "../rules";
+import { res, stack } from "./helpers/rule-sets";
 import { eksKarpenterNodePools } from "../rules/cluster";
 import { eksPodIdentityTrust } from "../rules/cluster/eks-identity";
 import { deployGcpLabels, deployWebhooksReachable } from "../rules/deployability";
-
-type Json = Record<string, unknown>;
-const res = (type: string, name: string, inputs: Json, extra: Partial<ResourceUnderTest> = {}) =>
-  ({ type, name, inputs, ...extra }) as ResourceUnderTest;
-/** A stack rule's violations as `<severity> <resource>: <message>`. */
-const stack = (rule: StackRule, all: ResourceUnderTest[]) =>
-  evaluate(all, { profile: "prod" }, [rule]).map((v) => `${v.severity} ${v.resource}: ${v.message}`);
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
